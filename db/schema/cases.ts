@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { posts } from './posts.ts';
+import { users } from './users.ts';
+
+export const CASE_STATUSES = ['open', 'claimed', 'replied', 'resolved'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** The queue item a person works: one unresolved case per post, enforced by the database. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    postId: bigint('post_id', { mode: 'number' })
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    status: text('status').$type<CaseStatus>().notNull().default('open'),
+    priority: integer('priority').notNull(),
+    priorityComponents: jsonb('priority_components').$type<Record<string, number>>().notNull(),
+    category: text('category'),
+    reason: text('reason').notNull(),
+    team: text('team').notNull().default('care'),
+    assigneeId: bigint('assignee_id', { mode: 'number' }).references(() => users.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('cases_one_unresolved_per_post_uq').on(t.postId).where(sql`status <> 'resolved'`),
+    index('cases_queue_idx').on(t.status, t.priority, t.id),
+  ],
+);
+
+export type Case = typeof cases.$inferSelect;

@@ -1,0 +1,41 @@
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { authors } from './authors.ts';
+import { streams } from './streams.ts';
+
+export interface EngagementMetrics {
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+  views?: number;
+}
+
+/** A post as the platform sent it (raw kept for audit and re-analysis), stored once per platform id. */
+export const posts = pgTable(
+  'posts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    platform: text('platform').notNull(),
+    platformPostId: text('platform_post_id').notNull(),
+    streamId: bigint('stream_id', { mode: 'number' }).references(() => streams.id),
+    authorId: bigint('author_id', { mode: 'number' }).notNull().references(() => authors.id),
+    url: text('url'),
+    text: text('text').notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull(),
+    conversationId: text('conversation_id'),
+    inReplyToId: text('in_reply_to_id'),
+    isOwn: boolean('is_own').notNull().default(false),
+    isRepost: boolean('is_repost').notNull().default(false),
+    metrics: jsonb('metrics').$type<EngagementMetrics>(),
+    metricsAt: timestamp('metrics_at', { withTimezone: true }),
+    raw: jsonb('raw').notNull(),
+    ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('posts_platform_post_uq').on(t.platform, t.platformPostId),
+    index('posts_author_idx').on(t.authorId, t.postedAt),
+    index('posts_conversation_idx').on(t.platform, t.conversationId),
+  ],
+);
+
+export type Post = typeof posts.$inferSelect;

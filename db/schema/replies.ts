@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { cases } from './cases.ts';
+import { users } from './users.ts';
+
+export const REPLY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+/**
+ * The replies outbox: one row per reply intent, unique per idempotency key, delivered by the
+ * worker (never inline in a request), so a public reply goes out at most once per intent.
+ */
+export const replies = pgTable(
+  'replies',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' }).references(() => users.id),
+    platform: text('platform').notNull(),
+    text: text('text').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status').$type<ReplyStatus>().notNull().default('pending'),
+    platformReplyId: text('platform_reply_id'),
+    url: text('url'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('replies_idempotency_key_uq').on(t.idempotencyKey),
+    index('replies_case_idx').on(t.caseId),
+    index('replies_pending_idx').on(t.availableAt).where(sql`status in ('pending', 'sending')`),
+  ],
+);
+
+export type Reply = typeof replies.$inferSelect;

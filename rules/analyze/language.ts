@@ -1,0 +1,91 @@
+import type { Normalized } from './normalize.ts';
+
+export type Language = 'en' | 'hr' | 'sr' | 'bs' | 'bcs-family' | 'other';
+export type LanguageFamily = 'en' | 'bcs' | 'other';
+
+export interface LanguageGuess {
+  language: Language;
+  confidence: number;
+  family: LanguageFamily;
+}
+
+// Folded forms (no diacritics): the tokens' `norm`.
+const EN = new Set(('the and is are was were to you your my me i im it its this that for of in on with have has ' +
+  'not be at just can what why how get been still please thanks thank will do does did no so an a any from they ' +
+  'we our us all out now when who would could should about there their than then only very really after again ' +
+  'never ever one day hours service customer order flight help').split(' '));
+const BCS = new Set(('je i da se na u za ne su sam sa sta sto kako ali to ovo ono mi vi ste smo bi li vec jos nije ' +
+  'nema ima kad kada gdje gde zasto koji koja koje od do iz pa te me moj moja moje vas vasa vase hvala molim danas ' +
+  'sutra jucer juce kao ili sve samo bio bila bilo biti ce cu ces cemo nisam jer zbog vise treba mogu moze nego ' +
+  'evo eto ma jel ni niti tek jos opet dok sad sada sve uvijek uvek nikad nikada ako ovaj ova taj ta tu tamo ' +
+  'ja ti on ona mi oni neko nesto nista puta put godine dana sati').split(' '));
+
+// Words and forms that lean to one standard. Ekavian/ijekavian reflexes and lexical pairs.
+const HR = new Set(('tko sto tjedan tjedna tjednu kruh vlak zrak nogomet obitelj tisuca tisucu tocno opcenito ' +
+  'uopce sretan sretna sretno kaj bok hrvatska hrvatski hrvatske zagreb zagrebu split splitu rijeka rijeci osijek ' +
+  'kuna kune eura kolovoz listopad studeni prosinac sijecanj veljaca ozujak travanj svibanj lipanj srpanj rujan ' +
+  'tvrtka tvrtke sveuciliste zrakoplov glazba kazaliste povijest jesi jeste moze biti trebam isto tako ' +
+  'organizirati informirati reklamirati reagirati hvala lijepa dobivam dobiti ukljucen tocka').split(' '));
+const SR = new Set(('gde uvek deca dete mleko lepo lep lepa rec vreme vremena nedelja nedelje hleb hteo hteli ' +
+  'pesma sreca srecan srecna mesto cena cene primer verovatno ceo celo hiljada hiljade voz opstina uopste ' +
+  'porodica cerka vazduh fudbal hemija tacno kafa pijaca covek coveka dve pre posle nesto srbija srbije srbiji ' +
+  'beograd beogradu novi sad nisu resenje reseno uslov uvecan celu videti sedeti pevati predsednik ' +
+  'organizovati informisati reklamirati reagovati decembar januar februar hvala lepo bre delimo resili ' +
+  'mesec meseca meseci reci').split(' '));
+const BS = new Set(('ba bolan jarane jarane rahat lahko lahka kahva kahve sahat sahata merhaba selam insallah ' +
+  'bajram mahala mahale hair haman dzaba cejf havla bosna bosne bosni bih sarajevo sarajevu tuzla mostar zenica ' +
+  'banjaluka historija hljeb sedmica sedmice sedmicu mjesec mjeseca hiljada hiljade familija tacno sta').split(' '));
+// Ijekavian forms shared by hr and bs: they rule out sr (ekavian) without choosing between hr and bs.
+const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep lijepa rijec vrijeme vremena ' +
+  'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
+  'sjediti pjevati mjesec mjeseca mjeseci htio htjeli pjesma sretno bijel').split(' '));
+
+/**
+ * Guesses the language of a post from function words and standard-specific forms. Close
+ * Croatian/Serbian/Bosnian posts without distinctive forms are "bcs-family" at lower confidence.
+ */
+export function detectLanguage(n: Normalized): LanguageGuess {
+  let en = 0;
+  let bcs = 0;
+  let hr = 0;
+  let sr = 0;
+  let bs = 0;
+  let ijek = 0;
+  let diacritics = 0;
+  let words = 0;
+  for (const t of n.tokens) {
+    if (t.kind !== 'word') continue;
+    words++;
+    const w = t.norm;
+    if (EN.has(w)) en++;
+    if (BCS.has(w)) bcs++;
+    if (HR.has(w)) hr++;
+    if (SR.has(w)) sr++;
+    if (BS.has(w)) bs++;
+    if (IJEKAVIAN_WORDS.has(w)) ijek++;
+    if (t.display !== w && /[čćšžđ]/.test(t.display)) diacritics++;
+  }
+  if (n.hasCyrillic) return { language: 'sr', confidence: 0.9, family: 'bcs' };
+  const bcsScore = bcs + hr + sr + bs + ijek + diacritics * 1.5;
+  if (words === 0) return { language: 'other', confidence: 0.2, family: 'other' };
+  if (en === 0 && bcsScore === 0) {
+    // No function words at all (short posts): ASCII words lean English, anything else is unknown.
+    return { language: 'other', confidence: 0.3, family: 'other' };
+  }
+  if (en > bcsScore) {
+    return { language: 'en', confidence: Math.min(0.99, 0.55 + 0.1 * (en - bcsScore)), family: 'en' };
+  }
+  // Within BCS: ijekavian forms count for hr and bs, against sr.
+  const scores: Array<[Language, number]> = [
+    ['hr', hr + ijek * 0.5],
+    ['sr', sr],
+    ['bs', bs + ijek * 0.5],
+  ];
+  scores.sort((a, b) => b[1] - a[1]);
+  const [best, second] = scores as [[Language, number], [Language, number]];
+  const base = Math.min(0.95, 0.6 + 0.05 * bcsScore);
+  if (best[1] >= 1 && best[1] - second[1] >= 1) {
+    return { language: best[0], confidence: Math.min(0.95, 0.5 + 0.12 * (best[1] - second[1])), family: 'bcs' };
+  }
+  return { language: 'bcs-family', confidence: base, family: 'bcs' };
+}

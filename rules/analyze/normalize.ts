@@ -1,0 +1,182 @@
+/**
+ * Text normalization for matching. The original text is always kept elsewhere; what comes out of
+ * here is only ever compared, never shown, except `display` forms used as evidence.
+ */
+
+const CYRILLIC_TO_LATIN: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', ђ: 'đ', е: 'e', ж: 'ž', з: 'z', и: 'i', ј: 'j', к: 'k',
+  л: 'l', љ: 'lj', м: 'm', н: 'n', њ: 'nj', о: 'o', п: 'p', р: 'r', с: 's', т: 't', ћ: 'ć', у: 'u',
+  ф: 'f', х: 'h', ц: 'c', ч: 'č', џ: 'dž', ш: 'š',
+  // Russian/Macedonian letters that turn up in Serbian posts (quotes, names)
+  ѓ: 'gj', ќ: 'kj', ѕ: 'dz', ы: 'y', э: 'e', ю: 'ju', я: 'ja', й: 'j', ё: 'jo', щ: 'šč', ъ: '', ь: '',
+};
+
+const CYRILLIC = /[\u0400-\u04FF]/;
+const CYRILLIC_ALL = /[\u0400-\u04FF]/g;
+
+export function hasCyrillic(text: string): boolean {
+  return CYRILLIC.test(text);
+}
+
+/** Serbian Cyrillic → Latin (gajica), on lower-cased text. */
+export function cyrillicToLatin(lower: string): string {
+  if (!CYRILLIC.test(lower)) return lower;
+  return lower.replace(CYRILLIC_ALL, (ch) => CYRILLIC_TO_LATIN[ch] ?? ch);
+}
+
+const LATIN_TO_CYRILLIC: Array<[string, string]> = [
+  ['dž', 'џ'], ['lj', 'љ'], ['nj', 'њ'],
+  ...Object.entries(CYRILLIC_TO_LATIN)
+    .filter(([cyr, lat]) => lat.length === 1 && 'абвгђдежзијклмнопрстћуфхцчш'.includes(cyr))
+    .map(([cyr, lat]) => [lat, cyr] as [string, string]),
+];
+
+/** Latin → Serbian Cyrillic, for tests and evaluation (a text and its transliteration must agree). */
+export function latinToCyrillic(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const lowerPair = text.slice(i, i + 2).toLowerCase();
+    const pair = LATIN_TO_CYRILLIC.find(([lat]) => lat.length === 2 && lat === lowerPair);
+    if (pair) {
+      const upper = text[i] !== text[i]!.toLowerCase();
+      out += upper ? pair[1].toUpperCase() : pair[1];
+      i += 2;
+      continue;
+    }
+    const ch = text[i]!;
+    const single = LATIN_TO_CYRILLIC.find(([lat]) => lat === ch.toLowerCase());
+    out += single ? (ch !== ch.toLowerCase() ? single[1].toUpperCase() : single[1]) : ch;
+    i += 1;
+  }
+  return out;
+}
+
+const FOLD: Record<string, string> = { č: 'c', ć: 'c', š: 's', ž: 'z', đ: 'dj' };
+const FOLDABLE = /[čćšžđ]/g;
+const COMBINING = /[\u0300-\u036f]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Diacritic folding so "cekam" matches "čekam"; đ → dj as people type it without diacritics. */
+export function fold(word: string): string {
+  let w = word.replace(FOLDABLE, (ch) => FOLD[ch]!);
+  if (NON_ASCII.test(w)) w = w.normalize('NFD').replace(COMBINING, '');
+  return w;
+}
+
+/** Runs of three or more equal letters become two ("sooo" → "soo", "uzasnooo" → "uzasnoo"). */
+export function squeeze(word: string): string {
+  return word.replace(/(\p{L})\1{2,}/gu, '$1$1');
+}
+
+/** Collapses every doubled letter run to one: the second try for elongated words. */
+export function squeezeHard(word: string): string {
+  return word.replace(/(\p{L})\1+/gu, '$1');
+}
+
+export type TokenKind = 'word' | 'number' | 'emoji' | 'emoticon' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** Lower-case, Latin-script form: what evidence shows. */
+  display: string;
+  /** Folded (no diacritics), squeezed form: what lexicons match. */
+  norm: string;
+  /** True when the word came out of a hashtag. */
+  fromHashtag?: boolean;
+  /** True for words written in capitals in the original (shouting). */
+  shout?: boolean;
+  /** Punctuation (. , ! ? ; :) before this token: negation scope ends there. */
+  breakBefore?: boolean;
+}
+
+export interface Normalized {
+  tokens: Token[];
+  handles: string[];
+  urls: string[];
+  hashtags: string[];
+  hasCyrillic: boolean;
+  questionMarks: number;
+  exclamations: number;
+}
+
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
+const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
+const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
+const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3])|(?:[)(\]\[][-'^o]?[:;=])|<3|:'\()(?=\s|$|[.,!?])/gu;
+const PIECES = /(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)|(\uFFFC\d+\uFFFC)/gu;
+
+/** Splits "#NeRadiInternet" → "ne radi internet"; all-lower hashtags stay whole. */
+function splitHashtag(tag: string): string[] {
+  const parts = tag
+    .replace(/_/g, ' ')
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{L})(\d)/gu, '$1 $2')
+    .split(/\s+/)
+    .filter(Boolean);
+  return parts.length ? parts : [tag];
+}
+
+/** Tokenizes a post: URLs and @handles set aside, hashtags split, emoji and emoticons kept as signals. */
+export function normalize(text: string): Normalized {
+  const urls: string[] = [];
+  const handles: string[] = [];
+  const hashtags: string[] = [];
+  const emoticons: string[] = [];
+  let t = text.replace(URL, (u) => {
+    urls.push(u);
+    return ' ';
+  });
+  t = t.replace(HANDLE, (_m, pre: string, h: string) => {
+    handles.push(h);
+    return `${pre} `;
+  });
+  t = t.replace(HASHTAG, (_m, pre: string, tag: string) => {
+    hashtags.push(tag);
+    return `${pre} \uFFFC${hashtags.length - 1}\uFFFC `;
+  });
+  t = t.replace(EMOTICON, (_m, e: string) => {
+    emoticons.push(e);
+    return ` \uFFFC${-emoticons.length}\uFFFC `;
+  });
+  const cyr = hasCyrillic(t);
+  const tokens: Token[] = [];
+  let breakPending = false;
+  for (const m of t.matchAll(PIECES)) {
+    const [, emoji, word, num, punct, placeholder] = m;
+    if (punct) {
+      breakPending = true;
+      continue;
+    }
+    const breakBefore = breakPending;
+    breakPending = false;
+    if (emoji) {
+      tokens.push({ kind: 'emoji', display: emoji, norm: emoji, breakBefore });
+    } else if (word) {
+      const lower = cyrillicToLatin(word.toLowerCase());
+      const shout = word.length >= 3 && word === word.toUpperCase() && word !== lower;
+      tokens.push({ kind: 'word', display: lower, norm: fold(squeeze(lower)), shout, breakBefore });
+    } else if (num) {
+      tokens.push({ kind: 'number', display: num, norm: num, breakBefore });
+    } else if (placeholder) {
+      const idx = Number(placeholder.slice(1, -1));
+      if (idx < 0) {
+        const e = emoticons[-idx - 1]!;
+        tokens.push({ kind: 'emoticon', display: e, norm: e.toLowerCase(), breakBefore });
+      } else {
+        for (const part of splitHashtag(hashtags[idx]!)) {
+          const lower = cyrillicToLatin(part.toLowerCase());
+          tokens.push({ kind: 'word', display: lower, norm: fold(squeeze(lower)), fromHashtag: true, breakBefore });
+        }
+      }
+    }
+  }
+  return {
+    tokens,
+    handles,
+    urls,
+    hashtags,
+    hasCyrillic: cyr,
+    questionMarks: (text.match(/[?？]/g) ?? []).length,
+    exclamations: (text.match(/!/g) ?? []).length,
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ODZIV_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ODZIV_RULES_DIR: z.string().min(1).default('./rules/packs'),
+  ODZIV_ADMIN_EMAIL: z.string().email().default('admin@odziv.local'),
+  ODZIV_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ODZIV_POLL_CRON: z.string().min(1).default('*/2 * * * * *'),
+  ODZIV_OUTBOX_CRON: z.string().min(1).default('* * * * * *'),
+  ODZIV_REPLAY: z.enum(['auto', 'on', 'off']).default('auto'),
+  ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
+  ODZIV_TIMEZONE: z.string().min(1).default('Europe/Zagreb'),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { secrets: string[] };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+  return { ...parsed.data, secrets };
+}

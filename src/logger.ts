@@ -1,0 +1,48 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Field paths never written to logs, whatever a caller passes. */
+const REDACT = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'databaseUrl',
+  '*.databaseUrl',
+  'secret',
+  '*.secret',
+];
+
+/**
+ * JSON lines by default; pretty when stdout is a terminal. Known secret values are also masked
+ * inside any string, so a secret that leaks into an error message still never reaches the log.
+ */
+export function createLogger(opts: { level?: string; secrets?: string[]; destination?: pino.DestinationStream } = {}): Logger {
+  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 6);
+  const mask = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  const options: pino.LoggerOptions = {
+    level: opts.level ?? 'info',
+    redact: { paths: REDACT, censor: '[redacted]' },
+    hooks: secrets.length
+      ? {
+          logMethod(args, method) {
+            method.apply(this, args.map((a) => (typeof a === 'string' ? mask(a) : a)) as Parameters<typeof method>);
+          },
+        }
+      : undefined,
+    formatters: secrets.length
+      ? { log: (obj) => JSON.parse(mask(JSON.stringify(obj))) as Record<string, unknown> }
+      : undefined,
+  };
+  if (opts.destination) return pino(options, opts.destination);
+  if (process.stdout.isTTY && !process.env.CI) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  }
+  return pino(options);
+}
