@@ -29,17 +29,15 @@ export function createLogger(opts: { level?: string; secrets?: string[]; destina
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     redact: { paths: REDACT, censor: '[redacted]' },
-    hooks: secrets.length
-      ? {
-          logMethod(args, method) {
-            method.apply(this, args.map((a) => (typeof a === 'string' ? mask(a) : a)) as Parameters<typeof method>);
-          },
-        }
-      : undefined,
-    formatters: secrets.length
-      ? { log: (obj) => JSON.parse(mask(JSON.stringify(obj))) as Record<string, unknown> }
-      : undefined,
   };
+  if (secrets.length) {
+    options.hooks = {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? mask(a) : a)) as Parameters<typeof method>);
+      },
+    };
+    options.formatters = { log: (obj) => JSON.parse(mask(JSON.stringify(obj))) as Record<string, unknown> };
+  }
   if (opts.destination) return pino(options, opts.destination);
   if (process.stdout.isTTY && !process.env.CI) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });

@@ -9,6 +9,9 @@ CREATE TABLE "streams" (
 	"last_success_at" timestamp with time zone,
 	"last_error" text,
 	"failing_since" timestamp with time zone,
+	"consecutive_failures" integer DEFAULT 0 NOT NULL,
+	"lease_owner" text,
+	"lease_until" timestamp with time zone,
 	"next_poll_at" timestamp with time zone,
 	"rate_limit" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -1,4 +1,4 @@
-import { bigint, boolean, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** What to watch on which platform, with its cursor and health. */
 export const streams = pgTable(
@@ -15,6 +15,10 @@ export const streams = pgTable(
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
     lastError: text('last_error'),
     failingSince: timestamp('failing_since', { withTimezone: true }),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** One poller at a time per stream, across instances: a lease taken by a conditional update. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     nextPollAt: timestamp('next_poll_at', { withTimezone: true }),
     rateLimit: jsonb('rate_limit').$type<{ remaining?: number; resetAt?: string } | null>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -279,6 +279,15 @@ export function analyzeDetailed(text: string): AnalysisDetail {
   };
 }
 
+/** The post's word stems under one stemmer, computed on demand when the language did not need them. */
+export function stemsFor(detail: AnalysisDetail, family: 'en' | 'bcs'): string[] {
+  const have = detail.stems[family];
+  if (have.length || detail.normalized.tokens.length === 0) return have;
+  const computed = stemTokens(detail.normalized.tokens, family === 'en' ? EN_VOCAB : BCS_VOCAB);
+  detail.stems[family] = computed;
+  return computed;
+}
+
 /** The public analysis of a post (what the API and CLI return). */
 export function analyze(text: string): Analysis {
   const { family: _f, stems: _s, normalized: _n, ...analysis } = analyzeDetailed(text);

@@ -1,0 +1,33 @@
+import type { Platform } from './types.ts';
+
+/**
+ * Adapter failures say whether a retry helps, so the poller and the outbox decide from fields,
+ * never from message text:
+ * - rate_limit: wait `retryAfterMs`, then retry;
+ * - network / server: retry with back-off;
+ * - unknown_outcome: the request may have taken effect (time-out after sending): check first;
+ * - auth / not_found / invalid: retrying the same call will not help; a person must act.
+ */
+export type AdapterErrorKind = 'rate_limit' | 'network' | 'server' | 'unknown_outcome' | 'auth' | 'not_found' | 'invalid';
+
+const RETRYABLE: ReadonlySet<AdapterErrorKind> = new Set(['rate_limit', 'network', 'server', 'unknown_outcome']);
+
+export class AdapterError extends Error {
+  readonly retryable: boolean;
+
+  constructor(
+    readonly platform: Platform,
+    readonly kind: AdapterErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AdapterError';
+    this.retryable = RETRYABLE.has(kind);
+  }
+}
+
+export function isAdapterError(e: unknown): e is AdapterError {
+  return e instanceof AdapterError;
+}

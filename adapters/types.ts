@@ -1,0 +1,84 @@
+/** The contract every platform adapter implements; everything platform-specific stays behind it. */
+
+export const PLATFORMS = ['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface EngagementMetrics {
+  likes: number;
+  reposts: number;
+  replies: number;
+  quotes: number;
+  views?: number;
+}
+
+export interface NormalizedAuthor {
+  platformUserId: string;
+  handle: string;
+  displayName?: string;
+  followers?: number;
+  verified?: boolean;
+}
+
+/** A post as every stage after the adapter sees it. */
+export interface NormalizedPost {
+  platform: Platform;
+  platformPostId: string;
+  url?: string;
+  author: NormalizedAuthor;
+  text: string;
+  postedAt: Date;
+  conversationId?: string;
+  inReplyToId?: string;
+  /** Written by the brand's own account: never flagged. */
+  isOwn: boolean;
+  /** A plain repost/retweet without own words: never flagged. */
+  isRepost: boolean;
+  metrics?: EngagementMetrics;
+  /** The platform's payload as received, kept for audit and re-analysis. */
+  raw: unknown;
+}
+
+/** The stream as the adapter needs it: its settings, validated by the adapter itself. */
+export interface StreamRef {
+  id: number;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export interface PollResult {
+  posts: NormalizedPost[];
+  /** Where the next poll resumes; stored with the posts in one transaction. */
+  cursor: string | null;
+  /** True when the platform has more right now (poll again soon instead of waiting). */
+  more?: boolean;
+  /** What the platform said of its rate limit on the last call. */
+  rateLimit?: { remaining?: number; resetAt?: Date };
+}
+
+export interface ReplyTarget {
+  platformPostId: string;
+  conversationId?: string | null;
+  authorHandle: string;
+}
+
+export interface SentReply {
+  platformReplyId: string;
+  url?: string;
+}
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /** The platform's limit for a reply's length, in characters as the platform counts them. */
+  readonly maxReplyLength: number;
+  /** Fetches what is new since `cursor`. Throws AdapterError. */
+  poll(stream: StreamRef, cursor: string | null): Promise<PollResult>;
+  /**
+   * Posts a public reply on the same channel. `idempotencyKey` identifies the intent: an adapter
+   * that cannot be told it by the platform must look for an earlier reply before posting again.
+   */
+  reply(target: ReplyTarget, text: string, idempotencyKey: string): Promise<SentReply>;
+  /** Current engagement of posts, for the viral score. */
+  refreshMetrics?(platformPostIds: string[]): Promise<Map<string, EngagementMetrics>>;
+  /** Releases sockets, files and timers. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,150 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { compilePack, type CompiledPack } from './compile.ts';
+import { Pack, type ConditionT, type PackT } from './schema.ts';
+import { regexProblem } from './safe-regex.ts';
+
+export const PACK_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+export interface PackError {
+  file: string;
+  rule?: string;
+  path: string;
+  message: string;
+}
+
+/** `rules/acme.yaml: rule "refund-delay": conditions.any[2].minComplaint: expected a number between 0 and 1` */
+export function formatPackError(e: PackError): string {
+  return [e.file, e.rule ? `rule "${e.rule}"` : undefined, e.path || undefined, e.message].filter(Boolean).join(': ');
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Zod reports `expected a condition` for every branch; keep the message closest to the data. */
+function issuesOf(error: z.ZodError): Array<{ path: PropertyKey[]; message: string }> {
+  const out: Array<{ path: PropertyKey[]; message: string }> = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...issue.path, key], message: 'unknown field (check the spelling)' });
+    } else if (issue.code === 'invalid_union' && issue.errors.length) {
+      // Report the branch that got furthest: the one whose issues have the longest path.
+      const best = issue.errors
+        .map((errs) => errs)
+        .sort((a, b) => Math.max(0, ...b.map((i) => i.path.length)) - Math.max(0, ...a.map((i) => i.path.length)))[0]!;
+      const deep = best.length && best.some((i) => i.path.length > 0);
+      if (deep) for (const i of best) out.push({ path: [...issue.path, ...i.path], message: i.message });
+      else out.push({ path: issue.path, message: issue.message });
+    } else out.push({ path: issue.path, message: issue.message });
+  }
+  return out;
+}
+
+function regexErrors(c: ConditionT, path: string, out: Array<{ path: string; message: string }>): void {
+  if (c.regex !== undefined) {
+    const problem = regexProblem(c.regex);
+    if (problem) out.push({ path: `${path}.regex`, message: problem });
+  }
+  c.all?.forEach((sub, i) => regexErrors(sub, `${path}.all[${i}]`, out));
+  c.any?.forEach((sub, i) => regexErrors(sub, `${path}.any[${i}]`, out));
+  if (c.not) regexErrors(c.not, `${path}.not`, out);
+}
+
+/** Validates one pack's parsed content; returns every error, not just the first. */
+export function validatePack(data: unknown, file: string): { pack?: PackT; errors: PackError[] } {
+  const parsed = Pack.safeParse(data);
+  const rawRules = (data as { rules?: unknown })?.rules;
+  const ruleId = (index: unknown): string | undefined => {
+    if (typeof index !== 'number' || !Array.isArray(rawRules)) return undefined;
+    const id = (rawRules[index] as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? id : `#${index + 1}`;
+  };
+  if (!parsed.success) {
+    return {
+      errors: issuesOf(parsed.error).map((i) => {
+        if (i.path[0] === 'rules' && typeof i.path[1] === 'number') {
+          return { file, rule: ruleId(i.path[1]), path: formatPath(i.path.slice(2)), message: i.message };
+        }
+        return { file, path: formatPath(i.path), message: i.message };
+      }),
+    };
+  }
+  const errors: PackError[] = [];
+  const seen = new Set<string>();
+  for (const rule of parsed.data.rules) {
+    if (seen.has(rule.id)) errors.push({ file, rule: rule.id, path: 'id', message: 'two rules have this id; ids must be unique in a pack' });
+    seen.add(rule.id);
+    const re: Array<{ path: string; message: string }> = [];
+    regexErrors(rule.conditions, 'conditions', re);
+    for (const e of re) errors.push({ file, rule: rule.id, ...e });
+  }
+  return errors.length ? { errors } : { pack: parsed.data, errors };
+}
+
+/** Parses YAML or JSON text of a pack; syntax errors name the line and column. */
+export function parsePackText(text: string, file: string): { data?: unknown; errors: PackError[] } {
+  try {
+    if (extname(file) === '.json') return { data: JSON.parse(text), errors: [] };
+    return { data: parseYaml(text, { prettyErrors: true, uniqueKeys: true }), errors: [] };
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      return { errors: [{ file, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: e.message.split('\n')[0]! }] };
+    }
+    return { errors: [{ file, path: '', message: `not valid JSON (${(e as Error).message})` }] };
+  }
+}
+
+export interface LoadResult {
+  packs: CompiledPack[];
+  errors: PackError[];
+}
+
+/** Loads and validates pack files; a file with errors contributes errors, not a pack. */
+export async function loadPackFiles(files: string[], displayBase = process.cwd()): Promise<LoadResult> {
+  const packs: CompiledPack[] = [];
+  const errors: PackError[] = [];
+  const names = new Map<string, string>();
+  for (const path of files) {
+    const file = relative(displayBase, path) || basename(path);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      errors.push({ file, path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      continue;
+    }
+    const parsed = parsePackText(text, file);
+    if (parsed.errors.length) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    const v = validatePack(parsed.data, file);
+    if (!v.pack) {
+      errors.push(...v.errors);
+      continue;
+    }
+    const other = names.get(v.pack.pack);
+    if (other) {
+      errors.push({ file, path: 'pack', message: `the pack name "${v.pack.pack}" is already used by ${other}` });
+      continue;
+    }
+    names.set(v.pack.pack, file);
+    packs.push(compilePack(v.pack, file));
+  }
+  return { packs, errors };
+}
+
+/** Pack files in a folder, in name order (the order rules are evaluated in). */
+export async function packFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && PACK_EXTENSIONS.includes(extname(e.name)))
+    .map((e) => join(dir, e.name))
+    .sort();
+}

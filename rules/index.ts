@@ -1,0 +1,6 @@
+/** The sentiment and rules engine: pure, I/O-free except for reading pack files. */
+export * from './analyze/index.ts';
+export * from './engine/evaluate.ts';
+export * from './engine/loader.ts';
+export * from './engine/priority.ts';
+export type { CompiledPack, CompiledRule } from './engine/compile.ts';

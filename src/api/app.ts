@@ -1,0 +1,50 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { authenticate } from './auth.ts';
+import type { ApiEnv } from './env.ts';
+import { errorBody, onError } from './errors.ts';
+import { analyzeRoutes } from './routes/analyze.ts';
+import { authRoutes } from './routes/auth.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { healthRoutes } from './routes/health.ts';
+import { replayRoutes } from './routes/replay.ts';
+import { streamRoutes } from './routes/streams.ts';
+
+const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
+
+/** The HTTP application: JSON API under /api, health at /health. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use('*', async function requestLog(c, next) {
+    const started = performance.now();
+    await next();
+    const user = c.get('user');
+    // One line per request; never the query string (it may carry cursors or search text).
+    deps.log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), userId: user?.id }, 'request');
+  });
+  app.use('*', secureHeaders());
+  app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) }));
+  const auth = authenticate(deps.database);
+  app.use('/api/*', async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', analyzeRoutes(deps));
+  app.route('/', caseRoutes(deps));
+  app.route('/', streamRoutes(deps));
+  app.route('/', replayRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'odziv API', version: '0.1.0', description: 'Social media monitoring and response: cases, replies, analysis.' } });
+  app.get('/', (c) => c.text('odziv is running. API: /api (see /api/openapi.json); health: /health\n'));
+  app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError(onError(deps.log));
+  return app;
+}
+
+export { AppError };

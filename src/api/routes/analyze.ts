@@ -1,0 +1,25 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { router } from '../router.ts';
+import { analyze } from '../../../rules/index.ts';
+import type { Deps } from '../../deps.ts';
+import { ALL_ROLES, requireRole } from '../auth.ts';
+import { AnalysisSchema, body, errorResponses, json } from '../schemas.ts';
+
+const AnalyzeRequest = z
+  .object({ text: z.string({ error: 'expected the post text as a string' }).min(1, { error: 'expected non-empty text' }).max(10_000, { error: 'at most 10,000 characters' }) })
+  .openapi('AnalyzeRequest');
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/analyze',
+  tags: ['analysis'],
+  summary: 'Analyze a text: language, sentiment, complaint probability, categories and evidence',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole(...ALL_ROLES)] as const,
+  request: { body: body(AnalyzeRequest) },
+  responses: { 200: json(AnalysisSchema, 'The analysis'), ...errorResponses(400, 401) },
+});
+
+export function analyzeRoutes(_deps: Deps) {
+  return router().openapi(route, (c) => c.json(analyze(c.req.valid('json').text), 200));
+}

@@ -1,0 +1,156 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import { CASE_STATUSES } from '../../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import { claimCase, getCase, listCases } from '../../queue/cases.ts';
+import { createReply } from '../../queue/replies.ts';
+import { currentUser, requireRole } from '../auth.ts';
+import { router } from '../router.ts';
+import { jsonify } from '../serialize.ts';
+import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+
+const READERS = ['responder', 'community_manager', 'marketing'] as const;
+const WORKERS = ['responder', 'community_manager'] as const;
+
+const CaseSummary = z
+  .object({
+    id: z.number(),
+    status: z.enum(CASE_STATUSES),
+    priority: z.number(),
+    priorityExplained: z.string().openapi({ example: 'priority 87 = complaint 37 + reach 9 + churn 15 + rules +15' }),
+    priorityComponents: z.record(z.string(), z.number()),
+    category: z.string().nullable(),
+    reason: z.string(),
+    team: z.string(),
+    assigneeId: z.number().nullable(),
+    dueAt: DateTime,
+    createdAt: DateTime,
+    post: z.object({ id: z.number(), platform: z.string(), platformPostId: z.string(), url: z.string().nullable(), text: z.string(), postedAt: DateTime }),
+    author: z.object({ handle: z.string(), displayName: z.string().nullable(), followers: z.number().nullable(), verified: z.boolean() }),
+    language: z.string().nullable(),
+    sentiment: z.number().nullable(),
+    complaint: z.number().nullable(),
+  })
+  .openapi('CaseSummary');
+
+const CaseList = z.object({ cases: z.array(CaseSummary), nextCursor: z.string().nullable() }).openapi('CaseList');
+
+const ListQuery = z.object({
+  status: z.enum(CASE_STATUSES, { error: `expected one of ${CASE_STATUSES.join(', ')}` }).optional(),
+  limit: z.coerce.number({ error: 'expected a number from 1 to 200' }).int({ error: 'expected a number from 1 to 200' }).min(1, { error: 'expected a number from 1 to 200' }).max(200, { error: 'expected a number from 1 to 200' }).default(50),
+  cursor: z.string().max(200, { error: 'not a cursor this API returned' }).optional(),
+});
+
+const ReplySchema = z
+  .object({
+    id: z.number(),
+    status: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']),
+    text: z.string(),
+    platformReplyId: z.string().nullable(),
+    url: z.string().nullable(),
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+    createdAt: DateTime,
+    sentAt: DateTime.nullable(),
+  })
+  .openapi('Reply');
+
+const CaseDetail = z
+  .object({
+    id: z.number(),
+    status: z.enum(CASE_STATUSES),
+    priority: z.number(),
+    priorityExplained: z.string(),
+    priorityComponents: z.record(z.string(), z.number()),
+    category: z.string().nullable(),
+    reason: z.string(),
+    team: z.string(),
+    assignee: z.object({ id: z.number(), name: z.string() }).nullable(),
+    dueAt: DateTime,
+    firstResponseAt: DateTime.nullable(),
+    resolvedAt: DateTime.nullable(),
+    createdAt: DateTime,
+    post: z.record(z.string(), z.unknown()),
+    author: z.record(z.string(), z.unknown()),
+    analysis: z.record(z.string(), z.unknown()).nullable(),
+    flags: z.array(z.object({ id: z.number(), pack: z.string(), ruleId: z.string(), category: z.string().nullable(), reason: z.string(), evidence: z.array(z.string()), createdAt: DateTime })),
+    replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
+  })
+  .openapi('CaseDetail');
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/cases',
+  tags: ['cases'],
+  summary: 'Cases by priority, highest first (keyset pagination with `cursor`)',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole(...READERS)] as const,
+  request: { query: ListQuery },
+  responses: { 200: json(CaseList, 'A page of cases'), ...errorResponses(400, 401, 403) },
+});
+
+const detail = createRoute({
+  method: 'get',
+  path: '/api/cases/{id}',
+  tags: ['cases'],
+  summary: 'One case with its post, analysis, flags with evidence, and replies',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole(...READERS)] as const,
+  request: { params: IdParam },
+  responses: { 200: json(CaseDetail, 'The case'), ...errorResponses(400, 401, 403, 404) },
+});
+
+const claim = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/claim',
+  tags: ['cases'],
+  summary: 'Claim a case (atomic: two people can never both hold it)',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole(...WORKERS)] as const,
+  request: { params: IdParam },
+  responses: {
+    200: json(z.object({ id: z.number(), status: z.enum(CASE_STATUSES), assigneeId: z.number().nullable(), claimedAt: DateTime.nullable() }), 'Claimed'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const ReplyRequest = z
+  .object({ text: z.string({ error: 'expected the reply text as a string' }).trim().min(1, { error: 'expected non-empty text' }).max(5_000, { error: 'at most 5,000 characters' }) })
+  .openapi('ReplyRequest');
+
+const reply = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/replies',
+  tags: ['cases'],
+  summary: 'Queue a public reply on the channel the customer used (idempotent per Idempotency-Key)',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole(...WORKERS)] as const,
+  request: {
+    params: IdParam,
+    headers: z.object({ 'idempotency-key': z.string().min(1, { error: 'expected a non-empty key' }).max(200, { error: 'at most 200 characters' }).optional() }),
+    body: body(ReplyRequest),
+  },
+  responses: {
+    202: json(z.object({ reply: ReplySchema, replayed: z.literal(false) }), 'Queued for delivery'),
+    200: json(z.object({ reply: ReplySchema, replayed: z.literal(true) }), 'The same Idempotency-Key was seen before: the first intent, not a new reply'),
+    ...errorResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+export function caseRoutes(deps: Deps) {
+  return router()
+    .openapi(list, async (c) => c.json(jsonify(await listCases(deps.database, c.req.valid('query'))), 200))
+    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id)), 200))
+    .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c).id)), 200))
+    .openapi(reply, async (c) => {
+      const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();
+      const { reply: r, replayed } = await createReply(deps.database, deps.adapters, {
+        caseId: c.req.valid('param').id,
+        userId: currentUser(c).id,
+        text: c.req.valid('json').text,
+        idempotencyKey: key,
+      });
+      const { caseId: _c, userId: _u, platform: _p, idempotencyKey: _k, availableAt: _a, lockedUntil: _l, ...out } = r;
+      return replayed ? c.json({ reply: jsonify(out), replayed: true as const }, 200) : c.json({ reply: jsonify(out), replayed: false as const }, 202);
+    });
+}

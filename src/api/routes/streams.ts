@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { asc } from 'drizzle-orm';
+import { streams } from '../../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import { requireRole } from '../auth.ts';
+import { router } from '../router.ts';
+import { jsonify } from '../serialize.ts';
+import { DateTime, errorResponses, json } from '../schemas.ts';
+
+const StreamHealth = z
+  .object({
+    id: z.number(),
+    platform: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    status: z.enum(['ok', 'failing', 'waiting', 'disabled']),
+    lastPollAt: DateTime.nullable(),
+    lastSuccessAt: DateTime.nullable(),
+    lagSec: z.number().nullable().openapi({ description: 'Seconds since the last successful poll' }),
+    lastError: z.string().nullable(),
+    failingSince: DateTime.nullable(),
+    consecutiveFailures: z.number(),
+    nextPollAt: DateTime.nullable(),
+    rateLimit: z.object({ remaining: z.number().optional(), resetAt: z.string().optional() }).nullable(),
+  })
+  .openapi('StreamHealth');
+
+const route = createRoute({
+  method: 'get',
+  path: '/api/streams',
+  tags: ['streams'],
+  summary: 'Every watched stream and its health',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
+  responses: { 200: json(z.object({ streams: z.array(StreamHealth) }), 'Streams'), ...errorResponses(401, 403) },
+});
+
+export function streamRoutes(deps: Deps) {
+  return router().openapi(route, async (c) => {
+    const rows = await deps.database.db.select().from(streams).orderBy(asc(streams.id));
+    const now = Date.now();
+    const out = rows.map((s) => ({
+      id: s.id,
+      platform: s.platform,
+      name: s.name,
+      enabled: s.enabled,
+      status: !s.enabled ? ('disabled' as const) : s.failingSince ? ('failing' as const) : s.lastSuccessAt ? ('ok' as const) : ('waiting' as const),
+      lastPollAt: s.lastPollAt,
+      lastSuccessAt: s.lastSuccessAt,
+      lagSec: s.lastSuccessAt ? Math.round((now - s.lastSuccessAt.getTime()) / 1000) : null,
+      lastError: s.lastError,
+      failingSince: s.failingSince,
+      consecutiveFailures: s.consecutiveFailures,
+      nextPollAt: s.nextPollAt,
+      rateLimit: s.rateLimit ?? null,
+    }));
+    return c.json({ streams: jsonify(out) }, 200);
+  });
+}

@@ -1,0 +1,137 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ROLES } from '../db/schema/index.ts';
+import { analyze, formatPackError, loadPackFiles, packFilesIn } from '../rules/index.ts';
+
+const HELP = `odziv — social media monitoring and response
+
+Usage:
+  odziv analyze                     JSON lines {"id","text"} on stdin → one analysis per line on stdout
+  odziv rules check [files…]        validate rule packs (default: every pack in ODZIV_RULES_DIR)
+  odziv users add --email E --name N --role R [--password P]
+                                    create a user (roles: ${ROLES.join(', ')}); without --password
+                                    a random one is printed once
+`;
+
+const InputLine = z.object({ id: z.union([z.string(), z.number()]).optional(), text: z.string({ error: 'expected "text" as a string' }) });
+
+/**
+ * `odziv analyze`: reads JSON lines with `id` and `text`, writes one JSON line per input in the
+ * same order and nothing else on stdout. A line that cannot be read still gets its own output line
+ * `{"id", "error"}` (so outputs stay aligned with inputs), is reported on stderr, and makes the
+ * exit code 1.
+ */
+async function analyzeCommand(): Promise<number> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
+  let failed = 0;
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length) process.stdout.write(out.join(''));
+    out.length = 0;
+  };
+  for await (const line of rl) {
+    n++;
+    if (!line.trim()) continue;
+    let parsed: z.infer<typeof InputLine>;
+    try {
+      const r = InputLine.safeParse(JSON.parse(line));
+      if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; '));
+      parsed = r.data;
+    } catch (e) {
+      failed++;
+      const message = e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message;
+      process.stderr.write(`odziv analyze: line ${n}: ${message}\n`);
+      let id: unknown = null;
+      try {
+        id = (JSON.parse(line) as { id?: unknown }).id ?? null;
+      } catch {
+        // not JSON: no id to echo
+      }
+      out.push(`${JSON.stringify({ id, error: `line ${n}: ${message}` })}\n`);
+      continue;
+    }
+    const a = analyze(parsed.text);
+    out.push(
+      `${JSON.stringify({ id: parsed.id ?? null, language: a.language, sentiment: a.sentiment, negative: a.negative, complaint: a.complaint, isComplaint: a.isComplaint, categories: a.categories, evidence: a.evidence })}\n`,
+    );
+    if (out.length >= 256) flush();
+  }
+  flush();
+  return failed ? 1 : 0;
+}
+
+async function rulesCheck(files: string[]): Promise<number> {
+  const dir = process.env.ODZIV_RULES_DIR ?? './rules/packs';
+  let paths = files;
+  if (!paths.length) {
+    try {
+      paths = await packFilesIn(dir);
+    } catch (e) {
+      process.stderr.write(`odziv rules check: cannot read ${dir}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+  const { packs, errors } = await loadPackFiles(paths);
+  for (const e of errors) process.stdout.write(`${formatPackError(e)}\n`);
+  for (const p of packs) process.stdout.write(`ok ${p.file}: pack "${p.name}", ${p.rules.length} rules\n`);
+  if (errors.length) process.stdout.write(`${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+  return errors.length ? 1 : 0;
+}
+
+async function usersAdd(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } });
+  const parsed = z
+    .object({
+      email: z.string({ error: 'required' }).email({ error: 'expected an e-mail address' }),
+      name: z.string({ error: 'required' }).min(1, { error: 'required' }),
+      role: z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` }),
+      password: z.string().min(12, { error: 'at least 12 characters' }).optional(),
+    })
+    .safeParse(values);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) process.stderr.write(`odziv users add: --${i.path.join('.')}: ${i.message}\n`);
+    return 2;
+  }
+  const { loadConfig } = await import('./config.ts');
+  const { openDatabase } = await import('../db/client.ts');
+  const { createUser } = await import('./auth/users.ts');
+  const { randomPassword } = await import('./auth/passwords.ts');
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
+  try {
+    const password = parsed.data.password ?? randomPassword();
+    const user = await createUser(database, { ...parsed.data, password });
+    process.stdout.write(`created ${user.role} ${user.email} (id ${user.id})${parsed.data.password ? '' : `\npassword (shown once): ${password}`}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`odziv users add: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  if (cmd === 'analyze') return analyzeCommand();
+  if (cmd === 'rules' && sub === 'check') return rulesCheck(rest);
+  if (cmd === 'users' && sub === 'add') return usersAdd(rest);
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  process.stderr.write(`odziv: unknown command "${argv.join(' ')}"\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`odziv: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,45 @@
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createOdziv } from './odziv.ts';
+
+/** Start-up: validate config, open the database (migrations), serve the API, run the jobs. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`odziv: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, secrets: config.secrets });
+  let odziv;
+  try {
+    odziv = await createOdziv(config, log);
+  } catch (e) {
+    log.fatal({ err: e }, 'odziv could not start');
+    process.exit(1);
+  }
+  const server = serve({ fetch: odziv.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info({ url: `http://localhost:${info.port}`, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
+  });
+  odziv.startJobs();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: draining jobs and requests');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await odziv.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,203 @@
+import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
+import type { Database, Tx } from '../../db/client.ts';
+import { analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { firstResponseDue } from '../queue/sla.ts';
+
+export interface IngestSummary {
+  received: number;
+  stored: number;
+  duplicates: number;
+  flagged: number;
+  ignored: number;
+  caseIds: number[];
+  alerts: Array<{ caseId: number; audience: string }>;
+}
+
+const HISTORY_DAYS = 30;
+
+/** Interactions per hour since posting; a floor of 15 minutes keeps a brand-new post from spiking. */
+export function engagementPerHour(p: Pick<NormalizedPost, 'metrics' | 'postedAt'>, now: Date): number {
+  const m = p.metrics;
+  if (!m) return 0;
+  const total = m.likes + m.reposts + m.replies + m.quotes;
+  const hours = Math.max(0.25, (now.getTime() - p.postedAt.getTime()) / 3_600_000);
+  return total / hours;
+}
+
+/**
+ * Stores a poll's posts and advances the stream's cursor in ONE transaction, so a crash either
+ * keeps both or neither: a restart resumes from the cursor and a post delivered twice is stored
+ * once (the database's unique key decides). New posts are analyzed, run through the rule packs,
+ * and the flagged ones become open cases.
+ */
+export async function ingest(
+  database: Database,
+  packs: readonly CompiledPack[],
+  stream: { id: number; name: string },
+  result: PollResult,
+  now: Date = new Date(),
+): Promise<IngestSummary> {
+  // Analysis is pure CPU work: done before the transaction to keep it short.
+  const analyzed = result.posts.map((post) => ({ post, detail: analyzeDetailed(post.text) }));
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], alerts: [] };
+
+  await database.db.transaction(async (tx) => {
+    for (const { post, detail } of analyzed) {
+      const stored = await storePost(tx, stream.id, post);
+      if (stored === undefined) {
+        summary.duplicates++;
+        continue;
+      }
+      summary.stored++;
+      const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
+      if (outcome.ignored) summary.ignored++;
+      if (!outcome.ignored && outcome.flags.length) {
+        summary.flagged++;
+        const caseId = await openCase(tx, stored.postId, post, outcome, now);
+        if (caseId !== undefined) {
+          summary.caseIds.push(caseId);
+          for (const audience of outcome.alerts) summary.alerts.push({ caseId, audience });
+        }
+      }
+    }
+    await tx
+      .update(streams)
+      .set({
+        cursor: result.cursor,
+        lastPollAt: now,
+        lastSuccessAt: now,
+        lastError: null,
+        failingSince: null,
+        rateLimit: result.rateLimit ? { remaining: result.rateLimit.remaining, resetAt: result.rateLimit.resetAt?.toISOString() } : null,
+      })
+      .where(eq(streams.id, stream.id));
+  });
+  return summary;
+}
+
+/** Inserts author and post; returns undefined when the post was already stored. */
+async function storePost(tx: Tx, streamId: number, post: NormalizedPost): Promise<{ postId: number; authorId: number } | undefined> {
+  const [author] = await tx
+    .insert(authors)
+    .values({
+      platform: post.platform,
+      platformUserId: post.author.platformUserId,
+      handle: post.author.handle,
+      displayName: post.author.displayName ?? null,
+      followers: post.author.followers ?? null,
+      verified: post.author.verified ?? false,
+    })
+    .onConflictDoUpdate({
+      target: [authors.platform, authors.platformUserId],
+      set: {
+        handle: post.author.handle,
+        displayName: post.author.displayName ?? null,
+        followers: sql`coalesce(excluded.followers, ${authors.followers})`,
+        verified: post.author.verified ?? false,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ id: authors.id });
+  const [row] = await tx
+    .insert(posts)
+    .values({
+      platform: post.platform,
+      platformPostId: post.platformPostId,
+      streamId,
+      authorId: author!.id,
+      url: post.url ?? null,
+      text: post.text,
+      postedAt: post.postedAt,
+      conversationId: post.conversationId ?? null,
+      inReplyToId: post.inReplyToId ?? null,
+      isOwn: post.isOwn,
+      isRepost: post.isRepost,
+      metrics: post.metrics ?? null,
+      metricsAt: post.metrics ? sql`now()` : null,
+      raw: post.raw ?? {},
+    })
+    .onConflictDoNothing({ target: [posts.platform, posts.platformPostId] })
+    .returning({ id: posts.id });
+  return row ? { postId: row.id, authorId: author!.id } : undefined;
+}
+
+async function assess(
+  tx: Tx,
+  packs: readonly CompiledPack[],
+  streamName: string,
+  post: NormalizedPost,
+  authorId: number,
+  postId: number,
+  detail: AnalysisDetail,
+  now: Date,
+): Promise<Outcome> {
+  await tx.insert(analyses).values({
+    postId,
+    analyzerVersion: ANALYZER_VERSION,
+    language: detail.language,
+    languageConfidence: detail.languageConfidence,
+    sentiment: detail.sentiment,
+    negative: detail.negative,
+    complaint: detail.complaint,
+    isComplaint: detail.isComplaint,
+    isQuestion: detail.isQuestion,
+    categories: detail.categories,
+    evidence: detail.evidence,
+  });
+  const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+  const history = await tx
+    .select({ postedAt: posts.postedAt })
+    .from(posts)
+    .innerJoin(analyses, eq(analyses.postId, posts.id))
+    .where(and(eq(posts.authorId, authorId), ne(posts.id, postId), eq(analyses.isComplaint, true), gte(posts.postedAt, since)));
+  const m = post.metrics;
+  const outcome = evaluate(packs, detail, {
+    platform: post.platform,
+    stream: streamName,
+    text: post.text,
+    isOwn: post.isOwn,
+    isRepost: post.isRepost,
+    followers: post.author.followers ?? null,
+    verified: post.author.verified ?? false,
+    engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
+    engagementPerHour: engagementPerHour(post, now),
+    authorComplaintTimes: history.map((h) => h.postedAt),
+    now,
+  });
+  if (outcome.flags.length && !outcome.ignored) {
+    await tx.insert(flags).values(
+      outcome.flags.map((f) => ({ postId, pack: f.pack, ruleId: f.ruleId, category: f.category ?? null, reason: f.reason, evidence: f.evidence })),
+    );
+  }
+  return outcome;
+}
+
+async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: Outcome, now: Date): Promise<number | undefined> {
+  const reasons = [...new Set(outcome.flags.map((f) => f.reason))];
+  const [row] = await tx
+    .insert(cases)
+    .values({
+      postId,
+      status: 'open',
+      priority: outcome.priority,
+      priorityComponents: outcome.components,
+      category: outcome.category ?? null,
+      reason: reasons.join(' '),
+      team: outcome.team,
+      dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now),
+    })
+    .onConflictDoNothing()
+    .returning({ id: cases.id });
+  return row?.id;
+}
+
+/** Records a failed poll on the stream (its health), without touching its cursor. */
+export async function recordPollFailure(database: Database, streamId: number, message: string, now: Date = new Date()): Promise<void> {
+  await database.db
+    .update(streams)
+    .set({ lastPollAt: now, lastError: message.slice(0, 500), failingSince: sql`coalesce(${streams.failingSince}, ${now.toISOString()}::timestamptz)` })
+    .where(eq(streams.id, streamId));
+}
+

@@ -1,0 +1,98 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { isAdapterError } from '../../adapters/errors.ts';
+import type { AdapterSet } from '../../adapters/registry.ts';
+import type { Database } from '../../db/client.ts';
+import { streams, type Stream } from '../../db/schema/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Rulebook } from '../rulebook.ts';
+import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
+
+export interface PollerDeps {
+  database: Database;
+  adapters: AdapterSet;
+  rulebook: Rulebook;
+  log: Logger;
+  /** Identifies this process in stream leases. */
+  instanceId: string;
+  /** Normal pause between polls of a quiet stream. */
+  intervalMs?: number;
+  onIngested?: (stream: Stream, summary: IngestSummary) => void | Promise<void>;
+}
+
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** Exponential back-off with full jitter: 5 s, 10 s, 20 s … up to 15 min. */
+export function backoffMs(failures: number, random = Math.random): number {
+  const cap = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+/** Takes the stream's lease unless another instance holds it; true when this process may poll. */
+async function takeLease(database: Database, streamId: number, owner: string, now: Date): Promise<boolean> {
+  const rows = await database.db
+    .update(streams)
+    .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) })
+    .where(and(eq(streams.id, streamId), or(isNull(streams.leaseUntil), lt(streams.leaseUntil, now), eq(streams.leaseOwner, owner))))
+    .returning({ id: streams.id });
+  return rows.length === 1;
+}
+
+async function releaseLease(database: Database, streamId: number, owner: string, nextPollAt: Date): Promise<void> {
+  await database.db
+    .update(streams)
+    .set({ leaseOwner: null, leaseUntil: null, nextPollAt })
+    .where(and(eq(streams.id, streamId), eq(streams.leaseOwner, owner)));
+}
+
+/**
+ * Polls one stream once: fetch since the cursor, ingest in one transaction, schedule the next
+ * poll. Failures are recorded on the stream (its health) and back off; they never throw.
+ */
+export async function pollStream(deps: PollerDeps, stream: Stream, now = new Date()): Promise<IngestSummary | undefined> {
+  const log = deps.log.child({ job: 'poll', stream: stream.name, platform: stream.platform });
+  const adapter = deps.adapters[stream.platform as keyof AdapterSet];
+  if (!adapter) {
+    await recordPollFailure(deps.database, stream.id, `odziv has no adapter for platform "${stream.platform}" in this deployment`, now);
+    await deps.database.db.update(streams).set({ nextPollAt: new Date(now.getTime() + MAX_BACKOFF_MS) }).where(eq(streams.id, stream.id));
+    return undefined;
+  }
+  if (!(await takeLease(deps.database, stream.id, deps.instanceId, now))) return undefined;
+  const started = Date.now();
+  let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
+  try {
+    const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config }, stream.cursor);
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date());
+    await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
+    if (result.more) next = new Date();
+    if (summary.received || summary.stored) {
+      log.info({ ms: Date.now() - started, ...summary, caseIds: undefined, alerts: summary.alerts.length }, 'poll');
+    }
+    await deps.onIngested?.(stream, summary);
+    return summary;
+  } catch (e) {
+    const failures = stream.consecutiveFailures + 1;
+    const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(failures);
+    next = new Date(Date.now() + wait);
+    const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
+    log.warn({ ms: Date.now() - started, failures, retryInMs: wait, error: message }, 'poll failed');
+    await recordPollFailure(deps.database, stream.id, message, now).catch(() => {});
+    await deps.database.db
+      .update(streams)
+      .set({ consecutiveFailures: sql`${streams.consecutiveFailures} + 1` })
+      .where(eq(streams.id, stream.id))
+      .catch(() => {});
+    return undefined;
+  } finally {
+    await releaseLease(deps.database, stream.id, deps.instanceId, next).catch((err) => log.error({ err }, 'releasing the stream lease failed'));
+  }
+}
+
+/** Polls every enabled stream that is due. */
+export async function pollDueStreams(deps: PollerDeps, now = new Date()): Promise<void> {
+  const due = await deps.database.db
+    .select()
+    .from(streams)
+    .where(and(eq(streams.enabled, true), or(isNull(streams.nextPollAt), lt(streams.nextPollAt, new Date(now.getTime() + 50)))));
+  for (const stream of due) await pollStream(deps, stream, now);
+}

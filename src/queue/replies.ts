@@ -1,0 +1,132 @@
+import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { isAdapterError } from '../../adapters/errors.ts';
+import type { AdapterSet } from '../../adapters/registry.ts';
+import type { Database } from '../../db/client.ts';
+import { authors, cases, posts, replies, type Reply } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { backoffMs } from '../ingest/poller.ts';
+
+export const MAX_ATTEMPTS = 8;
+const SENDING_LEASE_MS = 2 * 60_000;
+
+export interface NewReply {
+  caseId: number;
+  userId: number;
+  text: string;
+  /** The client's Idempotency-Key: the same key on the same case is the same reply intent. */
+  idempotencyKey: string;
+}
+
+/**
+ * Records a reply intent in the outbox (never posts inline). The same idempotency key on the same
+ * case returns the first intent instead of creating a second; reused with other text it is a 409.
+ */
+export async function createReply(database: Database, adapters: AdapterSet, r: NewReply): Promise<{ reply: Reply; replayed: boolean }> {
+  const text = r.text.trim();
+  const key = `${r.caseId}:${r.idempotencyKey}`;
+  return database.db.transaction(async (tx) => {
+    const [c] = await tx
+      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(cases.id, r.caseId))
+      .for('update', { of: cases });
+    if (!c) throw notFound(`case ${r.caseId}`);
+    const [earlier] = await tx.select().from(replies).where(eq(replies.idempotencyKey, key));
+    if (earlier) {
+      if (earlier.text !== text) throw new AppError('CONFLICT', 'Idempotency-Key was already used for a different reply on this case');
+      return { reply: earlier, replayed: true };
+    }
+    if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${r.caseId} is resolved`);
+    if (c.assigneeId !== r.userId) {
+      throw new AppError('CONFLICT', c.assigneeId === null ? `claim case ${r.caseId} before replying` : `case ${r.caseId} is claimed by someone else`);
+    }
+    const adapter = adapters[c.platform as keyof AdapterSet];
+    if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
+    const length = [...text].length;
+    if (length > adapter.maxReplyLength) {
+      throw new AppError('UNPROCESSABLE', `text: ${length} characters; ${c.platform} allows at most ${adapter.maxReplyLength}`);
+    }
+    const [reply] = await tx
+      .insert(replies)
+      .values({ caseId: r.caseId, userId: r.userId, platform: c.platform, text, idempotencyKey: key })
+      .returning();
+    await audit(tx, { actorUserId: r.userId, action: 'reply.create', subjectType: 'case', subjectId: r.caseId, details: { replyId: reply!.id } });
+    return { reply: reply!, replayed: false };
+  });
+}
+
+/** Takes up to `limit` due replies for delivery; a crashed delivery becomes due again when its lease ends. */
+async function takeDue(database: Database, limit: number, now: Date): Promise<Reply[]> {
+  return database.db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: replies.id })
+      .from(replies)
+      .where(or(and(eq(replies.status, 'pending'), lte(replies.availableAt, now)), and(eq(replies.status, 'sending'), lt(replies.lockedUntil, now))))
+      .orderBy(asc(replies.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!due.length) return [];
+    return tx
+      .update(replies)
+      .set({ status: 'sending', attempts: sql`${replies.attempts} + 1`, lockedUntil: new Date(now.getTime() + SENDING_LEASE_MS) })
+      .where(inArray(replies.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+/**
+ * Delivers due replies through their platform's adapter. Exactly one public reply per intent:
+ * the idempotency key goes to the adapter, which checks for an earlier reply when an outcome was
+ * unknown. Retryable failures back off; others fail visibly on the case; after MAX_ATTEMPTS a reply
+ * is dead-lettered (status "dead") for a person to look at.
+ */
+export async function deliverDueReplies(database: Database, adapters: AdapterSet, log: Logger, opts: { limit?: number; now?: Date } = {}): Promise<number> {
+  const now = opts.now ?? new Date();
+  const batch = await takeDue(database, opts.limit ?? 20, now);
+  for (const reply of batch) {
+    const rlog = log.child({ job: 'outbox', replyId: reply.id, caseId: reply.caseId, platform: reply.platform });
+    const started = Date.now();
+    try {
+      const [target] = await database.db
+        .select({ platformPostId: posts.platformPostId, conversationId: posts.conversationId, handle: authors.handle })
+        .from(cases)
+        .innerJoin(posts, eq(posts.id, cases.postId))
+        .innerJoin(authors, eq(authors.id, posts.authorId))
+        .where(eq(cases.id, reply.caseId));
+      const adapter = adapters[reply.platform as keyof AdapterSet];
+      if (!target || !adapter) throw new AppError('UNPROCESSABLE', `no adapter or post for platform ${reply.platform}`);
+      const sent = await adapter.reply({ platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle }, reply.text, reply.idempotencyKey);
+      await database.db.transaction(async (tx) => {
+        await tx
+          .update(replies)
+          .set({ status: 'sent', platformReplyId: sent.platformReplyId, url: sent.url ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null })
+          .where(eq(replies.id, reply.id));
+        await tx
+          .update(cases)
+          .set({
+            status: sql`case when ${cases.status} in ('open', 'claimed') then 'replied' else ${cases.status} end`,
+            firstResponseAt: sql`coalesce(${cases.firstResponseAt}, now())`,
+            updatedAt: sql`now()`,
+          })
+          .where(eq(cases.id, reply.caseId));
+        await audit(tx, { actorUserId: reply.userId, action: 'reply.sent', subjectType: 'case', subjectId: reply.caseId, details: { replyId: reply.id, platformReplyId: sent.platformReplyId } });
+      });
+      rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
+    } catch (e) {
+      const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
+      const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
+      const dead = retryable && reply.attempts >= MAX_ATTEMPTS;
+      const status = !retryable ? 'failed' : dead ? 'dead' : 'pending';
+      const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(reply.attempts);
+      await database.db
+        .update(replies)
+        .set({ status, lastError: message.slice(0, 1000), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
+        .where(eq(replies.id, reply.id));
+      rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
+    }
+  }
+  return batch.length;
+}
