@@ -114,7 +114,7 @@ function stemTokens(tokens: Token[], vocab: Vocabulary): string[] {
   return tokens.map((t) => {
     if (t.kind !== 'word') return t.norm;
     const s = vocab.stem(t.norm);
-    if (vocab.sentiment.has(s) || vocab.categories.has(s)) return s;
+    if (!t.elongated || vocab.sentiment.has(s) || vocab.categories.has(s)) return s;
     // Elongated words ("baaad", "uzasnooo") get a second try with every doubled letter collapsed.
     const hard = squeezeHard(t.norm);
     return hard === t.norm ? s : vocab.stem(hard);

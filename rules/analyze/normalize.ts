@@ -83,6 +83,8 @@ export interface Token {
   norm: string;
   /** True when the word came out of a hashtag. */
   fromHashtag?: boolean;
+  /** True when letters were repeated three or more times ("sooo"): lexicons get a second try. */
+  elongated?: boolean;
   /** True for words written in capitals in the original (shouting). */
   shout?: boolean;
   /** Punctuation (. , ! ? ; :) before this token: negation scope ends there. */
@@ -103,7 +105,7 @@ const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
 const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
 const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3])|(?:[)(\]\[][-'^o]?[:;=])|<3|:'\()(?=\s|$|[.,!?])/gu;
-const PIECES = /(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)|(\uFFFC\d+\uFFFC)/gu;
+const PIECES = /(\uFFFC-?\d+\uFFFC)|(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)/gu;
 
 /** Splits "#NeRadiInternet" → "ne radi internet"; all-lower hashtags stay whole. */
 function splitHashtag(tag: string): string[] {
@@ -142,7 +144,7 @@ export function normalize(text: string): Normalized {
   const tokens: Token[] = [];
   let breakPending = false;
   for (const m of t.matchAll(PIECES)) {
-    const [, emoji, word, num, punct, placeholder] = m;
+    const [, placeholder, emoji, word, num, punct] = m;
     if (punct) {
       breakPending = true;
       continue;
@@ -154,7 +156,8 @@ export function normalize(text: string): Normalized {
     } else if (word) {
       const lower = cyrillicToLatin(word.toLowerCase());
       const shout = word.length >= 3 && word === word.toUpperCase() && word !== lower;
-      tokens.push({ kind: 'word', display: lower, norm: fold(squeeze(lower)), shout, breakBefore });
+      const squeezed = squeeze(lower);
+      tokens.push({ kind: 'word', display: lower, norm: fold(squeezed), shout, elongated: squeezed !== lower, breakBefore });
     } else if (num) {
       tokens.push({ kind: 'number', display: num, norm: num, breakBefore });
     } else if (placeholder) {

@@ -37,22 +37,25 @@ function issuesOf(error: z.ZodError): Array<{ path: PropertyKey[]; message: stri
       const best = issue.errors
         .map((errs) => errs)
         .sort((a, b) => Math.max(0, ...b.map((i) => i.path.length)) - Math.max(0, ...a.map((i) => i.path.length)))[0]!;
-      const deep = best.length && best.some((i) => i.path.length > 0);
+      const deep = best.some((i) => i.path.length > 0);
       if (deep) for (const i of best) out.push({ path: [...issue.path, ...i.path], message: i.message });
-      else out.push({ path: issue.path, message: issue.message });
+      // Every branch failed at this level: the first branch's words say what was expected.
+      else out.push({ path: issue.path, message: issue.errors[0]?.[0]?.message ?? issue.message });
     } else out.push({ path: issue.path, message: issue.message });
   }
   return out;
 }
 
-function regexErrors(c: ConditionT, path: string, out: Array<{ path: string; message: string }>): void {
+/** Checks that need the whole, well-shaped condition: empty conditions and slow regexes. */
+function conditionErrors(c: ConditionT, path: string, out: Array<{ path: string; message: string }>): void {
+  if (Object.keys(c).length === 0) out.push({ path, message: 'a condition must test something' });
   if (c.regex !== undefined) {
     const problem = regexProblem(c.regex);
     if (problem) out.push({ path: `${path}.regex`, message: problem });
   }
-  c.all?.forEach((sub, i) => regexErrors(sub, `${path}.all[${i}]`, out));
-  c.any?.forEach((sub, i) => regexErrors(sub, `${path}.any[${i}]`, out));
-  if (c.not) regexErrors(c.not, `${path}.not`, out);
+  c.all?.forEach((sub, i) => conditionErrors(sub, `${path}.all[${i}]`, out));
+  c.any?.forEach((sub, i) => conditionErrors(sub, `${path}.any[${i}]`, out));
+  if (c.not) conditionErrors(c.not, `${path}.not`, out);
 }
 
 /** Validates one pack's parsed content; returns every error, not just the first. */
@@ -80,7 +83,8 @@ export function validatePack(data: unknown, file: string): { pack?: PackT; error
     if (seen.has(rule.id)) errors.push({ file, rule: rule.id, path: 'id', message: 'two rules have this id; ids must be unique in a pack' });
     seen.add(rule.id);
     const re: Array<{ path: string; message: string }> = [];
-    regexErrors(rule.conditions, 'conditions', re);
+    conditionErrors(rule.conditions, 'conditions', re);
+    if (Object.keys(rule.actions).length === 0) re.push({ path: 'actions', message: 'a rule must do something' });
     for (const e of re) errors.push({ file, rule: rule.id, ...e });
   }
   return errors.length ? { errors } : { pack: parsed.data, errors };

@@ -100,8 +100,7 @@ export const Condition: z.ZodType<ConditionT> = z.lazy(() =>
       authorComplaints: z.strictObject({ min: count, days: count }).optional(),
       own: z.boolean({ error: 'expected true or false' }).optional(),
       repost: z.boolean({ error: 'expected true or false' }).optional(),
-    }, { error: 'expected a condition (an object such as { minComplaint: 0.6 })' })
-    .refine((c) => Object.keys(c).length > 0, { error: 'a condition must test something' }),
+    }, { error: 'expected a condition (an object such as { minComplaint: 0.6 })' }),
 );
 
 export const Actions = z
@@ -117,8 +116,7 @@ export const Actions = z
     alert: oneOrMany(z.enum(ALERT_AUDIENCES, { error: `expected one of ${ALERT_AUDIENCES.join(', ')}` })).optional(),
     template: nonEmpty.optional(),
     ignore: z.boolean().optional(),
-  }, { error: 'expected actions (an object such as { flag: { reason: "…" } })' })
-  .refine((a) => Object.keys(a).length > 0, { error: 'a rule must do something' });
+  }, { error: 'expected actions (an object such as { flag: { reason: "…" } })' });
 
 export const Rule = z.strictObject({
   id: z.string({ error: 'expected a rule id' }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, {

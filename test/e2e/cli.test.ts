@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const odziv = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ['bin/odziv.js', ...args], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+
+describe('odziv CLI', () => {
+  it('analyze: one JSON line per input, in order, and nothing else on stdout', () => {
+    const input = [
+      { id: 'a', text: 'Internet opet ne radi, čekam od jutra!' },
+      { id: 2, text: 'Hvala, super ste!' },
+      { id: 'c', text: 'Отказујем уговор, прелазим код конкуренције' },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    const r = odziv(['analyze'], `${input}\n`);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const out = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((o) => o.id)).toEqual(['a', 2, 'c']);
+    for (const o of out) expect(Object.keys(o)).toEqual(['id', 'language', 'sentiment', 'negative', 'complaint', 'isComplaint', 'categories', 'evidence']);
+    expect(out[0]).toMatchObject({ isComplaint: true });
+    expect(out[2]!.categories).toContain('churn');
+  });
+
+  it('analyze: a bad line gets an error line in its place, a message on stderr, and exit 1', () => {
+    const r = odziv(['analyze'], '{"id":1,"text":"ok"}\nnot json\n{"id":3,"text":"fine"}\n');
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; error?: string });
+    expect(lines.map((l) => l.id)).toEqual([1, null, 3]);
+    expect(lines[1]!.error).toBe('line 2: not valid JSON');
+    expect(r.stderr).toContain('line 2: not valid JSON');
+  });
+
+  it('rules check: ok on the default pack, every error and exit 1 on a broken one', () => {
+    const ok = odziv(['rules', 'check']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^ok rules\/packs\/default.yaml: pack "default", \d+ rules$/m);
+    const bad = odziv(['rules', 'check', 'test/fixtures/packs/broken.yaml']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('test/fixtures/packs/broken.yaml: rule "refund-delay": conditions.any[2].minComplaint: expected a number between 0 and 1');
+    expect(bad.stdout).toContain('4 errors');
+  });
+
+  it('unknown commands exit 2 with help', () => {
+    const r = odziv(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown command');
+  });
+});

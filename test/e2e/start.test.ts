@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from 'drizzle-orm';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { posts } from '../../db/schema/index.ts';
+import { DEFAULT_SAMPLE, loadSample } from '../../adapters/replay/sample.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+
+const PASSWORD = 'e2e-admin-password-1234';
+const SAMPLE = loadSample(DEFAULT_SAMPLE);
+
+describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () => {
+  let dataDir: string;
+  let tdb: TestDatabase | undefined;
+  let running: Running | undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'odziv-e2e-'));
+    if (process.env.TEST_DATABASE_URL) tdb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    running?.child.kill('SIGKILL');
+    await tdb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const env = (port: number, speed: string) => ({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ODZIV_DATA_DIR: dataDir,
+    ODZIV_ADMIN_PASSWORD: PASSWORD,
+    ODZIV_REPLAY_SPEED: speed,
+    ODZIV_POLL_CRON: '* * * * * *',
+    ...(tdb?.url ? { DATABASE_URL: tdb.url } : {}),
+  });
+
+  async function token(base: string): Promise<string> {
+    const res = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async function storedPosts(): Promise<number> {
+    if (tdb) return Number((await tdb.database.db.select({ n: count() }).from(posts))[0]!.n);
+    // PGlite allows one process at a time: read its files only while odziv is stopped.
+    const db: Database = await openDatabase({ dataDir });
+    try {
+      return Number((await db.db.select({ n: count() }).from(posts))[0]!.n);
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('lists flagged demo posts in several languages within 15 s of starting', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    running = startOdziv(env(port, '1'));
+    await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 15_000);
+    const t = await token(base);
+    const langs = await waitFor(
+      'flagged posts in several languages',
+      async () => {
+        const body = (await (await fetch(`${base}/api/cases?status=open&limit=200`, { headers: { authorization: `Bearer ${t}` } })).json()) as { cases: Array<{ language: string }> };
+        const l = new Set(body.cases.map((c) => c.language));
+        return l.size >= 3 ? l : undefined;
+      },
+      15_000 - (Date.now() - started),
+    );
+    expect(langs.size).toBeGreaterThanOrEqual(3);
+    running.child.kill('SIGKILL');
+    await running.exited;
+  });
+
+  it('loses no post and duplicates none when killed with SIGKILL mid-stream and started again', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    // Fast replay: the whole sample in about 20 s.
+    running = startOdziv(env(port, '100'));
+    await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 20_000);
+    const t = await token(base);
+    await waitFor(
+      'a good part of the stream',
+      async () => {
+        const body = (await (await fetch(`${base}/api/cases?limit=200`, { headers: { authorization: `Bearer ${t}` } })).json()) as { cases: unknown[] };
+        return body.cases.length >= 40 ? true : undefined;
+      },
+      30_000,
+    );
+    running.child.kill('SIGKILL');
+    await running.exited;
+    const before = await storedPosts();
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(SAMPLE.length);
+
+    running = startOdziv(env(port, '100'));
+    await waitFor('health after restart', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 20_000);
+    if (tdb) {
+      await waitFor('every post', async () => ((await storedPosts()) === SAMPLE.length ? true : undefined), 60_000, 500);
+    } else {
+      const t2 = await token(base);
+      await waitFor(
+        'the stream to finish',
+        async () => {
+          const body = (await (await fetch(`${base}/api/streams`, { headers: { authorization: `Bearer ${t2}` } })).json()) as { streams: Array<{ lastSuccessAt: string | null }> };
+          return body.streams[0]?.lastSuccessAt ? true : undefined;
+        },
+        10_000,
+      );
+      // Let the replay run out (20 s at this speed), then stop gracefully and count.
+      await new Promise((r) => setTimeout(r, 24_000));
+    }
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('"msg":"stopped"');
+    expect(await storedPosts()).toBe(SAMPLE.length);
+  });
+
+  it('refuses to start with bad configuration, naming the variable', async () => {
+    const r = startOdziv({ PORT: 'eighty', ODZIV_DATA_DIR: dataDir });
+    expect(await r.exited).toBe(2);
+    expect(r.output()).toContain('PORT:');
+  });
+});

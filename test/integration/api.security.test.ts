@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../db/schema/index.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+import { clockedReplay } from '../helpers/clock-replay.ts';
+
+let h: Harness;
+const clock = clockedReplay();
+const tokens = {} as Record<Role, string>;
+let caseId: number;
+
+beforeAll(async () => {
+  h = await createHarness({ adapters: clock.adapters });
+  await h.pollOnce();
+  clock.advance(60_000);
+  await h.pollOnce();
+  for (const role of ['responder', 'community_manager', 'marketing', 'admin'] as const) tokens[role] = (await h.user(role)).token;
+  const list = (await (await h.request('GET', '/api/cases', { token: tokens.admin })).json()) as { cases: Array<{ id: number }> };
+  caseId = list.cases[0]!.id;
+});
+afterAll(() => h.close());
+
+/** Every protected route, with the roles it allows (admins always pass). */
+const ROUTES: Array<{ method: string; path: () => string; json?: unknown; allowed: Role[] }> = [
+  { method: 'GET', path: () => '/api/cases', allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
+  { method: 'GET', path: () => `/api/cases/${caseId}`, allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
+  { method: 'POST', path: () => '/api/analyze', json: { text: 'hi' }, allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
+  { method: 'GET', path: () => '/api/streams', allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
+  { method: 'GET', path: () => '/api/replay/replies', allowed: ['responder', 'community_manager', 'admin'] },
+  { method: 'POST', path: () => `/api/cases/${caseId}/claim`, allowed: ['responder', 'community_manager', 'admin'] },
+  { method: 'POST', path: () => `/api/cases/${caseId}/replies`, json: { text: 'hello' }, allowed: ['responder', 'community_manager', 'admin'] },
+];
+
+describe('API security', () => {
+  it('every protected route says 401 without a token, with a forged token and with a malformed header', async () => {
+    for (const r of ROUTES) {
+      for (const headers of [{}, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedforged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }]) {
+        const res = await h.request(r.method, r.path(), { json: r.json, headers });
+        expect(res.status, `${r.method} ${r.path()} ${JSON.stringify(headers)}`).toBe(401);
+      }
+    }
+  });
+
+  it('every role gets exactly the routes it is allowed; the rest are 403', async () => {
+    for (const r of ROUTES) {
+      for (const role of ['marketing', 'community_manager', 'responder', 'admin'] as const) {
+        const res = await h.request(r.method, r.path(), { token: tokens[role], json: r.json });
+        if (r.allowed.includes(role)) expect([200, 202, 409], `${role} ${r.method} ${r.path()}`).toContain(res.status);
+        else expect(res.status, `${role} ${r.method} ${r.path()}`).toBe(403);
+      }
+    }
+  });
+
+  it('a wrong password and an unknown e-mail get the same answer', async () => {
+    const u = await h.user('responder');
+    const wrong = await h.request('POST', '/api/auth/token', { json: { email: u.email, password: 'nope-nope-nope' } });
+    const unknown = await h.request('POST', '/api/auth/token', { json: { email: 'nobody@test.local', password: 'nope-nope-nope' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(((await wrong.json()) as { message: string }).message).toBe(((await unknown.json()) as { message: string }).message);
+  });
+
+  it('locks out online password guessing for an account', async () => {
+    const u = await h.user('responder');
+    for (let i = 0; i < 10; i++) await h.request('POST', '/api/auth/token', { json: { email: u.email, password: `guess-${i}` } });
+    const res = await h.request('POST', '/api/auth/token', { json: { email: u.email, password: 'correct horse battery staple' } });
+    expect(res.status).toBe(429);
+  });
+
+  it('stores tokens hashed, never in clear', async () => {
+    const rows = await h.deps.database.db.query.apiTokens.findMany();
+    for (const t of Object.values(tokens)) expect(rows.some((r) => r.tokenHash === t || r.tokenHash.includes(t))).toBe(false);
+  });
+
+  it('sends security headers', async () => {
+    const res = await h.request('GET', '/health');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

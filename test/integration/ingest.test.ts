@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { count, eq } from 'drizzle-orm';
+import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
+import { analyses, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.reset());
+
+const post = (id: string, text: string, over: Partial<NormalizedPost> = {}): NormalizedPost => ({
+  platform: 'replay',
+  platformPostId: id,
+  author: { platformUserId: `a-${id}`, handle: `user${id}`, followers: 120 },
+  text,
+  postedAt: new Date(),
+  isOwn: false,
+  isRepost: false,
+  raw: { id, text },
+  ...over,
+});
+
+async function stream() {
+  const [s] = await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
+  return s!;
+}
+const countOf = async (table: typeof posts | typeof cases | typeof analyses | typeof flags) =>
+  Number((await h.deps.database.db.select({ n: count() }).from(table))[0]!.n);
+
+describe('ingest', () => {
+  it('stores posts, analyses them, flags complaints into open cases and advances the cursor', async () => {
+    const s = await stream();
+    const result: PollResult = {
+      cursor: 'c1',
+      posts: [post('1', 'Internet opet ne radi, čekam od jutra! Sramota.'), post('2', 'Lijep dan danas u Splitu.'), post('3', 'Otkazujem ugovor i prelazim kod konkurencije!')],
+    };
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, result);
+    expect(summary).toMatchObject({ received: 3, stored: 3, duplicates: 0, flagged: 2 });
+    expect(await countOf(analyses)).toBe(3);
+    const open = await h.deps.database.db.select().from(cases).orderBy(cases.priority);
+    expect(open.map((c) => c.status)).toEqual(['open', 'open']);
+    expect(open.at(-1)!.category).toBe('churn');
+    expect(open.at(-1)!.priorityComponents).toMatchObject({ churn: 15 });
+    expect((await stream()).cursor).toBe('c1');
+  });
+
+  it('stores a post delivered twice once, and never opens a second case for it', async () => {
+    const s = await stream();
+    const p = post('9', 'My internet is not working for three days, terrible service');
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'a', posts: [p] });
+    const again = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'b', posts: [p, { ...p }] });
+    expect(again).toMatchObject({ stored: 0, duplicates: 2 });
+    expect(await countOf(posts)).toBe(1);
+    expect(await countOf(cases)).toBe(1);
+    expect((await stream()).cursor).toBe('b');
+  });
+
+  it('keeps neither posts nor cursor when the transaction fails half-way', async () => {
+    const s = await stream();
+    const good = post('10', 'Terrible, nothing works');
+    // A post the database refuses (text with a NUL byte) after a good one: the whole batch rolls back.
+    const bad = post('11', 'bad\u0000text');
+    await expect(ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'after', posts: [good, bad] })).rejects.toThrow();
+    expect(await countOf(posts)).toBe(0);
+    expect(await countOf(cases)).toBe(0);
+    expect((await stream()).cursor).toBeNull();
+  });
+
+  it('never flags the brand\'s own posts or plain reposts', async () => {
+    const s = await stream();
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 'x',
+      posts: [post('20', 'Outage tonight, terrible, sorry!', { isOwn: true }), post('21', 'RT @a: internet ne radi, sramota', { isRepost: true })],
+    });
+    expect(await countOf(posts)).toBe(2);
+    expect(await countOf(cases)).toBe(0);
+  });
+
+  it('keeps the evidence on every flag', async () => {
+    const s = await stream();
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'x', posts: [post('30', 'Paket nije stigao već dvije sedmice, niko se ne javlja!')] });
+    const f = await h.deps.database.db.select().from(flags);
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.map((x) => x.ruleId)).toContain('delivery-returns');
+    expect(f.find((x) => x.ruleId === 'delivery-returns')!.evidence.join(' ')).toMatch(/paket|nije stigao/);
+  });
+
+  it('counts earlier complaints of the same author (third complaint this week)', async () => {
+    const s = await stream();
+    const author = { platformUserId: 'same', handle: 'same', followers: 50 };
+    for (const [i, text] of ['Internet ne radi, užas!', 'I dalje ne radi internet, sramota!', 'Treći put pišem, internet ne radi, katastrofa!'].entries()) {
+      await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: `c${i}`, posts: [post(`4${i}`, text, { author, postedAt: new Date(Date.now() - (3 - i) * 3600_000) })] });
+    }
+    const repeat = await h.deps.database.db.select().from(flags).where(eq(flags.ruleId, 'repeat-complainer'));
+    expect(repeat).toHaveLength(1);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, latinToCyrillic } from '../../rules/index.ts';
+import { loadSample, DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
+
+describe('analyze', () => {
+  it('reads a Croatian outage complaint: negative, a complaint, broken, with the words that decided it', () => {
+    const a = analyze('@VedraTel internet opet ne radi od jutra, čekam tehničara!');
+    expect(a.negative).toBe(true);
+    expect(a.isComplaint).toBe(true);
+    expect(a.categories).toContain('broken');
+    expect(a.evidence.broken?.join(' ')).toContain('ne radi');
+  });
+
+  it('treats "nije loše" as not negative and "not good" as negative (negation scope)', () => {
+    expect(analyze('Nije loše, hvala!').negative).toBe(false);
+    expect(analyze('The service is not good').sentiment).toBeLessThan(0);
+    expect(analyze('The service is good').sentiment).toBeGreaterThan(0);
+  });
+
+  it('does not let a negator reach past punctuation', () => {
+    const a = analyze('Ne znam, ali hvala vam puno');
+    expect(a.sentiment).toBeGreaterThan(0);
+  });
+
+  it('intensifiers make a sentiment stronger', () => {
+    expect(Math.abs(analyze('jako loše').sentiment)).toBeGreaterThan(Math.abs(analyze('loše').sentiment));
+    expect(analyze('really terrible').sentiment).toBeLessThan(analyze('terrible').sentiment);
+  });
+
+  it('weighs what follows a contrast more ("but", "ali")', () => {
+    expect(analyze('The staff were nice but the wifi is terrible').sentiment).toBeLessThan(0);
+    expect(analyze('Dostava je kasnila, ali je kurir bio jako ljubazan, hvala').sentiment).toBeGreaterThan(0);
+  });
+
+  it('recognises churn intent in every language', () => {
+    for (const text of ['Otkazujem ugovor, prelazim kod konkurencije.', 'Cancelling my contract, switching to another provider.', 'Отказујем све, прелазим код конкуренције.']) {
+      expect(analyze(text).categories, text).toContain('churn');
+    }
+  });
+
+  it('finds a complaint without strong sentiment words', () => {
+    const a = analyze('@VedraTel still waiting for my refund, order 1234');
+    expect(a.isComplaint).toBe(true);
+    expect(a.categories).toEqual(expect.arrayContaining(['refund', 'waiting']));
+  });
+
+  it('does not call praise a complaint', () => {
+    const a = analyze('Hvala @VedraTel, tehničar je sve riješio za 20 minuta. Svaka čast!');
+    expect(a.isComplaint).toBe(false);
+    expect(a.categories).toContain('praise');
+  });
+
+  it('identifies languages and says bcs-family when it cannot tell', () => {
+    expect(analyze('Why was I charged twice for the same month?').language).toBe('en');
+    expect(analyze('Тражим повраћај новца').language).toBe('sr');
+    expect(analyze('Gde je moja porudžbina, uvek isto kod vas').language).toBe('sr');
+    expect(analyze('Tko mi može reći zašto je račun veći ovaj tjedan?').language).toBe('hr');
+    expect(analyze('Jarane, ovo ne radi ba').language).toBe('bs');
+    expect(analyze('ne radi').language).toBe('bcs-family');
+  });
+
+  it('gives a Serbian post and its Cyrillic transliteration the same decisions (demo stream)', () => {
+    const serbian = loadSample(DEFAULT_SAMPLE).filter((i) => i.lang === 'sr' && i.script === 'latin');
+    expect(serbian.length).toBeGreaterThan(20);
+    for (const item of serbian) {
+      const a = analyze(item.text);
+      const b = analyze(latinToCyrillic(item.text));
+      expect({ neg: b.negative, c: b.isComplaint, cats: b.categories, s: b.sentiment }, item.text).toEqual({ neg: a.negative, c: a.isComplaint, cats: a.categories, s: a.sentiment });
+    }
+  });
+
+  it('is deterministic', () => {
+    const text = 'Paket nije stigao već dvije sedmice ba, niko se ne javlja 😡';
+    expect(analyze(text)).toEqual(analyze(text));
+  });
+});

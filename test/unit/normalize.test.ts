@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { cyrillicToLatin, fold, latinToCyrillic, normalize } from '../../rules/analyze/normalize.ts';
+
+describe('normalize', () => {
+  it('transliterates Serbian Cyrillic to Latin, digraphs included', () => {
+    expect(cyrillicToLatin('љубав њива џеп ђак ћерка')).toBe('ljubav njiva džep đak ćerka');
+    expect(latinToCyrillic('Ljubav, njiva, džep, đak, ćerka')).toBe('Љубав, њива, џеп, ђак, ћерка');
+  });
+
+  it('folds diacritics the way people type without them', () => {
+    expect(fold('čekam')).toBe('cekam');
+    expect(fold('šišmiš')).toBe('sismis');
+    expect(fold('žuto')).toBe('zuto');
+    expect(fold('đak')).toBe('djak');
+    expect(fold('café')).toBe('cafe');
+  });
+
+  it('sets aside URLs and handles, keeps hashtags as words, emoji and emoticons as signals', () => {
+    const n = normalize('@VedraTel ne radi!!! https://t.co/abc #NeRadiInternet :( 😡');
+    expect(n.handles).toEqual(['VedraTel']);
+    expect(n.urls).toEqual(['https://t.co/abc']);
+    expect(n.hashtags).toEqual(['NeRadiInternet']);
+    const words = n.tokens.filter((t) => t.kind === 'word').map((t) => t.norm);
+    expect(words).toEqual(['ne', 'radi', 'ne', 'radi', 'internet']);
+    expect(n.tokens.filter((t) => t.kind === 'emoticon').map((t) => t.display)).toEqual([':(']);
+    expect(n.tokens.filter((t) => t.kind === 'emoji').map((t) => t.display)).toEqual(['😡']);
+    expect(n.tokens.some((t) => t.display.includes('vedra') || t.display.includes('t.co'))).toBe(false);
+  });
+
+  it('squeezes elongations and marks shouting', () => {
+    const n = normalize('uzasnooooo SRAMOTA');
+    expect(n.tokens[0]!.norm).toBe('uzasnoo');
+    expect(n.tokens[1]!.shout).toBe(true);
+  });
+
+  it('gives the same matching forms for a text and its Cyrillic transliteration', () => {
+    const latin = 'Čekam već dvije sedmice, niko se ne javlja. Đubre od usluge!';
+    const a = normalize(latin).tokens.map((t) => t.norm);
+    const b = normalize(latinToCyrillic(latin)).tokens.map((t) => t.norm);
+    expect(b).toEqual(a);
+  });
+
+  it('marks punctuation so negation scope can end there', () => {
+    const n = normalize('nije loše, hvala');
+    expect(n.tokens.map((t) => Boolean(t.breakBefore))).toEqual([false, false, true]);
+  });
+});

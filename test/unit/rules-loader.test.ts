@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatPackError, loadPackFiles, packFilesIn } from '../../rules/index.ts';
+import { regexProblem } from '../../rules/engine/safe-regex.ts';
+
+const write = (name: string, text: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'odziv-packs-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return { dir, path };
+};
+
+describe('rule pack loading', () => {
+  it('loads the default pack without errors', async () => {
+    const { packs, errors } = await loadPackFiles(await packFilesIn('rules/packs'));
+    expect(errors).toEqual([]);
+    expect(packs.map((p) => p.name)).toContain('default');
+    expect(packs[0]!.rules.length).toBeGreaterThan(10);
+  });
+
+  it('reports every error, each naming the file, the rule, the field and what was expected', async () => {
+    const { packs, errors } = await loadPackFiles(['test/fixtures/packs/broken.yaml']);
+    expect(packs).toEqual([]);
+    const lines = errors.map(formatPackError);
+    expect(lines).toContain('test/fixtures/packs/broken.yaml: rule "refund-delay": conditions.any[2].minComplaint: expected a number between 0 and 1');
+    expect(lines).toContain('test/fixtures/packs/broken.yaml: rule "typo-field": conditions.minComplant: unknown field (check the spelling)');
+    expect(lines.some((l) => l.startsWith('test/fixtures/packs/broken.yaml: rule "bad-category": conditions.category: expected one of'))).toBe(true);
+    expect(lines).toContain('test/fixtures/packs/broken.yaml: rule "refund-delay": actions.priority.add: expected −100 … 100');
+  });
+
+  it('reports semantic errors (slow regex, duplicate ids) once the shape is right', async () => {
+    const { path } = write('p.yaml', `pack: p\nrules:\n  - id: a\n    conditions: { regex: '(a+)+$' }\n    actions: { ignore: true }\n  - id: a\n    conditions: { negative: true }\n    actions: { route: care }\n`);
+    const { errors } = await loadPackFiles([path], '/');
+    const lines = errors.map(formatPackError);
+    expect(lines.some((l) => l.includes('rule "a": conditions.regex: a repeated group'))).toBe(true);
+    expect(lines.some((l) => l.includes('rule "a": id: two rules have this id'))).toBe(true);
+  });
+
+  it('names the line and column of a YAML syntax error', async () => {
+    const { path } = write('bad.yaml', 'pack: p\nrules:\n  - id: a\n    conditions: { negative: true\n    actions: { route: care }\n');
+    const { errors } = await loadPackFiles([path], '/');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('rejects two packs with the same name', async () => {
+    const a = write('a.yaml', 'pack: same\nrules:\n  - id: r\n    conditions: { negative: true }\n    actions: { route: care }\n');
+    const b = write('b.json', JSON.stringify({ pack: 'same', rules: [{ id: 'r', conditions: { negative: true }, actions: { route: 'care' } }] }));
+    const { packs, errors } = await loadPackFiles([a.path, b.path], '/');
+    expect(packs).toHaveLength(1);
+    expect(errors[0]!.message).toContain('already used');
+  });
+});
+
+describe('regex guard', () => {
+  it('accepts ordinary expressions', () => {
+    expect(regexProblem('order\\s*#?\\d{4,}')).toBeUndefined();
+    expect(regexProblem('(refund|money back)')).toBeUndefined();
+    expect(regexProblem('(ab){2,3}')).toBeUndefined();
+  });
+  it('rejects nested repetition, repeated alternation and backreferences', () => {
+    expect(regexProblem('(a+)+')).toMatch(/repeated group/);
+    expect(regexProblem('(\\w*\\s?)*x')).toMatch(/repeated group/);
+    expect(regexProblem('(a|aa)+')).toMatch(/repeated group/);
+    expect(regexProblem('(a)\\1')).toMatch(/backreferences/);
+    expect(regexProblem('([')).toMatch(/not a valid/);
+  });
+});
