@@ -33,7 +33,7 @@ const ROUTES: Array<{ method: string; path: () => string; json?: unknown; allowe
 describe('API security', () => {
   it('every protected route says 401 without a token, with a forged token and with a malformed header', async () => {
     for (const r of ROUTES) {
-      for (const headers of [{}, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedforged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedforged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }]) {
         const res = await h.request(r.method, r.path(), { json: r.json, headers });
         expect(res.status, `${r.method} ${r.path()} ${JSON.stringify(headers)}`).toBe(401);
       }
