@@ -17,7 +17,6 @@ const EnvSchema = z.object({
   ODZIV_OUTBOX_CRON: z.string().min(1).default('* * * * * *'),
   ODZIV_REPLAY: z.enum(['auto', 'on', 'off']).default('auto'),
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
-  ODZIV_TIMEZONE: z.string().min(1).default('Europe/Zagreb'),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[] };

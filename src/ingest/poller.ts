@@ -65,9 +65,10 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date());
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
     if (result.more) next = new Date();
-    if (summary.received || summary.stored) {
-      log.info({ ms: Date.now() - started, ...summary, caseIds: undefined, alerts: summary.alerts.length }, 'poll');
-    }
+    // One line per run: info when something arrived, debug for the quiet runs every few seconds.
+    const line = { ms: Date.now() - started, ...summary, caseIds: undefined, alerts: summary.alerts.length };
+    if (summary.received) log.info(line, 'poll');
+    else log.debug(line, 'poll');
     await deps.onIngested?.(stream, summary);
     return summary;
   } catch (e) {

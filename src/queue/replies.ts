@@ -86,6 +86,7 @@ async function takeDue(database: Database, limit: number, now: Date): Promise<Re
 export async function deliverDueReplies(database: Database, adapters: AdapterSet, log: Logger, opts: { limit?: number; now?: Date } = {}): Promise<number> {
   const now = opts.now ?? new Date();
   const batch = await takeDue(database, opts.limit ?? 20, now);
+  if (!batch.length) log.debug({ job: 'outbox', due: 0 }, 'outbox');
   for (const reply of batch) {
     const rlog = log.child({ job: 'outbox', replyId: reply.id, caseId: reply.caseId, platform: reply.platform });
     const started = Date.now();
