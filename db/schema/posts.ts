@@ -1,14 +1,7 @@
 import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { EngagementMetrics } from '../../adapters/types.ts';
 import { authors } from './authors.ts';
 import { streams } from './streams.ts';
-
-export interface EngagementMetrics {
-  likes: number;
-  reposts: number;
-  replies: number;
-  quotes: number;
-  views?: number;
-}
 
 /** A post as the platform sent it (raw kept for audit and re-analysis), stored once per platform id. */
 export const posts = pgTable(

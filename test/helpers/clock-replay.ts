@@ -18,3 +18,17 @@ export function clockedReplay(start = Date.now()) {
     },
   };
 }
+
+/**
+ * A harness whose demo stream has been polled twice, `advanceMs` apart on the replay clock, so
+ * the queue holds real cases from the bundled sample.
+ */
+export async function demoHarness(advanceMs = 60_000) {
+  const { createHarness } = await import('./harness.ts');
+  const clock = clockedReplay();
+  const h = await createHarness({ adapters: clock.adapters });
+  await h.pollOnce();
+  clock.advance(advanceMs);
+  await h.pollOnce();
+  return { h, clock };
+}

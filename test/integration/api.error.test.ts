@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockedReplay } from '../helpers/clock-replay.ts';
-import { createHarness, type Harness } from '../helpers/harness.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
 let token: string;
 let caseId: number;
-const clock = clockedReplay();
 
 beforeAll(async () => {
-  h = await createHarness({ adapters: clock.adapters });
-  await h.pollOnce();
-  clock.advance(60_000);
-  await h.pollOnce();
+  ({ h } = await demoHarness(60_000));
   token = (await h.user('responder')).token;
   const list = (await (await h.request('GET', '/api/cases?status=open', { token })).json()) as { cases: Array<{ id: number }> };
   caseId = list.cases[0]!.id;

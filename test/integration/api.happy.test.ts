@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, replies } from '../../db/schema/index.ts';
-import { clockedReplay } from '../helpers/clock-replay.ts';
-import { createHarness, type Harness } from '../helpers/harness.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-const clock = clockedReplay();
+let clock: Awaited<ReturnType<typeof demoHarness>>['clock'];
 beforeAll(async () => {
-  h = await createHarness({ adapters: clock.adapters });
-  await h.pollOnce();
-  clock.advance(90_000);
-  await h.pollOnce();
+  ({ h, clock } = await demoHarness(90_000));
 });
 afterAll(() => h.close());
 

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema/index.ts';
-import { createHarness, type Harness } from '../helpers/harness.ts';
-import { clockedReplay } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
 
 let h: Harness;
-const clock = clockedReplay();
 const tokens = {} as Record<Role, string>;
 let caseId: number;
 
 beforeAll(async () => {
-  h = await createHarness({ adapters: clock.adapters });
-  await h.pollOnce();
-  clock.advance(60_000);
-  await h.pollOnce();
+  ({ h } = await demoHarness(60_000));
   for (const role of ['responder', 'community_manager', 'marketing', 'admin'] as const) tokens[role] = (await h.user(role)).token;
   const list = (await (await h.request('GET', '/api/cases', { token: tokens.admin })).json()) as { cases: Array<{ id: number }> };
   caseId = list.cases[0]!.id;

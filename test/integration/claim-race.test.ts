@@ -4,18 +4,14 @@ import { auditLog, cases } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { AppError } from '../../src/errors.ts';
 import { onPostgres } from '../helpers/db.ts';
-import { clockedReplay } from '../helpers/clock-replay.ts';
-import { createHarness, type Harness } from '../helpers/harness.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
 
 // One PGlite instance is one session, so claims cannot race there: this runs on real PostgreSQL.
 describe.runIf(onPostgres)('claiming under contention (real PostgreSQL)', () => {
   let h: Harness;
-  const clock = clockedReplay();
   beforeAll(async () => {
-    h = await createHarness({ adapters: clock.adapters });
-    await h.pollOnce();
-    clock.advance(120_000);
-    await h.pollOnce();
+    ({ h } = await demoHarness(120_000));
   });
   afterAll(() => h.close());
 
