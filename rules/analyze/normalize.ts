@@ -18,10 +18,19 @@ export function hasCyrillic(text: string): boolean {
   return CYRILLIC.test(text);
 }
 
-/** Serbian Cyrillic → Latin (gajica), on lower-cased text. */
-export function cyrillicToLatin(lower: string): string {
-  if (!CYRILLIC.test(lower)) return lower;
-  return lower.replace(CYRILLIC_ALL, (ch) => CYRILLIC_TO_LATIN[ch] ?? ch);
+/**
+ * Serbian Cyrillic → Latin (gajica), keeping case: "Љ" becomes "LJ" so an all-caps word stays
+ * all caps. Done on the whole text first, so emoticons, URLs and English words written with
+ * Cyrillic letters (":Д", "хттп") read exactly like their Latin originals.
+ */
+export function cyrillicToLatin(text: string): string {
+  if (!CYRILLIC.test(text)) return text;
+  return text.replace(CYRILLIC_ALL, (ch) => {
+    const lower = ch.toLowerCase();
+    const lat = CYRILLIC_TO_LATIN[lower];
+    if (lat === undefined) return ch;
+    return ch === lower ? lat : lat.toUpperCase();
+  });
 }
 
 const LATIN_TO_CYRILLIC: Array<[string, string]> = [
@@ -65,7 +74,11 @@ export function fold(word: string): string {
 
 /** Runs of three or more equal letters become two ("sooo" → "soo", "uzasnooo" → "uzasnoo"). */
 export function squeeze(word: string): string {
-  return word.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  // Most words have no run of three: check with a plain loop before paying for the regex.
+  for (let i = 2; i < word.length; i++) {
+    if (word[i] === word[i - 1] && word[i] === word[i - 2]) return word.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  }
+  return word;
 }
 
 /** Collapses every doubled letter run to one: the second try for elongated words. */
@@ -105,6 +118,7 @@ const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
 const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
 const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3])|(?:[)(\]\[][-'^o]?[:;=])|<3|:'\()(?=\s|$|[.,!?])/gu;
+const EMOTICON_HINT = /[:;=]|<3|[)(\]\[][-'^o]?[:;=]/;
 const PIECES = /(\uFFFC-?\d+\uFFFC)|(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)/gu;
 
 /** Splits "#NeRadiInternet" → "ne radi internet"; all-lower hashtags stay whole. */
@@ -124,23 +138,33 @@ export function normalize(text: string): Normalized {
   const handles: string[] = [];
   const hashtags: string[] = [];
   const emoticons: string[] = [];
-  let t = text.replace(URL, (u) => {
-    urls.push(u);
-    return ' ';
-  });
-  t = t.replace(HANDLE, (_m, pre: string, h: string) => {
-    handles.push(h);
-    return `${pre} `;
-  });
-  t = t.replace(HASHTAG, (_m, pre: string, tag: string) => {
-    hashtags.push(tag);
-    return `${pre} \uFFFC${hashtags.length - 1}\uFFFC `;
-  });
-  t = t.replace(EMOTICON, (_m, e: string) => {
-    emoticons.push(e);
-    return ` \uFFFC${-emoticons.length}\uFFFC `;
-  });
-  const cyr = hasCyrillic(t);
+  const cyr = hasCyrillic(text);
+  // Each pass only runs when its marker character is present: most posts skip most passes.
+  let t = cyrillicToLatin(text);
+  if (t.includes('http') || t.includes('www.')) {
+    t = t.replace(URL, (u) => {
+      urls.push(u);
+      return ' ';
+    });
+  }
+  if (t.includes('@')) {
+    t = t.replace(HANDLE, (_m, pre: string, h: string) => {
+      handles.push(h);
+      return `${pre} `;
+    });
+  }
+  if (t.includes('#')) {
+    t = t.replace(HASHTAG, (_m, pre: string, tag: string) => {
+      hashtags.push(tag);
+      return `${pre} \uFFFC${hashtags.length - 1}\uFFFC `;
+    });
+  }
+  if (EMOTICON_HINT.test(t)) {
+    t = t.replace(EMOTICON, (_m, e: string) => {
+      emoticons.push(e);
+      return ` \uFFFC${-emoticons.length}\uFFFC `;
+    });
+  }
   const tokens: Token[] = [];
   let breakPending = false;
   for (const m of t.matchAll(PIECES)) {
@@ -154,7 +178,7 @@ export function normalize(text: string): Normalized {
     if (emoji) {
       tokens.push({ kind: 'emoji', display: emoji, norm: emoji, breakBefore });
     } else if (word) {
-      const lower = cyrillicToLatin(word.toLowerCase());
+      const lower = word.toLowerCase();
       const shout = word.length >= 3 && word === word.toUpperCase() && word !== lower;
       const squeezed = squeeze(lower);
       tokens.push({ kind: 'word', display: lower, norm: fold(squeezed), shout, elongated: squeezed !== lower, breakBefore });
@@ -167,7 +191,7 @@ export function normalize(text: string): Normalized {
         tokens.push({ kind: 'emoticon', display: e, norm: e.toLowerCase(), breakBefore });
       } else {
         for (const part of splitHashtag(hashtags[idx]!)) {
-          const lower = cyrillicToLatin(part.toLowerCase());
+          const lower = part.toLowerCase();
           tokens.push({ kind: 'word', display: lower, norm: fold(squeeze(lower)), fromHashtag: true, breakBefore });
         }
       }

@@ -107,8 +107,11 @@ describe('default pack on typical posts', () => {
     const { loadPackFiles, packFilesIn } = await import('../../rules/index.ts');
     const { packs } = await loadPackFiles(await packFilesIn('rules/packs'));
     const churn = evaluate(packs, analyzeDetailed('Otkazujem ugovor i prelazim kod konkurencije!'), facts());
+    const broken = evaluate(packs, analyzeDetailed('Internet opet ne radi, sramota!'), facts());
     expect(churn.flags[0]!.category).toBe('churn');
-    expect(churn.priority).toBeGreaterThanOrEqual(70);
+    expect(broken.flags[0]!.category).toBe('broken');
+    expect(churn.priority).toBeGreaterThan(broken.priority + 10);
+    expect(churn.alerts).toContain('community_manager');
     const praise = evaluate(packs, analyzeDetailed('Hvala, Ivana iz podrške je bila izuzetno ljubazna. Bravo!'), facts());
     expect(praise.team).toBe('marketing');
     expect(praise.category).toBe('praise');

@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:analyze`: posts per second of odziv's full analysis on one core (this process is
+ * single-threaded), against natural's stock SentimentAnalyzer (tokenize + AFINN) on the same posts
+ * in the same run, and the peak memory. Posts: the dev splits of ../shared/data, or the bundled
+ * demo stream when the data folder is absent.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { analyze } from '../rules/index.ts';
+import { DATA_DIR, readSet, SETS } from '../scripts/eval-data.ts';
+import { DEFAULT_SAMPLE, loadSample } from '../adapters/replay/sample.ts';
+
+const require = createRequire(import.meta.url);
+process.env.DOTENV_CONFIG_QUIET = 'true';
+interface NaturalLib {
+  SentimentAnalyzer: new (lang: string, stemmer: unknown, vocabulary: string) => { getSentiment(words: string[]): number };
+  PorterStemmer: unknown;
+  WordTokenizer: new () => { tokenize(text: string): string[] };
+}
+const { SentimentAnalyzer, PorterStemmer, WordTokenizer } = require('natural') as NaturalLib;
+
+const texts = existsSync(DATA_DIR) ? SETS.flatMap((s) => readSet(s.name, 'dev').map((r) => r.text)) : loadSample(DEFAULT_SAMPLE).map((i) => i.text);
+let peakRss = 0;
+const sampleMemory = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+/** Posts per second of one timed pass of at least `ms` over the posts. */
+function pass(fn: (t: string) => unknown, ms: number): number {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    for (const t of texts) fn(t);
+    n += texts.length;
+    sampleMemory();
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const stock = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
+const tokenizer = new WordTokenizer();
+const contenders: Record<string, (t: string) => unknown> = {
+  'natural SentimentAnalyzer (AFINN)': (t) => stock.getSentiment(tokenizer.tokenize(t)),
+  'odziv analyze (full)': (t) => analyze(t),
+};
+console.log(`${texts.length} posts (mean ${Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length)} characters), node ${process.version}, one thread`);
+// Warm both up, then alternate rounds so drifting machine load hits both alike; report medians.
+for (const fn of Object.values(contenders)) pass(fn, 1000);
+const rounds: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+for (let r = 0; r < 5; r++) for (const [name, fn] of Object.entries(contenders)) rounds[name]!.push(pass(fn, 800));
+for (const [name, xs] of Object.entries(rounds)) {
+  console.log(`${name.padEnd(34)} ${Math.round(median(xs)).toLocaleString('en').padStart(9)} posts/s  (median of 5; ${xs.map((x) => Math.round(x / 1000)).join(', ')} k)`);
+}
+const ratio = median(rounds['odziv analyze (full)']!) / median(rounds['natural SentimentAnalyzer (AFINN)']!);
+console.log(`ratio odziv / natural: ${ratio.toFixed(2)}×`);
+console.log(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB (both analyzers loaded)`);

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+
+/** Feature space of the trained models: names are hashed (FNV-1a) into this many slots. */
+export const DIMS = 1 << 18;
+const MASK = DIMS - 1;
+
+/** FNV-1a, 32 bit: fast, stable across runs and platforms. */
+export function hashFeature(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & MASK;
+}
+
+/** A sparse feature vector: parallel lists of slots and values (a slot may repeat; values add). */
+export interface Features {
+  idx: number[];
+  val: number[];
+  /** The feature names, kept so a decision can be explained ('' for character n-grams). */
+  names: string[];
+}
+
+/** Hash of a pair of features from their hashes (bigrams without building the string). */
+export function combineHashes(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) & MASK;
+}
+
+const FNV_C = (() => {
+  let h = 0x811c9dc5;
+  for (const ch of 'c:') {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+})();
+
+/**
+ * Adds the character n-grams of `padded` as features "c:<gram>", hashing in place instead of
+ * building a string per gram (the hot path of the analyzer).
+ */
+export function addCharNgrams(f: Features, padded: string, n: number, value: number): void {
+  for (let c = 0; c + n <= padded.length; c++) {
+    let h = FNV_C;
+    for (let k = c; k < c + n; k++) {
+      h ^= padded.charCodeAt(k);
+      h = Math.imul(h, 0x01000193);
+    }
+    f.idx.push((h >>> 0) & MASK);
+    f.val.push(value);
+    f.names.push('');
+  }
+}
+
+export function emptyFeatures(): Features {
+  return { idx: [], val: [], names: [] };
+}
+
+export function addFeature(f: Features, name: string, value = 1): void {
+  f.idx.push(hashFeature(name));
+  f.val.push(value);
+  f.names.push(name);
+}
+
+/** A fitted logistic regression. */
+export interface LogisticModel {
+  name: string;
+  bias: number;
+  weights: Float32Array;
+  /** Probability at or above which the class is decided (chosen by cross-validation on train). */
+  threshold: number;
+  meta: Record<string, unknown>;
+}
+
+export function logit(m: LogisticModel, f: Features): number {
+  let z = m.bias;
+  for (let i = 0; i < f.idx.length; i++) z += m.weights[f.idx[i]!]! * f.val[i]!;
+  return z;
+}
+
+export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function probability(m: LogisticModel, f: Features): number {
+  return sigmoid(logit(m, f));
+}
+
+/** The named features that pushed hardest towards the class, for evidence. */
+export function topContributions(m: LogisticModel, f: Features, n: number): Array<{ name: string; weight: number }> {
+  const top: Array<{ name: string; weight: number }> = [];
+  for (let i = 0; i < f.idx.length; i++) {
+    const name = f.names[i]!;
+    if (!name) continue;
+    const weight = m.weights[f.idx[i]!]! * f.val[i]!;
+    if (weight <= 0.05 || top.some((t) => t.name === name)) continue;
+    top.push({ name, weight: Math.round(weight * 100) / 100 });
+    top.sort((a, b) => b.weight - a.weight);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
+interface ModelFile {
+  name: string;
+  dims: number;
+  bias: number;
+  threshold: number;
+  /** Weights quantized to int16: w = q × scale. */
+  scale: number;
+  weights: string;
+  meta: Record<string, unknown>;
+}
+
+export function serializeModel(m: LogisticModel): string {
+  let max = 0;
+  for (const w of m.weights) max = Math.max(max, Math.abs(w));
+  const scale = max / 32767 || 1;
+  const q = new Int16Array(m.weights.length);
+  for (let i = 0; i < q.length; i++) q[i] = Math.round(m.weights[i]! / scale);
+  const file: ModelFile = { name: m.name, dims: m.weights.length, bias: m.bias, threshold: m.threshold, scale, weights: Buffer.from(q.buffer).toString('base64'), meta: m.meta };
+  return `${JSON.stringify(file)}\n`;
+}
+
+export function loadModel(path: string | URL): LogisticModel {
+  const file = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+  if (file.dims !== DIMS) throw new Error(`${String(path)}: model has ${file.dims} dimensions, the analyzer uses ${DIMS}; run npm run train`);
+  const raw = Buffer.from(file.weights, 'base64');
+  const q = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
+  const weights = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * file.scale;
+  return { name: file.name, bias: file.bias, threshold: file.threshold, weights, meta: file.meta };
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm run eval`: quality of odziv's analyzer on the dev split of every labelled set, side by side
+ * with natural's stock SentimentAnalyzer (AFINN) and VADER, plus the share of BCS texts whose
+ * Serbian Cyrillic transliteration gets the same decisions as the Latin original.
+ */
+import { createRequire } from 'node:module';
+import { analyze, latinToCyrillic } from '../rules/index.ts';
+import { readSet, score, SETS, type Scores } from './eval-data.ts';
+
+const require = createRequire(import.meta.url);
+process.env.DOTENV_CONFIG_QUIET = 'true';
+interface NaturalLib {
+  SentimentAnalyzer: new (lang: string, stemmer: unknown, vocabulary: string) => { getSentiment(words: string[]): number };
+  PorterStemmer: unknown;
+  WordTokenizer: new () => { tokenize(text: string): string[] };
+}
+const { SentimentAnalyzer, PorterStemmer, WordTokenizer } = require('natural') as NaturalLib;
+const vader = require('vader-sentiment') as { SentimentIntensityAnalyzer: { polarity_scores(t: string): { compound: number } } };
+
+const stock = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
+const tokenizer = new WordTokenizer();
+const baselines: Record<string, (text: string) => boolean> = {
+  'natural (AFINN)': (t) => stock.getSentiment(tokenizer.tokenize(t)) < 0,
+  VADER: (t) => vader.SentimentIntensityAnalyzer.polarity_scores(t).compound <= -0.05,
+};
+
+const pct = (x: number) => x.toFixed(3);
+const row = (who: string, s: Scores) => `  ${who.padEnd(18)} P ${pct(s.precision)}  R ${pct(s.recall)}  F1 ${pct(s.f1)}  macro-F1 ${pct(s.macroF1)}  acc ${pct(s.accuracy)}`;
+
+let agree = 0;
+let compared = 0;
+const disagreements: string[] = [];
+for (const set of SETS) {
+  const rows = readSet(set.name, 'dev');
+  const truth = rows.map((r) => r.y);
+  const results = rows.map((r) => analyze(r.text));
+  const ours = results.map((a) => (set.measure === 'complaint' ? a.isComplaint : a.negative));
+  console.log(`${set.name} (dev, ${rows.length} posts, ${truth.filter(Boolean).length} ${set.measure}) — class "${set.measure}"`);
+  console.log(row('odziv', score(truth, ours)));
+  if (set.measure === 'complaint') console.log(row('odziv (negative)', score(truth, results.map((a) => a.negative))));
+  for (const [name, f] of Object.entries(baselines)) console.log(row(name, score(truth, rows.map((r) => f(r.text)))));
+  const byLang = new Map<string, number[]>();
+  results.forEach((a, i) => byLang.set(a.language, [...(byLang.get(a.language) ?? []), i]));
+  console.log(`  detected languages: ${[...byLang.entries()].sort((a, b) => b[1].length - a[1].length).map(([l, ix]) => `${l} ${ix.length}`).join(', ')}`);
+  if (set.name.endsWith('-tweets')) {
+    rows.forEach((r, i) => {
+      const c = analyze(latinToCyrillic(r.text));
+      compared++;
+      if (c.negative === results[i]!.negative && c.isComplaint === results[i]!.isComplaint) agree++;
+      else if (disagreements.length < 5) disagreements.push(r.text);
+    });
+  }
+}
+console.log(`Cyrillic/Latin agreement (BCS dev texts transliterated to Cyrillic): ${agree}/${compared} = ${((100 * agree) / compared).toFixed(2)} %`);
+for (const d of disagreements) console.log(`  differs: ${d}`);

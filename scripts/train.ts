@@ -1,0 +1,137 @@
+/**
+ * `npm run train`: fits the analyzer's models on the *train* splits of ../shared/data only and
+ * writes them to rules/analyze/models/. Regularization and decision thresholds are chosen by
+ * 5-fold cross-validation on train (L2 strength, learning rate, threshold); dev is never looked at here (`npm run eval` reports it).
+ * Deterministic: the same data gives the same model files.
+ *
+ *   sentiment-en   en-airline            negative vs not
+ *   sentiment-bcs  hr + sr + bs tweets   negative vs positive
+ *   complaint-en   en-complaints         complaint vs not (reads sentiment-en's probability)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainingFeatures } from '../rules/analyze/index.ts';
+import { DIMS, probability, serializeModel, type Features, type LogisticModel } from '../rules/analyze/model.ts';
+import { readSet, score, type Row } from './eval-data.ts';
+
+/** Where the models go: the analyzer's folder, or ODZIV_MODELS_OUT (the reproducibility test). */
+const OUT_DIR = process.env.ODZIV_MODELS_OUT ?? fileURLToPath(new URL('../rules/analyze/models/', import.meta.url));
+mkdirSync(OUT_DIR, { recursive: true });
+
+interface Example {
+  f: Features;
+  y: number;
+  source: string;
+}
+
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Logistic regression by AdaGrad with L2 on the touched weights; deterministic order. */
+function fit(examples: Example[], l2: number, epochs: number, rate: number): { weights: Float32Array; bias: number } {
+  const w = new Float32Array(DIMS);
+  const g2 = new Float32Array(DIMS).fill(1e-6);
+  let bias = 0;
+  let gb = 1e-6;
+  const rand = mulberry32(7);
+  const order = examples.map((_, i) => i);
+  for (let e = 0; e < epochs; e++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const k of order) {
+      const { f, y } = examples[k]!;
+      let z = bias;
+      for (let i = 0; i < f.idx.length; i++) z += w[f.idx[i]!]! * f.val[i]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const err = p - y;
+      for (let i = 0; i < f.idx.length; i++) {
+        const j = f.idx[i]!;
+        const g = err * f.val[i]! + l2 * w[j]!;
+        g2[j]! += g * g;
+        w[j]! -= (rate * g) / Math.sqrt(g2[j]!);
+      }
+      gb += err * err;
+      bias -= (rate * err) / Math.sqrt(gb);
+    }
+  }
+  return { weights: w, bias };
+}
+
+/**
+ * The threshold that maximizes the measure on out-of-fold probabilities, averaged over the source
+ * sets: each language counts the same, however many posts its set has.
+ */
+function bestThreshold(ps: number[], examples: Example[], measure: 'f1' | 'macroF1'): { threshold: number; value: number } {
+  const sources = [...new Set(examples.map((e) => e.source))];
+  const bySource = sources.map((src) => examples.map((e, i) => (e.source === src ? i : -1)).filter((i) => i >= 0));
+  let best = { threshold: 0.5, value: -1 };
+  for (let t = 0.2; t <= 0.8001; t += 0.01) {
+    const values = bySource.map((ix) => score(ix.map((i) => examples[i]!.y === 1), ix.map((i) => ps[i]! >= t))[measure]);
+    const value = values.reduce((a, b) => a + b, 0) / values.length;
+    if (value > best.value) best = { threshold: Math.round(t * 100) / 100, value };
+  }
+  return best;
+}
+
+function crossValidate(examples: Example[], l2: number, rate: number, measure: 'f1' | 'macroF1', folds = 5, report?: (ps: number[]) => void) {
+  const ps = new Array<number>(examples.length);
+  for (let k = 0; k < folds; k++) {
+    const train = examples.filter((_, i) => i % folds !== k);
+    const m = fit(train, l2, 12, rate);
+    const model: LogisticModel = { name: 'cv', ...m, threshold: 0.5, meta: {} };
+    examples.forEach((ex, i) => {
+      if (i % folds === k) ps[i] = probability(model, ex.f);
+    });
+  }
+  const best = bestThreshold(ps, examples, measure);
+  report?.(ps.map((p) => (p >= best.threshold ? 1 : 0)));
+  return best;
+}
+
+function train(name: string, examples: Example[], measure: 'f1' | 'macroF1', sources: string[]): LogisticModel {
+  const started = Date.now();
+  let best = { l2: 0, rate: 0.1, threshold: 0.5, value: -1 };
+  for (const [l2, rate] of [1e-5, 1e-4, 1e-3].flatMap((l) => [0.1, 0.3].map((r) => [l, r] as const))) {
+    const cv = crossValidate(examples, l2, rate, measure, 5, (pred) => {
+      const sources = [...new Set(examples.map((e) => e.source))];
+      if (sources.length < 2) return;
+      const parts = sources.map((src) => {
+        const ix = examples.map((e, i) => (e.source === src ? i : -1)).filter((i) => i >= 0);
+        const s = score(ix.map((i) => examples[i]!.y === 1), ix.map((i) => pred[i] === 1));
+        return `${src} F1 ${s.f1.toFixed(3)}`;
+      });
+      console.log(`    per set (cross-validated): ${parts.join(', ')}`);
+    });
+    console.log(`  ${name}: l2 ${l2}, rate ${rate} → cross-validated ${measure} ${cv.value.toFixed(3)} at threshold ${cv.threshold}`);
+    if (cv.value > best.value) best = { l2, rate, ...cv };
+  }
+  const m = fit(examples, best.l2, 12, best.rate);
+  const model: LogisticModel = {
+    name,
+    ...m,
+    threshold: best.threshold,
+    meta: { trainedOn: sources, examples: examples.length, positives: examples.filter((e) => e.y).length, l2: best.l2, rate: best.rate, cv: { measure, value: Math.round(best.value * 1000) / 1000, folds: 5 } },
+  };
+  writeFileSync(join(OUT_DIR, `${name}.json`), serializeModel(model));
+  console.log(`${name}: ${examples.length} examples, l2 ${best.l2}, rate ${best.rate}, threshold ${best.threshold}, cross-validated ${measure} ${best.value.toFixed(3)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return model;
+}
+
+const examplesOf = (source: string, rows: Row[], pNeg?: (text: string) => number): Example[] =>
+  rows.map((r) => ({ f: trainingFeatures(r.text, pNeg?.(r.text)).features, y: r.y ? 1 : 0, source }));
+
+const sentimentEn = train('sentiment-en', examplesOf('en-airline', readSet('en-airline', 'train')), 'f1', ['en-airline/train']);
+const bcs = (['hr-tweets', 'sr-tweets', 'bs-tweets'] as const).flatMap((s) => examplesOf(s, readSet(s, 'train')));
+train('sentiment-bcs', bcs, 'f1', ['hr-tweets/train', 'sr-tweets/train', 'bs-tweets/train']);
+const pNegEn = (t: string) => probability(sentimentEn, trainingFeatures(t).features);
+train('complaint-en', examplesOf('en-complaints', readSet('en-complaints', 'train'), pNegEn), 'macroF1', ['en-complaints/train']);
