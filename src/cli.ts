@@ -9,6 +9,9 @@ const HELP = `odziv — social media monitoring and response
 Usage:
   odziv analyze                     JSON lines {"id","text"} on stdin → one analysis per line on stdout
   odziv rules check [files…]        validate rule packs (default: every pack in ODZIV_RULES_DIR)
+  odziv rules backtest [--since 7d] [--json] <pack file>
+                                    replay stored posts through a candidate pack (read-only) and
+                                    report what would change against the packs in force
   odziv users add --email E --name N --role R [--password P]
                                     create a user (roles: ${ROLES.join(', ')}); without --password
                                     a random one is printed once
@@ -80,6 +83,71 @@ async function rulesCheck(files: string[]): Promise<number> {
   return errors.length ? 1 : 0;
 }
 
+async function rulesBacktest(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string', default: '7d' }, json: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1) {
+    process.stderr.write('odziv rules backtest: name one candidate pack file\n');
+    return 2;
+  }
+  const { readFile } = await import('node:fs/promises');
+  const { loadPackText } = await import('../rules/index.ts');
+  const { parseSince, runBacktest, withCandidate } = await import('./backtest/backtest.ts');
+  let since: Date;
+  try {
+    since = parseSince(values.since!);
+  } catch (e) {
+    process.stderr.write(`odziv rules backtest: --${(e as Error).message}\n`);
+    return 2;
+  }
+  const file = positionals[0]!;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`odziv rules backtest: cannot read ${file} (${(e as NodeJS.ErrnoException).code})\n`);
+    return 2;
+  }
+  const candidate = loadPackText(text, file);
+  if (!candidate.pack) {
+    for (const e of candidate.errors) process.stdout.write(`${formatPackError(e)}\n`);
+    return 1;
+  }
+  const dir = process.env.ODZIV_RULES_DIR ?? './rules/packs';
+  const live = await loadPackFiles(await packFilesIn(dir));
+  if (live.errors.length) {
+    for (const e of live.errors) process.stderr.write(`${formatPackError(e)}\n`);
+    return 1;
+  }
+  const { loadConfig } = await import('./config.ts');
+  const { openDatabase } = await import('../db/client.ts');
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
+  try {
+    const r = await runBacktest(database, live.packs, withCandidate(live.packs, candidate.pack), since, (done, total) => {
+      process.stderr.write(`backtest: ${done}/${total} posts\n`);
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      return 0;
+    }
+    const lines = [
+      `backtest of pack "${candidate.pack.name}" (${file}) on ${r.posts} posts since ${r.since}`,
+      `  flagged now ${r.flaggedNow}, with the candidate ${r.flaggedWithCandidate}: +${r.newlyFlagged} newly flagged, −${r.noLongerFlagged} no longer flagged`,
+    ];
+    const cats = Object.entries(r.byCategory).map(([c, v]) => `${c} +${v.added}/−${v.removed}`);
+    if (cats.length) lines.push(`  by category: ${cats.join(', ')}`);
+    const changed = Object.entries(r.byRule).filter(([, v]) => v.now !== v.candidate);
+    if (changed.length) lines.push('  rules that fire differently:', ...changed.map(([k, v]) => `    ${k}: ${v.now} → ${v.candidate}`));
+    for (const [title, list] of [['newly flagged', r.examples.newlyFlagged], ['no longer flagged', r.examples.noLongerFlagged]] as const) {
+      if (list.length) lines.push(`  examples ${title}:`, ...list.map((e) => `    post ${e.postId} [${e.category ?? '—'}] ${JSON.stringify(e.text)} (${e.rules.join(', ')})`));
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
 async function usersAdd(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } });
   const parsed = z
@@ -117,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   if (cmd === 'analyze') return analyzeCommand();
   if (cmd === 'rules' && sub === 'check') return rulesCheck(rest);
+  if (cmd === 'rules' && sub === 'backtest') return rulesBacktest(rest);
   if (cmd === 'users' && sub === 'add') return usersAdd(rest);
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);

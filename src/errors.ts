@@ -22,6 +22,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Field-level problems, reported like validation errors. */
+    readonly issues?: Array<{ path: string; message: string }>,
   ) {
     super(message);
     this.name = 'AppError';

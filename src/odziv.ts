@@ -11,6 +11,7 @@ import { pollDueStreams } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
+import { drainBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
 
 export interface Odziv {
@@ -65,6 +66,7 @@ export async function createOdziv(config: Config, log: Logger, env: NodeJS.Proce
       async close() {
         rulebook.close();
         await scheduler.stop();
+        await drainBacktests();
         await Promise.all(Object.values(adapters).map((a) => a?.close?.()));
         await database.close();
       },

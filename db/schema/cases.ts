@@ -20,6 +20,8 @@ export const cases = pgTable(
     category: text('category'),
     reason: text('reason').notNull(),
     team: text('team').notNull().default('care'),
+    /** Reply templates the rules suggest, as a starting point for the responder (never auto-posted). */
+    templates: jsonb('templates').$type<string[]>().notNull().default([]),
     assigneeId: bigint('assignee_id', { mode: 'number' }).references(() => users.id),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),

@@ -7,3 +7,5 @@ export * from './users.ts';
 export * from './cases.ts';
 export * from './replies.ts';
 export * from './audit.ts';
+export * from './alerts.ts';
+export * from './backtests.ts';

@@ -1,25 +1,10 @@
 import { stemsFor, type AnalysisDetail } from '../analyze/index.ts';
 import type { Category } from '../analyze/lexicon/categories.ts';
-import type { CompiledCondition, CompiledKeyword, CompiledPack } from './compile.ts';
-import { computePriority, type PriorityComponents } from './priority.ts';
-import { MAX_REGEX_INPUT } from './safe-regex.ts';
+import type { CompiledKeyword, CompiledPack, CompiledRule, EvalContext, PostFacts } from './compile.ts';
 
-/** What rules may know about a post besides its text. */
-export interface PostFacts {
-  platform: string;
-  stream?: string;
-  text: string;
-  isOwn: boolean;
-  isRepost: boolean;
-  followers: number | null;
-  verified: boolean;
-  /** likes + reposts + replies + quotes now. */
-  engagement: number;
-  engagementPerHour: number;
-  /** When the author's earlier complaints were posted (for "third complaint this week"). */
-  authorComplaintTimes: Date[];
-  now: Date;
-}
+export type { PostFacts };
+export { withinHours } from './compile.ts';
+import { computePriority, type PriorityComponents } from './priority.ts';
 
 export interface FlagOutcome {
   pack: string;
@@ -47,138 +32,75 @@ export interface Outcome {
 
 export const DEFAULT_TEAM = 'care';
 
-interface Check {
-  ok: boolean;
-  evidence: string[];
-}
-const yes = (evidence: string[] = []): Check => ({ ok: true, evidence });
-const NO: Check = { ok: false, evidence: [] };
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
-function findPhrase(stems: string[], keys: string[] | undefined): boolean {
-  if (!keys?.length) return false;
-  outer: for (let i = 0; i + keys.length <= stems.length; i++) {
-    for (let k = 0; k < keys.length; k++) if (stems[i + k] !== keys[k]) continue outer;
-    return true;
-  }
-  return false;
+function findPhrase(stems: readonly string[], at: number, keys: readonly string[]): boolean {
+  if (at + keys.length > stems.length) return false;
+  for (let k = 1; k < keys.length; k++) if (stems[at + k] !== keys[k]) return false;
+  return true;
 }
 
-function matchKeywords(detail: AnalysisDetail, keywords: CompiledKeyword[]): string[] {
-  const hits: string[] = [];
-  for (const kw of keywords) {
-    if ((kw.en && findPhrase(stemsFor(detail, 'en'), kw.en)) || (kw.bcs && findPhrase(stemsFor(detail, 'bcs'), kw.bcs))) {
-      hits.push(kw.term);
+/**
+ * Built once per set of packs: every keyword by first stem and language family, and the rules in
+ * evaluation order, split into those that always run and those a keyword must open.
+ */
+interface PackIndex {
+  en: Map<string, CompiledKeyword[]>;
+  bcs: Map<string, CompiledKeyword[]>;
+  rules: CompiledRule[];
+  /** Positions (in `rules`) of the enabled rules without a keyword gate, ascending. */
+  ungated: number[];
+  /** For each keyword or category, the positions of the rules it opens. */
+  opens: Map<CompiledKeyword | Category, number[]>;
+}
+const packIndexes = new WeakMap<readonly CompiledPack[], PackIndex>();
+const NO_HITS: ReadonlySet<CompiledKeyword> = new Set();
+
+function packIndex(packs: readonly CompiledPack[]): PackIndex {
+  let idx = packIndexes.get(packs);
+  if (!idx) {
+    idx = { en: new Map(), bcs: new Map(), rules: [], ungated: [], opens: new Map() };
+    for (const pack of packs) {
+      for (const rule of pack.rules) {
+        if (!rule.enabled) continue;
+        const pos = idx.rules.push(rule) - 1;
+        if (!rule.gate) idx.ungated.push(pos);
+        for (const kw of rule.gate ?? []) idx.opens.set(kw, [...(idx.opens.get(kw) ?? []), pos]);
+      }
+    }
+    for (const pack of packs) {
+      for (const kw of pack.keywords) {
+        for (const fam of ['en', 'bcs'] as const) {
+          const first = kw[fam]?.[0];
+          if (first === undefined) continue;
+          const list = idx[fam].get(first) ?? [];
+          list.push(kw);
+          idx[fam].set(first, list);
+        }
+      }
+    }
+    packIndexes.set(packs, idx);
+  }
+  return idx;
+}
+
+/**
+ * The keywords of the packs that occur in the post, found in one pass over its stems. Keywords
+ * are matched in the post's language family (both for an undetermined post): an English keyword
+ * list is not looked for in a Croatian post. The family comes from the words, never the script.
+ */
+function findKeywords(idx: PackIndex, a: AnalysisDetail): Set<CompiledKeyword> {
+  const hits = new Set<CompiledKeyword>();
+  for (const fam of a.family === 'other' ? (['en', 'bcs'] as const) : [a.family]) {
+    if (idx[fam].size === 0) continue;
+    const stems = stemsFor(a, fam);
+    for (let i = 0; i < stems.length; i++) {
+      const candidates = idx[fam].get(stems[i]!);
+      if (!candidates) continue;
+      for (const kw of candidates) if (!hits.has(kw) && findPhrase(stems, i, kw[fam]!)) hits.add(kw);
     }
   }
   return hits;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-function localTime(now: Date, timeZone: string): { day: string; minutes: number } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(now).map((p) => [p.type, p.value]));
-  return { day: (parts.weekday ?? '').toLowerCase().slice(0, 3), minutes: Number(parts.hour) * 60 + Number(parts.minute) };
-}
-
-const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
-/** True when `now` falls within the given hours (an overnight span like 22:00–06:00 wraps). */
-export function withinHours(now: Date, bh: NonNullable<CompiledCondition['businessHours']>): boolean {
-  const { day, minutes } = localTime(now, bh.timeZone);
-  const from = toMinutes(bh.from);
-  const to = toMinutes(bh.to);
-  const days = bh.days ?? ['mon', 'tue', 'wed', 'thu', 'fri'];
-  if (from <= to) return days.includes(day) && minutes >= from && minutes < to;
-  if (minutes >= from) return days.includes(day);
-  // After midnight of an overnight span: it belongs to the previous day's hours.
-  const prev = DAY_NAMES[(DAY_NAMES.indexOf(day) + 6) % 7]!;
-  return minutes < to && days.includes(prev);
-}
-
-const r2 = (x: number) => Math.round(x * 100) / 100;
-
-/** Every field of a condition must hold; the evidence says what matched. */
-export function checkCondition(c: CompiledCondition, a: AnalysisDetail, f: PostFacts): Check {
-  const evidence: string[] = [];
-  if (c.all) {
-    for (const sub of c.all) {
-      const r = checkCondition(sub, a, f);
-      if (!r.ok) return NO;
-      evidence.push(...r.evidence);
-    }
-  }
-  if (c.any) {
-    const matched = c.any.map((sub) => checkCondition(sub, a, f)).filter((r) => r.ok);
-    if (!matched.length) return NO;
-    for (const r of matched) evidence.push(...r.evidence);
-  }
-  if (c.not && checkCondition(c.not, a, f).ok) return NO;
-  if (c.keywords) {
-    const hits = matchKeywords(a, c.keywords);
-    if (!hits.length) return NO;
-    evidence.push(...hits.map((h) => `"${h}"`));
-  }
-  if (c.regex) {
-    const m = c.regex.exec(f.text.slice(0, MAX_REGEX_INPUT));
-    if (!m) return NO;
-    evidence.push(`/${c.regex.source}/ matched "${m[0].slice(0, 60)}"`);
-  }
-  if (c.language !== undefined) {
-    if (!asList(c.language).includes(a.language)) return NO;
-    evidence.push(`language ${a.language}`);
-  }
-  if (c.platform !== undefined && !asList(c.platform).includes(f.platform as never)) return NO;
-  if (c.stream !== undefined && (f.stream === undefined || !asList(c.stream).includes(f.stream))) return NO;
-  if (c.minComplaint !== undefined) {
-    if (a.complaint < c.minComplaint) return NO;
-    evidence.push(`complaint ${r2(a.complaint)} ≥ ${c.minComplaint}`);
-  }
-  if (c.maxComplaint !== undefined && a.complaint > c.maxComplaint) return NO;
-  if (c.minSentiment !== undefined && a.sentiment < c.minSentiment) return NO;
-  if (c.maxSentiment !== undefined) {
-    if (a.sentiment > c.maxSentiment) return NO;
-    evidence.push(`sentiment ${r2(a.sentiment)} ≤ ${c.maxSentiment}`);
-  }
-  if (c.negative !== undefined && a.negative !== c.negative) return NO;
-  if (c.category !== undefined) {
-    const cats = asList(c.category).filter((cat) => a.categories.includes(cat as Category));
-    if (!cats.length) return NO;
-    for (const cat of cats) evidence.push(`${cat}: ${(a.evidence[cat] ?? []).map((e) => `"${e}"`).join(', ') || cat}`);
-  }
-  if (c.minFollowers !== undefined) {
-    if ((f.followers ?? 0) < c.minFollowers) return NO;
-    evidence.push(`${f.followers} followers`);
-  }
-  if (c.verified !== undefined && f.verified !== c.verified) return NO;
-  if (c.minEngagement !== undefined) {
-    if (f.engagement < c.minEngagement) return NO;
-    evidence.push(`engagement ${f.engagement}`);
-  }
-  if (c.minEngagementPerHour !== undefined) {
-    if (f.engagementPerHour < c.minEngagementPerHour) return NO;
-    evidence.push(`${Math.round(f.engagementPerHour)} interactions/hour`);
-  }
-  if (c.question !== undefined) {
-    if (a.isQuestion !== c.question) return NO;
-    if (c.question) evidence.push('asks a question');
-  }
-  if (c.businessHours && withinHours(f.now, c.businessHours) !== (c.businessHours.inside ?? true)) return NO;
-  if (c.authorComplaints) {
-    const since = f.now.getTime() - c.authorComplaints.days * 86_400_000;
-    const n = f.authorComplaintTimes.filter((t) => t.getTime() >= since).length + 1;
-    if (n < c.authorComplaints.min) return NO;
-    evidence.push(`complaint #${n} from this author in ${c.authorComplaints.days} days`);
-  }
-  if (c.own !== undefined && f.isOwn !== c.own) return NO;
-  if (c.repost !== undefined && f.isRepost !== c.repost) return NO;
-  return yes(evidence);
 }
 
 /**
@@ -199,24 +121,55 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
   let ignoredBy: string | undefined;
   let set: number | undefined;
   let add = 0;
-  for (const pack of packs) {
-    for (const rule of pack.rules) {
-      if (!rule.enabled) continue;
-      const check = checkCondition(rule.conditions, a, f);
-      if (!check.ok) continue;
-      const id = `${pack.name}/${rule.id}`;
-      fired.push(id);
-      const act = rule.actions;
-      if (act.ignore) ignoredBy ??= id;
-      if (act.flag) {
-        flags.push({ pack: pack.name, ruleId: rule.id, category: act.flag.category, reason: act.flag.reason, evidence: [...new Set(check.evidence)] });
-      }
-      if (act.priority?.set !== undefined) set = Math.max(set ?? 0, act.priority.set);
-      if (act.priority?.add !== undefined) add += act.priority.add;
-      if (act.route && team === undefined) team = act.route;
-      for (const al of act.alert === undefined ? [] : asList(act.alert)) if (!alerts.includes(al)) alerts.push(al);
-      if (act.template && !templates.includes(act.template)) templates.push(act.template);
+  const idx = packIndex(packs);
+  const hits = idx.en.size || idx.bcs.size ? findKeywords(idx, a) : NO_HITS;
+  const ctx: EvalContext = { keywordHits: hits };
+  // The rules to run, in evaluation order: the ungated ones merged with the few that a keyword or
+  // category present in the post opens (two sorted lists, walked together, nothing rebuilt).
+  let extra: number[] | undefined;
+  for (const kw of hits) {
+    const positions = idx.opens.get(kw);
+    if (positions) (extra ??= []).push(...positions);
+  }
+  for (const cat of a.categories) {
+    const positions = idx.opens.get(cat);
+    if (positions) (extra ??= []).push(...positions);
+  }
+  if (extra && extra.length > 1) extra.sort((x, y) => x - y);
+  const ungated = idx.ungated;
+  let u = 0;
+  let e = 0;
+  let last = -1;
+  for (;;) {
+    const nextU = u < ungated.length ? ungated[u]! : Infinity;
+    const nextE = extra && e < extra.length ? extra[e]! : Infinity;
+    if (nextU === Infinity && nextE === Infinity) break;
+    let pos: number;
+    if (nextU <= nextE) {
+      pos = nextU;
+      u++;
+    } else {
+      pos = nextE;
+      e++;
     }
+    if (pos === last) continue;
+    last = pos;
+    const rule = idx.rules[pos]!;
+    if (!rule.test(a, f, ctx)) continue;
+    const id = `${rule.pack}/${rule.id}`;
+    fired.push(id);
+    const act = rule.actions;
+    if (act.ignore) ignoredBy ??= id;
+    if (act.flag) {
+      const ev: string[] = [];
+      rule.test(a, f, ctx, ev);
+      flags.push({ pack: rule.pack, ruleId: rule.id, category: act.flag.category, reason: act.flag.reason, evidence: [...new Set(ev)] });
+    }
+    if (act.priority?.set !== undefined) set = Math.max(set ?? 0, act.priority.set);
+    if (act.priority?.add !== undefined) add += act.priority.add;
+    if (act.route && team === undefined) team = act.route;
+    for (const al of act.alert === undefined ? [] : asList(act.alert)) if (!alerts.includes(al)) alerts.push(al);
+    if (act.template && !templates.includes(act.template)) templates.push(act.template);
   }
   const { priority, components } = computePriority({
     complaint: a.complaint,

@@ -152,3 +152,12 @@ export async function packFilesIn(dir: string): Promise<string[]> {
     .map((e) => join(dir, e.name))
     .sort();
 }
+
+/** Validates and compiles a pack given as text (an upload, a backtest candidate). */
+export function loadPackText(text: string, file: string): { pack?: CompiledPack; errors: PackError[] } {
+  const parsed = parsePackText(text, file);
+  if (parsed.errors.length) return { errors: parsed.errors };
+  const v = validatePack(parsed.data, file);
+  if (!v.pack) return { errors: v.errors };
+  return { pack: compilePack(v.pack, file), errors: [] };
+}

@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { healthRoutes } from './routes/health.ts';
 import { replayRoutes } from './routes/replay.ts';
+import { ruleRoutes } from './routes/rules.ts';
 import { streamRoutes } from './routes/streams.ts';
 
 const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
@@ -38,6 +39,7 @@ export function createApp(deps: Deps) {
   app.route('/', caseRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));
+  app.route('/', ruleRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'odziv API', version: '0.1.0', description: 'Social media monitoring and response: cases, replies, analysis.' } });

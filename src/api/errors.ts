@@ -31,7 +31,10 @@ const STATUS_TO_CODE = new Map<number, ErrorCode>(Object.entries(ERROR_STATUS).m
 export function onError(log: Logger) {
   return (err: Error, c: Context<ApiEnv>) => {
     if (err instanceof AppError) {
-      return c.json(errorBody(c, err.code, err.message, err.details === undefined ? {} : { details: err.details }), err.status);
+      const extra: Record<string, unknown> = {};
+      if (err.details !== undefined) extra.details = err.details;
+      if (err.issues) extra.issues = err.issues;
+      return c.json(errorBody(c, err.code, err.message, extra), err.status);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

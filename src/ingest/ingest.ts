@@ -1,7 +1,7 @@
 import { and, eq, gte, ne, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { firstResponseDue } from '../queue/sla.ts';
 
@@ -58,7 +58,10 @@ export async function ingest(
         const caseId = await openCase(tx, stored.postId, post, outcome, now);
         if (caseId !== undefined) {
           summary.caseIds.push(caseId);
-          for (const audience of outcome.alerts) summary.alerts.push({ caseId, audience });
+          for (const audience of outcome.alerts) {
+            await raiseRuleAlert(tx, caseId, audience as 'marketing' | 'community_manager', post, outcome);
+            summary.alerts.push({ caseId, audience });
+          }
         }
       }
     }
@@ -186,11 +189,28 @@ async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: O
       category: outcome.category ?? null,
       reason: reasons.join(' '),
       team: outcome.team,
+      templates: outcome.templates,
       dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now),
     })
     .onConflictDoNothing()
     .returning({ id: cases.id });
   return row?.id;
+}
+
+/** An alert intent from a rule, stored with the case; the alerts issue delivers them. One per case and audience. */
+async function raiseRuleAlert(tx: Tx, caseId: number, audience: 'marketing' | 'community_manager', post: NormalizedPost, outcome: Outcome): Promise<void> {
+  const rules = outcome.flags.map((f) => `${f.pack}/${f.ruleId}`);
+  await tx
+    .insert(alerts)
+    .values({
+      kind: 'rule',
+      audience,
+      caseId,
+      dedupKey: `rule:${caseId}:${audience}`,
+      title: `${outcome.category ?? 'complaint'} (priority ${outcome.priority}) from @${post.author.handle}: ${outcome.reason ?? ''}`.slice(0, 300),
+      details: { rules, priority: outcome.priority, platform: post.platform, url: post.url ?? null },
+    })
+    .onConflictDoNothing();
 }
 
 /** Records a failed poll on the stream (its health), without touching its cursor. */

@@ -121,3 +121,49 @@ describe('default pack on typical posts', () => {
     expect(spam.ignored).toBe(true);
   });
 });
+
+describe('the remaining conditions', () => {
+  it('language, platform and stream', () => {
+    const p = pack([flagRule('l', { language: ['hr', 'bcs-family'] }), flagRule('x', { platform: 'x' }), flagRule('s', { stream: ['brand-mentions'] })]);
+    const ids = (text: string, over: Partial<PostFacts> = {}) => run(p, text, over).flags.map((f) => f.ruleId);
+    expect(ids('Tko mi može reći zašto je račun veći ovaj tjedan?', { platform: 'replay' })).toEqual(['l']);
+    expect(ids('Why is my bill higher this month?', { platform: 'x', stream: 'brand-mentions' })).toEqual(['x', 's']);
+    expect(ids('Why is my bill higher this month?', { platform: 'facebook', stream: 'other' })).toEqual([]);
+  });
+
+  it('sentiment bounds, the negative decision, verified, engagement and reposts', () => {
+    const p = pack([
+      flagRule('very-negative', { maxSentiment: -0.5 }),
+      flagRule('not-negative', { negative: false }),
+      flagRule('positive', { minSentiment: 0.3 }),
+      flagRule('verified', { verified: true }),
+      flagRule('engaged', { minEngagement: 100 }),
+      flagRule('repost', { repost: true }),
+    ]);
+    const ids = (text: string, over: Partial<PostFacts> = {}) => run(p, text, over).flags.map((f) => f.ruleId);
+    expect(ids('This is the worst, most useless service ever. Terrible!')).toEqual(['very-negative']);
+    expect(ids('Thank you so much, brilliant service!')).toEqual(['not-negative', 'positive']);
+    expect(ids('ok', { verified: true, engagement: 250, isRepost: true })).toEqual(expect.arrayContaining(['verified', 'engaged', 'repost']));
+  });
+
+  it('a rule gated by a category or keyword still fires, and one with alternatives fires on either', () => {
+    const p = pack([
+      flagRule('churn-and-negative', { all: [{ category: 'churn' }, { negative: true }] }),
+      flagRule('churn-or-keyword', { any: [{ category: 'churn' }, { keywords: ['ruter'] }] }),
+      flagRule('not-churn', { all: [{ not: { category: 'churn' } }, { negative: true }] }),
+    ]);
+    expect(run(p, 'Otkazujem ugovor, prelazim kod konkurencije, sramota!').flags.map((f) => f.ruleId)).toEqual(['churn-and-negative', 'churn-or-keyword']);
+    expect(run(p, 'Ruter opet ne radi, užas').flags.map((f) => f.ruleId)).toEqual(['churn-or-keyword', 'not-churn']);
+  });
+
+  it('keeps the rules\' order whatever opens them', () => {
+    const p = pack([
+      { id: 'a', conditions: { keywords: ['ruter'] }, actions: { route: 'tech' } },
+      { id: 'b', conditions: { negative: true }, actions: { route: 'care' } },
+      { id: 'c', conditions: { category: 'broken' }, actions: { route: 'field' } },
+    ]);
+    const o = run(p, 'Ruter opet ne radi, užas');
+    expect(o.fired).toEqual(['t/a', 't/b', 't/c']);
+    expect(o.team).toBe('tech');
+  });
+});

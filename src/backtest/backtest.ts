@@ -1,0 +1,149 @@
+import { and, asc, eq, gt, gte } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { analyses, authors, posts, streams } from '../../db/schema/index.ts';
+import { analyzeDetailed, evaluate, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { engagementPerHour } from '../ingest/ingest.ts';
+
+const PAGE = 500;
+const HISTORY_DAYS = 30;
+const EXAMPLES = 5;
+
+export interface BacktestExample {
+  postId: number;
+  text: string;
+  category: string | null;
+  rules: string[];
+}
+
+export interface BacktestResult {
+  since: string;
+  posts: number;
+  flaggedNow: number;
+  flaggedWithCandidate: number;
+  newlyFlagged: number;
+  noLongerFlagged: number;
+  /** Per category: how many posts would be newly flagged (+) or no longer flagged (−) with it. */
+  byCategory: Record<string, { added: number; removed: number }>;
+  /** Per rule (pack/rule): how often it fires now and with the candidate. */
+  byRule: Record<string, { now: number; candidate: number }>;
+  examples: { newlyFlagged: BacktestExample[]; noLongerFlagged: BacktestExample[] };
+}
+
+/** The packs in force with the candidate in place of the pack of the same name (or added). */
+export function withCandidate(live: readonly CompiledPack[], candidate: CompiledPack): CompiledPack[] {
+  const out = live.filter((p) => p.name !== candidate.name);
+  out.push(candidate);
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+const flagged = (o: Outcome) => !o.ignored && o.flags.length > 0;
+
+/**
+ * Replays stored posts since `since` through the packs in force and through a candidate set,
+ * and reports what would change. Reads only: no flag, case or alert is written.
+ */
+export async function runBacktest(
+  database: Database,
+  live: readonly CompiledPack[],
+  candidate: readonly CompiledPack[],
+  since: Date,
+  onProgress?: (processed: number, total: number) => void | Promise<void>,
+): Promise<BacktestResult> {
+  const { db } = database;
+  const total = await db.$count(posts, gte(posts.postedAt, since));
+  // Author history: complaint times per author from the stored analyses, reaching back before `since`.
+  const historyFrom = new Date(since.getTime() - HISTORY_DAYS * 86_400_000);
+  const complaintRows = await db
+    .select({ authorId: posts.authorId, postedAt: posts.postedAt, postId: posts.id })
+    .from(posts)
+    .innerJoin(analyses, eq(analyses.postId, posts.id))
+    .where(and(gte(posts.postedAt, historyFrom), eq(analyses.isComplaint, true)));
+  const complaintsBy = new Map<number, Array<{ at: Date; postId: number }>>();
+  for (const r of complaintRows) complaintsBy.set(r.authorId, [...(complaintsBy.get(r.authorId) ?? []), { at: r.postedAt, postId: r.postId }]);
+
+  const result: BacktestResult = {
+    since: since.toISOString(),
+    posts: 0,
+    flaggedNow: 0,
+    flaggedWithCandidate: 0,
+    newlyFlagged: 0,
+    noLongerFlagged: 0,
+    byCategory: {},
+    byRule: {},
+    examples: { newlyFlagged: [], noLongerFlagged: [] },
+  };
+  const bump = (key: string, field: 'now' | 'candidate') => {
+    const e = (result.byRule[key] ??= { now: 0, candidate: 0 });
+    e[field]++;
+  };
+  const cat = (key: string) => (result.byCategory[key] ??= { added: 0, removed: 0 });
+  const example = (postId: number, text: string, o: Outcome): BacktestExample => ({
+    postId,
+    text: text.length > 200 ? `${text.slice(0, 199)}…` : text,
+    category: o.category ?? null,
+    rules: o.flags.map((f) => `${f.pack}/${f.ruleId}`),
+  });
+
+  let lastId = 0;
+  for (;;) {
+    const page = await db
+      .select({ post: posts, author: authors, streamName: streams.name })
+      .from(posts)
+      .innerJoin(authors, eq(authors.id, posts.authorId))
+      .leftJoin(streams, eq(streams.id, posts.streamId))
+      .where(and(gte(posts.postedAt, since), gt(posts.id, lastId)))
+      .orderBy(asc(posts.id))
+      .limit(PAGE);
+    if (!page.length) break;
+    for (const { post, author, streamName } of page) {
+      lastId = post.id;
+      const detail = analyzeDetailed(post.text);
+      const m = post.metrics;
+      const facts = {
+        platform: post.platform,
+        stream: streamName ?? undefined,
+        text: post.text,
+        isOwn: post.isOwn,
+        isRepost: post.isRepost,
+        followers: author.followers,
+        verified: author.verified,
+        engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
+        engagementPerHour: engagementPerHour({ metrics: m ?? undefined, postedAt: post.postedAt }, post.ingestedAt),
+        authorComplaintTimes: (complaintsBy.get(author.id) ?? []).filter((c) => c.postId !== post.id && c.at <= post.postedAt).map((c) => c.at),
+        now: post.postedAt,
+      };
+      const now = evaluate(live, detail, facts);
+      const cand = evaluate(candidate, detail, facts);
+      result.posts++;
+      for (const f of now.ignored ? [] : now.flags) bump(`${f.pack}/${f.ruleId}`, 'now');
+      for (const f of cand.ignored ? [] : cand.flags) bump(`${f.pack}/${f.ruleId}`, 'candidate');
+      const a = flagged(now);
+      const b = flagged(cand);
+      if (a) result.flaggedNow++;
+      if (b) result.flaggedWithCandidate++;
+      if (!a && b) {
+        result.newlyFlagged++;
+        cat(cand.category ?? 'uncategorized').added++;
+        if (result.examples.newlyFlagged.length < EXAMPLES) result.examples.newlyFlagged.push(example(post.id, post.text, cand));
+      } else if (a && !b) {
+        result.noLongerFlagged++;
+        cat(now.category ?? 'uncategorized').removed++;
+        if (result.examples.noLongerFlagged.length < EXAMPLES) result.examples.noLongerFlagged.push(example(post.id, post.text, now));
+      }
+    }
+    await onProgress?.(result.posts, total);
+  }
+  return result;
+}
+
+/** "7d", "24h", "90m" or an ISO date → the moment it names. */
+export function parseSince(value: string, now = new Date()): Date {
+  const m = /^(\d{1,4})([dhm])$/.exec(value.trim());
+  if (m) {
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+    return new Date(now.getTime() - Number(m[1]) * unit);
+  }
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new Error(`since: expected a duration such as 7d, 24h, 90m or an ISO date, got "${value}"`);
+  return d;
+}
