@@ -2,7 +2,7 @@ import { normalize } from '../analyze/normalize.ts';
 import { bcsStem, enStem } from '../analyze/stem.ts';
 import type { AnalysisDetail, Category } from '../analyze/index.ts';
 import type { ConditionT, PackT, RuleT } from './schema.ts';
-import { MAX_REGEX_INPUT } from './safe-regex.ts';
+import { leadingLiterals } from './safe-regex.ts';
 
 /** What rules may know about a post besides its text. */
 export interface PostFacts {
@@ -28,9 +28,13 @@ export interface CompiledKeyword {
   bcs?: string[];
 }
 
-/** Per-post state shared by all rules: which keywords of the packs occur in the post. */
+/** Per-post state shared by all rules. */
 export interface EvalContext {
+  /** The keywords of the packs that occur in the post. */
   keywordHits: ReadonlySet<CompiledKeyword>;
+  /** The post's text (cut to MAX_REGEX_INPUT), and lower-cased, for regex prefilters. */
+  text: string;
+  lower: string;
 }
 
 /**
@@ -178,8 +182,10 @@ function compileChecks(c: ConditionT, checks: Predicate[], keywords: CompiledKey
   }
   if (c.regex !== undefined) {
     const re = new RegExp(c.regex, 'iu');
-    checks.push((_a, f, _ctx, ev) => {
-      const m = re.exec(f.text.length > MAX_REGEX_INPUT ? f.text.slice(0, MAX_REGEX_INPUT) : f.text);
+    const literals = leadingLiterals(c.regex);
+    checks.push((_a, _f, ctx, ev) => {
+      if (literals && !literals.some((l) => ctx.lower.includes(l))) return false;
+      const m = re.exec(ctx.text);
       if (!m) return false;
       ev?.push(`/${re.source}/ matched "${m[0].slice(0, 60)}"`);
       return true;

@@ -5,6 +5,7 @@ import type { CompiledKeyword, CompiledPack, CompiledRule, EvalContext, PostFact
 export type { PostFacts };
 export { withinHours } from './compile.ts';
 import { computePriority, type PriorityComponents } from './priority.ts';
+import { MAX_REGEX_INPUT } from './safe-regex.ts';
 
 export interface FlagOutcome {
   pack: string;
@@ -123,7 +124,8 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
   let add = 0;
   const idx = packIndex(packs);
   const hits = idx.en.size || idx.bcs.size ? findKeywords(idx, a) : NO_HITS;
-  const ctx: EvalContext = { keywordHits: hits };
+  const text = f.text.length > MAX_REGEX_INPUT ? f.text.slice(0, MAX_REGEX_INPUT) : f.text;
+  const ctx: EvalContext = { keywordHits: hits, text, lower: text.toLowerCase() };
   // The rules to run, in evaluation order: the ungated ones merged with the few that a keyword or
   // category present in the post opens (two sorted lists, walked together, nothing rebuilt).
   let extra: number[] | undefined;

@@ -27,8 +27,9 @@ export interface PriorityInput {
 
 export type PriorityComponents = Record<'complaint' | 'sentiment' | 'reach' | 'velocity' | 'churn' | 'rules', number> & { set?: number };
 
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
 export function computePriority(p: PriorityInput): { priority: number; components: PriorityComponents } {
-  const r1 = (x: number) => Math.round(x * 10) / 10;
   const components: PriorityComponents = {
     complaint: r1(40 * p.complaint),
     sentiment: r1(15 * Math.max(0, -p.sentiment)),

@@ -42,3 +42,47 @@ export function regexProblem(pattern: string): string | undefined {
   }
   return undefined;
 }
+
+const PLAIN = /^[\p{L}\p{N} ]+$/u;
+
+/**
+ * Literals one of which every match must start with, when the pattern begins with a plain word or
+ * a group of plain alternatives (`order`, `(?:order|narudžba)`); otherwise undefined. Lower-cased,
+ * for a cheap `includes` on the lower-cased post before the regex engine runs.
+ */
+export function leadingLiterals(pattern: string): string[] | undefined {
+  if (hasTopLevelAlternation(pattern)) return undefined;
+  const group = /^\(\?:([^()\[\]\\]*)\)/u.exec(pattern) ?? /^\(([^()?\[\]\\]*)\)/u.exec(pattern);
+  let alternatives: string[];
+  let rest: string;
+  if (group) {
+    alternatives = group[1]!.split('|');
+    rest = pattern.slice(group[0].length);
+  } else {
+    const m = /^[\p{L}\p{N} ]+/u.exec(pattern);
+    if (!m) return undefined;
+    alternatives = [m[0]];
+    rest = pattern.slice(m[0].length);
+  }
+  // A quantifier right after the literal part could make it optional or repeat only its end.
+  if (/^[?*{+]/.test(rest) && !group) alternatives = alternatives.map((a) => a.slice(0, -1));
+  if (group && /^[?*{]/.test(rest)) return undefined;
+  if (!alternatives.every((a) => a.length >= 2 && PLAIN.test(a))) return undefined;
+  return alternatives.map((a) => a.toLowerCase());
+}
+
+/** True for `a|b` at the outermost level (outside groups and classes): any branch may match. */
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) return true;
+  }
+  return false;
+}

@@ -68,3 +68,21 @@ describe('regex guard', () => {
     expect(regexProblem('([')).toMatch(/not a valid/);
   });
 });
+
+describe('regex prefilter literals', () => {
+  it('finds the literals a match must start with, and gives up when it cannot be sure', async () => {
+    const { leadingLiterals } = await import('../../rules/engine/safe-regex.ts');
+    expect(leadingLiterals('(?:Order|narudžba|porudžbina)\\s*#?\\d{4}')).toEqual(['order', 'narudžba', 'porudžbina']);
+    expect(leadingLiterals('(refund|money back)')).toEqual(['refund', 'money back']);
+    expect(leadingLiterals('refund\\s+\\d+')).toEqual(['refund']);
+    expect(leadingLiterals('refunds?')).toEqual(['refund']);
+    expect(leadingLiterals('(?:order|x)?\\d+')).toBeUndefined();
+    expect(leadingLiterals('(?:a|bc)')).toBeUndefined();
+    expect(leadingLiterals('\\border')).toBeUndefined();
+    expect(leadingLiterals('[Oo]rder')).toBeUndefined();
+    expect(leadingLiterals('.*order')).toBeUndefined();
+    expect(leadingLiterals('refund|money back')).toBeUndefined();
+    expect(leadingLiterals('(?:order|narudžba)\\d+|storno')).toBeUndefined();
+    expect(leadingLiterals('order[|]\\d+')).toEqual(['order']);
+  });
+});
