@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { createReplayAdapter } from './replay/index.ts';
+import { createXAdapter, type XSettings } from './x/index.ts';
 import { PLATFORMS, type Platform, type PlatformAdapter } from './types.ts';
 
 export interface AdapterContext {
   dataDir: string;
   replaySpeed: number;
+  /** X settings from the environment; absent when X is not configured. */
+  x?: XSettings;
 }
 
 /**
@@ -13,12 +16,12 @@ export interface AdapterContext {
  */
 const FACTORIES = {
   replay: (ctx) => createReplayAdapter({ repliesFile: join(ctx.dataDir, 'replay-replies.jsonl'), speed: ctx.replaySpeed }),
-  x: null,
+  x: (ctx) => (ctx.x ? createXAdapter(ctx.x) : undefined),
   facebook: null,
   instagram: null,
   mastodon: null,
   bluesky: null,
-} satisfies Record<Platform, ((ctx: AdapterContext) => PlatformAdapter) | null>;
+} satisfies Record<Platform, ((ctx: AdapterContext) => PlatformAdapter | undefined) | null>;
 
 export type AdapterSet = Partial<Record<Platform, PlatformAdapter>>;
 
@@ -26,8 +29,8 @@ export type AdapterSet = Partial<Record<Platform, PlatformAdapter>>;
 export function createAdapters(ctx: AdapterContext): AdapterSet {
   const out: AdapterSet = {};
   for (const p of PLATFORMS) {
-    const f = FACTORIES[p];
-    if (f) out[p] = f(ctx);
+    const adapter = FACTORIES[p]?.(ctx);
+    if (adapter) out[p] = adapter;
   }
   return out;
 }

@@ -53,6 +53,8 @@ export interface PollResult {
   more?: boolean;
   /** What the platform said of its rate limit on the last call. */
   rateLimit?: { remaining?: number; resetAt?: Date };
+  /** When to poll this stream again, so the platform's budget is spent evenly (else the default interval). */
+  nextPollInMs?: number;
 }
 
 export interface ReplyTarget {
@@ -73,10 +75,11 @@ export interface PlatformAdapter {
   /** Fetches what is new since `cursor`. Throws AdapterError. */
   poll(stream: StreamRef, cursor: string | null): Promise<PollResult>;
   /**
-   * Posts a public reply on the same channel. `idempotencyKey` identifies the intent: an adapter
-   * that cannot be told it by the platform must look for an earlier reply before posting again.
+   * Posts a public reply on the same channel. `idempotencyKey` identifies the intent; when
+   * `mayHaveBeenSent` (an earlier attempt's outcome is unknown), an adapter whose platform cannot
+   * be told the key must look for an earlier reply before posting again.
    */
-  reply(target: ReplyTarget, text: string, idempotencyKey: string): Promise<SentReply>;
+  reply(target: ReplyTarget, text: string, idempotencyKey: string, opts?: { mayHaveBeenSent?: boolean }): Promise<SentReply>;
   /** Current engagement of posts, for the viral score. */
   refreshMetrics?(platformPostIds: string[]): Promise<Map<string, EngagementMetrics>>;
   /** Releases sockets, files and timers. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
 
 /** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
 const EnvSchema = z.object({
@@ -17,9 +18,11 @@ const EnvSchema = z.object({
   ODZIV_OUTBOX_CRON: z.string().min(1).default('* * * * * *'),
   ODZIV_REPLAY: z.enum(['auto', 'on', 'off']).default('auto'),
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
+  ODZIV_STREAM_ALERT_AFTER_MIN: z.coerce.number().positive().max(10_080).default(10),
+  ODZIV_METRICS_CRON: z.string().min(1).default('*/30 * * * * *'),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { secrets: string[] };
+export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -32,13 +35,16 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
-    );
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  let x: XSettings | undefined;
+  try {
+    x = xSettingsFromEnv(env);
+  } catch (e) {
+    problems.push(...(e as Error).message.split('; '));
   }
-  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD].filter(
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, ...xSecrets(x)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets };
+  return { ...parsed.data, secrets, x };
 }

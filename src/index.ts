@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     odziv = await createOdziv(config, log);
   } catch (e) {
     log.fatal({ err: e }, 'odziv could not start');
+    // Also plainly, for a person at a terminal (secrets are masked by the logger, not here: the
+    // messages odziv builds name variables, never their values).
+    process.stderr.write(`odziv could not start: ${(e as Error).message}\n`);
     process.exit(1);
   }
   const server = serve({ fetch: odziv.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

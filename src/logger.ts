@@ -31,12 +31,8 @@ export function createLogger(opts: { level?: string; secrets?: string[]; destina
     redact: { paths: REDACT, censor: '[redacted]' },
   };
   if (secrets.length) {
-    options.hooks = {
-      logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? mask(a) : a)) as Parameters<typeof method>);
-      },
-    };
-    options.formatters = { log: (obj) => JSON.parse(mask(JSON.stringify(obj))) as Record<string, unknown> };
+    // Masked on the final JSON line, so nothing escapes: messages, fields, error stacks, causes.
+    options.hooks = { streamWrite: (line: string) => mask(line) };
   }
   if (opts.destination) return pino(options, opts.destination);
   if (process.stdout.isTTY && !process.env.CI) {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createAdapters } from '../adapters/registry.ts';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { isAdapterError } from '../adapters/errors.ts';
+import type { XAdapter } from '../adapters/x/index.ts';
+import { refreshEngagement } from './ingest/metrics.ts';
 import { streams } from '../db/schema/index.ts';
 import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
@@ -25,20 +28,43 @@ export interface Odziv {
 }
 
 /** Platforms configured from the environment; none means the demo replay stream runs. */
-function configuredPlatforms(env: NodeJS.ProcessEnv): string[] {
-  return env.X_BEARER_TOKEN ? ['x'] : [];
+function configuredPlatforms(config: Config): string[] {
+  return config.x ? ['x'] : [];
+}
+
+/**
+ * Checks the X credentials and creates the brand's streams (mentions, and search when
+ * X_SEARCH_QUERY is set). A rejected credential stops the start with the variable's name.
+ */
+async function setUpX(adapter: XAdapter, config: Config, database: Database, log: Logger): Promise<void> {
+  let verified: { brandId: string; canReply: boolean } | undefined;
+  try {
+    verified = await adapter.verify();
+  } catch (e) {
+    if (isAdapterError(e) && e.kind === 'auth' && !e.message.startsWith('X_')) throw new Error(`X_BEARER_TOKEN was rejected by X (${e.message})`);
+    if (isAdapterError(e) && (e.kind === 'auth' || e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(e.message);
+    // X being down for a moment must not keep odziv down: the streams retry and show their health.
+    log.warn({ err: (e as Error).message, baseUrl: config.x!.baseUrl }, 'X is not reachable now; its streams will retry');
+  }
+  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'mentions', config: verified ? { kind: 'mentions', userId: verified.brandId } : { kind: 'mentions' } }];
+  if (config.x!.searchQuery) wanted.push({ name: 'search', config: { kind: 'search', query: config.x!.searchQuery } });
+  for (const w of wanted) {
+    await database.db.insert(streams).values({ platform: 'x', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
+  }
+  log.info({ brand: config.x!.brandUsername, streams: wanted.map((w) => w.name), canReply: verified?.canReply }, 'X configured');
 }
 
 /** The composition root: builds every part once and wires them together. */
-export async function createOdziv(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Odziv> {
+export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }));
   await rulebook.load();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
   try {
-    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED });
+    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
+    if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     const deps: Deps = { config, database, adapters, rulebook, log };
 
-    const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && configuredPlatforms(env).length === 0);
+    const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && configuredPlatforms(config).length === 0);
     if (replay) {
       await database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: {} }).onConflictDoNothing();
     }
@@ -59,7 +85,8 @@ export async function createOdziv(config: Config, log: Logger, env: NodeJS.Proce
       app,
       scheduler,
       startJobs() {
-        scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId }) });
+        scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000 }) });
+        scheduler.add({ name: 'metrics', schedule: config.ODZIV_METRICS_CRON, run: () => refreshEngagement(database, adapters, log) });
         scheduler.add({ name: 'outbox', schedule: config.ODZIV_OUTBOX_CRON, run: () => deliverDueReplies(database, adapters, log) });
         rulebook.watch();
       },

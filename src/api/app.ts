@@ -13,6 +13,7 @@ import { caseRoutes } from './routes/cases.ts';
 import { healthRoutes } from './routes/health.ts';
 import { replayRoutes } from './routes/replay.ts';
 import { ruleRoutes } from './routes/rules.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { streamRoutes } from './routes/streams.ts';
 
 const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
@@ -40,6 +41,8 @@ export function createApp(deps: Deps) {
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));
   app.route('/', ruleRoutes(deps));
+  app.use('/webhooks/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 1 MiB'), 413) }));
+  app.route('/', webhookRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'odziv API', version: '0.1.0', description: 'Social media monitoring and response: cases, replies, analysis.' } });

@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
-import { streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
 import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
@@ -17,6 +17,8 @@ export interface PollerDeps {
   /** Normal pause between polls of a quiet stream. */
   intervalMs?: number;
   onIngested?: (stream: Stream, summary: IngestSummary) => void | Promise<void>;
+  /** A stream failing for longer than this raises an alert to community managers. */
+  alertAfterMs?: number;
 }
 
 const LEASE_MS = 60_000;
@@ -64,7 +66,8 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config }, stream.cursor);
     const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date());
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
-    if (result.more) next = new Date();
+    if (result.nextPollInMs !== undefined) next = new Date(Date.now() + Math.max(0, result.nextPollInMs));
+    else if (result.more) next = new Date();
     // One line per run: info when something arrived, debug for the quiet runs every few seconds.
     const line = { ms: Date.now() - started, ...summary, caseIds: undefined, alerts: summary.alerts.length };
     if (summary.received) log.info(line, 'poll');
@@ -78,6 +81,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
     log.warn({ ms: Date.now() - started, failures, retryInMs: wait, error: message }, 'poll failed');
     await recordPollFailure(deps.database, stream.id, message, now).catch(() => {});
+    await alertIfFailingTooLong(deps, stream, message, now).catch((err) => log.error({ err }, 'raising the stream alert failed'));
     await deps.database.db
       .update(streams)
       .set({ consecutiveFailures: sql`${streams.consecutiveFailures} + 1` })
@@ -87,6 +91,25 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   } finally {
     await releaseLease(deps.database, stream.id, deps.instanceId, next).catch((err) => log.error({ err }, 'releasing the stream lease failed'));
   }
+}
+
+/**
+ * Users must never learn from a customer that monitoring stopped: a stream failing for longer
+ * than `alertAfterMs` raises one alert per failure episode (the dedup key names when it began).
+ */
+async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: string, now: Date): Promise<void> {
+  const since = stream.failingSince ?? now;
+  if (now.getTime() - since.getTime() < (deps.alertAfterMs ?? 10 * 60_000)) return;
+  await deps.database.db
+    .insert(alerts)
+    .values({
+      kind: 'stream',
+      audience: 'community_manager',
+      dedupKey: `stream:${stream.id}:${since.toISOString()}`,
+      title: `Stream ${stream.platform}/${stream.name} has been failing since ${since.toISOString()}`,
+      details: { streamId: stream.id, lastError: message.slice(0, 500), failingSince: since.toISOString() },
+    })
+    .onConflictDoUpdate({ target: alerts.dedupKey, set: { details: { streamId: stream.id, lastError: message.slice(0, 500), failingSince: since.toISOString() }, updatedAt: now } });
 }
 
 /** Polls every enabled stream that is due. */

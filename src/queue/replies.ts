@@ -99,7 +99,8 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
         .where(eq(cases.id, reply.caseId));
       const adapter = adapters[reply.platform as keyof AdapterSet];
       if (!target || !adapter) throw new AppError('UNPROCESSABLE', `no adapter or post for platform ${reply.platform}`);
-      const sent = await adapter.reply({ platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle }, reply.text, reply.idempotencyKey);
+      // Any attempt after the first may follow one that posted before its answer was lost.
+      const sent = await adapter.reply({ platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle }, reply.text, reply.idempotencyKey, { mayHaveBeenSent: reply.attempts > 1 });
       await database.db.transaction(async (tx) => {
         await tx
           .update(replies)

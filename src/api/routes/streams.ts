@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc } from 'drizzle-orm';
-import { streams } from '../../../db/schema/index.ts';
+import { asc, count } from 'drizzle-orm';
+import { posts, streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { requireRole } from '../auth.ts';
 import { router } from '../router.ts';
@@ -20,6 +20,7 @@ const StreamHealth = z
     lastError: z.string().nullable(),
     failingSince: DateTime.nullable(),
     consecutiveFailures: z.number(),
+    posts: z.number().openapi({ description: 'Posts stored from this stream' }),
     nextPollAt: DateTime.nullable(),
     rateLimit: z.object({ remaining: z.number().optional(), resetAt: z.string().optional() }).nullable(),
   })
@@ -38,6 +39,8 @@ const route = createRoute({
 export function streamRoutes(deps: Deps) {
   return router().openapi(route, async (c) => {
     const rows = await deps.database.db.select().from(streams).orderBy(asc(streams.id));
+    const counts = await deps.database.db.select({ streamId: posts.streamId, n: count() }).from(posts).groupBy(posts.streamId);
+    const postsOf = new Map(counts.map((r) => [r.streamId, Number(r.n)]));
     const now = Date.now();
     const out = rows.map((s) => ({
       id: s.id,
@@ -51,6 +54,7 @@ export function streamRoutes(deps: Deps) {
       lastError: s.lastError,
       failingSince: s.failingSince,
       consecutiveFailures: s.consecutiveFailures,
+      posts: postsOf.get(s.id) ?? 0,
       nextPollAt: s.nextPollAt,
       rateLimit: s.rateLimit ?? null,
     }));

@@ -1,0 +1,29 @@
+import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
+import { AdapterError } from '../errors.ts';
+
+/**
+ * Maps what twitter-api-v2 throws to an AdapterError that says whether a retry helps. For a write
+ * (`sending`), a lost connection means the outcome is unknown: the tweet may exist.
+ */
+export function toAdapterError(e: unknown, what: string, sending = false, now = Date.now()): AdapterError {
+  if (e instanceof AdapterError) return e;
+  if (e instanceof ApiResponseError) {
+    const detail = (e.data as { detail?: string; title?: string } | undefined)?.detail ?? e.message;
+    const msg = `${what}: ${e.code} ${detail}`;
+    if (e.code === 429 || e.rateLimitError) {
+      const reset = e.rateLimit?.reset;
+      const wait = reset ? Math.max(1_000, reset * 1000 - now + 1_000) : 60_000;
+      return new AdapterError('x', 'rate_limit', msg, wait, { cause: e });
+    }
+    if (e.code === 401 || e.code === 403) return new AdapterError('x', 'auth', msg, undefined, { cause: e });
+    if (e.code === 404) return new AdapterError('x', 'not_found', msg, undefined, { cause: e });
+    if (e.code >= 500) return new AdapterError('x', sending ? 'unknown_outcome' : 'server', msg, undefined, { cause: e });
+    return new AdapterError('x', 'invalid', msg, undefined, { cause: e });
+  }
+  if (e instanceof ApiRequestError || e instanceof ApiPartialResponseError) {
+    // The underlying socket error, where the library kept one.
+    const inner = (e as { requestError?: Error; responseError?: Error }).requestError?.message ?? (e as { responseError?: Error }).responseError?.message ?? e.message;
+    return new AdapterError('x', sending ? 'unknown_outcome' : 'network', `${what}: ${inner}`, undefined, { cause: e });
+  }
+  return new AdapterError('x', sending ? 'unknown_outcome' : 'network', `${what}: ${(e as Error).message}`, undefined, { cause: e });
+}

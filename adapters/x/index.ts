@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { AdapterError } from '../errors.ts';
+import type { EngagementMetrics, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import { createXClients, type XClients } from './client.ts';
+import { toAdapterError } from './errors.ts';
+import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
+import type { XSettings } from './settings.ts';
+
+export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
+export { crcResponse, validSignature, postsFromActivity } from './webhook.ts';
+
+const WINDOW_MS = 15 * 60_000;
+
+/** What a stream of the X platform watches. */
+export const XStreamConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mentions'), userId: z.string().regex(/^\d+$/).optional() }),
+  z.object({ kind: z.literal('search'), query: z.string().min(1).max(512) }),
+]);
+export type XStreamConfig = z.infer<typeof XStreamConfig>;
+
+/**
+ * Where a stream stands, stored as the stream's cursor with its posts (one transaction):
+ * - `since`: the newest id fully ingested; `overlap`: an id a little older, the since_id of the next
+ *   run, so posts X delivers late are fetched again (the unique key drops the repeats);
+ * - during a run over several pages: `next` (X's next_token), `runSince` (the since_id of the run),
+ *   `top`/`topAt` (the run's newest post) and `cand` (the overlap candidate found so far).
+ */
+const Cursor = z.object({
+  v: z.literal(1),
+  since: z.string().optional(),
+  overlap: z.string().optional(),
+  next: z.string().optional(),
+  runSince: z.string().optional(),
+  top: z.string().optional(),
+  topAt: z.string().optional(),
+  cand: z.string().optional(),
+});
+type Cursor = z.infer<typeof Cursor>;
+
+const maxId = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : BigInt(a) >= BigInt(b) ? a : b);
+
+interface Page {
+  data?: TweetV2[];
+  includes?: { users?: UserV2[] };
+  meta?: { result_count?: number; newest_id?: string; next_token?: string };
+}
+
+export interface XAdapter extends PlatformAdapter {
+  /** Checks the credentials at start-up and returns the brand account's id. */
+  verify(): Promise<{ brandId: string; canReply: boolean }>;
+}
+
+/**
+ * The X adapter: mentions and recent-search streams in (since_id cursors, next_token pages, overlap),
+ * replies out (looking for an earlier reply first when a previous attempt may have gone through),
+ * engagement refresh, and pacing from the rate-limit headers within the configured budget.
+ */
+export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: () => number } = {}): XAdapter {
+  const clients = opts.clients ?? createXClients(s);
+  const now = opts.now ?? Date.now;
+  let brandId: string | undefined;
+  /** Streams polled in the current window: the budget is shared between them. */
+  const active = new Map<number, number>();
+
+  const ensureBrand = async (): Promise<string> => {
+    if (brandId) return brandId;
+    let res: { data?: { id: string }; errors?: Array<{ detail?: string }> };
+    try {
+      res = await clients.app.v2.get(`users/by/username/${s.brandUsername}`, {}, { timeout: s.timeoutMs });
+    } catch (e) {
+      throw toAdapterError(e, `looking up @${s.brandUsername}`);
+    }
+    if (!res.data?.id) throw new AdapterError('x', 'not_found', `X_BRAND_USERNAME: @${s.brandUsername} not found on X (${res.errors?.[0]?.detail ?? 'no such user'})`);
+    brandId = res.data.id;
+    return brandId;
+  };
+
+  /** How long to wait before this stream's next request, so the budget spreads over all streams. */
+  function pace(streamId: number, rate: { remaining?: number; reset?: number } | undefined, more: boolean): number {
+    const t = now();
+    active.set(streamId, t);
+    for (const [id, at] of active) if (t - at > WINDOW_MS) active.delete(id);
+    const streams = Math.max(1, active.size);
+    const budget = (WINDOW_MS / s.rateBudget) * streams;
+    if (rate?.remaining !== undefined && rate.reset !== undefined) {
+      const untilReset = Math.max(0, rate.reset * 1000 - t);
+      if (rate.remaining === 0) return untilReset + 1_000;
+      const even = (untilReset / rate.remaining) * streams;
+      return more ? 0 : Math.max(budget, even);
+    }
+    return more ? 0 : budget;
+  }
+
+  return {
+    platform: 'x',
+    maxReplyLength: 280,
+
+    async verify() {
+      const id = await ensureBrand();
+      if (!clients.user) return { brandId: id, canReply: false };
+      try {
+        await clients.user.v2.get('users/me', {}, { timeout: s.timeoutMs });
+      } catch (e) {
+        const err = toAdapterError(e, 'checking the user-context credentials');
+        if (err.kind === 'auth') throw new AdapterError('x', 'auth', `X_APP_KEY/X_APP_SECRET/X_ACCESS_TOKEN/X_ACCESS_SECRET were rejected by X (${err.message})`);
+        throw err;
+      }
+      return { brandId: id, canReply: true };
+    },
+
+    async poll(stream: StreamRef, rawCursor: string | null): Promise<PollResult> {
+      const cfg = XStreamConfig.safeParse(stream.config);
+      if (!cfg.success) throw new AdapterError('x', 'invalid', `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+      let cursor: Cursor = { v: 1 };
+      if (rawCursor) {
+        try {
+          cursor = Cursor.parse(JSON.parse(rawCursor));
+        } catch {
+          throw new AdapterError('x', 'invalid', `stream "${stream.name}": unreadable cursor`);
+        }
+      }
+      const brand = await ensureBrand();
+      const runSince = cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
+      const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
+      if (runSince) query.since_id = runSince;
+      let path: string;
+      if (cfg.data.kind === 'mentions') {
+        // Without a user id the stream watches the configured brand account.
+        path = `users/${cfg.data.userId ?? brand}/mentions`;
+        if (cursor.next) query.pagination_token = cursor.next;
+      } else {
+        path = 'tweets/search/recent';
+        query.query = /-is:retweet/.test(cfg.data.query) ? cfg.data.query : `${cfg.data.query} -is:retweet`;
+        if (cursor.next) query.next_token = cursor.next;
+      }
+      let res;
+      try {
+        res = await clients.app.v2.get<Page>(path, query, { fullResponse: true, timeout: s.timeoutMs });
+      } catch (e) {
+        throw toAdapterError(e, `${stream.name}: GET /2/${path}`);
+      }
+      const page = res.data;
+      const users = new Map((page.includes?.users ?? []).map((u) => [u.id, u]));
+      const tweets = page.data ?? [];
+      const posts: NormalizedPost[] = [];
+      for (const t of tweets) {
+        // The brand's own tweets and plain retweets are never cases: not even stored.
+        if (t.author_id === brand || isRetweet(t)) continue;
+        posts.push(normalizeTweet(t, t.author_id ? users.get(t.author_id) : undefined, brand));
+      }
+      // The run's newest post comes first on its first page.
+      const top = cursor.next ? cursor.top : (page.meta?.newest_id ?? tweets[0]?.id);
+      const topAt = cursor.next ? cursor.topAt : tweets[0]?.created_at;
+      let cand = cursor.next ? cursor.cand : undefined;
+      if (topAt) {
+        const edge = Date.parse(topAt) - s.overlapMs;
+        for (const t of tweets) if (t.created_at && Date.parse(t.created_at) <= edge) cand = maxId(cand, t.id);
+      }
+      const next = page.meta?.next_token;
+      let newCursor: Cursor;
+      if (next) {
+        newCursor = { v: 1, since: cursor.since, overlap: cursor.overlap, next, runSince, top, topAt, cand };
+      } else {
+        const since = maxId(cursor.since, top);
+        newCursor = { v: 1, since, overlap: cand ?? (top ? cursor.since : cursor.overlap) ?? undefined };
+        if (!newCursor.overlap) delete newCursor.overlap;
+        if (!newCursor.since) delete newCursor.since;
+      }
+      const rate = res.rateLimit;
+      return {
+        posts,
+        cursor: JSON.stringify(newCursor),
+        more: Boolean(next),
+        nextPollInMs: pace(stream.id, rate, Boolean(next)),
+        rateLimit: rate ? { remaining: rate.remaining, resetAt: new Date(rate.reset * 1000) } : undefined,
+      };
+    },
+
+    async reply(target: ReplyTarget, text: string, _key: string, o: { mayHaveBeenSent?: boolean } = {}): Promise<SentReply> {
+      if (!clients.user) throw new AdapterError('x', 'auth', 'replies need X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET');
+      if (o.mayHaveBeenSent) {
+        // An earlier attempt may have posted before its answer was lost: look for our reply first.
+        const conversation = target.conversationId ?? target.platformPostId;
+        let found: { data?: TweetV2[] } | undefined;
+        try {
+          found = await clients.app.v2.get('tweets/search/recent', { query: `conversation_id:${conversation} from:${s.brandUsername}`, max_results: '100', 'tweet.fields': 'referenced_tweets' }, { timeout: s.timeoutMs });
+        } catch (e) {
+          throw toAdapterError(e, 'looking for an earlier reply');
+        }
+        const same = (found?.data ?? []).find((t) => t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === target.platformPostId) && sameText(t.text, text));
+        if (same) return { platformReplyId: same.id, url: `https://x.com/${s.brandUsername}/status/${same.id}` };
+      }
+      try {
+        const res = await clients.user.v2.post<{ data: { id: string } }>('tweets', { text, reply: { in_reply_to_tweet_id: target.platformPostId } }, { timeout: s.timeoutMs });
+        return { platformReplyId: res.data.id, url: `https://x.com/${s.brandUsername}/status/${res.data.id}` };
+      } catch (e) {
+        throw toAdapterError(e, 'POST /2/tweets', true);
+      }
+    },
+
+    async refreshMetrics(ids: string[]): Promise<Map<string, EngagementMetrics>> {
+      const out = new Map<string, EngagementMetrics>();
+      for (let i = 0; i < ids.length; i += 100) {
+        const chunk = ids.slice(i, i + 100);
+        try {
+          const res = await clients.app.v2.get<{ data?: TweetV2[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { timeout: s.timeoutMs });
+          for (const t of res.data ?? []) out.set(t.id, metricsOf(t));
+        } catch (e) {
+          throw toAdapterError(e, 'GET /2/tweets');
+        }
+      }
+      return out;
+    },
+
+    async close() {
+      clients.close();
+    },
+  };
+}
+
+/** X shortens links and may trim: compare texts without URLs and surrounding space. */
+function sameText(a: string, b: string): boolean {
+  const norm = (t: string) => t.replace(/https?:\/\/\S+/g, '').replace(/\s+/g, ' ').trim();
+  return norm(a) === norm(b);
+}

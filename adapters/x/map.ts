@@ -1,0 +1,49 @@
+import type { NormalizedPost } from '../types.ts';
+
+/** X API v2 shapes this adapter reads (only the fields it asks for). */
+export interface TweetV2 {
+  id: string;
+  text: string;
+  author_id?: string;
+  created_at?: string;
+  conversation_id?: string;
+  referenced_tweets?: Array<{ type: string; id: string }>;
+  public_metrics?: { retweet_count?: number; reply_count?: number; like_count?: number; quote_count?: number; impression_count?: number };
+}
+export interface UserV2 {
+  id: string;
+  username: string;
+  name?: string;
+  verified?: boolean;
+  public_metrics?: { followers_count?: number };
+}
+
+export const TWEET_FIELDS = 'created_at,conversation_id,referenced_tweets,public_metrics,author_id,in_reply_to_user_id,lang';
+export const USER_FIELDS = 'username,name,verified,public_metrics';
+export const EXPANSIONS = 'author_id';
+
+export function metricsOf(t: TweetV2): NonNullable<NormalizedPost['metrics']> {
+  const m = t.public_metrics ?? {};
+  return { likes: m.like_count ?? 0, reposts: m.retweet_count ?? 0, replies: m.reply_count ?? 0, quotes: m.quote_count ?? 0, ...(m.impression_count !== undefined ? { views: m.impression_count } : {}) };
+}
+
+export const isRetweet = (t: TweetV2) => t.referenced_tweets?.some((r) => r.type === 'retweeted') ?? false;
+
+/** A v2 tweet with its author as a normalized post; the raw payload is kept. */
+export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: string): NormalizedPost {
+  const user = author ?? { id: t.author_id ?? 'unknown', username: 'unknown' };
+  return {
+    platform: 'x',
+    platformPostId: t.id,
+    url: `https://x.com/${user.username}/status/${t.id}`,
+    author: { platformUserId: user.id, handle: user.username, displayName: user.name, followers: user.public_metrics?.followers_count, verified: user.verified ?? false },
+    text: t.text,
+    postedAt: t.created_at ? new Date(t.created_at) : new Date(),
+    conversationId: t.conversation_id,
+    inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id,
+    isOwn: user.id === brandId,
+    isRepost: isRetweet(t),
+    metrics: metricsOf(t),
+    raw: { tweet: t, author: author ?? null },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { NormalizedPost } from '../types.ts';
+
+/** Answer to X's CRC check: `sha256=` + base64 HMAC-SHA256 of the token with the consumer secret. */
+export function crcResponse(crcToken: string, consumerSecret: string): { response_token: string } {
+  return { response_token: `sha256=${createHmac('sha256', consumerSecret).update(crcToken).digest('base64')}` };
+}
+
+/** Checks `x-twitter-webhooks-signature` over the raw body, in constant time. */
+export function validSignature(rawBody: Buffer | string, header: string | undefined, consumerSecret: string): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const expected = Buffer.from(`sha256=${createHmac('sha256', consumerSecret).update(rawBody).digest('base64')}`);
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Account Activity payload: tweets as v1.1 objects. */
+interface TweetV1 {
+  id_str: string;
+  text?: string;
+  full_text?: string;
+  extended_tweet?: { full_text?: string };
+  created_at?: string;
+  in_reply_to_status_id_str?: string | null;
+  retweeted_status?: unknown;
+  retweet_count?: number;
+  favorite_count?: number;
+  reply_count?: number;
+  quote_count?: number;
+  user: { id_str: string; screen_name: string; name?: string; followers_count?: number; verified?: boolean };
+}
+
+/** The tweets of an Account Activity delivery, except the brand's own and plain retweets. */
+export function postsFromActivity(body: unknown): NormalizedPost[] {
+  const b = body as { for_user_id?: string; tweet_create_events?: TweetV1[] } | null;
+  if (!b || typeof b !== 'object' || !Array.isArray(b.tweet_create_events)) return [];
+  const out: NormalizedPost[] = [];
+  for (const t of b.tweet_create_events) {
+    if (!t?.id_str || !t.user?.id_str) continue;
+    if (t.user.id_str === b.for_user_id || t.retweeted_status) continue;
+    out.push({
+      platform: 'x',
+      platformPostId: t.id_str,
+      url: `https://x.com/${t.user.screen_name}/status/${t.id_str}`,
+      author: { platformUserId: t.user.id_str, handle: t.user.screen_name, displayName: t.user.name, followers: t.user.followers_count, verified: t.user.verified ?? false },
+      text: t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? '',
+      postedAt: t.created_at && !Number.isNaN(Date.parse(t.created_at)) ? new Date(t.created_at) : new Date(),
+      inReplyToId: t.in_reply_to_status_id_str ?? undefined,
+      isOwn: false,
+      isRepost: false,
+      metrics: { likes: t.favorite_count ?? 0, reposts: t.retweet_count ?? 0, replies: t.reply_count ?? 0, quotes: t.quote_count ?? 0 },
+      raw: t,
+    });
+  }
+  return out;
+}

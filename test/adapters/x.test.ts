@@ -1,0 +1,293 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { AdapterError } from '../../adapters/errors.ts';
+import { createXAdapter, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
+import { alerts, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { FakeX } from '../fakes/x-server.ts';
+import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+
+const TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAfakebearer', appKey: 'app-key', appSecret: 'app-secret', accessToken: '1-access-token', accessSecret: 'access-secret' };
+
+function settings(x: FakeX, over: Partial<XSettings> = {}): XSettings {
+  return {
+    bearerToken: TOKENS.bearerToken,
+    user: { appKey: TOKENS.appKey, appSecret: TOKENS.appSecret, accessToken: TOKENS.accessToken, accessSecret: TOKENS.accessSecret },
+    brandUsername: 'VedraTel',
+    baseUrl: x.url,
+    rateBudget: 100_000,
+    timeoutMs: 1_000,
+    overlapMs: 120_000,
+    ...over,
+  };
+}
+
+function seed(x: FakeX, mentions: number, opts: { own?: number; retweets?: number } = {}) {
+  x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
+  const start = Date.now() - mentions * 1000;
+  for (let i = 0; i < 50; i++) x.addUser({ id: String(100 + i), username: `customer${i}`, public_metrics: { followers_count: 10 * i, following_count: 1, tweet_count: 1, listed_count: 0 } });
+  for (let i = 0; i < mentions; i++) {
+    x.addTweet({ text: i % 3 ? `@VedraTel internet ne radi već ${i} sati, sramota` : `@VedraTel hvala na brzoj pomoći #${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 1000).toISOString() });
+  }
+  for (let i = 0; i < (opts.own ?? 0); i++) x.addTweet({ text: `@VedraTel own post ${i}`, author_id: '1' });
+  for (let i = 0; i < (opts.retweets ?? 0); i++) x.addTweet({ text: `RT @customer1: @VedraTel ne radi ${i}`, author_id: '101', referenced_tweets: [{ type: 'retweeted', id: x.tweets[i]!.id }] });
+}
+
+describe('X adapter against a fake X', () => {
+  let x: FakeX;
+  let h: Harness;
+  let adapter: XAdapter;
+
+  beforeAll(async () => {
+    h = await createHarness({ adapters: () => ({}) });
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    await h.reset();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken }).listen();
+  });
+  afterEach(async () => {
+    await adapter?.close?.();
+    await x.close();
+  });
+
+  async function xStream(config: Record<string, unknown> = { kind: 'mentions', userId: '1' }): Promise<Stream> {
+    const [s] = await h.deps.database.db.insert(streams).values({ platform: 'x', name: 'mentions', config }).returning();
+    return s!;
+  }
+  const deps = (a: XAdapter): PollerDeps => ({ database: h.deps.database, adapters: { x: a }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 't', alertAfterMs: 60_000 });
+  const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
+  const fresh = async (id: number) => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
+
+  /** Polls until a run ends with nothing more, as the scheduler would (without waiting). */
+  async function drain(a: XAdapter, s: Stream, max = 500) {
+    for (let i = 0; i < max; i++) {
+      const cur = await fresh(s.id);
+      await pollStream(deps(a), cur, new Date());
+      const after = await fresh(s.id);
+      if (after.lastError === null && after.cursor && !JSON.parse(after.cursor).next) return after;
+    }
+    throw new Error('stream did not drain');
+  }
+
+  it('stores every mention exactly once across pages, and never the brand\'s own posts or retweets', async () => {
+    seed(x, 2_500, { own: 30, retweets: 20 });
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    expect(await stored()).toBe(2_500);
+    const handles = await h.deps.database.db.select({ id: posts.platformPostId }).from(posts);
+    expect(new Set(handles.map((p) => p.id)).size).toBe(2_500);
+    const own = x.tweets.filter((t) => t.author_id === '1').map((t) => t.id);
+    expect(handles.some((p) => own.includes(p.id))).toBe(false);
+    // The client asked for what the analysis needs.
+    const req = x.requests.find((r) => r.path === '/2/users/1/mentions')!;
+    expect(req.query['tweet.fields']).toContain('conversation_id');
+    expect(req.query['user.fields']).toContain('public_metrics');
+    expect(req.query.expansions).toContain('author_id');
+  });
+
+  it('resumes mid-pagination after a restart without gaps or duplicates', async () => {
+    seed(x, 450);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await pollStream(deps(adapter), s, new Date());
+    await pollStream(deps(adapter), await fresh(s.id), new Date());
+    const mid = await fresh(s.id);
+    expect(JSON.parse(mid.cursor!).next).toBeTruthy();
+    expect(await stored()).toBe(200);
+    await adapter.close?.();
+    adapter = createXAdapter(settings(x)); // a new process
+    await drain(adapter, mid);
+    expect(await stored()).toBe(450);
+  });
+
+  it('picks up new mentions with since_id, and catches late-indexed ones through the overlap', async () => {
+    seed(x, 120);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    expect(await stored()).toBe(120);
+    const late = x.addTweet({ text: '@VedraTel late indexed complaint, ne radi', author_id: '101', created_at: new Date(Date.now() - 30_000).toISOString() });
+    // Served only from the second request on: the first poll serves `after` (a newer id) without it.
+    x.opts.hiddenUntilRequest = new Map([[late.id, x.requests.length + 1]]);
+    const after = x.addTweet({ text: '@VedraTel newer complaint', author_id: '102' });
+    await drain(adapter, await fresh(s.id));
+    expect(await stored()).toBe(121); // the late one is still hidden
+    await drain(adapter, await fresh(s.id));
+    const ids = (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining([late.id, after.id]));
+    expect(await stored()).toBe(122);
+  });
+
+  it('waits out a 429 storm until the reset, and records it in the stream health', async () => {
+    seed(x, 50);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    x.faults.push('429', '429', '429');
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      await pollStream(deps(adapter), await fresh(s.id), new Date());
+      const st = await fresh(s.id);
+      expect(st.lastError).toMatch(/^rate_limit: .*429/);
+      // Paced to X's reset (window of 900 s), never a hot loop.
+      expect(st.nextPollAt!.getTime() - before).toBeGreaterThan(60_000);
+    }
+    const failing = await fresh(s.id);
+    expect(failing.failingSince).not.toBeNull();
+    expect(failing.consecutiveFailures).toBe(3);
+    await drain(adapter, failing);
+    const ok = await fresh(s.id);
+    expect(ok.failingSince).toBeNull();
+    expect(ok.rateLimit?.remaining).toBeGreaterThan(0);
+    expect(await stored()).toBe(50);
+  });
+
+  it('backs off exponentially on 5xx and time-outs', async () => {
+    seed(x, 10);
+    adapter = createXAdapter(settings(x, { timeoutMs: 200 }));
+    x.opts.slowMs = 1_000;
+    const s = await xStream();
+    const waits: number[] = [];
+    for (const fault of ['503', '500', 'slow', 'drop'] as const) {
+      x.faults.push(fault);
+      const t0 = Date.now();
+      await pollStream(deps(adapter), await fresh(s.id), new Date());
+      const st = await fresh(s.id);
+      expect(st.lastError, fault).toMatch(fault === '503' || fault === '500' ? /^server: / : /^network: /);
+      waits.push(st.nextPollAt!.getTime() - t0);
+    }
+    // 5 s, 10 s, 20 s, 40 s caps with jitter (each at least half its cap).
+    expect(waits[0]).toBeGreaterThanOrEqual(2_500);
+    expect(waits[3]).toBeGreaterThanOrEqual(20_000);
+    expect(waits[3]!).toBeGreaterThan(waits[0]!);
+  });
+
+  it('raises one alert when a stream has been failing longer than allowed', async () => {
+    seed(x, 5);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await h.deps.database.db.update(streams).set({ failingSince: new Date(Date.now() - 5 * 60_000), lastError: 'server: 503' }).where(eq(streams.id, s.id));
+    x.faults.push('503', '503');
+    await pollStream(deps(adapter), await fresh(s.id), new Date());
+    await pollStream(deps(adapter), await fresh(s.id), new Date());
+    const rows = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'stream'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.audience).toBe('community_manager');
+    expect(rows[0]!.title).toContain('x/mentions');
+  });
+
+  it('replies in the conversation exactly once, even when the answer to the first attempt was lost', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const target = { platformPostId: x.tweets[0]!.id, conversationId: x.tweets[0]!.conversation_id, authorHandle: 'customer0' };
+    x.faults.push('post-then-drop');
+    const first = await adapter.reply(target, 'Pozdrav, provjeravamo odmah. – Ana', 'k1').catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(AdapterError);
+    expect((first as AdapterError).kind).toBe('unknown_outcome');
+    expect(x.posted).toHaveLength(1);
+    const second = await adapter.reply(target, 'Pozdrav, provjeravamo odmah. – Ana', 'k1', { mayHaveBeenSent: true });
+    expect(x.posted).toHaveLength(1);
+    expect(second.platformReplyId).toBe(x.posted[0]!.id);
+    const other = await adapter.reply(target, 'A second, different reply', 'k2');
+    expect(x.posted).toHaveLength(2);
+    expect(x.posted[1]).toMatchObject({ id: other.platformReplyId, inReplyTo: target.platformPostId });
+  });
+
+  it('refreshes public metrics for many posts in chunks of 100', async () => {
+    seed(x, 250);
+    adapter = createXAdapter(settings(x));
+    x.tweets[5]!.public_metrics = { retweet_count: 40, reply_count: 3, like_count: 120, quote_count: 7 };
+    const m = await adapter.refreshMetrics!(x.tweets.map((t) => t.id));
+    expect(m.size).toBe(250);
+    expect(m.get(x.tweets[5]!.id)).toEqual({ likes: 120, reposts: 40, replies: 3, quotes: 7 });
+    expect(x.requests.filter((r) => r.path === '/2/tweets').length).toBe(3);
+  });
+
+  it('paces polls to spend the rate budget evenly across streams', async () => {
+    seed(x, 10);
+    x.opts.windowLimit = 100;
+    adapter = createXAdapter(settings(x, { rateBudget: 60 }));
+    const s = await xStream();
+    const r = await adapter.poll({ id: s.id, name: s.name, config: s.config }, null);
+    // 60 requests per 15 min → one every 15 s for one stream.
+    expect(r.nextPollInMs).toBeGreaterThanOrEqual(15_000);
+    const r2 = await adapter.poll({ id: 999, name: 'search', config: { kind: 'search', query: 'vedra' } }, null);
+    expect(r2.nextPollInMs).toBeGreaterThanOrEqual(30_000);
+    expect(r.rateLimit?.remaining).toBe(99); // the mentions endpoint's own window
+  });
+
+  it('names the stream and field when a stream is misconfigured', async () => {
+    seed(x, 1);
+    adapter = createXAdapter(settings(x));
+    await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'search' } }, null)).rejects.toThrow(/stream "bad": query/);
+    await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'mentions', userId: 'me' } }, null)).rejects.toThrow(/stream "bad": userId/);
+  });
+
+  it('verifies the credentials: a rejected bearer token is an auth error', async () => {
+    seed(x, 1);
+    adapter = createXAdapter(settings(x, { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAwrongtoken' }));
+    const err = await adapter.verify().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AdapterError);
+    expect((err as AdapterError).kind).toBe('auth');
+    await adapter.close?.();
+    adapter = createXAdapter(settings(x));
+    expect(await adapter.verify()).toEqual({ brandId: '1', canReply: true });
+  });
+});
+
+describe('X webhooks', () => {
+  it('answers the CRC check with the HMAC of the token', async () => {
+    const { crcResponse } = await import('../../adapters/x/index.ts');
+    const expected = `sha256=${createHmac('sha256', 'secret').update('challenge').digest('base64')}`;
+    expect(crcResponse('challenge', 'secret')).toEqual({ response_token: expected });
+  });
+});
+
+describe('X webhooks through the API', () => {
+  let h: Harness;
+  let app: ReturnType<typeof import('../../src/api/app.ts').createApp>;
+  const secret = 'consumer-secret';
+  beforeAll(async () => {
+    h = await createHarness({ adapters: () => ({}) });
+    const { createApp } = await import('../../src/api/app.ts');
+    const x: XSettings = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAb', user: { appKey: 'k', appSecret: secret, accessToken: 't', accessSecret: 's' }, brandUsername: 'VedraTel', baseUrl: 'http://127.0.0.1:9', rateBudget: 10, timeoutMs: 100, overlapMs: 0 };
+    app = createApp({ ...h.deps, config: { ...h.deps.config, x } });
+  });
+  afterAll(() => h.close());
+
+  const delivery = JSON.stringify({
+    for_user_id: '1',
+    tweet_create_events: [
+      { id_str: '9001', text: '@VedraTel internet ne radi od jutra, sramota!', created_at: 'Wed Nov 18 10:00:00 +0000 2026', user: { id_str: '77', screen_name: 'ana_h', name: 'Ana', followers_count: 1200, verified: false } },
+      { id_str: '9002', text: 'Radovi na mreži večeras', user: { id_str: '1', screen_name: 'VedraTel' } },
+      { id_str: '9003', text: 'RT @ana_h: ne radi', retweeted_status: {}, user: { id_str: '78', screen_name: 'marko' } },
+    ],
+  });
+  const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`;
+  const storedIds = async () => (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id);
+
+  it('answers the CRC challenge', async () => {
+    const res = await app.request('/webhooks/x?crc_token=abc');
+    expect(await res.json()).toEqual({ response_token: sign('abc') });
+  });
+
+  it('stores a signed delivery once (not the brand\'s own tweet, not a retweet) and opens cases', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await app.request('/webhooks/x', { method: 'POST', body: delivery, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) } });
+      expect(res.status).toBe(200);
+    }
+    expect(await storedIds()).toEqual(['9001']);
+  });
+
+  it('refuses a bad or missing signature with 401 and stores nothing', async () => {
+    const other = delivery.replace('9001', '9100');
+    for (const header of [sign(delivery), 'sha256=AAAA', undefined]) {
+      const res = await app.request('/webhooks/x', { method: 'POST', body: other, headers: { 'content-type': 'application/json', ...(header ? { 'x-twitter-webhooks-signature': header } : {}) } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('UNAUTHORIZED');
+    }
+    expect(await storedIds()).not.toContain('9100');
+  });
+});
