@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
   ODZIV_STREAM_ALERT_AFTER_MIN: z.coerce.number().positive().max(10_080).default(10),
   ODZIV_METRICS_CRON: z.string().min(1).default('*/30 * * * * *'),
+  ODZIV_SLA_CRON: z.string().min(1).default('*/30 * * * * *'),
+  ODZIV_CLAIM_IDLE_MIN: z.coerce.number().positive().max(10_080).default(30),
+  ODZIV_SIGNATURE: z.string().min(1).max(60).default('– {responder}'),
+  ODZIV_TEMPLATES: z.string().min(1).default('./rules/templates.yaml'),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings };

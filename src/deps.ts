@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Rulebook } from './rulebook.ts';
+import type { Templates } from './queue/templates.ts';
 
 /** What the API, the scheduler and the CLI share: built once in the composition root (src/odziv.ts). */
 export interface Deps {
@@ -10,5 +11,6 @@ export interface Deps {
   database: Database;
   adapters: AdapterSet;
   rulebook: Rulebook;
+  templates: Templates;
   log: Logger;
 }

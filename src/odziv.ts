@@ -16,6 +16,8 @@ import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
 import { drainBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
+import { loadTemplates } from './queue/templates.ts';
+import { releaseIdleClaims, slaAlerts, wakeSnoozed } from './queue/lifecycle.ts';
 
 export interface Odziv {
   deps: Deps;
@@ -62,7 +64,8 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   try {
     const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
-    const deps: Deps = { config, database, adapters, rulebook, log };
+    const templates = loadTemplates(resolve(config.ODZIV_TEMPLATES));
+    const deps: Deps = { config, database, adapters, rulebook, templates, log };
 
     const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && configuredPlatforms(config).length === 0);
     if (replay) {
@@ -87,6 +90,16 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
       startJobs() {
         scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000 }) });
         scheduler.add({ name: 'metrics', schedule: config.ODZIV_METRICS_CRON, run: () => refreshEngagement(database, adapters, log) });
+        scheduler.add({
+          name: 'sla',
+          schedule: config.ODZIV_SLA_CRON,
+          run: async () => {
+            const woken = await wakeSnoozed(database);
+            const released = await releaseIdleClaims(database, config.ODZIV_CLAIM_IDLE_MIN * 60_000);
+            const raised = await slaAlerts(database);
+            if (woken || released || raised) log.info({ job: 'sla', woken, released, alerts: raised }, 'sla');
+          },
+        });
         scheduler.add({ name: 'outbox', schedule: config.ODZIV_OUTBOX_CRON, run: () => deliverDueReplies(database, adapters, log) });
         rulebook.watch();
       },

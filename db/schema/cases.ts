@@ -3,7 +3,7 @@ import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } 
 import { posts } from './posts.ts';
 import { users } from './users.ts';
 
-export const CASE_STATUSES = ['open', 'claimed', 'replied', 'resolved'] as const;
+export const CASE_STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** The queue item a person works: one unresolved case per post, enforced by the database. */
@@ -24,6 +24,8 @@ export const cases = pgTable(
     templates: jsonb('templates').$type<string[]>().notNull().default([]),
     assigneeId: bigint('assignee_id', { mode: 'number' }).references(() => users.id),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** Snoozed until this time; null with status snoozed means until the customer writes again. */
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -31,6 +33,7 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index('cases_due_idx').on(t.dueAt).where(sql`first_response_at is null and status <> 'resolved'`),
     uniqueIndex('cases_one_unresolved_per_post_uq').on(t.postId).where(sql`status <> 'resolved'`),
     index('cases_queue_idx').on(t.status, t.priority, t.id),
   ],

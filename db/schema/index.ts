@@ -9,3 +9,4 @@ export * from './replies.ts';
 export * from './audit.ts';
 export * from './alerts.ts';
 export * from './backtests.ts';
+export * from './notes.ts';

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['responder', 'community_manager', 'marketing', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,6 +11,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: text('role').$type<Role>().notNull(),
+    /** Teams whose queue this person works ("next case" draws from them). */
+    teams: jsonb('teams').$type<string[]>().notNull().default(['care']),
     passwordHash: text('password_hash'),
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

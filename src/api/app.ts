@@ -14,6 +14,9 @@ import { healthRoutes } from './routes/health.ts';
 import { replayRoutes } from './routes/replay.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { caseActionRoutes } from './routes/case-actions.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { streamRoutes } from './routes/streams.ts';
 
 const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
@@ -37,7 +40,10 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', analyzeRoutes(deps));
+  app.route('/', caseActionRoutes(deps));
   app.route('/', caseRoutes(deps));
+  app.route('/', noticeRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));
   app.route('/', ruleRoutes(deps));

@@ -3,6 +3,7 @@ import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { joinThread } from '../queue/lifecycle.ts';
 import { firstResponseDue } from '../queue/sla.ts';
 
 export interface IngestSummary {
@@ -12,6 +13,8 @@ export interface IngestSummary {
   flagged: number;
   ignored: number;
   caseIds: number[];
+  /** Cases a follow-up post joined (reopened when they were no longer waiting). */
+  reopened: number[];
   alerts: Array<{ caseId: number; audience: string }>;
 }
 
@@ -41,7 +44,7 @@ export async function ingest(
 ): Promise<IngestSummary> {
   // Analysis is pure CPU work: done before the transaction to keep it short.
   const analyzed = result.posts.map((post) => ({ post, detail: analyzeDetailed(post.text) }));
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], alerts: [] };
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {
     for (const { post, detail } of analyzed) {
@@ -53,7 +56,10 @@ export async function ingest(
       summary.stored++;
       const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
       if (outcome.ignored) summary.ignored++;
-      if (!outcome.ignored && outcome.flags.length) {
+      // The customer writing again in a case's thread reopens that case instead of opening another.
+      const joined = post.isOwn || post.isRepost ? undefined : await joinThread(tx, { platform: post.platform, conversationId: post.conversationId, authorId: stored.authorId, postedAt: post.postedAt, postId: stored.postId });
+      if (joined !== undefined) summary.reopened.push(joined);
+      else if (!outcome.ignored && outcome.flags.length) {
         summary.flagged++;
         const caseId = await openCase(tx, stored.postId, post, outcome, now);
         if (caseId !== undefined) {

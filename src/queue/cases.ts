@@ -1,12 +1,24 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { analyses, authors, cases, flags, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
+import { analyses, auditLog, authors, caseNotes, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
+import { fold } from '../../rules/index.ts';
+import { WAITING } from './lifecycle.ts';
+import { renderTemplate, type Templates } from './templates.ts';
 import { explainPriority, type PriorityComponents } from '../../rules/index.ts';
 import { audit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
 
 export interface CaseListQuery {
   status?: CaseStatus;
+  language?: string;
+  platform?: string;
+  team?: string;
+  category?: string;
+  /** A user id, "me" (resolved by the route) or "none". */
+  assignee?: number | 'none';
+  /** breached: past due and still waiting; due_soon: due within the hour; ok: the rest. */
+  sla?: 'breached' | 'due_soon' | 'ok';
+  minPriority?: number;
   limit: number;
   /** Opaque keyset cursor from the previous page. */
   cursor?: string;
@@ -51,6 +63,20 @@ const caseSummary = {
 export async function listCases(database: Database, q: CaseListQuery) {
   const where: SQL[] = [];
   if (q.status) where.push(eq(cases.status, q.status));
+  if (q.language) where.push(eq(analyses.language, q.language));
+  if (q.platform) where.push(eq(posts.platform, q.platform));
+  if (q.team) where.push(eq(cases.team, q.team));
+  if (q.category) where.push(eq(cases.category, q.category));
+  if (q.assignee === 'none') where.push(isNull(cases.assigneeId));
+  else if (q.assignee !== undefined) where.push(eq(cases.assigneeId, q.assignee));
+  if (q.minPriority !== undefined) where.push(gte(cases.priority, q.minPriority));
+  if (q.sla) {
+    const waiting = and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt));
+    const hour = new Date(Date.now() + 3_600_000);
+    if (q.sla === 'breached') where.push(and(waiting, lt(cases.dueAt, new Date()))!);
+    else if (q.sla === 'due_soon') where.push(and(waiting, gte(cases.dueAt, new Date()), lt(cases.dueAt, hour))!);
+    else where.push(or(not(waiting!), gte(cases.dueAt, hour))!);
+  }
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
     where.push(or(lt(cases.priority, c.priority), and(eq(cases.priority, c.priority), sql`${cases.id} > ${c.id}`))!);
@@ -72,8 +98,8 @@ export async function listCases(database: Database, q: CaseListQuery) {
   };
 }
 
-/** One case with its post, author, analysis, flags with evidence, and replies. */
-export async function getCase(database: Database, id: number) {
+/** One case with its post, thread, the customer's earlier cases, analysis, flags with evidence, notes, replies, history and related notices. */
+export async function getCase(database: Database, id: number, view?: { templates: Templates; responderName: string }) {
   const [row] = await database.db
     .select({ case: cases, post: posts, author: authors, analysis: analyses })
     .from(cases)
@@ -105,6 +131,58 @@ export async function getCase(database: Database, id: number) {
       : Promise.resolve([]),
   ]);
   const { raw: _raw, ...post } = row.post;
+  const [thread, earlierCases, notes, history, activeNotices] = await Promise.all([
+    row.post.conversationId
+      ? database.db
+          .select({ id: posts.id, platformPostId: posts.platformPostId, text: posts.text, postedAt: posts.postedAt, isOwn: posts.isOwn, handle: authors.handle })
+          .from(posts)
+          .innerJoin(authors, eq(authors.id, posts.authorId))
+          .where(and(eq(posts.platform, row.post.platform), eq(posts.conversationId, row.post.conversationId)))
+          .orderBy(asc(posts.postedAt))
+          .limit(50)
+      : Promise.resolve([]),
+    database.db
+      .select({ id: cases.id, status: cases.status, category: cases.category, reason: cases.reason, createdAt: cases.createdAt, text: posts.text })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(and(eq(posts.authorId, row.author.id), ne(cases.id, id)))
+      .orderBy(desc(cases.id))
+      .limit(10),
+    database.db
+      .select({ id: caseNotes.id, text: caseNotes.text, createdAt: caseNotes.createdAt, userId: caseNotes.userId, author: users.name })
+      .from(caseNotes)
+      .leftJoin(users, eq(users.id, caseNotes.userId))
+      .where(eq(caseNotes.caseId, id))
+      .orderBy(asc(caseNotes.id)),
+    database.db
+      .select({ at: auditLog.at, action: auditLog.action, actorUserId: auditLog.actorUserId, actor: users.name, details: auditLog.details })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorUserId))
+      .where(and(eq(auditLog.subjectType, 'case'), eq(auditLog.subjectId, String(id))))
+      .orderBy(asc(auditLog.id)),
+    database.db
+      .select()
+      .from(notices)
+      .where(and(sql`${notices.startsAt} <= now()`, or(isNull(notices.endsAt), sql`${notices.endsAt} > now()`))),
+  ]);
+  const categories = row.analysis?.categories ?? [];
+  const folded = fold(row.post.text.toLowerCase());
+  const related = activeNotices.filter((n) => n.categories.some((c) => categories.includes(c)) || n.keywords.some((k) => folded.includes(fold(k.toLowerCase()))));
+  const templateIds = [...new Set([...(row.case.templates ?? []), 'question', 'thanks'])].filter((t) => view?.templates[t]);
+  const suggestions = view
+    ? templateIds.map((tid) => ({
+        id: tid,
+        text: renderTemplate(view.templates, tid, {
+          language: row.analysis?.language ?? 'en',
+          cyrillic: /[\u0400-\u04FF]/.test(row.post.text),
+          customerName: row.author.displayName,
+          customerHandle: row.author.handle,
+          responderName: view.responderName,
+          postText: row.post.text,
+        })!,
+        suggestedByRules: row.case.templates.includes(tid),
+      }))
+    : [];
   return {
     ...row.case,
     priorityExplained: explainPriority(row.case.priority, row.case.priorityComponents as PriorityComponents),
@@ -114,6 +192,12 @@ export async function getCase(database: Database, id: number) {
     analysis: row.analysis,
     flags: caseFlags,
     replies: caseReplies,
+    thread,
+    earlierCases,
+    notes,
+    history,
+    notices: related.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, endsAt: n.endsAt })),
+    templates: suggestions,
   };
 }
 
@@ -126,7 +210,7 @@ export async function claimCase(database: Database, caseId: number, userId: numb
     const [claimed] = await tx
       .update(cases)
       .set({ status: 'claimed', assigneeId: userId, claimedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(cases.id, caseId), or(eq(cases.status, 'open'), and(inArray(cases.status, ['claimed', 'replied']), eq(cases.assigneeId, userId)))))
+      .where(and(eq(cases.id, caseId), or(inArray(cases.status, ['open', 'escalated']), and(inArray(cases.status, ['claimed', 'replied', 'snoozed']), eq(cases.assigneeId, userId)))))
       .returning({ id: cases.id, status: cases.status, assigneeId: cases.assigneeId, claimedAt: cases.claimedAt });
     if (claimed) {
       await audit(tx, { actorUserId: userId, action: 'case.claim', subjectType: 'case', subjectId: caseId });

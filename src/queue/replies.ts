@@ -7,6 +7,7 @@ import { audit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs } from '../ingest/poller.ts';
+import { sign } from './templates.ts';
 
 export const MAX_ATTEMPTS = 8;
 const SENDING_LEASE_MS = 2 * 60_000;
@@ -17,6 +18,8 @@ export interface NewReply {
   text: string;
   /** The client's Idempotency-Key: the same key on the same case is the same reply intent. */
   idempotencyKey: string;
+  /** The team's signature for this responder ("– Ana"), added unless the text ends with it. */
+  signature?: string;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface NewReply {
  * case returns the first intent instead of creating a second; reused with other text it is a 409.
  */
 export async function createReply(database: Database, adapters: AdapterSet, r: NewReply): Promise<{ reply: Reply; replayed: boolean }> {
-  const text = r.text.trim();
+  const text = sign(r.text.trim(), r.signature);
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
     const [c] = await tx
@@ -131,4 +134,16 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
     }
   }
   return batch.length;
+}
+
+/** Sends a failed or dead-lettered reply again (a person decided to). */
+export async function retryReply(database: Database, caseId: number, replyId: number, actorUserId: number): Promise<Reply> {
+  return database.db.transaction(async (tx) => {
+    const [r] = await tx.select().from(replies).where(eq(replies.id, replyId)).for('update');
+    if (!r || r.caseId !== caseId) throw notFound(`reply ${replyId} on case ${caseId}`);
+    if (r.status !== 'failed' && r.status !== 'dead') throw new AppError('CONFLICT', `reply ${replyId} is ${r.status}; only failed or dead replies can be retried`);
+    const [row] = await tx.update(replies).set({ status: 'pending', attempts: 0, availableAt: sql`now()`, lockedUntil: null }).where(eq(replies.id, replyId)).returning();
+    await audit(tx, { actorUserId, action: 'reply.retry', subjectType: 'case', subjectId: caseId, details: { replyId, lastError: r.lastError } });
+    return row!;
+  });
 }

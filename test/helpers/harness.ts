@@ -12,6 +12,7 @@ import type { Deps } from '../../src/deps.ts';
 import { pollDueStreams, type PollerDeps } from '../../src/ingest/poller.ts';
 import { deliverDueReplies } from '../../src/queue/replies.ts';
 import { Rulebook } from '../../src/rulebook.ts';
+import { loadTemplates } from '../../src/queue/templates.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const silentLog = pino({ level: 'silent' });
@@ -42,7 +43,7 @@ export async function createHarness(opts: { adapters?: (dataDir: string) => Adap
   const rulebook = new Rulebook(resolve('rules/packs'), silentLog);
   await rulebook.load();
   const adapters = opts.adapters?.(dataDir) ?? createAdapters({ dataDir, replaySpeed: opts.replaySpeed ?? 1000 });
-  const deps: Deps = { config, database: tdb.database, adapters, rulebook, log: silentLog };
+  const deps: Deps = { config, database: tdb.database, adapters, rulebook, templates: loadTemplates('rules/templates.yaml'), log: silentLog };
   const app = createApp(deps);
   const addStream = () => tdb.database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: opts.streamConfig ?? {} }).onConflictDoNothing();
   await addStream();

@@ -25,7 +25,7 @@ async function expectError(res: Response, status: number, code: string, messageP
 
 describe('API: a client\'s mistakes are 4xx that name what is wrong', () => {
   it('rejects an unknown status filter, naming the field', async () => {
-    await expectError(await h.request('GET', '/api/cases?status=bogus', { token }), 400, 'BAD_REQUEST', 'query.status: expected one of open, claimed, replied, resolved');
+    await expectError(await h.request('GET', '/api/cases?status=bogus', { token }), 400, 'BAD_REQUEST', 'query.status: expected one of open, claimed, replied, snoozed, escalated, resolved');
   });
 
   it('rejects a bad limit and a forged cursor', async () => {

@@ -4,6 +4,7 @@ import { CASE_STATUSES } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { claimCase, getCase, listCases } from '../../queue/cases.ts';
 import { createReply } from '../../queue/replies.ts';
+import { signature } from '../../queue/templates.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
@@ -37,6 +38,13 @@ const CaseList = z.object({ cases: z.array(CaseSummary), nextCursor: z.string().
 
 const ListQuery = z.object({
   status: z.enum(CASE_STATUSES, { error: `expected one of ${CASE_STATUSES.join(', ')}` }).optional(),
+  language: z.enum(['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'], { error: 'expected one of en, hr, sr, bs, bcs-family, other' }).optional(),
+  platform: z.enum(['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'], { error: 'expected one of x, facebook, instagram, mastodon, bluesky, replay' }).optional(),
+  team: z.string().min(1).max(60).optional(),
+  category: z.string().min(1).max(40).optional(),
+  assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int().positive()], { error: 'expected "me", "none" or a user id' }).optional(),
+  sla: z.enum(['breached', 'due_soon', 'ok'], { error: 'expected breached, due_soon or ok' }).optional(),
+  minPriority: z.coerce.number({ error: 'expected a number from 0 to 100' }).int().min(0, { error: 'expected a number from 0 to 100' }).max(100, { error: 'expected a number from 0 to 100' }).optional(),
   limit: z.coerce.number({ error: 'expected a number from 1 to 200' }).int({ error: 'expected a number from 1 to 200' }).min(1, { error: 'expected a number from 1 to 200' }).max(200, { error: 'expected a number from 1 to 200' }).default(50),
   cursor: z.string().max(200, { error: 'not a cursor this API returned' }).optional(),
 });
@@ -73,6 +81,12 @@ const CaseDetail = z
     post: z.record(z.string(), z.unknown()),
     author: z.record(z.string(), z.unknown()),
     analysis: z.record(z.string(), z.unknown()).nullable(),
+    thread: z.array(z.object({ id: z.number(), platformPostId: z.string(), text: z.string(), postedAt: DateTime, isOwn: z.boolean(), handle: z.string() })),
+    earlierCases: z.array(z.object({ id: z.number(), status: z.string(), category: z.string().nullable(), reason: z.string(), createdAt: DateTime, text: z.string() })),
+    notes: z.array(z.object({ id: z.number(), text: z.string(), createdAt: DateTime, userId: z.number().nullable(), author: z.string().nullable() })),
+    history: z.array(z.object({ at: DateTime, action: z.string(), actorUserId: z.number().nullable(), actor: z.string().nullable(), details: z.record(z.string(), z.unknown()) })),
+    notices: z.array(z.object({ id: z.number(), kind: z.string(), title: z.string(), body: z.string(), endsAt: DateTime.nullable() })),
+    templates: z.array(z.object({ id: z.string(), text: z.string(), suggestedByRules: z.boolean() })).openapi({ description: 'Reply templates filled for this case: a starting point, never posted by odziv' }),
     flags: z.array(z.object({ id: z.number(), pack: z.string(), ruleId: z.string(), category: z.string().nullable(), reason: z.string(), evidence: z.array(z.string()), createdAt: DateTime })),
     replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
   })
@@ -139,8 +153,12 @@ const reply = createRoute({
 
 export function caseRoutes(deps: Deps) {
   return router()
-    .openapi(list, async (c) => c.json(jsonify(await listCases(deps.database, c.req.valid('query'))), 200))
-    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id)), 200))
+    .openapi(list, async (c) => {
+      const q = c.req.valid('query');
+      const assignee = q.assignee === 'me' ? currentUser(c).id : q.assignee;
+      return c.json(jsonify(await listCases(deps.database, { ...q, assignee })), 200);
+    })
+    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name })), 200))
     .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c).id)), 200))
     .openapi(reply, async (c) => {
       const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();
@@ -149,6 +167,7 @@ export function caseRoutes(deps: Deps) {
         userId: currentUser(c).id,
         text: c.req.valid('json').text,
         idempotencyKey: key,
+        signature: signature(deps.config.ODZIV_SIGNATURE, currentUser(c).name),
       });
       const { caseId: _c, userId: _u, platform: _p, idempotencyKey: _k, availableAt: _a, lockedUntil: _l, ...out } = r;
       return replayed ? c.json({ reply: jsonify(out), replayed: true as const }, 200) : c.json({ reply: jsonify(out), replayed: false as const }, 202);

@@ -1,0 +1,186 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/client.ts';
+import { alerts, caseNotes, cases, posts, users, type CaseStatus } from '../../db/schema/index.ts';
+import { audit } from '../audit.ts';
+import type { AuthUser } from '../auth/users.ts';
+import { AppError, notFound } from '../errors.ts';
+import { firstResponseDue } from './sla.ts';
+
+/** Statuses in which the customer is waiting for us: the SLA clock runs. */
+export const WAITING: CaseStatus[] = ['open', 'claimed', 'escalated'];
+const MANAGERS = new Set(['community_manager', 'admin']);
+
+async function lockCase(tx: Tx, caseId: number) {
+  const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
+  if (!c) throw notFound(`case ${caseId}`);
+  return c;
+}
+
+/** Responders act on cases they hold; community managers and admins on any. */
+function mayAct(actor: AuthUser, c: { assigneeId: number | null }, what: string): void {
+  if (MANAGERS.has(actor.role) || c.assigneeId === actor.id) return;
+  throw new AppError('FORBIDDEN', c.assigneeId === null ? `claim the case before you ${what} it` : `only the person holding the case or a community manager can ${what} it`);
+}
+
+export async function resolveCase(database: Database, caseId: number, actor: AuthUser) {
+  return database.db.transaction(async (tx) => {
+    const c = await lockCase(tx, caseId);
+    if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is already resolved`);
+    mayAct(actor, c, 'resolve');
+    const [row] = await tx.update(cases).set({ status: 'resolved', resolvedAt: sql`now()`, snoozedUntil: null, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.resolve', subjectType: 'case', subjectId: caseId, details: { from: c.status } });
+    return row!;
+  });
+}
+
+/** Snoozes until a time, or (no time) until the customer writes again. */
+export async function snoozeCase(database: Database, caseId: number, actor: AuthUser, until: Date | null) {
+  if (until && until.getTime() <= Date.now()) throw new AppError('BAD_REQUEST', 'until: must be in the future');
+  return database.db.transaction(async (tx) => {
+    const c = await lockCase(tx, caseId);
+    if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
+    mayAct(actor, c, 'snooze');
+    const [row] = await tx.update(cases).set({ status: 'snoozed', snoozedUntil: until, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.snooze', subjectType: 'case', subjectId: caseId, details: { from: c.status, until: until?.toISOString() ?? 'customer writes again' } });
+    return row!;
+  });
+}
+
+/** Hands the case to another team with a note; anyone on that team may claim it. */
+export async function escalateCase(database: Database, caseId: number, actor: AuthUser, team: string, note: string) {
+  return database.db.transaction(async (tx) => {
+    const c = await lockCase(tx, caseId);
+    if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
+    mayAct(actor, c, 'escalate');
+    const [row] = await tx.update(cases).set({ status: 'escalated', team, assigneeId: null, claimedAt: null, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    await tx.insert(caseNotes).values({ caseId, userId: actor.id, text: `Escalated to ${team}: ${note}` });
+    await audit(tx, { actorUserId: actor.id, action: 'case.escalate', subjectType: 'case', subjectId: caseId, details: { from: c.status, fromTeam: c.team, toTeam: team } });
+    return row!;
+  });
+}
+
+/** A community manager assigns (or reassigns) a case to a person. */
+export async function assignCase(database: Database, caseId: number, actor: AuthUser, assigneeId: number) {
+  return database.db.transaction(async (tx) => {
+    const c = await lockCase(tx, caseId);
+    if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
+    const [assignee] = await tx.select({ id: users.id, role: users.role, disabled: users.disabled }).from(users).where(eq(users.id, assigneeId));
+    if (!assignee || assignee.disabled) throw new AppError('UNPROCESSABLE', `assigneeId: no active user ${assigneeId}`);
+    if (assignee.role === 'marketing') throw new AppError('UNPROCESSABLE', 'assigneeId: marketing users do not work the queue');
+    const status: CaseStatus = c.status === 'replied' || c.status === 'snoozed' ? c.status : 'claimed';
+    const [row] = await tx.update(cases).set({ status, assigneeId, claimedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.assign', subjectType: 'case', subjectId: caseId, details: { from: c.assigneeId, to: assigneeId } });
+    return row!;
+  });
+}
+
+/** Hands a responder the top waiting case of their teams, claimed atomically (SKIP LOCKED). */
+export async function nextCase(database: Database, actor: AuthUser) {
+  return database.db.transaction(async (tx) => {
+    const [me] = await tx.select({ teams: users.teams }).from(users).where(eq(users.id, actor.id));
+    const teams = me?.teams.length ? me.teams : ['care'];
+    const [top] = await tx
+      .select({ id: cases.id, status: cases.status })
+      .from(cases)
+      .where(and(inArray(cases.status, ['open', 'escalated']), inArray(cases.team, teams)))
+      .orderBy(desc(cases.priority), asc(cases.dueAt), asc(cases.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!top) return undefined;
+    const [row] = await tx.update(cases).set({ status: 'claimed', assigneeId: actor.id, claimedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(cases.id, top.id)).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.claim', subjectType: 'case', subjectId: top.id, details: { via: 'next' } });
+    return row!;
+  });
+}
+
+export async function addNote(database: Database, caseId: number, actor: AuthUser, text: string) {
+  return database.db.transaction(async (tx) => {
+    await lockCase(tx, caseId);
+    const [note] = await tx.insert(caseNotes).values({ caseId, userId: actor.id, text }).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.note', subjectType: 'case', subjectId: caseId, details: { noteId: note!.id } });
+    return note!;
+  });
+}
+
+/**
+ * A new post from the customer in the thread of a case reopens it (or, when it is still waiting,
+ * keeps it as it is): no second case is opened for the same conversation. Returns the case id
+ * the post joined, if any.
+ */
+export async function joinThread(tx: Tx, post: { platform: string; conversationId?: string | null; authorId: number; postedAt: Date; postId: number }): Promise<number | undefined> {
+  if (!post.conversationId) return undefined;
+  const [c] = await tx
+    .select({ id: cases.id, status: cases.status, priority: cases.priority })
+    .from(cases)
+    .innerJoin(posts, eq(posts.id, cases.postId))
+    .where(and(eq(posts.platform, post.platform), eq(posts.conversationId, post.conversationId), eq(posts.authorId, post.authorId)))
+    .orderBy(desc(cases.id))
+    .limit(1)
+    .for('update', { of: cases });
+  if (!c) return undefined;
+  if (!WAITING.includes(c.status)) {
+    await tx
+      .update(cases)
+      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, dueAt: firstResponseDue(c.priority, post.postedAt), updatedAt: sql`now()` })
+      .where(eq(cases.id, c.id));
+    await audit(tx, { actorUserId: null, action: 'case.reopen', subjectType: 'case', subjectId: c.id, details: { from: c.status, postId: post.postId } });
+  } else {
+    await tx.update(cases).set({ updatedAt: sql`now()` }).where(eq(cases.id, c.id));
+  }
+  return c.id;
+}
+
+/** Snoozed-until-a-time cases whose time has come are waiting again. */
+export async function wakeSnoozed(database: Database, now = new Date()): Promise<number> {
+  const rows = await database.db
+    .update(cases)
+    .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, updatedAt: now })
+    .where(and(eq(cases.status, 'snoozed'), isNotNull(cases.snoozedUntil), lte(cases.snoozedUntil, now)))
+    .returning({ id: cases.id });
+  for (const r of rows) await audit(database.db, { actorUserId: null, action: 'case.wake', subjectType: 'case', subjectId: r.id });
+  return rows.length;
+}
+
+/** A claim nobody acted on for `idleMs` goes back to the queue. */
+export async function releaseIdleClaims(database: Database, idleMs: number, now = new Date()): Promise<number> {
+  const rows = await database.db
+    .update(cases)
+    .set({ status: 'open', assigneeId: null, claimedAt: null, updatedAt: now })
+    .where(and(eq(cases.status, 'claimed'), lt(cases.updatedAt, new Date(now.getTime() - idleMs))))
+    .returning({ id: cases.id, assigneeId: cases.assigneeId });
+  for (const r of rows) await audit(database.db, { actorUserId: null, action: 'case.release', subjectType: 'case', subjectId: r.id, details: { reason: 'idle claim' } });
+  return rows.length;
+}
+
+/**
+ * SLA alerts for community managers: one when a waiting case is near its first-response due time
+ * (the last 20 % of its window, at least 5 minutes), one when it is breached.
+ */
+export async function slaAlerts(database: Database, now = new Date()): Promise<number> {
+  const soon = new Date(now.getTime() + 5 * 60_000);
+  const due = await database.db
+    .select({ id: cases.id, dueAt: cases.dueAt, createdAt: cases.createdAt, priority: cases.priority, team: cases.team })
+    .from(cases)
+    .where(and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt), or(lte(cases.dueAt, soon), lte(cases.dueAt, now))));
+  let raised = 0;
+  for (const c of due) {
+    const window = Math.max(5 * 60_000, (c.dueAt.getTime() - c.createdAt.getTime()) * 0.2);
+    const breached = c.dueAt <= now;
+    if (!breached && c.dueAt.getTime() - now.getTime() > window) continue;
+    const kind = breached ? 'breach' : 'near';
+    const rows = await database.db
+      .insert(alerts)
+      .values({
+        kind: 'sla',
+        audience: 'community_manager',
+        caseId: c.id,
+        dedupKey: `sla:${c.id}:${kind}:${c.dueAt.toISOString()}`,
+        title: breached ? `SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was due ${c.dueAt.toISOString()}` : `SLA due soon: case ${c.id} (priority ${c.priority}) is due ${c.dueAt.toISOString()}`,
+        details: { dueAt: c.dueAt.toISOString(), priority: c.priority, team: c.team },
+      })
+      .onConflictDoNothing()
+      .returning({ id: alerts.id });
+    raised += rows.length;
+  }
+  return raised;
+}
