@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
+import { parseBusinessHours, type BusinessHours } from './queue/sla.ts';
 
 /** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
 const EnvSchema = z.object({
@@ -23,10 +24,20 @@ const EnvSchema = z.object({
   ODZIV_SLA_CRON: z.string().min(1).default('*/30 * * * * *'),
   ODZIV_CLAIM_IDLE_MIN: z.coerce.number().positive().max(10_080).default(30),
   ODZIV_SIGNATURE: z.string().min(1).max(60).default('– {responder}'),
+  ODZIV_BUSINESS_HOURS: z
+    .string()
+    .default('24/7')
+    .superRefine((v, ctx) => {
+      try {
+        parseBusinessHours(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   ODZIV_TEMPLATES: z.string().min(1).default('./rules/templates.yaml'),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings };
+export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; businessHours?: BusinessHours };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -50,5 +61,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, ...xSecrets(x)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets, x };
+  return { ...parsed.data, secrets, x, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS) };
 }

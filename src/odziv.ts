@@ -14,6 +14,7 @@ import { pollDueStreams } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
+import { audit } from './audit.ts';
 import { drainBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
 import { loadTemplates } from './queue/templates.ts';
@@ -58,9 +59,16 @@ async function setUpX(adapter: XAdapter, config: Config, database: Database, log
 
 /** The composition root: builds every part once and wires them together. */
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
-  const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }));
-  await rulebook.load();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
+  const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }), (change) =>
+    audit(database.db, { actorUserId: null, action: change.accepted ? 'rules.reload' : 'rules.rejected', subjectType: 'rules', subjectId: null, details: change }),
+  );
+  try {
+    await rulebook.load();
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   try {
     const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
@@ -88,7 +96,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
       app,
       scheduler,
       startJobs() {
-        scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000 }) });
+        scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000, businessHours: config.businessHours }) });
         scheduler.add({ name: 'metrics', schedule: config.ODZIV_METRICS_CRON, run: () => refreshEngagement(database, adapters, log) });
         scheduler.add({
           name: 'sla',

@@ -18,6 +18,8 @@ export class Rulebook {
   constructor(
     readonly dir: string,
     private readonly log: Logger,
+    /** Told of every reload, accepted or rejected (the audit trail keeps rule-pack changes). */
+    private readonly onChange?: (change: { accepted: boolean; packs: string[]; errors: string[] }) => void | Promise<void>,
   ) {}
 
   /** Loads the folder; throws with every error when any pack is invalid. */
@@ -43,11 +45,21 @@ export class Rulebook {
     if (result.errors.length || !result.packs.length) {
       this.errors = result.errors.length ? result.errors : [{ file: this.dir, path: '', message: 'no rule packs left in the folder' }];
       this.log.error({ errors: this.errors.map(formatPackError) }, 'rule packs: edit rejected; keeping the packs in force');
+      await this.notify(false);
       return false;
     }
     this.apply(result.packs);
     this.log.info({ packs: result.packs.map((p) => `${p.name} (${p.rules.length} rules)`), version: this.version }, 'rule packs reloaded');
+    await this.notify(true);
     return true;
+  }
+
+  private async notify(accepted: boolean): Promise<void> {
+    try {
+      await this.onChange?.({ accepted, packs: this.packs.map((p) => `${p.name} (${p.rules.length} rules)`), errors: this.errors.map(formatPackError) });
+    } catch (err) {
+      this.log.error({ err }, 'rule packs: recording the change failed');
+    }
   }
 
   private apply(packs: CompiledPack[]): void {

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { joinThread } from '../queue/lifecycle.ts';
-import { firstResponseDue } from '../queue/sla.ts';
+import { firstResponseDue, type BusinessHours } from '../queue/sla.ts';
 
 export interface IngestSummary {
   received: number;
@@ -41,6 +41,7 @@ export async function ingest(
   stream: { id: number; name: string },
   result: PollResult,
   now: Date = new Date(),
+  opts: { businessHours?: BusinessHours } = {},
 ): Promise<IngestSummary> {
   // Analysis is pure CPU work: done before the transaction to keep it short.
   const analyzed = result.posts.map((post) => ({ post, detail: analyzeDetailed(post.text) }));
@@ -57,11 +58,11 @@ export async function ingest(
       const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
       if (outcome.ignored) summary.ignored++;
       // The customer writing again in a case's thread reopens that case instead of opening another.
-      const joined = post.isOwn || post.isRepost ? undefined : await joinThread(tx, { platform: post.platform, conversationId: post.conversationId, authorId: stored.authorId, postedAt: post.postedAt, postId: stored.postId });
+      const joined = post.isOwn || post.isRepost ? undefined : await joinThread(tx, { platform: post.platform, conversationId: post.conversationId, authorId: stored.authorId, postedAt: post.postedAt, postId: stored.postId }, opts.businessHours);
       if (joined !== undefined) summary.reopened.push(joined);
       else if (!outcome.ignored && outcome.flags.length) {
         summary.flagged++;
-        const caseId = await openCase(tx, stored.postId, post, outcome, now);
+        const caseId = await openCase(tx, stored.postId, post, outcome, now, opts.businessHours);
         if (caseId !== undefined) {
           summary.caseIds.push(caseId);
           for (const audience of outcome.alerts) {
@@ -183,7 +184,7 @@ async function assess(
   return outcome;
 }
 
-async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: Outcome, now: Date): Promise<number | undefined> {
+async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: Outcome, now: Date, bh?: BusinessHours): Promise<number | undefined> {
   const reasons = [...new Set(outcome.flags.map((f) => f.reason))];
   const [row] = await tx
     .insert(cases)
@@ -196,7 +197,7 @@ async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: O
       reason: reasons.join(' '),
       team: outcome.team,
       templates: outcome.templates,
-      dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now),
+      dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now, bh),
     })
     .onConflictDoNothing()
     .returning({ id: cases.id });

@@ -6,6 +6,7 @@ import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
 import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
+import type { BusinessHours } from '../queue/sla.ts';
 
 export interface PollerDeps {
   database: Database;
@@ -19,6 +20,8 @@ export interface PollerDeps {
   onIngested?: (stream: Stream, summary: IngestSummary) => void | Promise<void>;
   /** A stream failing for longer than this raises an alert to community managers. */
   alertAfterMs?: number;
+  /** SLA clocks run only in these hours (always, when absent). */
+  businessHours?: BusinessHours;
 }
 
 const LEASE_MS = 60_000;
@@ -64,7 +67,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
   try {
     const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config }, stream.cursor);
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date());
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours });
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
     if (result.nextPollInMs !== undefined) next = new Date(Date.now() + Math.max(0, result.nextPollInMs));
     else if (result.more) next = new Date();

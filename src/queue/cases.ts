@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { analyses, auditLog, authors, caseNotes, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
+import { analyses, auditLog, authors, caseNotes, caseViewers, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
 import { fold } from '../../rules/index.ts';
 import { WAITING } from './lifecycle.ts';
 import { renderTemplate, type Templates } from './templates.ts';
@@ -99,7 +99,7 @@ export async function listCases(database: Database, q: CaseListQuery) {
 }
 
 /** One case with its post, thread, the customer's earlier cases, analysis, flags with evidence, notes, replies, history and related notices. */
-export async function getCase(database: Database, id: number, view?: { templates: Templates; responderName: string }) {
+export async function getCase(database: Database, id: number, view?: { templates: Templates; responderName: string; userId: number }) {
   const [row] = await database.db
     .select({ case: cases, post: posts, author: authors, analysis: analyses })
     .from(cases)
@@ -131,7 +131,13 @@ export async function getCase(database: Database, id: number, view?: { templates
       : Promise.resolve([]),
   ]);
   const { raw: _raw, ...post } = row.post;
-  const [thread, earlierCases, notes, history, activeNotices] = await Promise.all([
+  if (view) {
+    await database.db
+      .insert(caseViewers)
+      .values({ caseId: id, userId: view.userId })
+      .onConflictDoUpdate({ target: [caseViewers.caseId, caseViewers.userId], set: { seenAt: sql`now()` } });
+  }
+  const [thread, earlierCases, notes, history, activeNotices, viewers] = await Promise.all([
     row.post.conversationId
       ? database.db
           .select({ id: posts.id, platformPostId: posts.platformPostId, text: posts.text, postedAt: posts.postedAt, isOwn: posts.isOwn, handle: authors.handle })
@@ -164,6 +170,11 @@ export async function getCase(database: Database, id: number, view?: { templates
       .select()
       .from(notices)
       .where(and(sql`${notices.startsAt} <= now()`, or(isNull(notices.endsAt), sql`${notices.endsAt} > now()`))),
+    database.db
+      .select({ userId: caseViewers.userId, name: users.name, seenAt: caseViewers.seenAt })
+      .from(caseViewers)
+      .innerJoin(users, eq(users.id, caseViewers.userId))
+      .where(and(eq(caseViewers.caseId, id), ne(caseViewers.userId, view?.userId ?? 0), sql`${caseViewers.seenAt} > now() - interval '2 minutes'`)),
   ]);
   const categories = row.analysis?.categories ?? [];
   const folded = fold(row.post.text.toLowerCase());
@@ -197,6 +208,8 @@ export async function getCase(database: Database, id: number, view?: { templates
     notes,
     history,
     notices: related.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, endsAt: n.endsAt })),
+    /** Others who had the case open in the last two minutes. */
+    viewers,
     templates: suggestions,
   };
 }

@@ -4,7 +4,7 @@ import { alerts, caseNotes, cases, posts, users, type CaseStatus } from '../../d
 import { audit } from '../audit.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { AppError, notFound } from '../errors.ts';
-import { firstResponseDue } from './sla.ts';
+import { firstResponseDue, type BusinessHours } from './sla.ts';
 
 /** Statuses in which the customer is waiting for us: the SLA clock runs. */
 export const WAITING: CaseStatus[] = ['open', 'claimed', 'escalated'];
@@ -107,7 +107,7 @@ export async function addNote(database: Database, caseId: number, actor: AuthUse
  * keeps it as it is): no second case is opened for the same conversation. Returns the case id
  * the post joined, if any.
  */
-export async function joinThread(tx: Tx, post: { platform: string; conversationId?: string | null; authorId: number; postedAt: Date; postId: number }): Promise<number | undefined> {
+export async function joinThread(tx: Tx, post: { platform: string; conversationId?: string | null; authorId: number; postedAt: Date; postId: number }, bh?: BusinessHours): Promise<number | undefined> {
   if (!post.conversationId) return undefined;
   const [c] = await tx
     .select({ id: cases.id, status: cases.status, priority: cases.priority })
@@ -121,7 +121,7 @@ export async function joinThread(tx: Tx, post: { platform: string; conversationI
   if (!WAITING.includes(c.status)) {
     await tx
       .update(cases)
-      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, dueAt: firstResponseDue(c.priority, post.postedAt), updatedAt: sql`now()` })
+      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, dueAt: firstResponseDue(c.priority, post.postedAt, bh), updatedAt: sql`now()` })
       .where(eq(cases.id, c.id));
     await audit(tx, { actorUserId: null, action: 'case.reopen', subjectType: 'case', subjectId: c.id, details: { from: c.status, postId: post.postId } });
   } else {

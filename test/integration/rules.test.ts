@@ -14,7 +14,10 @@ describe('hot reload of rule packs', () => {
   it('applies an edit without a restart, and keeps the last good packs when an edit is broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odziv-rules-'));
     copyFileSync('rules/packs/default.yaml', join(dir, 'default.yaml'));
-    const book = new Rulebook(dir, silentLog);
+    const changes: Array<{ accepted: boolean; errors: string[] }> = [];
+    const book = new Rulebook(dir, silentLog, (c) => {
+      changes.push(c);
+    });
     await book.load();
     book.watch(50);
     try {
@@ -32,6 +35,9 @@ describe('hot reload of rule packs', () => {
       writeFileSync(join(dir, 'extra.yaml'), 'pack: extra\nrules:\n  - id: vip2\n    conditions: { verified: true }\n    actions: { priority: { add: 5 } }\n');
       await waitFor('the fixed pack', async () => (book.current().find((p) => p.name === 'extra')?.rules[0]?.id === 'vip2' ? true : undefined), 5_000, 50);
       expect(book.status().errors).toEqual([]);
+      // Every change reaches the audit hook: accepted, rejected (with its errors), accepted.
+      expect(changes.map((c) => c.accepted)).toEqual(expect.arrayContaining([true, false]));
+      expect(changes.find((c) => !c.accepted)!.errors[0]).toContain('conditions.verified');
     } finally {
       book.close();
     }

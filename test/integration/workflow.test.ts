@@ -134,6 +134,19 @@ describe('case lifecycle', () => {
   });
 });
 
+describe('collisions', () => {
+  it('the detail view shows who else has the case open', async () => {
+    const s = await ingestPosts([post('v1', 'Internet ne radi, sramota!')]);
+    const id = s.caseIds[0]!;
+    const first = (await (await api(ana, 'GET', `/api/cases/${id}`)).json()) as { viewers: unknown[] };
+    expect(first.viewers).toEqual([]);
+    const second = (await (await api(ivan, 'GET', `/api/cases/${id}`)).json()) as { viewers: Array<{ name: string }> };
+    expect(second.viewers.map((v) => v.name)).toEqual(['Ana Horvat']);
+    const again = (await (await api(ana, 'GET', `/api/cases/${id}`)).json()) as { viewers: Array<{ name: string }> };
+    expect(again.viewers.map((v) => v.name)).toEqual(['Ivan Kovač']);
+  });
+});
+
 describe('SLA, idle claims and failed sends', () => {
   it('raises one near-breach and one breach alert per due time, releases idle claims', async () => {
     const s = await ingestPosts([post('l1', 'Otkazujem sve, sramota!', { postedAt: new Date(Date.now() - 14 * 60_000) })]);

@@ -86,6 +86,7 @@ const CaseDetail = z
     notes: z.array(z.object({ id: z.number(), text: z.string(), createdAt: DateTime, userId: z.number().nullable(), author: z.string().nullable() })),
     history: z.array(z.object({ at: DateTime, action: z.string(), actorUserId: z.number().nullable(), actor: z.string().nullable(), details: z.record(z.string(), z.unknown()) })),
     notices: z.array(z.object({ id: z.number(), kind: z.string(), title: z.string(), body: z.string(), endsAt: DateTime.nullable() })),
+    viewers: z.array(z.object({ userId: z.number(), name: z.string(), seenAt: DateTime })).openapi({ description: 'Others who had this case open in the last two minutes' }),
     templates: z.array(z.object({ id: z.string(), text: z.string(), suggestedByRules: z.boolean() })).openapi({ description: 'Reply templates filled for this case: a starting point, never posted by odziv' }),
     flags: z.array(z.object({ id: z.number(), pack: z.string(), ruleId: z.string(), category: z.string().nullable(), reason: z.string(), evidence: z.array(z.string()), createdAt: DateTime })),
     replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
@@ -158,7 +159,7 @@ export function caseRoutes(deps: Deps) {
       const assignee = q.assignee === 'me' ? currentUser(c).id : q.assignee;
       return c.json(jsonify(await listCases(deps.database, { ...q, assignee })), 200);
     })
-    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name })), 200))
+    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name, userId: currentUser(c).id })), 200))
     .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c).id)), 200))
     .openapi(reply, async (c) => {
       const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();

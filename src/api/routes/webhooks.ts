@@ -37,7 +37,7 @@ export function webhookRoutes(deps: Deps) {
     const posts = postsFromActivity(body);
     await deps.database.db.insert(streams).values({ platform: 'x', name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
     const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'webhook')));
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts, cursor: stream!.cursor });
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
     return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates });
   });
   return app;
