@@ -4,20 +4,11 @@
  * in the same run, and the peak memory. Posts: the dev splits of ../shared/data, or the bundled
  * demo stream when the data folder is absent.
  */
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { analyze } from '../rules/index.ts';
+import { naturalScore } from '../scripts/baselines.ts';
 import { DATA_DIR, readSet, SETS } from '../scripts/eval-data.ts';
 import { DEFAULT_SAMPLE, loadSample } from '../adapters/replay/sample.ts';
-
-const require = createRequire(import.meta.url);
-process.env.DOTENV_CONFIG_QUIET = 'true';
-interface NaturalLib {
-  SentimentAnalyzer: new (lang: string, stemmer: unknown, vocabulary: string) => { getSentiment(words: string[]): number };
-  PorterStemmer: unknown;
-  WordTokenizer: new () => { tokenize(text: string): string[] };
-}
-const { SentimentAnalyzer, PorterStemmer, WordTokenizer } = require('natural') as NaturalLib;
 
 const texts = existsSync(DATA_DIR) ? SETS.flatMap((s) => readSet(s.name, 'dev').map((r) => r.text)) : loadSample(DEFAULT_SAMPLE).map((i) => i.text);
 let peakRss = 0;
@@ -39,10 +30,8 @@ function pass(fn: (t: string) => unknown, ms: number): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const stock = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
-const tokenizer = new WordTokenizer();
 const contenders: Record<string, (t: string) => unknown> = {
-  'natural SentimentAnalyzer (AFINN)': (t) => stock.getSentiment(tokenizer.tokenize(t)),
+  'natural SentimentAnalyzer (AFINN)': (t) => naturalScore(t),
   'odziv analyze (full)': (t) => analyze(t),
 };
 console.log(`${texts.length} posts (mean ${Math.round(texts.reduce((a, t) => a + t.length, 0) / texts.length)} characters), node ${process.version}, one thread`);

@@ -3,25 +3,13 @@
  * with natural's stock SentimentAnalyzer (AFINN) and VADER, plus the share of BCS texts whose
  * Serbian Cyrillic transliteration gets the same decisions as the Latin original.
  */
-import { createRequire } from 'node:module';
 import { analyze, latinToCyrillic } from '../rules/index.ts';
+import { naturalScore, vaderCompound } from './baselines.ts';
 import { readSet, score, SETS, type Scores } from './eval-data.ts';
 
-const require = createRequire(import.meta.url);
-process.env.DOTENV_CONFIG_QUIET = 'true';
-interface NaturalLib {
-  SentimentAnalyzer: new (lang: string, stemmer: unknown, vocabulary: string) => { getSentiment(words: string[]): number };
-  PorterStemmer: unknown;
-  WordTokenizer: new () => { tokenize(text: string): string[] };
-}
-const { SentimentAnalyzer, PorterStemmer, WordTokenizer } = require('natural') as NaturalLib;
-const vader = require('vader-sentiment') as { SentimentIntensityAnalyzer: { polarity_scores(t: string): { compound: number } } };
-
-const stock = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
-const tokenizer = new WordTokenizer();
 const baselines: Record<string, (text: string) => boolean> = {
-  'natural (AFINN)': (t) => stock.getSentiment(tokenizer.tokenize(t)) < 0,
-  VADER: (t) => vader.SentimentIntensityAnalyzer.polarity_scores(t).compound <= -0.05,
+  'natural (AFINN)': (t) => naturalScore(t) < 0,
+  VADER: (t) => vaderCompound(t) <= -0.05,
 };
 
 const pct = (x: number) => x.toFixed(3);

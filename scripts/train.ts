@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { trainingFeatures } from '../rules/analyze/index.ts';
 import { DIMS, probability, serializeModel, type Features, type LogisticModel } from '../rules/analyze/model.ts';
 import { readSet, score, type Row } from './eval-data.ts';
+import { mulberry32 } from '../src/random.ts';
 
 /** Where the models go: the analyzer's folder, or ODZIV_MODELS_OUT (the reproducibility test). */
 const OUT_DIR = process.env.ODZIV_MODELS_OUT ?? fileURLToPath(new URL('../rules/analyze/models/', import.meta.url));
@@ -25,15 +26,6 @@ interface Example {
   source: string;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Logistic regression by AdaGrad with L2 on the touched weights; deterministic order. */
 function fit(examples: Example[], l2: number, epochs: number, rate: number): { weights: Float32Array; bias: number } {

@@ -7,16 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { latinToCyrillic } from '../../rules/analyze/normalize.ts';
 import { BS, EN, FOLLOW_UPS, HR, MORE, OWN, SR, type SamplePost } from './sample-posts.ts';
 import type { SampleItem } from './sample.ts';
+import { mulberry32 } from '../../src/random.ts';
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(20261122);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
