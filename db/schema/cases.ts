@@ -28,6 +28,8 @@ export const cases = pgTable(
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    /** Resolution target, by priority band in business time. */
+    resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -33,7 +33,7 @@ export function createApp(deps: Deps) {
     deps.log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), userId: user?.id }, 'request');
   });
   app.use('*', secureHeaders());
-  app.use('/api/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) }));
+  for (const path of ['/api/*', '/auth/*']) app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) }));
   const auth = authenticate(deps.database);
   app.use('/api/*', async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
 

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { joinThread } from '../queue/lifecycle.ts';
-import { firstResponseDue, type BusinessHours } from '../queue/sla.ts';
+import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
 
 export interface IngestSummary {
   received: number;
@@ -198,6 +198,7 @@ async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: O
       team: outcome.team,
       templates: outcome.templates,
       dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now, bh),
+      resolveDueAt: resolutionDue(outcome.priority, post.postedAt < now ? post.postedAt : now, bh),
     })
     .onConflictDoNothing()
     .returning({ id: cases.id });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, caseNotes, cases, posts, users, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -163,6 +163,26 @@ export async function slaAlerts(database: Database, now = new Date()): Promise<n
     .from(cases)
     .where(and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt), or(lte(cases.dueAt, soon), lte(cases.dueAt, now))));
   let raised = 0;
+  // Resolution targets: any case not resolved by its resolution due time.
+  const unresolved = await database.db
+    .select({ id: cases.id, resolveDueAt: cases.resolveDueAt, priority: cases.priority, team: cases.team })
+    .from(cases)
+    .where(and(ne(cases.status, 'resolved'), isNotNull(cases.resolveDueAt), lte(cases.resolveDueAt, now)));
+  for (const c of unresolved) {
+    const rows = await database.db
+      .insert(alerts)
+      .values({
+        kind: 'sla',
+        audience: 'community_manager',
+        caseId: c.id,
+        dedupKey: `sla:${c.id}:resolution:${c.resolveDueAt!.toISOString()}`,
+        title: `Resolution SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was to be resolved by ${c.resolveDueAt!.toISOString()}`,
+        details: { resolveDueAt: c.resolveDueAt!.toISOString(), priority: c.priority, team: c.team },
+      })
+      .onConflictDoNothing()
+      .returning({ id: alerts.id });
+    raised += rows.length;
+  }
   for (const c of due) {
     const window = Math.max(5 * 60_000, (c.dueAt.getTime() - c.createdAt.getTime()) * 0.2);
     const breached = c.dueAt <= now;

@@ -9,6 +9,14 @@ export const FIRST_RESPONSE_MINUTES: Array<{ minPriority: number; minutes: numbe
   { minPriority: 0, minutes: 24 * 60 },
 ];
 
+/** Resolution targets per priority band. */
+export const RESOLUTION_MINUTES: Array<{ minPriority: number; minutes: number }> = [
+  { minPriority: 80, minutes: 4 * 60 },
+  { minPriority: 60, minutes: 24 * 60 },
+  { minPriority: 40, minutes: 3 * 24 * 60 },
+  { minPriority: 0, minutes: 7 * 24 * 60 },
+];
+
 /** When the team works: days (0 = Sunday) and minutes of the day, in a time zone. */
 export interface BusinessHours {
   timeZone: string;
@@ -87,5 +95,10 @@ export function addBusinessMinutes(start: Date, minutes: number, bh?: BusinessHo
 
 export function firstResponseDue(priority: number, postedAt: Date, bh?: BusinessHours): Date {
   const band = FIRST_RESPONSE_MINUTES.find((b) => priority >= b.minPriority) ?? FIRST_RESPONSE_MINUTES.at(-1)!;
+  return addBusinessMinutes(postedAt, band.minutes, bh);
+}
+
+export function resolutionDue(priority: number, postedAt: Date, bh?: BusinessHours): Date {
+  const band = RESOLUTION_MINUTES.find((b) => priority >= b.minPriority) ?? RESOLUTION_MINUTES.at(-1)!;
   return addBusinessMinutes(postedAt, band.minutes, bh);
 }

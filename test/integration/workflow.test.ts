@@ -206,3 +206,17 @@ describe('notes, notices, audit and tokens', () => {
     void sql;
   });
 });
+
+describe('resolution targets', () => {
+  it('alerts once when a case is not resolved by its resolution due time', async () => {
+    const s = await ingestPosts([post('rt1', 'Internet ne radi, sramota!')]);
+    const c = await caseOf(s.caseIds[0]!);
+    expect(c.resolveDueAt!.getTime()).toBeGreaterThan(c.dueAt.getTime());
+    const after = new Date(c.resolveDueAt!.getTime() + 60_000);
+    const before = (await h.deps.database.db.select().from(alerts)).filter((a) => a.dedupKey.includes(':resolution:')).length;
+    await slaAlerts(h.deps.database, after);
+    await slaAlerts(h.deps.database, after);
+    const rows = (await h.deps.database.db.select().from(alerts)).filter((a) => a.dedupKey.includes(':resolution:'));
+    expect(rows.length - before).toBe(1);
+  });
+});

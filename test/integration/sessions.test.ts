@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoHarness } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+let user: Awaited<ReturnType<Harness['user']>>;
+beforeAll(async () => {
+  ({ h } = await demoHarness(60_000));
+  user = await h.user('responder', 'Ana Horvat');
+});
+afterAll(() => h.close());
+
+async function login(body: string, type: string) {
+  const res = await h.app.request('/auth/login', { method: 'POST', body, headers: { 'content-type': type } });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return { res, cookie, session: /odziv_session=([^;]+)/.exec(cookie)?.[1] };
+}
+
+describe('browser sessions', () => {
+  it('logs in with a form, sets an HttpOnly SameSite cookie, and needs the CSRF token for changes', async () => {
+    const { res, cookie, session } = await login(new URLSearchParams({ email: user.email, password: 'correct horse battery staple' }).toString(), 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(200);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = { cookie: `odziv_session=${session}` };
+    expect((await h.app.request('/api/cases', { headers })).status).toBe(200);
+    const list = (await (await h.app.request('/api/cases?status=open', { headers })).json()) as { cases: Array<{ id: number }> };
+    const claim = `/api/cases/${list.cases[0]!.id}/claim`;
+    expect((await h.app.request(claim, { method: 'POST', headers })).status).toBe(403);
+    expect((await h.app.request(claim, { method: 'POST', headers: { ...headers, 'x-csrf-token': 'forged' } })).status).toBe(403);
+    expect((await h.app.request(claim, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(200);
+    // A form post carries it as a field.
+    const note = await h.app.request(`/api/cases/${list.cases[0]!.id}/notes`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: 'nope', text: 'x' }).toString() });
+    expect(note.status).toBe(403);
+
+    expect((await h.app.request('/auth/logout', { method: 'POST', headers })).status).toBe(403);
+    expect((await h.app.request('/auth/logout', { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(204);
+    expect((await h.app.request('/api/cases', { headers })).status).toBe(401);
+  });
+
+  it('refuses wrong passwords and malformed bodies clearly', async () => {
+    expect((await login(JSON.stringify({ email: user.email, password: 'nope-nope' }), 'application/json')).res.status).toBe(401);
+    const bad = await login('{"email":', 'application/json');
+    expect(bad.res.status).toBe(400);
+    const missing = await login(JSON.stringify({ email: 'not-an-email' }), 'application/json');
+    expect(missing.res.status).toBe(400);
+    expect(((await missing.res.json()) as { message: string }).message).toContain('email: expected an e-mail address');
+    expect(bad.cookie).toBe('');
+  });
+});
