@@ -104,7 +104,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
           run: async () => {
             const woken = await wakeSnoozed(database);
             const released = await releaseIdleClaims(database, config.ODZIV_CLAIM_IDLE_MIN * 60_000);
-            const raised = await slaAlerts(database);
+            const raised = await slaAlerts(database, new Date(), (title) => log.warn({ job: 'sla', alert: title }, 'SLA alert'));
             if (woken || released || raised) log.info({ job: 'sla', woken, released, alerts: raised }, 'sla');
           },
         });

@@ -156,7 +156,7 @@ export async function releaseIdleClaims(database: Database, idleMs: number, now 
  * SLA alerts for community managers: one when a waiting case is near its first-response due time
  * (the last 20 % of its window, at least 5 minutes), one when it is breached.
  */
-export async function slaAlerts(database: Database, now = new Date()): Promise<number> {
+export async function slaAlerts(database: Database, now = new Date(), onRaised?: (title: string) => void): Promise<number> {
   const soon = new Date(now.getTime() + 5 * 60_000);
   const due = await database.db
     .select({ id: cases.id, dueAt: cases.dueAt, createdAt: cases.createdAt, priority: cases.priority, team: cases.team })
@@ -180,8 +180,9 @@ export async function slaAlerts(database: Database, now = new Date()): Promise<n
         details: { resolveDueAt: c.resolveDueAt!.toISOString(), priority: c.priority, team: c.team },
       })
       .onConflictDoNothing()
-      .returning({ id: alerts.id });
+      .returning({ id: alerts.id, title: alerts.title });
     raised += rows.length;
+    for (const r of rows) onRaised?.(r.title);
   }
   for (const c of due) {
     const window = Math.max(5 * 60_000, (c.dueAt.getTime() - c.createdAt.getTime()) * 0.2);
@@ -199,8 +200,9 @@ export async function slaAlerts(database: Database, now = new Date()): Promise<n
         details: { dueAt: c.dueAt.toISOString(), priority: c.priority, team: c.team },
       })
       .onConflictDoNothing()
-      .returning({ id: alerts.id });
+      .returning({ id: alerts.id, title: alerts.title });
     raised += rows.length;
+    for (const r of rows) onRaised?.(r.title);
   }
   return raised;
 }

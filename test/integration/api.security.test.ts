@@ -35,15 +35,17 @@ const ROUTES: Array<{ method: string; path: () => string; json?: unknown; allowe
 ];
 
 describe('API security', () => {
-  it('every route in the OpenAPI document, except login and health, refuses a request without a token', async () => {
+  it('every route in the OpenAPI document, except login and health, refuses no token, a forged token and a forged session', async () => {
     const doc = (await (await h.request('GET', '/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const open = new Set(['/api/auth/token', '/health']);
     let walked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (open.has(path)) continue;
       for (const method of Object.keys(ops)) {
-        const res = await h.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, '1'), { json: method === 'get' || method === 'delete' ? undefined : {} });
-        expect(res.status, `${method} ${path}`).toBe(401);
+        for (const headers of [{} as Record<string, string>, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedfor' }, { cookie: 'odziv_session=forged' }]) {
+          const res = await h.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, '1'), { json: method === 'get' || method === 'delete' ? undefined : {}, headers });
+          expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
+        }
         walked++;
       }
     }
