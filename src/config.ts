@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   ODZIV_OUTBOX_CRON: z.string().min(1).default('* * * * * *'),
   ODZIV_REPLAY: z.enum(['auto', 'on', 'off']).default('auto'),
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
+  ODZIV_REPLAY_FILE: z.string().min(1).optional(),
   ODZIV_STREAM_ALERT_AFTER_MIN: z.coerce.number().positive().max(10_080).default(10),
   ODZIV_METRICS_CRON: z.string().min(1).default('*/30 * * * * *'),
   ODZIV_SLA_CRON: z.string().min(1).default('*/30 * * * * *'),

@@ -77,7 +77,8 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
 
     const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && configuredPlatforms(config).length === 0);
     if (replay) {
-      await database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: {} }).onConflictDoNothing();
+      const replayConfig = config.ODZIV_REPLAY_FILE ? { file: resolve(config.ODZIV_REPLAY_FILE) } : {};
+      await database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: replayConfig }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: replayConfig } });
     }
 
     const admin = await bootstrapAdmin(database, config.ODZIV_ADMIN_EMAIL, config.ODZIV_ADMIN_PASSWORD);

@@ -17,6 +17,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { uiRoutes } from '../ui/routes.tsx';
 import { streamRoutes } from './routes/streams.ts';
 
 const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
@@ -32,7 +33,7 @@ export function createApp(deps: Deps) {
     // One line per request; never the query string (it may carry cursors or search text).
     deps.log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), userId: user?.id }, 'request');
   });
-  app.use('*', secureHeaders());
+  app.use('*', secureHeaders({ xFrameOptions: 'DENY' }));
   for (const path of ['/api/*', '/auth/*']) app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) }));
   const auth = authenticate(deps.database);
   app.use('/api/*', async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
@@ -52,7 +53,7 @@ export function createApp(deps: Deps) {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'odziv API', version: '0.1.0', description: 'Social media monitoring and response: cases, replies, analysis.' } });
-  app.get('/', (c) => c.text('odziv is running. API: /api (see /api/openapi.json); health: /health\n'));
+  app.route('/', uiRoutes(deps));
   app.notFound((c) => c.json(errorBody(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError(deps.log));
   return app;

@@ -1,0 +1,67 @@
+import type { Child } from 'hono/jsx';
+import type { AuthUser } from '../auth/users.ts';
+
+/** The page shell: one stylesheet, one script module, no inline code (the CSP forbids it). */
+export function Layout(props: { title: string; user?: AuthUser; csrf?: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title} · odziv</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script type="module" src="/static/app.js"></script>
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/inbox">odziv</a>
+          {props.user ? (
+            <nav aria-label="Main">
+              <a href="/inbox">Inbox</a>
+              <span class="who">
+                {props.user.name} · {props.user.role.replace('_', ' ')}
+              </span>
+              <form method="post" action="/logout" class="inline">
+                <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
+                <button type="submit" class="link">Log out</button>
+              </form>
+            </nav>
+          ) : null}
+        </header>
+        <main id="main">{props.children}</main>
+        <footer class="help" id="help" hidden>
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>c</kbd> claim · <kbd>r</kbd> reply · <kbd>e</kbd> resolve · <kbd>?</kbd> this help
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** Splits a post into text and highlighted matches; everything stays escaped text. */
+export function Highlighted(props: { text: string; terms: string[] }) {
+  const terms = [...new Set(props.terms.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
+  if (!terms.length) return <>{props.text}</>;
+  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(${escaped.join('|')})`, 'giu');
+  const parts = props.text.split(re);
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <mark>{p}</mark> : p))}</>;
+}
+
+/** "due in 12 min" / "overdue 3 h" for the SLA countdown (the script keeps it ticking). */
+export function Due(props: { at: string | Date; waiting: boolean }) {
+  const at = new Date(props.at);
+  if (!props.waiting) return <span class="due done">answered</span>;
+  const mins = Math.round((at.getTime() - Date.now()) / 60_000);
+  const label = mins >= 0 ? `due in ${fmt(mins)}` : `overdue ${fmt(-mins)}`;
+  return (
+    <time class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'} datetime={at.toISOString()} data-due={at.toISOString()}>
+      {label}
+    </time>
+  );
+}
+
+function fmt(mins: number): string {
+  if (mins < 60) return `${mins} min`;
+  if (mins < 48 * 60) return `${Math.round(mins / 60)} h`;
+  return `${Math.round(mins / 1440)} d`;
+}

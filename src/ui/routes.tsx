@@ -1,0 +1,417 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
+import { count, eq } from 'drizzle-orm';
+import { cases } from '../../db/schema/index.ts';
+import { LoginLimiter } from '../auth/limiter.ts';
+import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
+import { verifyLogin, type AuthUser } from '../auth/users.ts';
+import { audit } from '../audit.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { claimCase, getCase, listCases } from '../queue/cases.ts';
+import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
+import { createReply, retryReply } from '../queue/replies.ts';
+import { signature } from '../queue/templates.ts';
+import { Due, Highlighted, Layout } from './layout.tsx';
+
+type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string } };
+
+const STATIC: Record<string, { body: string; type: string }> = {
+  'app.css': { body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' },
+  'app.js': { body: readFileSync(new URL('./static/app.js', import.meta.url), 'utf8'), type: 'text/javascript; charset=utf-8' },
+};
+
+/** No inline script or style, nothing from elsewhere: post text can never run in this page. */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+const csp: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Content-Security-Policy', CSP);
+};
+
+const STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
+const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.startsWith('//') ? n : '/inbox');
+
+/** The web inbox: server-rendered pages; forms carry the session's CSRF token. */
+export function uiRoutes(deps: Deps) {
+  const app = new Hono<UiEnv>();
+  const limiter = new LoginLimiter();
+
+  // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
+  app.use('/static/*', csp);
+  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*']) app.use(path, csp);
+  app.get('/static/:file', (c) => {
+    const f = STATIC[c.req.param('file')];
+    if (!f) return c.notFound();
+    return c.body(f.body, 200, { 'content-type': f.type, 'cache-control': 'no-cache' });
+  });
+  app.get('/', (c) => c.redirect('/inbox'));
+
+  app.get('/login', (c) => c.html(<LoginPage next={safeNext(c.req.query('next'))} />));
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const email = String(form.email ?? '').trim().toLowerCase();
+    const next = safeNext(String(form.next ?? ''));
+    if (limiter.blocked(email)) return c.html(<LoginPage next={next} error="Too many failed attempts; try again in 15 minutes." />, 429);
+    const user = email ? await verifyLogin(deps.database, email, String(form.password ?? '')) : undefined;
+    if (!user) {
+      limiter.fail(email);
+      await audit(deps.database.db, { actorUserId: null, action: 'login.failed', subjectType: 'user', details: { email, via: 'web' } });
+      return c.html(<LoginPage next={next} error="Wrong e-mail or password." />, 401);
+    }
+    limiter.succeed(email);
+    await audit(deps.database.db, { actorUserId: user.id, action: 'login', subjectType: 'user', subjectId: user.id, details: { via: 'web' } });
+    const s = await createSession(deps.database, user.id);
+    setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SESSION_HOURS * 3600 });
+    return c.redirect(next, 303);
+  });
+
+  // The pages below need a session; changes need its CSRF token. The guard is named on each
+  // route: a wildcard middleware would also catch unknown /api paths.
+  const guard: MiddlewareHandler<UiEnv> = async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const s = token ? await sessionUser(deps.database, token) : undefined;
+    if (!s) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    if (c.req.method === 'POST') {
+      const form = await c.req.parseBody();
+      if (form._csrf !== s.csrfToken) throw new AppError('FORBIDDEN', 'the form is stale or forged (CSRF token); reload the page');
+    }
+    c.set('user', s.user);
+    c.set('csrf', s.csrfToken);
+    await next();
+  };
+  const guarded = {
+    get: (path: string, handler: (c: Context<UiEnv>) => Response | Promise<Response>) => app.get(path, guard, handler),
+    post: (path: string, handler: (c: Context<UiEnv>) => Response | Promise<Response>) => app.post(path, guard, handler),
+  };
+
+  guarded.post('/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await endSession(deps.database, token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
+  });
+
+  guarded.get('/inbox', async (c) => {
+    const q = c.req.query();
+    const status = (STATUSES as readonly string[]).includes(q.status ?? '') ? (q.status as (typeof STATUSES)[number]) : 'open';
+    const filters = {
+      status,
+      language: q.language || undefined,
+      platform: q.platform || undefined,
+      category: q.category || undefined,
+      sla: (['breached', 'due_soon', 'ok'] as const).find((s) => s === q.sla),
+      assignee: q.mine ? c.get('user').id : undefined,
+    };
+    const page = await listCases(deps.database, { ...filters, limit: 100 });
+    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} />);
+  });
+
+  guarded.get('/inbox/events', (c) =>
+    streamSSE(c, async (stream) => {
+      let last = -1;
+      const until = Date.now() + 10 * 60_000;
+      while (!stream.aborted && Date.now() < until) {
+        const [row] = await deps.database.db.select({ n: count() }).from(cases).where(eq(cases.status, 'open'));
+        const n = Number(row?.n ?? 0);
+        if (last >= 0 && n > last) await stream.writeSSE({ event: 'cases', data: String(n) });
+        last = n;
+        await stream.sleep(3_000);
+      }
+    }),
+  );
+
+  guarded.get('/cases/:id{[0-9]+}', async (c) => {
+    const user = c.get('user');
+    const detail = await getCase(deps.database, Number(c.req.param('id')), { templates: deps.templates, responderName: user.name, userId: user.id });
+    const chosen = detail.templates.find((t) => t.id === c.req.query('template'));
+    const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} c={detail} draft={chosen?.text ?? ''} limit={adapter?.maxReplyLength ?? 280} notice={c.req.query('notice')} />);
+  });
+
+  const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
+    guarded.post(path, async (c) => {
+      const id = Number(c.req.param('id'));
+      const form = (await c.req.parseBody()) as Record<string, unknown>;
+      try {
+        const notice = await run(c, id, form);
+        return c.redirect(`/cases/${id}${notice ? `?notice=${encodeURIComponent(notice)}` : ''}`, 303);
+      } catch (e) {
+        if (e instanceof AppError && e.status < 500) return c.redirect(`/cases/${id}?notice=${encodeURIComponent(e.message)}`, 303);
+        throw e;
+      }
+    });
+  act('/cases/:id{[0-9]+}/claim', async (c, id) => {
+    await claimCase(deps.database, id, c.get('user').id);
+    return 'Claimed: the case is yours.';
+  });
+  act('/cases/:id{[0-9]+}/reply', async (c, id, form) => {
+    const user = c.get('user');
+    const text = String(form.text ?? '').trim();
+    if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
+    await createReply(deps.database, deps.adapters, { caseId: id, userId: user.id, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
+    return 'Reply queued; it goes out on the customer’s channel in a moment.';
+  });
+  act('/cases/:id{[0-9]+}/resolve', async (c, id) => {
+    await resolveCase(deps.database, id, c.get('user'));
+    return 'Resolved.';
+  });
+  act('/cases/:id{[0-9]+}/note', async (c, id, form) => {
+    const text = String(form.text ?? '').trim();
+    if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
+    await addNote(deps.database, id, c.get('user'), text.slice(0, 5000));
+    return 'Note added.';
+  });
+  act('/cases/:id{[0-9]+}/replies/:rid{[0-9]+}/retry', async (c, id) => {
+    await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user').id);
+    return 'Sending again.';
+  });
+
+  return app;
+}
+
+function LoginPage(props: { next: string; error?: string }) {
+  return (
+    <Layout title="Log in">
+      <h1>Log in</h1>
+      {props.error ? <p class="error" role="alert">{props.error}</p> : null}
+      <form method="post" action="/login" class="card">
+        <input type="hidden" name="next" value={props.next} />
+        <label for="email">E-mail</label>
+        <input id="email" name="email" type="email" autocomplete="username" required autofocus />
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <p>
+          <button type="submit">Log in</button>
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
+
+function InboxPage(props: { user: AuthUser; csrf: string; cases: CaseRow[]; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
+  const f = props.filters;
+  const option = (value: string, current: string | undefined, label = value) => (
+    <option value={value} selected={current === value}>
+      {label}
+    </option>
+  );
+  return (
+    <Layout title="Inbox" user={props.user} csrf={props.csrf}>
+      <h1>Inbox</h1>
+      <form method="get" action="/inbox" class="filters" aria-label="Filters">
+        <label>
+          Status <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
+        </label>
+        <label>
+          Language <select name="language">{option('', f.language, 'any')}{['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'].map((l) => option(l, f.language))}</select>
+        </label>
+        <label>
+          Platform <select name="platform">{option('', f.platform, 'any')}{['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'].map((p) => option(p, f.platform))}</select>
+        </label>
+        <label>
+          SLA <select name="sla">{option('', f.sla, 'any')}{option('breached', f.sla)}{option('due_soon', f.sla, 'due soon')}</select>
+        </label>
+        <label>
+          <input type="checkbox" name="mine" value="1" checked={f.mine} /> mine
+        </label>
+        <button type="submit" class="secondary">Filter</button>
+      </form>
+      <p class="muted">{props.cases.length} cases · press ? for keys</p>
+      <table data-live-inbox>
+        <thead>
+          <tr>
+            <th scope="col">Priority</th>
+            <th scope="col">Post</th>
+            <th scope="col">Why</th>
+            <th scope="col">SLA</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.cases.map((c) => (
+            <tr data-href={`/cases/${c.id}`} tabindex={0}>
+              <td>
+                <span class="prio" title={c.priorityExplained}>{c.priority}</span>
+              </td>
+              <td>
+                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} followers</span>
+                <div class="post">{c.post.text}</div>
+                <span class="chip">{c.language ?? '?'}</span>
+                <span class="chip">{c.post.platform}</span>
+                {c.category ? <span class="chip">{c.category}</span> : null}
+                {c.status !== 'open' ? <span class="chip">{c.status}</span> : null}
+              </td>
+              <td>{c.reason}</td>
+              <td>
+                <Due at={c.dueAt} waiting={WAITING.includes(c.status)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+type Detail = Awaited<ReturnType<typeof getCase>>;
+
+function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: string; limit: number; notice?: string }) {
+  const c = props.c;
+  const mine = c.assignee?.id === props.user.id;
+  const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...Object.values((c.analysis?.evidence as Record<string, string[]>) ?? {}).flat()];
+  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
+  const author = c.author as { handle: string; displayName: string | null; followers: number | null };
+  const post = c.post as { text: string; url: string | null; platform: string };
+  return (
+    <Layout title={`Case ${c.id}`} user={props.user} csrf={props.csrf}>
+      <p>
+        <a href="/inbox">← Inbox</a>
+      </p>
+      {props.notice ? <p role="status" class="card">{props.notice}</p> : null}
+      <h1>
+        Case {c.id}: <span class="chip">{c.status}</span> <span title={c.priorityExplained}>priority {c.priority}</span>
+      </h1>
+      <p class="muted">{c.priorityExplained}</p>
+      {c.viewers.length ? <p class="notice">Also looking at this now: {c.viewers.map((v) => v.name).join(', ')}</p> : null}
+      <div class="grid">
+        <section aria-label="Post and reply">
+          <div class="card">
+            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {author.followers ?? 0} followers · {post.platform}</span>
+            <div class="post" id="post-text">
+              <Highlighted text={post.text} terms={terms} />
+            </div>
+            <Due at={c.dueAt} waiting={WAITING.includes(c.status)} />
+          </div>
+          {c.thread.length > 1 ? (
+            <div class="card">
+              <h2>Thread</h2>
+              {c.thread.map((p) => (
+                <p>
+                  <span class="muted">@{p.handle}:</span> {p.text}
+                </p>
+              ))}
+            </div>
+          ) : null}
+          <div class="card">
+            <h2>Reply on {post.platform}</h2>
+            {!mine ? (
+              <form method="post" action={`/cases/${c.id}/claim`}>
+                {hidden}
+                <button type="submit" data-key="c">Claim (c)</button>
+              </form>
+            ) : null}
+            <p>
+              Templates:{' '}
+              {c.templates.map((t) => (
+                <a class="chip" href={`/cases/${c.id}?template=${t.id}`}>
+                  {t.id}
+                  {t.suggestedByRules ? ' ★' : ''}
+                </a>
+              ))}
+            </p>
+            <form method="post" action={`/cases/${c.id}/reply`}>
+              {hidden}
+              <input type="hidden" name="key" value={randomUUID()} />
+              <label for="reply-text">Your reply (signed on sending)</label>
+              <textarea id="reply-text" name="text" required>
+                {props.draft}
+              </textarea>
+              <p>
+                <span id="reply-count" data-limit={String(props.limit)} class="muted">
+                  {[...props.draft].length} / {props.limit}
+                </span>
+              </p>
+              <button type="submit">Send reply (r)</button>
+            </form>
+            {c.replies.length ? <h3>Replies</h3> : null}
+            {c.replies.map((r) => (
+              <div class="card">
+                <div class="post">{r.text}</div>
+                {r.status === 'sent' ? (
+                  <p>
+                    Sent{r.url ? <> · <a href={r.url.startsWith('http') ? r.url : '#'}>{r.url}</a></> : null}
+                  </p>
+                ) : r.status === 'failed' || r.status === 'dead' ? (
+                  <form method="post" action={`/cases/${c.id}/replies/${r.id}/retry`}>
+                    {hidden}
+                    <p class="error">Not sent: {r.lastError}</p>
+                    <button type="submit" class="secondary">Retry</button>
+                  </form>
+                ) : (
+                  <p class="muted">{r.status}…</p>
+                )}
+              </div>
+            ))}
+          </div>
+          {c.status !== 'resolved' ? (
+            <form method="post" action={`/cases/${c.id}/resolve`}>
+              {hidden}
+              <button type="submit" class="secondary" data-key="e">Resolve (e)</button>
+            </form>
+          ) : null}
+        </section>
+        <aside aria-label="Context">
+          {c.notices.length ? (
+            <div class="card">
+              <h2>Known issues and promotions</h2>
+              {c.notices.map((n) => (
+                <p class="notice">
+                  <strong>{n.title}</strong> {n.body}
+                </p>
+              ))}
+            </div>
+          ) : null}
+          <div class="card">
+            <h2>Why flagged</h2>
+            {c.flags.map((f) => (
+              <p>
+                <strong>{f.reason}</strong>
+                <br />
+                <span class="muted">
+                  {f.pack}/{f.ruleId}: {f.evidence.join('; ')}
+                </span>
+              </p>
+            ))}
+          </div>
+          <div class="card">
+            <h2>Notes</h2>
+            {c.notes.map((n) => (
+              <p>
+                <span class="muted">{n.author ?? 'odziv'}:</span> {n.text}
+              </p>
+            ))}
+            <form method="post" action={`/cases/${c.id}/note`}>
+              {hidden}
+              <label for="note-text">Add a note (internal)</label>
+              <textarea id="note-text" name="text" required></textarea>
+              <button type="submit" class="secondary">Add note</button>
+            </form>
+          </div>
+          {c.earlierCases.length ? (
+            <div class="card">
+              <h2>Earlier cases from this customer</h2>
+              {c.earlierCases.map((e) => (
+                <p>
+                  <a href={`/cases/${e.id}`}>#{e.id}</a> {e.status}: {e.text}
+                </p>
+              ))}
+            </div>
+          ) : null}
+          <div class="card">
+            <h2>History</h2>
+            {c.history.map((h) => (
+              <p class="muted">
+                {new Date(h.at).toISOString().slice(0, 16).replace('T', ' ')} {h.actor ?? 'odziv'}: {h.action}
+              </p>
+            ))}
+          </div>
+        </aside>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
+import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'browser-admin-password-1';
+const XSS = '@VedraTel <img src=x onerror="window.__xss=1"><script>window.__xss=2</script> internet ne radi, sramota!';
+
+// Debian's Chromium is installed by .ci/run; without it (a laptop) these tests are skipped.
+describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
+  let dir: string;
+  let running: Running;
+  let base: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'odziv-browser-'));
+    // The demo stream with a hostile post first.
+    const hostile = { id: 'xss-1', offsetSec: 0, lang: 'hr', kind: 'broken', text: XSS, author: { id: 'u-xss', handle: 'mallory', name: '<b>Mallory</b>', followers: 5 } };
+    writeFileSync(join(dir, 'sample.jsonl'), `${JSON.stringify(hostile)}\n${readFileSync(DEFAULT_SAMPLE, 'utf8')}`);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    running = startOdziv({ PORT: String(port), HOST: '127.0.0.1', ODZIV_DATA_DIR: join(dir, 'data'), ODZIV_ADMIN_PASSWORD: PASSWORD, ODZIV_REPLAY_SPEED: '50', ODZIV_REPLAY_FILE: join(dir, 'sample.jsonl'), ODZIV_POLL_CRON: '* * * * * *' });
+    await waitFor('odziv', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('dialog', () => {
+      throw new Error('a dialog opened: post text ran as code');
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    running?.child.kill('SIGTERM');
+    await running?.exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in, claims with the keyboard, replies with a template, sees it delivered, resolves', async () => {
+    await page.goto(`${base}/inbox`);
+    await page.waitForURL(/\/login/);
+    await page.screenshot({ path: 'docs/login.png' });
+    await page.getByLabel('E-mail').fill('admin@odziv.local');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/inbox/);
+    await waitFor('cases in the inbox', async () => {
+      await page.reload();
+      return (await page.locator('tr[data-href]').count()) >= 10 ? true : undefined;
+    }, 30_000, 1_000);
+    await page.screenshot({ path: 'docs/inbox.png', fullPage: false });
+
+    // Keyboard: move down, open, claim.
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/cases\/\d+$/);
+    const caseUrl = page.url();
+    await page.keyboard.press('c');
+    await page.waitForURL(/notice=Claimed/);
+    await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Claimed');
+
+    // A template fills the composer, addressed to the customer and signed on sending.
+    await page.locator('a.chip', { hasText: '★' }).first().click();
+    const draft = await page.locator('#reply-text').inputValue();
+    expect(draft.length).toBeGreaterThan(20);
+    expect(await page.locator('#reply-count').textContent()).toMatch(/^\d+ \/ 280$/);
+    await page.keyboard.press('r');
+    await page.getByRole('button', { name: /Send reply/ }).click();
+    await page.waitForURL(/notice=Reply/);
+    await waitFor('the reply to be sent', async () => {
+      await page.goto(caseUrl);
+      return (await page.getByText(/^Sent/).count()) > 0 ? true : undefined;
+    }, 20_000, 500);
+    await page.screenshot({ path: 'docs/case.png', fullPage: true });
+    const recorded = (await (await page.request.get(`${base}/api/replay/replies`)).json()) as { replies: Array<{ text: string }> };
+    expect(recorded.replies).toHaveLength(1);
+    expect(recorded.replies[0]!.text.startsWith(draft.trim())).toBe(true);
+    expect(recorded.replies[0]!.text).toMatch(/– Admin$/);
+
+    await page.keyboard.press('e');
+    await page.waitForURL(/notice=Resolved/);
+    expect(await page.locator('h1 .chip').textContent()).toBe('resolved');
+  });
+
+  it('shows a post whose text is an XSS payload as text, running nothing', async () => {
+    await page.goto(`${base}/inbox?status=open`);
+    const row = page.locator('tr[data-href]', { hasText: 'mallory' });
+    await expect.poll(() => row.count()).toBeGreaterThan(0);
+    await row.first().locator('a').first().click();
+    await page.waitForURL(/\/cases\/\d+/);
+    expect(await page.locator('#post-text').textContent()).toContain('<img src=x onerror="window.__xss=1">');
+    expect(await page.locator('#post-text img, #post-text script').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    const csp = (await page.request.get(page.url())).headers()['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+  });
+
+  it('refuses a forged form post (no CSRF token)', async () => {
+    const res = await page.request.post(`${base}/cases/1/note`, { form: { text: 'forged', _csrf: 'guess' }, maxRedirects: 0 });
+    expect(res.status()).toBe(403);
+  });
+
+  it('works at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/inbox`);
+    expect(await page.locator('tr[data-href]').count()).toBeGreaterThan(0);
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: 'docs/inbox-phone.png' });
+  });
+});
