@@ -18,6 +18,9 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; c
           {props.user ? (
             <nav aria-label="Main">
               <a href="/inbox">Inbox</a>
+              <a href="/dashboard">Dashboard</a>
+              <a href="/streams">Streams</a>
+              <a href="/rules">Rules</a>
               <span class="who">
                 {props.user.name} · {props.user.role.replace('_', ' ')}
               </span>

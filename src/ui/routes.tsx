@@ -16,6 +16,7 @@ import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
 import { Due, Highlighted, Layout } from './layout.tsx';
+import { registerPages } from './pages.tsx';
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string } };
 
@@ -42,7 +43,7 @@ export function uiRoutes(deps: Deps) {
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
   app.use('/static/*', csp);
-  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*']) app.use(path, csp);
+  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*']) app.use(path, csp);
   app.get('/static/:file', (c) => {
     const f = STATIC[c.req.param('file')];
     if (!f) return c.notFound();
@@ -170,6 +171,7 @@ export function uiRoutes(deps: Deps) {
     return 'Sending again.';
   });
 
+  registerPages(app, deps, guard);
   return app;
 }
 

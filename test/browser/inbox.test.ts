@@ -110,6 +110,33 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(res.status()).toBe(403);
   });
 
+  it('renders the dashboards with data, the stream health and the rules page', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/dashboard`);
+    expect(await page.locator('h1').textContent()).toBe('Dashboard');
+    expect(await page.locator('svg[role=img] rect').count()).toBeGreaterThan(5);
+    expect(await page.getByText(/First response: median/).count()).toBe(1);
+    await page.screenshot({ path: 'docs/dashboard.png', fullPage: true });
+    await page.goto(`${base}/streams`);
+    expect(await page.locator('td', { hasText: 'replay/demo' }).count()).toBe(1);
+    await page.goto(`${base}/rules`);
+    expect(await page.getByText(/default/).count()).toBeGreaterThan(0);
+  });
+
+  it('backtests a candidate pack from the rules page, with progress and a result', async () => {
+    await page.goto(`${base}/rules`);
+    await page.getByLabel('Pack (YAML)').fill('pack: default\nrules:\n  - id: churn-only\n    conditions: { category: churn }\n    actions:\n      flag: { category: churn, reason: "Leaving" }\n');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.waitForURL(/\/rules\/backtests\/\d+/);
+    await expect.poll(async () => page.locator('main').textContent(), { timeout: 20_000 }).toMatch(/no longer flagged/);
+    expect(await page.locator('progress').count()).toBe(1);
+    await page.goto(`${base}/rules`);
+    await page.getByLabel('Pack (YAML)').fill('pack: x\nrules:\n  - id: a\n    conditions: { minComplaint: 7 }\n    actions: { route: care }\n');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.waitForURL(/error=/);
+    expect(await page.locator('[role=alert]').last().textContent()).toContain('conditions.minComplaint: expected a number between 0 and 1');
+  });
+
   it('works at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/inbox`);

@@ -1,0 +1,171 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Hono, Context, MiddlewareHandler } from 'hono';
+import { backtests, streams } from '../../db/schema/index.ts';
+import { formatPackError, loadPackText } from '../../rules/index.ts';
+import type { AuthUser } from '../auth/users.ts';
+import { parseSince } from '../backtest/backtest.ts';
+import { startBacktest } from '../backtest/jobs.ts';
+import type { Deps } from '../deps.ts';
+import { dashboardStats, toSeries } from '../queue/stats.ts';
+import { CompareBars, StackedBars } from './charts.tsx';
+import { Layout } from './layout.tsx';
+
+type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string } };
+const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
+
+/** Dashboards, stream health and rules pages of the inbox. */
+export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
+  const page = (path: string, roles: string[], render: (c: Context<UiEnv>) => Promise<Response>) =>
+    app.get(path, guard, async (c) => {
+      const u = c.get('user');
+      if (u.role !== 'admin' && !roles.includes(u.role)) return c.html(<Layout title="Not allowed" user={u} csrf={c.get('csrf')}><p>Your role cannot see this page.</p></Layout>, 403);
+      return render(c);
+    });
+
+  page('/dashboard', ['responder', 'community_manager', 'marketing'], async (c) => {
+    const s = await dashboardStats(deps.database);
+    const hourly = toSeries(s.hourly, (r) => r.key ?? 'other', (r) => r.n);
+    const byLang = toSeries(s.daily, (r) => r.lang, (r) => r.complaints);
+    const byPlatform = toSeries(s.daily, (r) => r.platform, (r) => r.flagged);
+    return c.html(
+      <Layout title="Dashboard" user={c.get('user')} csrf={c.get('csrf')}>
+        <h1>Dashboard</h1>
+        <div class="grid">
+          <section>
+            <h2>Flagged posts per hour, by category (48 h)</h2>
+            <StackedBars title="Flagged posts per hour by category" {...hourly} />
+            <h2>Complaints per day, by language (14 days)</h2>
+            <StackedBars title="Complaints per day by language" {...byLang} />
+            <h2>Flagged posts per day, by platform</h2>
+            <StackedBars title="Flagged posts per day by platform" {...byPlatform} />
+          </section>
+          <aside>
+            <div class="card">
+              <h2>Response times (7 days)</h2>
+              <p>
+                First response: median <strong>{minutes(s.times?.frp50)}</strong>, 90th percentile <strong>{minutes(s.times?.frp90)}</strong>
+              </p>
+              <p>
+                Resolution: median <strong>{minutes(s.times?.res50)}</strong>, 90th percentile <strong>{minutes(s.times?.res90)}</strong>
+              </p>
+              <p>
+                Within the first-response SLA: <strong>{s.times?.within === null || s.times?.within === undefined ? '—' : `${Math.round(Number(s.times.within) * 100)} %`}</strong> of {s.times?.answered ?? 0} answered cases
+              </p>
+            </div>
+            <div class="card">
+              <h2>Top complaint topics</h2>
+              <CompareBars title="Cases by topic, this week and last week" rows={s.topics.map((t) => ({ name: t.key, now: t.now, before: t.before }))} />
+            </div>
+            <div class="card">
+              <h2>Alerts raised (7 days)</h2>
+              {s.alerts.length ? s.alerts.map((a) => <p>{a.kind}: <strong>{a.n}</strong></p>) : <p class="muted">none</p>}
+            </div>
+          </aside>
+        </div>
+      </Layout>,
+    );
+  });
+
+  page('/streams', ['responder', 'community_manager', 'marketing'], async (c) => {
+    const rows = await deps.database.db.select().from(streams).orderBy(streams.id);
+    return c.html(
+      <Layout title="Streams" user={c.get('user')} csrf={c.get('csrf')}>
+        <h1>Streams</h1>
+        <table>
+          <thead>
+            <tr><th scope="col">Stream</th><th scope="col">State</th><th scope="col">Last success</th><th scope="col">Rate limit</th><th scope="col">Last error</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((s) => (
+              <tr>
+                <td>{s.platform}/{s.name}</td>
+                <td>{!s.enabled ? 'disabled' : s.failingSince ? <span class="error">failing since {s.failingSince.toISOString()}</span> : s.lastSuccessAt ? 'ok' : 'waiting'}</td>
+                <td>{s.lastSuccessAt ? `${Math.round((Date.now() - s.lastSuccessAt.getTime()) / 1000)} s ago` : '—'}</td>
+                <td>{s.rateLimit?.remaining !== undefined ? `${s.rateLimit.remaining} left, resets ${s.rateLimit.resetAt ?? '?'}` : '—'}</td>
+                <td>{s.lastError ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Layout>,
+    );
+  });
+
+  page('/rules', ['responder', 'community_manager', 'marketing'], async (c) => {
+    const status = deps.rulebook.status();
+    const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
+    const canBacktest = ['community_manager', 'admin'].includes(c.get('user').role);
+    return c.html(
+      <Layout title="Rules" user={c.get('user')} csrf={c.get('csrf')}>
+        <h1>Rules</h1>
+        <div class="card">
+          <h2>Packs in force</h2>
+          {status.packs.map((p) => <p>{p.name} <span class="muted">({p.file}, {p.rules} rules)</span></p>)}
+          {status.errors.length ? (
+            <div role="alert">
+              <h3 class="error">The last edit was rejected; the packs above keep running</h3>
+              {status.errors.map((e) => <p class="error">{e}</p>)}
+            </div>
+          ) : null}
+        </div>
+        {canBacktest ? (
+          <form method="post" action="/rules/backtest" class="card">
+            <input type="hidden" name="_csrf" value={c.get('csrf')} />
+            <h2>Backtest a candidate pack</h2>
+            <label for="pack">Pack (YAML)</label>
+            <textarea id="pack" name="pack" required>{c.req.query('pack') ?? ''}</textarea>
+            <label for="since">Since</label>
+            <input id="since" name="since" value="7d" />
+            {c.req.query('error') ? <p class="error" role="alert">{c.req.query('error')}</p> : null}
+            <p><button type="submit">Run backtest</button></p>
+          </form>
+        ) : null}
+        {recent.length ? <h2>Recent backtests</h2> : null}
+        {recent.map((b) => <p><a href={`/rules/backtests/${b.id}`}>#{b.id}</a> {b.packName} since {b.since.toISOString().slice(0, 10)}: {b.status} ({b.processed}/{b.total})</p>)}
+      </Layout>,
+    );
+  });
+
+  app.post('/rules/backtest', guard, async (c) => {
+    const user = c.get('user');
+    if (!['community_manager', 'admin'].includes(user.role)) return c.text('Only community managers can backtest.', 403);
+    const form = await c.req.parseBody();
+    const text = String(form.pack ?? '');
+    let since: Date;
+    try {
+      since = parseSince(String(form.since ?? '7d'));
+    } catch (e) {
+      return c.redirect(`/rules?error=${encodeURIComponent((e as Error).message)}`, 303);
+    }
+    const loaded = loadPackText(text, 'candidate.yaml');
+    if (!loaded.pack) return c.redirect(`/rules?error=${encodeURIComponent(loaded.errors.map(formatPackError).join(' · '))}`, 303);
+    const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: text, since, userId: user.id });
+    return c.redirect(`/rules/backtests/${id}`, 303);
+  });
+
+  page('/rules/backtests/:id{[0-9]+}', ['community_manager'], async (c) => {
+    const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
+    if (!b) return c.notFound();
+    const r = b.result as null | { posts: number; flaggedNow: number; flaggedWithCandidate: number; newlyFlagged: number; noLongerFlagged: number; byCategory: Record<string, { added: number; removed: number }>; examples: { newlyFlagged: Array<{ postId: number; text: string; rules: string[] }>; noLongerFlagged: Array<{ postId: number; text: string; rules: string[] }> } };
+    return c.html(
+      <Layout title={`Backtest ${b.id}`} user={c.get('user')} csrf={c.get('csrf')}>
+        {b.status === 'running' ? <meta http-equiv="refresh" content="2" /> : null}
+        <h1>Backtest #{b.id}: {b.packName}</h1>
+        <p>
+          <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" /> {b.processed} / {b.total} posts · {b.status}
+        </p>
+        {b.error ? <p class="error">{b.error}</p> : null}
+        {r ? (
+          <div class="card">
+            <p>Flagged now {r.flaggedNow}, with the candidate {r.flaggedWithCandidate}: <strong>+{r.newlyFlagged}</strong> newly flagged, <strong>−{r.noLongerFlagged}</strong> no longer flagged.</p>
+            {Object.entries(r.byCategory).map(([k, v]) => <span class="chip">{k} +{v.added}/−{v.removed}</span>)}
+            <h2>Examples newly flagged</h2>
+            {r.examples.newlyFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
+            <h2>Examples no longer flagged</h2>
+            {r.examples.noLongerFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
+          </div>
+        ) : null}
+      </Layout>,
+    );
+  });
+}
