@@ -13,6 +13,9 @@ export const users = pgTable(
     role: text('role').$type<Role>().notNull(),
     /** Teams whose queue this person works ("next case" draws from them). */
     teams: jsonb('teams').$type<string[]>().notNull().default(['care']),
+    /** Interface language and time zone of the web inbox. */
+    locale: text('locale').$type<'en' | 'hr' | 'sr'>().notNull().default('en'),
+    timeZone: text('time_zone').notNull().default('Europe/Zagreb'),
     passwordHash: text('password_hash'),
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

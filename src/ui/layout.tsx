@@ -1,10 +1,12 @@
 import type { Child } from 'hono/jsx';
 import type { AuthUser } from '../auth/users.ts';
+import { LOCALES, t, type Locale } from './i18n.ts';
 
 /** The page shell: one stylesheet, one script module, no inline code (the CSP forbids it). */
-export function Layout(props: { title: string; user?: AuthUser; csrf?: string; children: Child }) {
+export function Layout(props: { title: string; user?: AuthUser; csrf?: string; locale?: Locale; timeZone?: string; path?: string; children: Child }) {
+  const L = props.locale ?? 'en';
   return (
-    <html lang="en">
+    <html lang={L === 'sr' ? 'sr-Latn' : L}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -17,23 +19,36 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; c
           <a class="brand" href="/inbox">odziv</a>
           {props.user ? (
             <nav aria-label="Main">
-              <a href="/inbox">Inbox</a>
-              <a href="/dashboard">Dashboard</a>
-              <a href="/streams">Streams</a>
-              <a href="/rules">Rules</a>
+              <a href="/inbox">{t(L, 'inbox')}</a>
+              <a href="/dashboard">{t(L, 'dashboard')}</a>
+              <a href="/streams">{t(L, 'streams')}</a>
+              <a href="/rules">{t(L, 'rules')}</a>
               <span class="who">
                 {props.user.name} · {props.user.role.replace('_', ' ')}
               </span>
+              <form method="post" action="/me/preferences" class="inline prefs" aria-label={t(L, 'settings')}>
+                <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
+                <input type="hidden" name="next" value={props.path ?? '/inbox'} />
+                <select name="locale" aria-label={t(L, 'language')}>
+                  {LOCALES.map((l) => (
+                    <option value={l} selected={l === L}>
+                      {l === 'en' ? 'English' : l === 'hr' ? 'Hrvatski' : 'Srpski'}
+                    </option>
+                  ))}
+                </select>
+                <input name="timeZone" value={props.timeZone ?? 'Europe/Zagreb'} aria-label="Time zone" size={14} />
+                <button type="submit" class="secondary">{t(L, 'save')}</button>
+              </form>
               <form method="post" action="/logout" class="inline">
                 <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
-                <button type="submit" class="link">Log out</button>
+                <button type="submit" class="link">{t(L, 'logout')}</button>
               </form>
             </nav>
           ) : null}
         </header>
         <main id="main">{props.children}</main>
         <footer class="help" id="help" hidden>
-          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>c</kbd> claim · <kbd>r</kbd> reply · <kbd>e</kbd> resolve · <kbd>?</kbd> this help
+          {t(L, 'keys')}
         </footer>
       </body>
     </html>
@@ -51,13 +66,14 @@ export function Highlighted(props: { text: string; terms: string[] }) {
 }
 
 /** "due in 12 min" / "overdue 3 h" for the SLA countdown (the script keeps it ticking). */
-export function Due(props: { at: string | Date; waiting: boolean }) {
+export function Due(props: { at: string | Date; waiting: boolean; locale?: Locale }) {
+  const L = props.locale ?? 'en';
   const at = new Date(props.at);
-  if (!props.waiting) return <span class="due done">answered</span>;
+  if (!props.waiting) return <span class="due done">{t(L, 'answered')}</span>;
   const mins = Math.round((at.getTime() - Date.now()) / 60_000);
-  const label = mins >= 0 ? `due in ${fmt(mins)}` : `overdue ${fmt(-mins)}`;
+  const label = mins >= 0 ? `${t(L, 'dueIn')} ${fmt(mins)}` : `${t(L, 'overdue')} ${fmt(-mins)}`;
   return (
-    <time class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'} datetime={at.toISOString()} data-due={at.toISOString()}>
+    <time class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'} datetime={at.toISOString()} data-due={at.toISOString()} data-due-in={t(L, 'dueIn')} data-overdue={t(L, 'overdue')}>
       {label}
     </time>
   );

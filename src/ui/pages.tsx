@@ -9,8 +9,9 @@ import type { Deps } from '../deps.ts';
 import { dashboardStats, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
 import { Layout } from './layout.tsx';
+import { formatDateTime, t, type Locale } from './i18n.ts';
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string } };
+type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
 
 /** Dashboards, stream health and rules pages of the inbox. */
@@ -28,8 +29,8 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const byLang = toSeries(s.daily, (r) => r.lang, (r) => r.complaints);
     const byPlatform = toSeries(s.daily, (r) => r.platform, (r) => r.flagged);
     return c.html(
-      <Layout title="Dashboard" user={c.get('user')} csrf={c.get('csrf')}>
-        <h1>Dashboard</h1>
+      <Layout title="Dashboard" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+        <h1>{t(c.get('locale'), 'dashboard')}</h1>
         <div class="grid">
           <section>
             <h2>Flagged posts per hour, by category (48 h)</h2>
@@ -69,8 +70,8 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   page('/streams', ['responder', 'community_manager', 'marketing'], async (c) => {
     const rows = await deps.database.db.select().from(streams).orderBy(streams.id);
     return c.html(
-      <Layout title="Streams" user={c.get('user')} csrf={c.get('csrf')}>
-        <h1>Streams</h1>
+      <Layout title="Streams" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+        <h1>{t(c.get('locale'), 'streams')}</h1>
         <table>
           <thead>
             <tr><th scope="col">Stream</th><th scope="col">State</th><th scope="col">Last success</th><th scope="col">Rate limit</th><th scope="col">Last error</th></tr>
@@ -79,7 +80,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
             {rows.map((s) => (
               <tr>
                 <td>{s.platform}/{s.name}</td>
-                <td>{!s.enabled ? 'disabled' : s.failingSince ? <span class="error">failing since {s.failingSince.toISOString()}</span> : s.lastSuccessAt ? 'ok' : 'waiting'}</td>
+                <td>{!s.enabled ? 'disabled' : s.failingSince ? <span class="error">failing since {formatDateTime(s.failingSince, c.get('locale'), c.get('timeZone'))}</span> : s.lastSuccessAt ? 'ok' : 'waiting'}</td>
                 <td>{s.lastSuccessAt ? `${Math.round((Date.now() - s.lastSuccessAt.getTime()) / 1000)} s ago` : '—'}</td>
                 <td>{s.rateLimit?.remaining !== undefined ? `${s.rateLimit.remaining} left, resets ${s.rateLimit.resetAt ?? '?'}` : '—'}</td>
                 <td>{s.lastError ?? '—'}</td>
@@ -96,8 +97,8 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
     const canBacktest = ['community_manager', 'admin'].includes(c.get('user').role);
     return c.html(
-      <Layout title="Rules" user={c.get('user')} csrf={c.get('csrf')}>
-        <h1>Rules</h1>
+      <Layout title="Rules" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+        <h1>{t(c.get('locale'), 'rules')}</h1>
         <div class="card">
           <h2>Packs in force</h2>
           {status.packs.map((p) => <p>{p.name} <span class="muted">({p.file}, {p.rules} rules)</span></p>)}
@@ -148,7 +149,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     if (!b) return c.notFound();
     const r = b.result as null | { posts: number; flaggedNow: number; flaggedWithCandidate: number; newlyFlagged: number; noLongerFlagged: number; byCategory: Record<string, { added: number; removed: number }>; examples: { newlyFlagged: Array<{ postId: number; text: string; rules: string[] }>; noLongerFlagged: Array<{ postId: number; text: string; rules: string[] }> } };
     return c.html(
-      <Layout title={`Backtest ${b.id}`} user={c.get('user')} csrf={c.get('csrf')}>
+      <Layout title={`Backtest ${b.id}`} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
         {b.status === 'running' ? <meta http-equiv="refresh" content="2" /> : null}
         <h1>Backtest #{b.id}: {b.packName}</h1>
         <p>

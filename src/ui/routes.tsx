@@ -17,8 +17,10 @@ import { createReply, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
 import { Due, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
+import { formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { users } from '../../db/schema/index.ts';
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string } };
+type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 
 const STATIC: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' },
@@ -82,6 +84,8 @@ export function uiRoutes(deps: Deps) {
     }
     c.set('user', s.user);
     c.set('csrf', s.csrfToken);
+    c.set('locale', s.prefs.locale);
+    c.set('timeZone', s.prefs.timeZone);
     await next();
   };
   const guarded = {
@@ -96,6 +100,19 @@ export function uiRoutes(deps: Deps) {
     return c.redirect('/login', 303);
   });
 
+  guarded.post('/me/preferences', async (c) => {
+    const form = await c.req.parseBody();
+    const locale = isLocale(form.locale) ? form.locale : c.get('locale');
+    let timeZone = String(form.timeZone ?? '').trim() || c.get('timeZone');
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+    } catch {
+      timeZone = c.get('timeZone');
+    }
+    await deps.database.db.update(users).set({ locale, timeZone }).where(eq(users.id, c.get('user').id));
+    return c.redirect(safeNext(String(form.next ?? '')), 303);
+  });
+
   guarded.get('/inbox', async (c) => {
     const q = c.req.query();
     const status = (STATUSES as readonly string[]).includes(q.status ?? '') ? (q.status as (typeof STATUSES)[number]) : 'open';
@@ -108,7 +125,7 @@ export function uiRoutes(deps: Deps) {
       assignee: q.mine ? c.get('user').id : undefined,
     };
     const page = await listCases(deps.database, { ...filters, limit: 100 });
-    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} />);
+    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} />);
   });
 
   guarded.get('/inbox/events', (c) =>
@@ -130,7 +147,9 @@ export function uiRoutes(deps: Deps) {
     const detail = await getCase(deps.database, Number(c.req.param('id')), { templates: deps.templates, responderName: user.name, userId: user.id });
     const chosen = detail.templates.find((t) => t.id === c.req.query('template'));
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} c={detail} draft={chosen?.text ?? ''} limit={adapter?.maxReplyLength ?? 280} notice={c.req.query('notice')} />);
+    const notice = c.req.query('notice');
+    const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={chosen?.text ?? ''} limit={adapter?.maxReplyLength ?? 280} notice={known} />);
   });
 
   const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
@@ -147,28 +166,28 @@ export function uiRoutes(deps: Deps) {
     });
   act('/cases/:id{[0-9]+}/claim', async (c, id) => {
     await claimCase(deps.database, id, c.get('user').id);
-    return 'Claimed: the case is yours.';
+    return 'claimed';
   });
   act('/cases/:id{[0-9]+}/reply', async (c, id, form) => {
     const user = c.get('user');
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
     await createReply(deps.database, deps.adapters, { caseId: id, userId: user.id, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
-    return 'Reply queued; it goes out on the customer’s channel in a moment.';
+    return 'queued';
   });
   act('/cases/:id{[0-9]+}/resolve', async (c, id) => {
     await resolveCase(deps.database, id, c.get('user'));
-    return 'Resolved.';
+    return 'resolved';
   });
   act('/cases/:id{[0-9]+}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
     await addNote(deps.database, id, c.get('user'), text.slice(0, 5000));
-    return 'Note added.';
+    return 'noteAdded';
   });
   act('/cases/:id{[0-9]+}/replies/:rid{[0-9]+}/retry', async (c, id) => {
     await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user').id);
-    return 'Sending again.';
+    return 'sendingAgain';
   });
 
   registerPages(app, deps, guard);
@@ -196,42 +215,43 @@ function LoginPage(props: { next: string; error?: string }) {
 
 type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
 
-function InboxPage(props: { user: AuthUser; csrf: string; cases: CaseRow[]; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
+function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
   const f = props.filters;
+  const L = props.L;
   const option = (value: string, current: string | undefined, label = value) => (
     <option value={value} selected={current === value}>
       {label}
     </option>
   );
   return (
-    <Layout title="Inbox" user={props.user} csrf={props.csrf}>
-      <h1>Inbox</h1>
+    <Layout title={t(L, 'inbox')} user={props.user} csrf={props.csrf} locale={L} timeZone={props.tz} path="/inbox">
+      <h1>{t(L, 'inbox')}</h1>
       <form method="get" action="/inbox" class="filters" aria-label="Filters">
         <label>
-          Status <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
+          {t(L, 'status')} <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
         </label>
         <label>
-          Language <select name="language">{option('', f.language, 'any')}{['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'].map((l) => option(l, f.language))}</select>
+          {t(L, 'language')} <select name="language">{option('', f.language, t(L, 'any'))}{['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'].map((l) => option(l, f.language))}</select>
         </label>
         <label>
-          Platform <select name="platform">{option('', f.platform, 'any')}{['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'].map((p) => option(p, f.platform))}</select>
+          {t(L, 'platform')} <select name="platform">{option('', f.platform, t(L, 'any'))}{['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'].map((p) => option(p, f.platform))}</select>
         </label>
         <label>
-          SLA <select name="sla">{option('', f.sla, 'any')}{option('breached', f.sla)}{option('due_soon', f.sla, 'due soon')}</select>
+          {t(L, 'sla')} <select name="sla">{option('', f.sla, t(L, 'any'))}{option('breached', f.sla)}{option('due_soon', f.sla, 'due soon')}</select>
         </label>
         <label>
-          <input type="checkbox" name="mine" value="1" checked={f.mine} /> mine
+          <input type="checkbox" name="mine" value="1" checked={f.mine} /> {t(L, 'mine')}
         </label>
-        <button type="submit" class="secondary">Filter</button>
+        <button type="submit" class="secondary">{t(L, 'filter')}</button>
       </form>
-      <p class="muted">{props.cases.length} cases · press ? for keys</p>
+      <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>
       <table data-live-inbox>
         <thead>
           <tr>
-            <th scope="col">Priority</th>
-            <th scope="col">Post</th>
-            <th scope="col">Why</th>
-            <th scope="col">SLA</th>
+            <th scope="col">{t(L, 'priority')}</th>
+            <th scope="col">{t(L, 'post')}</th>
+            <th scope="col">{t(L, 'why')}</th>
+            <th scope="col">{t(L, 'sla')}</th>
           </tr>
         </thead>
         <tbody>
@@ -241,7 +261,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; cases: CaseRow[]; filt
                 <span class="prio" title={c.priorityExplained}>{c.priority}</span>
               </td>
               <td>
-                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} followers</span>
+                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} {t(L, 'followers')}</span>
                 <div class="post">{c.post.text}</div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>
@@ -250,7 +270,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; cases: CaseRow[]; filt
               </td>
               <td>{c.reason}</td>
               <td>
-                <Due at={c.dueAt} waiting={WAITING.includes(c.status)} />
+                <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
               </td>
             </tr>
           ))}
@@ -262,36 +282,38 @@ function InboxPage(props: { user: AuthUser; csrf: string; cases: CaseRow[]; filt
 
 type Detail = Awaited<ReturnType<typeof getCase>>;
 
-function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: string; limit: number; notice?: string }) {
+function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: number; notice?: string }) {
   const c = props.c;
+  const L = props.L;
+  const when = (d: Date | string) => formatDateTime(d, L, props.tz);
   const mine = c.assignee?.id === props.user.id;
   const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...Object.values((c.analysis?.evidence as Record<string, string[]>) ?? {}).flat()];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
   const post = c.post as { text: string; url: string | null; platform: string };
   return (
-    <Layout title={`Case ${c.id}`} user={props.user} csrf={props.csrf}>
+    <Layout title={`${t(L, 'case')} ${c.id}`} user={props.user} csrf={props.csrf} locale={L} timeZone={props.tz} path={`/cases/${c.id}`}>
       <p>
-        <a href="/inbox">← Inbox</a>
+        <a href="/inbox">{t(L, 'backToInbox')}</a>
       </p>
       {props.notice ? <p role="status" class="card">{props.notice}</p> : null}
       <h1>
-        Case {c.id}: <span class="chip">{c.status}</span> <span title={c.priorityExplained}>priority {c.priority}</span>
+        {t(L, 'case')} {c.id}: <span class="chip">{c.status}</span> <span title={c.priorityExplained}>priority {c.priority}</span>
       </h1>
       <p class="muted">{c.priorityExplained}</p>
-      {c.viewers.length ? <p class="notice">Also looking at this now: {c.viewers.map((v) => v.name).join(', ')}</p> : null}
+      {c.viewers.length ? <p class="notice">{t(L, 'alsoViewing')} {c.viewers.map((v) => v.name).join(', ')}</p> : null}
       <div class="grid">
         <section aria-label="Post and reply">
           <div class="card">
-            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {author.followers ?? 0} followers · {post.platform}</span>
+            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {author.followers ?? 0} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}</span>
             <div class="post" id="post-text">
               <Highlighted text={post.text} terms={terms} />
             </div>
-            <Due at={c.dueAt} waiting={WAITING.includes(c.status)} />
+            <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
           </div>
           {c.thread.length > 1 ? (
             <div class="card">
-              <h2>Thread</h2>
+              <h2>{t(L, 'thread')}</h2>
               {c.thread.map((p) => (
                 <p>
                   <span class="muted">@{p.handle}:</span> {p.text}
@@ -300,15 +322,15 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             </div>
           ) : null}
           <div class="card">
-            <h2>Reply on {post.platform}</h2>
+            <h2>{t(L, 'replyOn', { p: post.platform })}</h2>
             {!mine ? (
               <form method="post" action={`/cases/${c.id}/claim`}>
                 {hidden}
-                <button type="submit" data-key="c">Claim (c)</button>
+                <button type="submit" data-key="c">{t(L, 'claim')}</button>
               </form>
             ) : null}
             <p>
-              Templates:{' '}
+              {t(L, 'templates')}{' '}
               {c.templates.map((t) => (
                 <a class="chip" href={`/cases/${c.id}?template=${t.id}`}>
                   {t.id}
@@ -319,7 +341,7 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             <form method="post" action={`/cases/${c.id}/reply`}>
               {hidden}
               <input type="hidden" name="key" value={randomUUID()} />
-              <label for="reply-text">Your reply (signed on sending)</label>
+              <label for="reply-text">{t(L, 'yourReply')}</label>
               <textarea id="reply-text" name="text" required>
                 {props.draft}
               </textarea>
@@ -328,21 +350,21 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
                   {[...props.draft].length} / {props.limit}
                 </span>
               </p>
-              <button type="submit">Send reply (r)</button>
+              <button type="submit">{t(L, 'send')}</button>
             </form>
-            {c.replies.length ? <h3>Replies</h3> : null}
+            {c.replies.length ? <h3>{t(L, 'replies')}</h3> : null}
             {c.replies.map((r) => (
               <div class="card">
                 <div class="post">{r.text}</div>
                 {r.status === 'sent' ? (
                   <p>
-                    Sent{r.url ? <> · <a href={r.url.startsWith('http') ? r.url : '#'}>{r.url}</a></> : null}
+                    {t(L, 'sent')} {r.sentAt ? when(r.sentAt) : ''}{r.url ? <> · <a href={r.url.startsWith('http') ? r.url : '#'}>{r.url}</a></> : null}
                   </p>
                 ) : r.status === 'failed' || r.status === 'dead' ? (
                   <form method="post" action={`/cases/${c.id}/replies/${r.id}/retry`}>
                     {hidden}
-                    <p class="error">Not sent: {r.lastError}</p>
-                    <button type="submit" class="secondary">Retry</button>
+                    <p class="error">{t(L, 'notSent')} {r.lastError}</p>
+                    <button type="submit" class="secondary">{t(L, 'retry')}</button>
                   </form>
                 ) : (
                   <p class="muted">{r.status}…</p>
@@ -353,14 +375,14 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
           {c.status !== 'resolved' ? (
             <form method="post" action={`/cases/${c.id}/resolve`}>
               {hidden}
-              <button type="submit" class="secondary" data-key="e">Resolve (e)</button>
+              <button type="submit" class="secondary" data-key="e">{t(L, 'resolve')}</button>
             </form>
           ) : null}
         </section>
         <aside aria-label="Context">
           {c.notices.length ? (
             <div class="card">
-              <h2>Known issues and promotions</h2>
+              <h2>{t(L, 'notices')}</h2>
               {c.notices.map((n) => (
                 <p class="notice">
                   <strong>{n.title}</strong> {n.body}
@@ -369,7 +391,7 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             </div>
           ) : null}
           <div class="card">
-            <h2>Why flagged</h2>
+            <h2>{t(L, 'whyFlagged')}</h2>
             {c.flags.map((f) => (
               <p>
                 <strong>{f.reason}</strong>
@@ -381,7 +403,7 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             ))}
           </div>
           <div class="card">
-            <h2>Notes</h2>
+            <h2>{t(L, 'notes')}</h2>
             {c.notes.map((n) => (
               <p>
                 <span class="muted">{n.author ?? 'odziv'}:</span> {n.text}
@@ -389,14 +411,14 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             ))}
             <form method="post" action={`/cases/${c.id}/note`}>
               {hidden}
-              <label for="note-text">Add a note (internal)</label>
+              <label for="note-text">{t(L, 'addNote')}</label>
               <textarea id="note-text" name="text" required></textarea>
-              <button type="submit" class="secondary">Add note</button>
+              <button type="submit" class="secondary">{t(L, 'addNoteButton')}</button>
             </form>
           </div>
           {c.earlierCases.length ? (
             <div class="card">
-              <h2>Earlier cases from this customer</h2>
+              <h2>{t(L, 'earlier')}</h2>
               {c.earlierCases.map((e) => (
                 <p>
                   <a href={`/cases/${e.id}`}>#{e.id}</a> {e.status}: {e.text}
@@ -405,10 +427,10 @@ function CasePage(props: { user: AuthUser; csrf: string; c: Detail; draft: strin
             </div>
           ) : null}
           <div class="card">
-            <h2>History</h2>
+            <h2>{t(L, 'history')}</h2>
             {c.history.map((h) => (
               <p class="muted">
-                {new Date(h.at).toISOString().slice(0, 16).replace('T', ' ')} {h.actor ?? 'odziv'}: {h.action}
+                {when(h.at)} {h.actor ?? 'odziv'}: {h.action}
               </p>
             ))}
           </div>

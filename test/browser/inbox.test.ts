@@ -66,7 +66,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.waitForURL(/\/cases\/\d+$/);
     const caseUrl = page.url();
     await page.keyboard.press('c');
-    await page.waitForURL(/notice=Claimed/);
+    await page.waitForURL(/notice=claimed/);
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Claimed');
 
     // A template fills the composer, addressed to the customer and signed on sending.
@@ -76,7 +76,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.locator('#reply-count').textContent()).toMatch(/^\d+ \/ 280$/);
     await page.keyboard.press('r');
     await page.getByRole('button', { name: /Send reply/ }).click();
-    await page.waitForURL(/notice=Reply/);
+    await page.waitForURL(/notice=queued/);
     await waitFor('the reply to be sent', async () => {
       await page.goto(caseUrl);
       return (await page.getByText(/^Sent/).count()) > 0 ? true : undefined;
@@ -88,7 +88,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(recorded.replies[0]!.text).toMatch(/– Admin$/);
 
     await page.keyboard.press('e');
-    await page.waitForURL(/notice=Resolved/);
+    await page.waitForURL(/notice=resolved/);
     expect(await page.locator('h1 .chip').textContent()).toBe('resolved');
   });
 
@@ -135,6 +135,24 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await page.waitForURL(/error=/);
     expect(await page.locator('[role=alert]').last().textContent()).toContain('conditions.minComplaint: expected a number between 0 and 1');
+  });
+
+  it('speaks Croatian to a user who chose it, with times in their time zone', async () => {
+    await page.goto(`${base}/inbox`);
+    await page.getByLabel('Language', { exact: true }).first().selectOption('hr');
+    await page.getByLabel('Time zone', { exact: true }).fill('America/New_York');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/inbox/);
+    expect(await page.locator('h1').textContent()).toBe('Pristigla pošta');
+    expect(await page.locator('html').getAttribute('lang')).toBe('hr');
+    await page.locator('tr[data-href] a').first().click();
+    await page.waitForURL(/\/cases\/\d+/);
+    expect(await page.getByRole('heading', { name: 'Zašto je označeno' }).count()).toBe(1);
+    // Back to English for the rest.
+    await page.getByLabel('Jezik', { exact: true }).first().selectOption('en');
+    await page.getByRole('button', { name: 'Spremi' }).click();
+    await page.waitForURL(/\/cases\/\d+/);
+    expect(await page.getByRole('heading', { name: 'Why flagged' }).count()).toBe(1);
   });
 
   it('works at phone width', async () => {

@@ -38,7 +38,7 @@ const fmt = (m) => (m < 60 ? `${m} min` : m < 2880 ? `${Math.round(m / 60)} h` :
 setInterval(() => {
   for (const el of document.querySelectorAll('[data-due]')) {
     const mins = Math.round((new Date(el.dataset.due).getTime() - Date.now()) / 60000);
-    el.textContent = mins >= 0 ? `due in ${fmt(mins)}` : `overdue ${fmt(-mins)}`;
+    el.textContent = mins >= 0 ? `${el.dataset.dueIn} ${fmt(mins)}` : `${el.dataset.overdue} ${fmt(-mins)}`;
     el.classList.toggle('late', mins < 0);
   }
 }, 30000);

@@ -1,0 +1,76 @@
+/** The inbox in English, Croatian and Serbian (Latin): the users in the seeds' region. */
+export const LOCALES = ['en', 'hr', 'sr'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const T = {
+  inbox: { en: 'Inbox', hr: 'Pristigla pošta', sr: 'Prijemno sanduče' },
+  dashboard: { en: 'Dashboard', hr: 'Pregled', sr: 'Pregled' },
+  streams: { en: 'Streams', hr: 'Izvori', sr: 'Izvori' },
+  rules: { en: 'Rules', hr: 'Pravila', sr: 'Pravila' },
+  logout: { en: 'Log out', hr: 'Odjava', sr: 'Odjava' },
+  login: { en: 'Log in', hr: 'Prijava', sr: 'Prijava' },
+  email: { en: 'E-mail', hr: 'E-pošta', sr: 'E-pošta' },
+  password: { en: 'Password', hr: 'Lozinka', sr: 'Lozinka' },
+  wrongLogin: { en: 'Wrong e-mail or password.', hr: 'Pogrešna e-pošta ili lozinka.', sr: 'Pogrešna e-pošta ili lozinka.' },
+  tooMany: { en: 'Too many failed attempts; try again in 15 minutes.', hr: 'Previše neuspjelih pokušaja; pokušajte za 15 minuta.', sr: 'Previše neuspelih pokušaja; pokušajte za 15 minuta.' },
+  status: { en: 'Status', hr: 'Status', sr: 'Status' },
+  language: { en: 'Language', hr: 'Jezik', sr: 'Jezik' },
+  platform: { en: 'Platform', hr: 'Platforma', sr: 'Platforma' },
+  sla: { en: 'SLA', hr: 'Rok', sr: 'Rok' },
+  any: { en: 'any', hr: 'sve', sr: 'sve' },
+  mine: { en: 'mine', hr: 'moji', sr: 'moji' },
+  filter: { en: 'Filter', hr: 'Filtriraj', sr: 'Filtriraj' },
+  casesCount: { en: '{n} cases · press ? for keys', hr: '{n} slučajeva · ? za prečace', sr: '{n} slučajeva · ? za prečice' },
+  priority: { en: 'Priority', hr: 'Prioritet', sr: 'Prioritet' },
+  post: { en: 'Post', hr: 'Objava', sr: 'Objava' },
+  why: { en: 'Why', hr: 'Zašto', sr: 'Zašto' },
+  followers: { en: 'followers', hr: 'pratitelja', sr: 'pratilaca' },
+  dueIn: { en: 'due in', hr: 'rok za', sr: 'rok za' },
+  overdue: { en: 'overdue', hr: 'kasni', sr: 'kasni' },
+  answered: { en: 'answered', hr: 'odgovoreno', sr: 'odgovoreno' },
+  backToInbox: { en: '← Inbox', hr: '← Pristigla pošta', sr: '← Prijemno sanduče' },
+  case: { en: 'Case', hr: 'Slučaj', sr: 'Slučaj' },
+  alsoViewing: { en: 'Also looking at this now:', hr: 'Ovo upravo gleda i:', sr: 'Ovo upravo gleda i:' },
+  thread: { en: 'Thread', hr: 'Razgovor', sr: 'Razgovor' },
+  replyOn: { en: 'Reply on {p}', hr: 'Odgovor na {p}', sr: 'Odgovor na {p}' },
+  claim: { en: 'Claim (c)', hr: 'Preuzmi (c)', sr: 'Preuzmi (c)' },
+  templates: { en: 'Templates:', hr: 'Predlošci:', sr: 'Šabloni:' },
+  yourReply: { en: 'Your reply (signed on sending)', hr: 'Vaš odgovor (potpis se dodaje pri slanju)', sr: 'Vaš odgovor (potpis se dodaje pri slanju)' },
+  send: { en: 'Send reply (r)', hr: 'Pošalji odgovor (r)', sr: 'Pošalji odgovor (r)' },
+  replies: { en: 'Replies', hr: 'Odgovori', sr: 'Odgovori' },
+  sent: { en: 'Sent', hr: 'Poslano', sr: 'Poslato' },
+  notSent: { en: 'Not sent:', hr: 'Nije poslano:', sr: 'Nije poslato:' },
+  retry: { en: 'Retry', hr: 'Pokušaj ponovo', sr: 'Pokušaj ponovo' },
+  resolve: { en: 'Resolve (e)', hr: 'Riješi (e)', sr: 'Reši (e)' },
+  notices: { en: 'Known issues and promotions', hr: 'Poznati problemi i akcije', sr: 'Poznati problemi i akcije' },
+  whyFlagged: { en: 'Why flagged', hr: 'Zašto je označeno', sr: 'Zašto je označeno' },
+  notes: { en: 'Notes', hr: 'Bilješke', sr: 'Beleške' },
+  addNote: { en: 'Add a note (internal)', hr: 'Dodaj bilješku (interno)', sr: 'Dodaj belešku (interno)' },
+  addNoteButton: { en: 'Add note', hr: 'Dodaj bilješku', sr: 'Dodaj belešku' },
+  earlier: { en: 'Earlier cases from this customer', hr: 'Raniji slučajevi ovog korisnika', sr: 'Raniji slučajevi ovog korisnika' },
+  history: { en: 'History', hr: 'Povijest', sr: 'Istorija' },
+  keys: { en: 'Keys: j/k move · Enter open · c claim · r reply · e resolve · ? this help', hr: 'Tipke: j/k pomak · Enter otvori · c preuzmi · r odgovori · e riješi · ? pomoć', sr: 'Tasteri: j/k pomeranje · Enter otvori · c preuzmi · r odgovori · e reši · ? pomoć' },
+  settings: { en: 'Language and time zone', hr: 'Jezik i vremenska zona', sr: 'Jezik i vremenska zona' },
+  save: { en: 'Save', hr: 'Spremi', sr: 'Sačuvaj' },
+  claimed: { en: 'Claimed: the case is yours.', hr: 'Preuzeto: slučaj je vaš.', sr: 'Preuzeto: slučaj je vaš.' },
+  queued: { en: 'Reply queued; it goes out on the customer’s channel in a moment.', hr: 'Odgovor je u redu; za trenutak odlazi na kanal korisnika.', sr: 'Odgovor je u redu; za trenutak odlazi na kanal korisnika.' },
+  resolved: { en: 'Resolved.', hr: 'Riješeno.', sr: 'Rešeno.' },
+  noteAdded: { en: 'Note added.', hr: 'Bilješka dodana.', sr: 'Beleška dodata.' },
+  sendingAgain: { en: 'Sending again.', hr: 'Šaljem ponovo.', sr: 'Šaljem ponovo.' },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type MessageKey = keyof typeof T;
+
+export function t(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  let s: string = T[key][locale] ?? T[key].en;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
+export const isLocale = (s: unknown): s is Locale => (LOCALES as readonly unknown[]).includes(s);
+
+/** A date and time as the user reads them: their language, their time zone. */
+export function formatDateTime(d: Date | string, locale: Locale, timeZone: string): string {
+  const tag = locale === 'en' ? 'en-GB' : locale === 'hr' ? 'hr-HR' : 'sr-Latn-RS';
+  return new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
+}
