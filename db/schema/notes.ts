@@ -49,3 +49,18 @@ export const caseViewers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.userId] })],
 );
+
+/** A person's saved inbox views: a name and the filter query it stands for. */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    query: text('query').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('saved_views_user_idx').on(t.userId)],
+);

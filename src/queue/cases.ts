@@ -57,6 +57,7 @@ const caseSummary = {
   language: analyses.language,
   sentiment: analyses.sentiment,
   complaint: analyses.complaint,
+  evidence: analyses.evidence,
 };
 
 /** Cases by priority (highest first), then by id; keyset-paginated so pages stay stable under inserts. */

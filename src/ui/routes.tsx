@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.ts';
 import { LoginLimiter } from '../auth/limiter.ts';
 import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
@@ -18,7 +18,7 @@ import { signature } from '../queue/templates.ts';
 import { Due, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
-import { users } from '../../db/schema/index.ts';
+import { savedViews, users } from '../../db/schema/index.ts';
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 
@@ -125,7 +125,20 @@ export function uiRoutes(deps: Deps) {
       assignee: q.mine ? c.get('user').id : undefined,
     };
     const page = await listCases(deps.database, { ...filters, limit: 100 });
-    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} />);
+    const views = await deps.database.db.select().from(savedViews).where(eq(savedViews.userId, c.get('user').id)).orderBy(savedViews.name);
+    const query = new URL(c.req.url).search.replace(/^\?/, '');
+    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} views={views.map((v) => ({ name: v.name, query: v.query }))} query={query} />);
+  });
+
+  guarded.post('/inbox/views', async (c) => {
+    const form = await c.req.parseBody();
+    const name = String(form.name ?? '').trim().slice(0, 60);
+    const query = String(form.query ?? '').slice(0, 500);
+    if (name) {
+      await deps.database.db.delete(savedViews).where(and(eq(savedViews.userId, c.get('user').id), eq(savedViews.name, name)));
+      await deps.database.db.insert(savedViews).values({ userId: c.get('user').id, name, query });
+    }
+    return c.redirect(`/inbox${query ? `?${query}` : ''}`, 303);
   });
 
   guarded.get('/inbox/events', (c) =>
@@ -215,7 +228,7 @@ function LoginPage(props: { next: string; error?: string }) {
 
 type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
 
-function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
+function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
   const f = props.filters;
   const L = props.L;
   const option = (value: string, current: string | undefined, label = value) => (
@@ -244,6 +257,19 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
         </label>
         <button type="submit" class="secondary">{t(L, 'filter')}</button>
       </form>
+      <nav aria-label="Saved views" class="filters">
+        {props.views.map((v) => (
+          <a class="chip" href={`/inbox?${v.query}`}>
+            {v.name}
+          </a>
+        ))}
+        <form method="post" action="/inbox/views" class="inline">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="query" value={props.query} />
+          <input name="name" aria-label="View name" placeholder="name this view" size={14} />
+          <button type="submit" class="secondary">Save view</button>
+        </form>
+      </nav>
       <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>
       <table data-live-inbox>
         <thead>
@@ -262,7 +288,9 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
               </td>
               <td>
                 <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} {t(L, 'followers')}</span>
-                <div class="post">{c.post.text}</div>
+                <div class="post">
+                  <Highlighted text={c.post.text} terms={Object.entries(c.evidence ?? {}).filter(([k]) => k !== 'positive').flatMap(([, v]) => v)} />
+                </div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>
                 {c.category ? <span class="chip">{c.category}</span> : null}
@@ -287,6 +315,8 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const L = props.L;
   const when = (d: Date | string) => formatDateTime(d, L, props.tz);
   const mine = c.assignee?.id === props.user.id;
+  // Marketing reads and notes; only people who work the queue see the claim, reply and resolve controls.
+  const works = props.user.role !== 'marketing';
   const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...Object.values((c.analysis?.evidence as Record<string, string[]>) ?? {}).flat()];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
@@ -323,7 +353,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
           ) : null}
           <div class="card">
             <h2>{t(L, 'replyOn', { p: post.platform })}</h2>
-            {!mine ? (
+            {works && !mine ? (
               <form method="post" action={`/cases/${c.id}/claim`}>
                 {hidden}
                 <button type="submit" data-key="c">{t(L, 'claim')}</button>
@@ -338,6 +368,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 </a>
               ))}
             </p>
+            {works ? (
             <form method="post" action={`/cases/${c.id}/reply`}>
               {hidden}
               <input type="hidden" name="key" value={randomUUID()} />
@@ -352,6 +383,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               </p>
               <button type="submit">{t(L, 'send')}</button>
             </form>
+            ) : null}
             {c.replies.length ? <h3>{t(L, 'replies')}</h3> : null}
             {c.replies.map((r) => (
               <div class="card">
@@ -372,7 +404,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               </div>
             ))}
           </div>
-          {c.status !== 'resolved' ? (
+          {works && c.status !== 'resolved' ? (
             <form method="post" action={`/cases/${c.id}/resolve`}>
               {hidden}
               <button type="submit" class="secondary" data-key="e">{t(L, 'resolve')}</button>

@@ -141,7 +141,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.goto(`${base}/inbox`);
     await page.getByLabel('Language', { exact: true }).first().selectOption('hr');
     await page.getByLabel('Time zone', { exact: true }).fill('America/New_York');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.waitForURL(/\/inbox/);
     expect(await page.locator('h1').textContent()).toBe('Pristigla pošta');
     expect(await page.locator('html').getAttribute('lang')).toBe('hr');
@@ -153,6 +153,19 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.getByRole('button', { name: 'Spremi' }).click();
     await page.waitForURL(/\/cases\/\d+/);
     expect(await page.getByRole('heading', { name: 'Why flagged' }).count()).toBe(1);
+  });
+
+  it('highlights the matched words in the queue and keeps saved views', async () => {
+    await page.goto(`${base}/inbox?language=hr`);
+    expect(await page.locator('tr[data-href] mark').count()).toBeGreaterThan(0);
+    await page.getByLabel('View name').fill('Hrvatski');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.goto(`${base}/inbox`);
+    const chip = page.locator('nav[aria-label="Saved views"] a', { hasText: 'Hrvatski' });
+    expect(await chip.count()).toBe(1);
+    await chip.click();
+    await page.waitForURL(/language=hr/);
+    expect(await page.locator('select[name=language]').inputValue()).toBe('hr');
   });
 
   it('works at phone width', async () => {

@@ -49,3 +49,35 @@ describe('browser sessions', () => {
     expect(bad.cookie).toBe('');
   });
 });
+
+describe('inbox pages by role', () => {
+  it('shows marketing the case without the controls of people who work the queue', async () => {
+    const mk = await h.user('marketing', 'Luka Marketing');
+    const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: mk.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
+    const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    const list = (await (await h.app.request('/api/cases?status=open', { headers: { cookie: `odziv_session=${session}` } })).json()) as { cases: Array<{ id: number }> };
+    const page = await h.app.request(`/cases/${list.cases[0]!.id}`, { headers: { cookie: `odziv_session=${session}` } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Why flagged');
+    expect(html).not.toContain(`action="/cases/${list.cases[0]!.id}/reply"`);
+    expect(html).not.toContain(`action="/cases/${list.cases[0]!.id}/claim"`);
+    expect(html).toContain(`action="/cases/${list.cases[0]!.id}/note"`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // Pages without a session send people to log in, and keep where they were going.
+    const anon = await h.app.request('/inbox');
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get('location')).toBe('/login?next=%2Finbox');
+  });
+
+  it('streams inbox events to a logged-in browser', async () => {
+    const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
+    const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    const controller = new AbortController();
+    const events = await h.app.request('/inbox/events', { headers: { cookie: `odziv_session=${session}` }, signal: controller.signal });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
+    controller.abort();
+    await events.body?.cancel().catch(() => {});
+  });
+});

@@ -31,6 +31,7 @@ const CaseSummary = z
     language: z.string().nullable(),
     sentiment: z.number().nullable(),
     complaint: z.number().nullable(),
+    evidence: z.record(z.string(), z.array(z.string())).nullable().openapi({ description: 'The words behind the analysis, by category' }),
   })
   .openapi('CaseSummary');
 
