@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
   ODZIV_REPLAY_FILE: z.string().min(1).optional(),
   ODZIV_STREAM_ALERT_AFTER_MIN: z.coerce.number().positive().max(10_080).default(10),
-  ODZIV_METRICS_CRON: z.string().min(1).default('*/30 * * * * *'),
+  ODZIV_METRICS_CRON: z.string().min(1).default('*/15 * * * * *'),
   ODZIV_SLA_CRON: z.string().min(1).default('*/30 * * * * *'),
   ODZIV_CLAIM_IDLE_MIN: z.coerce.number().positive().max(10_080).default(30),
   ODZIV_SIGNATURE: z.string().min(1).max(60).default('– {responder}'),
@@ -36,6 +36,16 @@ const EnvSchema = z.object({
       }
     }),
   ODZIV_TEMPLATES: z.string().min(1).default('./rules/templates.yaml'),
+  ODZIV_VIRAL_THRESHOLD: z.coerce.number().min(1).max(100).default(60),
+  ODZIV_ALERTS_CRON: z.string().min(1).default('*/5 * * * * *'),
+  ALERT_WEBHOOK_URL: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
+  ALERT_WEBHOOK_URL_CM: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
+  ALERT_SIGNED_WEBHOOK_URL: z.string().url({ error: 'expected a URL' }).optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16, { error: 'at least 16 characters' }).optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'expected smtp://user:pass@host:port or smtps://…' }).optional(),
+  ALERT_EMAIL_FROM: z.string().min(3).default('odziv <odziv@localhost>'),
+  ALERT_EMAIL_MARKETING: z.string().min(3).optional(),
+  ALERT_EMAIL_CM: z.string().min(3).optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; businessHours?: BusinessHours };
@@ -59,7 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(...(e as Error).message.split('; '));
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
-  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, ...xSecrets(x)].filter(
+  if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
+  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, ...xSecrets(x)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
   return { ...parsed.data, secrets, x, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS) };

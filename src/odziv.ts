@@ -5,6 +5,8 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
 import { refreshEngagement } from './ingest/metrics.ts';
+import { createChannels } from './alerts/channels/registry.ts';
+import { deliverAlerts, detectViral, enqueueDeliveries } from './alerts/outbox.ts';
 import { streams } from '../db/schema/index.ts';
 import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
@@ -73,6 +75,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
     const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     const templates = loadTemplates(resolve(config.ODZIV_TEMPLATES));
+    const channels = createChannels(config);
     const deps: Deps = { config, database, adapters, rulebook, templates, log };
 
     const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && configuredPlatforms(config).length === 0);
@@ -98,7 +101,23 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
       scheduler,
       startJobs() {
         scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000, businessHours: config.businessHours }) });
-        scheduler.add({ name: 'metrics', schedule: config.ODZIV_METRICS_CRON, run: () => refreshEngagement(database, adapters, log) });
+        scheduler.add({
+          name: 'metrics',
+          schedule: config.ODZIV_METRICS_CRON,
+          run: async () => {
+            await refreshEngagement(database, adapters, log);
+            const viral = await detectViral(database, config.ODZIV_VIRAL_THRESHOLD);
+            if (viral) log.warn({ job: 'metrics', viral }, 'viral complaints detected');
+          },
+        });
+        scheduler.add({
+          name: 'alerts',
+          schedule: config.ODZIV_ALERTS_CRON,
+          run: async () => {
+            await enqueueDeliveries(database, channels);
+            await deliverAlerts(database, channels, log);
+          },
+        });
         scheduler.add({
           name: 'sla',
           schedule: config.ODZIV_SLA_CRON,
@@ -117,6 +136,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
         await scheduler.stop();
         await drainBacktests();
         await Promise.all(Object.values(adapters).map((a) => a?.close?.()));
+        await Promise.all(Object.values(channels).map((ch) => ch?.close?.()));
         await database.close();
       },
     };

@@ -93,7 +93,7 @@ queue.forEach((post, i) => {
   if (post.viral) {
     // Engagement curve [minutes after posting, likes, reposts, replies, quotes]: slow, then taking off.
     const scale = 0.6 + rand() * 0.8;
-    item.growth = [[0, 0, 0, 0, 0], [1, 4, 2, 1, 0], [2, 20, 14, 6, 2], [3, 70, 55, 18, 9], [5, 260, 190, 60, 30], [10, 900, 620, 180, 95], [30, 2400, 1500, 420, 240], [120, 4100, 2500, 700, 390]]
+    item.growth = [[0, 0, 0, 0, 0], [0.5, 40, 30, 10, 5], [1, 150, 110, 35, 18], [2, 420, 300, 90, 48], [5, 1100, 760, 220, 120], [10, 1900, 1250, 360, 200], [30, 2800, 1750, 480, 270], [120, 4100, 2500, 700, 390]]
       .map(([m, ...v]) => [m!, ...v.map((x) => Math.round(x * scale))]);
     viralItems.push(item);
   }

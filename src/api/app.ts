@@ -17,6 +17,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { uiRoutes } from '../ui/routes.tsx';
 import { streamRoutes } from './routes/streams.ts';
 
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
   app.route('/', caseRoutes(deps));
   app.route('/', noticeRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', alertRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));
   app.route('/', ruleRoutes(deps));

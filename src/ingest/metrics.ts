@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
-import { cases, posts } from '../../db/schema/index.ts';
+import { cases, metricSnapshots, posts } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 
 const LIMIT = 500;
@@ -29,7 +29,9 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
       for (const [pid, m] of metrics) {
         const id = byPlatformId.get(pid);
         if (id === undefined) continue;
-        await database.db.update(posts).set({ metrics: m, metricsAt: new Date() }).where(inArray(posts.id, [id]));
+        const at = new Date();
+        await database.db.update(posts).set({ metrics: m, metricsAt: at }).where(inArray(posts.id, [id]));
+        await database.db.insert(metricSnapshots).values({ postId: id, at, metrics: m });
         updated++;
       }
       log.debug({ job: 'metrics', platform, posts: rows.length, updated: metrics.size, ms: Date.now() - started }, 'metrics');

@@ -62,12 +62,15 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
 }
 
 /** Takes up to `limit` due replies for delivery; a crashed delivery becomes due again when its lease ends. */
-async function takeDue(database: Database, limit: number, now: Date): Promise<Reply[]> {
+async function takeDue(database: Database, limit: number, at: Date | undefined): Promise<Reply[]> {
+  // The database's clock decides what is due (its timestamps have microseconds; a JS Date does not).
+  const dueBy = at ?? sql`now()`;
+  const now = at ?? new Date();
   return database.db.transaction(async (tx) => {
     const due = await tx
       .select({ id: replies.id })
       .from(replies)
-      .where(or(and(eq(replies.status, 'pending'), lte(replies.availableAt, now)), and(eq(replies.status, 'sending'), lt(replies.lockedUntil, now))))
+      .where(or(and(eq(replies.status, 'pending'), lte(replies.availableAt, dueBy)), and(eq(replies.status, 'sending'), lt(replies.lockedUntil, dueBy))))
       .orderBy(asc(replies.id))
       .limit(limit)
       .for('update', { skipLocked: true });
@@ -87,8 +90,7 @@ async function takeDue(database: Database, limit: number, now: Date): Promise<Re
  * is dead-lettered (status "dead") for a person to look at.
  */
 export async function deliverDueReplies(database: Database, adapters: AdapterSet, log: Logger, opts: { limit?: number; now?: Date } = {}): Promise<number> {
-  const now = opts.now ?? new Date();
-  const batch = await takeDue(database, opts.limit ?? 20, now);
+  const batch = await takeDue(database, opts.limit ?? 20, opts.now);
   if (!batch.length) log.debug({ job: 'outbox', due: 0 }, 'outbox');
   for (const reply of batch) {
     const rlog = log.child({ job: 'outbox', replyId: reply.id, caseId: reply.caseId, platform: reply.platform });

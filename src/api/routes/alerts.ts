@@ -1,0 +1,80 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { alertDeliveries, alerts } from '../../../db/schema/index.ts';
+import { audit } from '../../audit.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { currentUser, requireRole } from '../auth.ts';
+import { router } from '../router.ts';
+import { jsonify } from '../serialize.ts';
+import { DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+
+const AlertSchema = z
+  .object({
+    id: z.number(),
+    kind: z.string(),
+    audience: z.string(),
+    caseId: z.number().nullable(),
+    title: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    status: z.string(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    deliveries: z.array(z.object({ channel: z.string(), status: z.string(), attempts: z.number(), lastError: z.string().nullable() })),
+  })
+  .openapi('Alert');
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/alerts',
+  tags: ['alerts'],
+  summary: 'The in-app alert list for my audience (marketing or community managers; admins all), newest first',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole('community_manager', 'marketing')] as const,
+  request: { query: z.object({ status: z.enum(['open', 'acknowledged', 'closed'], { error: 'expected open, acknowledged or closed' }).optional() }) },
+  responses: { 200: json(z.object({ alerts: z.array(AlertSchema) }), 'Alerts'), ...errorResponses(400, 401, 403) },
+});
+
+const ack = createRoute({
+  method: 'post',
+  path: '/api/alerts/{id}/ack',
+  tags: ['alerts'],
+  summary: 'Acknowledge an alert',
+  security: [{ Bearer: [] }],
+  middleware: [requireRole('community_manager', 'marketing')] as const,
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ id: z.number(), status: z.string() }), 'Acknowledged'), ...errorResponses(400, 401, 403, 404) },
+});
+
+export function alertRoutes(deps: Deps) {
+  return router()
+    .openapi(list, async (c) => {
+      const user = currentUser(c);
+      const audiences = user.role === 'admin' ? ['marketing', 'community_manager'] : [user.role];
+      const q = c.req.valid('query');
+      const rows = await deps.database.db
+        .select()
+        .from(alerts)
+        .where(and(inArray(alerts.audience, audiences as Array<'marketing' | 'community_manager'>), q.status ? eq(alerts.status, q.status) : undefined))
+        .orderBy(desc(alerts.id))
+        .limit(200);
+      const deliveries = rows.length
+        ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.id)))
+        : [];
+      const out = rows.map((r) => ({
+        ...r,
+        deliveries: deliveries.filter((d) => d.alertId === r.id).map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError })),
+      }));
+      return c.json({ alerts: jsonify(out) }, 200);
+    })
+    .openapi(ack, async (c) => {
+      const user = currentUser(c);
+      const id = c.req.valid('param').id;
+      const [a] = await deps.database.db.select().from(alerts).where(eq(alerts.id, id));
+      if (!a) throw notFound(`alert ${id}`);
+      if (user.role !== 'admin' && a.audience !== user.role) throw new AppError('FORBIDDEN', 'this alert is for another audience');
+      await deps.database.db.update(alerts).set({ status: 'acknowledged', updatedAt: new Date() }).where(eq(alerts.id, id));
+      await audit(deps.database.db, { actorUserId: user.id, action: 'alert.ack', subjectType: 'alert', subjectId: id });
+      return c.json({ id, status: 'acknowledged' }, 200);
+    });
+}

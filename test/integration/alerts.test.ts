@@ -1,0 +1,160 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { eq, sql } from 'drizzle-orm';
+import { alertDeliveries, alerts, cases } from '../../db/schema/index.ts';
+import { emailChannel } from '../../src/alerts/channels/email.ts';
+import { signedWebhookChannel, slackChannel } from '../../src/alerts/channels/http.ts';
+import { deliverAlerts, detectViral, enqueueDeliveries, MAX_DELIVERY_ATTEMPTS } from '../../src/alerts/outbox.ts';
+import { refreshEngagement } from '../../src/ingest/metrics.ts';
+import { clockedReplay } from '../helpers/clock-replay.ts';
+import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+
+interface Received { path: string; headers: IncomingMessage['headers']; body: string }
+function receiver(plan: number[] = []) {
+  const got: Received[] = [];
+  let server: Server;
+  return {
+    got,
+    plan,
+    async start() {
+      server = createServer(async (req, res) => {
+        let body = '';
+        for await (const c of req) body += c;
+        got.push({ path: req.url ?? '', headers: req.headers, body });
+        res.writeHead(plan.shift() ?? 200).end('ok');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    },
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let h: Harness;
+const clock = clockedReplay();
+beforeAll(async () => {
+  h = await createHarness({ adapters: clock.adapters });
+});
+afterAll(() => h.close());
+beforeEach(() => h.reset());
+
+const addAlert = async (kind: 'viral' | 'rule' | 'sla', audience: 'marketing' | 'community_manager', key: string) =>
+  (await h.deps.database.db.insert(alerts).values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } }).returning())[0]!;
+const makeDue = () => h.deps.database.db.update(alertDeliveries).set({ availableAt: sql`now() - interval '1 second'` });
+
+describe('alert channels and their outbox', () => {
+  let hook: ReturnType<typeof receiver>;
+  let url: string;
+  beforeEach(async () => {
+    hook = receiver();
+    url = await hook.start();
+  });
+  afterEach(() => hook.stop());
+
+  it('posts Slack-compatible JSON, only for what the audience should hear, once per alert', async () => {
+    const channels = { slack: slackChannel({ marketing: `${url}/marketing`, community_manager: `${url}/cm` }) };
+    await addAlert('viral', 'marketing', 'v1');
+    await addAlert('rule', 'marketing', 'r1');
+    await addAlert('sla', 'community_manager', 's1');
+    expect(await enqueueDeliveries(h.deps.database, channels)).toBe(2);
+    expect(await enqueueDeliveries(h.deps.database, channels)).toBe(0);
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    expect(hook.got.map((g) => g.path).sort()).toEqual(['/cm', '/marketing']);
+    const slack = JSON.parse(hook.got.find((g) => g.path === '/marketing')!.body) as { text: string };
+    expect(slack.text).toContain('viral v1');
+    expect(slack.text).toContain('https://x.com/a/status/1');
+  });
+
+  it('signs the generic webhook, retries a 5xx with back-off, dead-letters a 4xx', async () => {
+    const secret = 'a-long-shared-secret-123';
+    const channels = { webhook: signedWebhookChannel(`${url}/hook`, secret) };
+    hook.plan.push(503, 200, 400);
+    const a = await addAlert('viral', 'marketing', 'v2');
+    await enqueueDeliveries(h.deps.database, channels);
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    let [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    expect(d).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(d!.lastError).toContain('HTTP 503');
+    await makeDue();
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    expect(d).toMatchObject({ status: 'sent', attempts: 2 });
+    const sent = hook.got.at(-1)!;
+    expect(sent.headers['x-odziv-signature']).toBe(`sha256=${createHmac('sha256', secret).update(sent.body).digest('hex')}`);
+    expect(JSON.parse(sent.body)).toMatchObject({ id: a.id, kind: 'viral', audience: 'marketing' });
+
+    const b = await addAlert('sla', 'community_manager', 's2');
+    await enqueueDeliveries(h.deps.database, channels);
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    const [dead] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, b.id));
+    expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
+  });
+
+  it('gives up after the last attempt and keeps the reason', async () => {
+    const channels = { slack: slackChannel({ marketing: `${url}/m` }) };
+    const a = await addAlert('viral', 'marketing', 'v3');
+    await enqueueDeliveries(h.deps.database, channels);
+    await h.deps.database.db.update(alertDeliveries).set({ attempts: MAX_DELIVERY_ATTEMPTS - 1 });
+    hook.plan.push(500);
+    await deliverAlerts(h.deps.database, channels, silentLog);
+    const [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    expect(d).toMatchObject({ status: 'dead', attempts: MAX_DELIVERY_ATTEMPTS });
+  });
+});
+
+describe('e-mail alerts', () => {
+  it('are delivered to a real SMTP server on loopback', async () => {
+    const mails: Array<{ from: string; to: string[]; data: string }> = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, cb) {
+        let data = '';
+        stream.on('data', (c: Buffer) => (data += c.toString()));
+        stream.on('end', () => {
+          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    const port = (smtp.server.address() as { port: number }).port;
+    const channels = { email: emailChannel({ smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, from: 'odziv <odziv@vedra.test>', to: { community_manager: 'cm@vedra.test' } }) };
+    try {
+      await addAlert('sla', 'community_manager', 'mail-1');
+      await addAlert('viral', 'marketing', 'mail-2'); // marketing has no recipients here: not queued
+      expect(await enqueueDeliveries(h.deps.database, channels)).toBe(1);
+      await deliverAlerts(h.deps.database, channels, silentLog);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.to).toEqual(['cm@vedra.test']);
+      expect(mails[0]!.data).toContain('Subject: [odziv] sla mail-1');
+    } finally {
+      await channels.email.close?.();
+      await new Promise<void>((r) => smtp.close(() => r()));
+    }
+  });
+});
+
+describe('viral detection on the replayed demo', () => {
+  it('raises one marketing alert per viral complaint as its engagement takes off, and updates it after', async () => {
+    await h.pollOnce();
+    clock.advance(5_000);
+    await h.pollOnce();
+    // Engagement 30 s, then 60 s after the posts appeared.
+    for (const step of [30_000, 30_000, 30_000]) {
+      clock.advance(step);
+      await refreshEngagement(h.deps.database, h.deps.adapters, silentLog);
+      await detectViral(h.deps.database, 60);
+    }
+    const viral = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
+    expect(viral.length).toBeGreaterThanOrEqual(1);
+    expect(viral.every((a) => a.audience === 'marketing' && a.dedupKey.startsWith('viral:'))).toBe(true);
+    expect(new Set(viral.map((a) => a.dedupKey)).size).toBe(viral.length);
+    const [c] = await h.deps.database.db.select().from(cases).where(eq(cases.id, viral[0]!.caseId!));
+    expect(c).toBeDefined();
+    expect((viral[0]!.details as { score: number }).score).toBeGreaterThanOrEqual(60);
+  });
+});
