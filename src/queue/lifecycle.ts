@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, caseNotes, cases, posts, users, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -154,55 +154,41 @@ export async function releaseIdleClaims(database: Database, idleMs: number, now 
 
 /**
  * SLA alerts for community managers: one when a waiting case is near its first-response due time
- * (the last 20 % of its window, at least 5 minutes), one when it is breached.
+ * (the last 20 % of its window, at least 5 minutes), one when it is breached, and one when a case
+ * misses its resolution target. Each is raised once per due time (the dedup key names it).
  */
 export async function slaAlerts(database: Database, now = new Date(), onRaised?: (title: string) => void): Promise<number> {
-  const soon = new Date(now.getTime() + 5 * 60_000);
-  const due = await database.db
-    .select({ id: cases.id, dueAt: cases.dueAt, createdAt: cases.createdAt, priority: cases.priority, team: cases.team })
-    .from(cases)
-    .where(and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt), or(lte(cases.dueAt, soon), lte(cases.dueAt, now))));
   let raised = 0;
-  // Resolution targets: any case not resolved by its resolution due time.
+  const raise = async (caseId: number, key: string, title: string, details: Record<string, unknown>) => {
+    const rows = await database.db
+      .insert(alerts)
+      .values({ kind: 'sla', audience: 'community_manager', caseId, dedupKey: `sla:${caseId}:${key}`, title, details })
+      .onConflictDoNothing()
+      .returning({ title: alerts.title });
+    raised += rows.length;
+    for (const r of rows) onRaised?.(r.title);
+  };
+
   const unresolved = await database.db
     .select({ id: cases.id, resolveDueAt: cases.resolveDueAt, priority: cases.priority, team: cases.team })
     .from(cases)
     .where(and(ne(cases.status, 'resolved'), isNotNull(cases.resolveDueAt), lte(cases.resolveDueAt, now)));
   for (const c of unresolved) {
-    const rows = await database.db
-      .insert(alerts)
-      .values({
-        kind: 'sla',
-        audience: 'community_manager',
-        caseId: c.id,
-        dedupKey: `sla:${c.id}:resolution:${c.resolveDueAt!.toISOString()}`,
-        title: `Resolution SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was to be resolved by ${c.resolveDueAt!.toISOString()}`,
-        details: { resolveDueAt: c.resolveDueAt!.toISOString(), priority: c.priority, team: c.team },
-      })
-      .onConflictDoNothing()
-      .returning({ id: alerts.id, title: alerts.title });
-    raised += rows.length;
-    for (const r of rows) onRaised?.(r.title);
+    const due = c.resolveDueAt!.toISOString();
+    await raise(c.id, `resolution:${due}`, `Resolution SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was to be resolved by ${due}`, { resolveDueAt: due, priority: c.priority, team: c.team });
   }
-  for (const c of due) {
+
+  const waiting = await database.db
+    .select({ id: cases.id, dueAt: cases.dueAt, createdAt: cases.createdAt, priority: cases.priority, team: cases.team })
+    .from(cases)
+    .where(and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt), lte(cases.dueAt, new Date(now.getTime() + 5 * 60_000))));
+  for (const c of waiting) {
     const window = Math.max(5 * 60_000, (c.dueAt.getTime() - c.createdAt.getTime()) * 0.2);
     const breached = c.dueAt <= now;
     if (!breached && c.dueAt.getTime() - now.getTime() > window) continue;
-    const kind = breached ? 'breach' : 'near';
-    const rows = await database.db
-      .insert(alerts)
-      .values({
-        kind: 'sla',
-        audience: 'community_manager',
-        caseId: c.id,
-        dedupKey: `sla:${c.id}:${kind}:${c.dueAt.toISOString()}`,
-        title: breached ? `SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was due ${c.dueAt.toISOString()}` : `SLA due soon: case ${c.id} (priority ${c.priority}) is due ${c.dueAt.toISOString()}`,
-        details: { dueAt: c.dueAt.toISOString(), priority: c.priority, team: c.team },
-      })
-      .onConflictDoNothing()
-      .returning({ id: alerts.id, title: alerts.title });
-    raised += rows.length;
-    for (const r of rows) onRaised?.(r.title);
+    const due = c.dueAt.toISOString();
+    const title = breached ? `SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was due ${due}` : `SLA due soon: case ${c.id} (priority ${c.priority}) is due ${due}`;
+    await raise(c.id, `${breached ? 'breach' : 'near'}:${due}`, title, { dueAt: due, priority: c.priority, team: c.team });
   }
   return raised;
 }
