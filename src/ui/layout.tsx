@@ -60,7 +60,8 @@ export function Highlighted(props: { text: string; terms: string[] }) {
   const terms = [...new Set(props.terms.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
   if (!terms.length) return <>{props.text}</>;
   const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = new RegExp(`(${escaped.join('|')})`, 'giu');
+  // Whole words only: "ne" must not light up inside "neizdrživo".
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
   const parts = props.text.split(re);
   return <>{parts.map((p, i) => (i % 2 === 1 ? <mark>{p}</mark> : p))}</>;
 }
