@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
+import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
 import { parseBusinessHours, type BusinessHours } from './queue/sla.ts';
 
 /** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
@@ -46,9 +47,26 @@ const EnvSchema = z.object({
   ALERT_EMAIL_FROM: z.string().min(3).default('odziv <odziv@localhost>'),
   ALERT_EMAIL_MARKETING: z.string().min(3).optional(),
   ALERT_EMAIL_CM: z.string().min(3).optional(),
+  ALERT_WEBHOOK_URL_ESCALATION: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
+  ALERT_EMAIL_ESCALATION: z.string().min(3).optional(),
+  ALERT_ESCALATE_AFTER_MIN: z.coerce.number().min(0).max(10_080).default(30),
+  ALERT_QUIET_HOURS: z.string().min(1).optional(),
+  ODZIV_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected an IANA time zone such as Europe/Zagreb'),
+  ODZIV_DIGEST_CRON: z.string().min(1).default('0 8 * * *'),
+  ODZIV_SPIKES_CRON: z.string().min(1).default('30 * * * * *'),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; businessHours?: BusinessHours };
+export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; businessHours?: BusinessHours; quietHours?: QuietHours };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -68,10 +86,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (e) {
     problems.push(...(e as Error).message.split('; '));
   }
+  let quietHours: QuietHours | undefined;
+  if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
+    try {
+      quietHours = parseQuietHours(parsed.data.ALERT_QUIET_HOURS, parsed.data.ODZIV_TIME_ZONE);
+    } catch (e) {
+      problems.push(`ALERT_QUIET_HOURS: ${(e as Error).message}`);
+    }
+  }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
-  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, ...xSecrets(x)].filter(
+  // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
+  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets, x, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS) };
+  return { ...parsed.data, secrets, x, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
 }

@@ -6,7 +6,10 @@ import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
 import { refreshEngagement } from './ingest/metrics.ts';
 import { createChannels } from './alerts/channels/registry.ts';
-import { deliverAlerts, detectViral, enqueueDeliveries } from './alerts/outbox.ts';
+import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from './alerts/outbox.ts';
+import { detectViral } from './alerts/viral-detect.ts';
+import { detectSpikes } from './alerts/spikes.ts';
+import { raiseDigest } from './alerts/digest.ts';
 import { streams } from '../db/schema/index.ts';
 import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
@@ -114,8 +117,27 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
           name: 'alerts',
           schedule: config.ODZIV_ALERTS_CRON,
           run: async () => {
-            await enqueueDeliveries(database, channels);
+            const policy = { quietHours: config.quietHours };
+            await enqueueDeliveries(database, channels, new Date(), policy);
+            const escalated = await escalateUnacknowledged(database, channels, config.ALERT_ESCALATE_AFTER_MIN * 60_000, new Date(), policy);
+            if (escalated) log.warn({ job: 'alerts', escalated }, 'alerts escalated: not acknowledged in time');
             await deliverAlerts(database, channels, log);
+          },
+        });
+        scheduler.add({
+          name: 'spikes',
+          schedule: config.ODZIV_SPIKES_CRON,
+          run: async () => {
+            const spikes = await detectSpikes(database);
+            if (spikes) log.warn({ job: 'spikes', spikes }, 'complaint spikes detected');
+          },
+        });
+        scheduler.add({
+          name: 'digest',
+          schedule: config.ODZIV_DIGEST_CRON,
+          timeZone: config.ODZIV_TIME_ZONE,
+          run: async () => {
+            if (await raiseDigest(database, config.ODZIV_TIME_ZONE)) log.info({ job: 'digest' }, 'daily digest raised');
           },
         });
         scheduler.add({

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { EngagementMetrics } from '../../adapters/types.ts';
 import { posts } from './posts.ts';
 import { cases } from './cases.ts';
+
+export type AlertKind = 'rule' | 'viral' | 'spike' | 'sla' | 'stream' | 'digest';
 
 /**
  * Alerts raised for people (marketing, community managers): by rules, and later by viral, spike,
@@ -12,13 +14,17 @@ export const alerts = pgTable(
   'alerts',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    kind: text('kind').$type<'rule' | 'viral' | 'spike' | 'sla' | 'stream'>().notNull(),
+    kind: text('kind').$type<AlertKind>().notNull(),
     audience: text('audience').$type<'marketing' | 'community_manager'>().notNull(),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id, { onDelete: 'cascade' }),
     dedupKey: text('dedup_key').notNull(),
     title: text('title').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     status: text('status').$type<'open' | 'acknowledged' | 'closed'>().notNull().default('open'),
+    /** Urgent alerts go out during quiet hours too. */
+    severity: text('severity').$type<'normal' | 'urgent'>().notNull().default('normal'),
+    /** When the unacknowledged alert was escalated (sent again to the escalation contacts). */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -39,14 +45,16 @@ export const alertDeliveries = pgTable(
       .notNull()
       .references(() => alerts.id, { onDelete: 'cascade' }),
     channel: text('channel').notNull(),
-    status: text('status').$type<'pending' | 'sent' | 'dead'>().notNull().default('pending'),
+    /** The first sending, or the escalation of an alert nobody acknowledged. */
+    round: text('round').$type<'initial' | 'escalation'>().notNull().default('initial'),
+    status: text('status').$type<'pending' | 'sent' | 'dead' | 'cancelled'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('alert_deliveries_uq').on(t.alertId, t.channel), index('alert_deliveries_pending_idx').on(t.availableAt).where(sql`status = 'pending'`)],
+  (t) => [uniqueIndex('alert_deliveries_round_uq').on(t.alertId, t.channel, t.round), index('alert_deliveries_pending_idx').on(t.availableAt).where(sql`status = 'pending'`)],
 );
 
 /** Engagement over time, per post: the viral score reads the growth between snapshots. */
@@ -61,4 +69,18 @@ export const metricSnapshots = pgTable(
     metrics: jsonb('metrics').$type<EngagementMetrics>().notNull(),
   },
   (t) => [index('metric_snapshots_post_idx').on(t.postId, t.at)],
+);
+
+/**
+ * Complaints per minute and key (`category:…`, `keyword:…`, `language:…`, `all`): the history the
+ * spike detector compares the last minutes with. Counted at ingest, in the post's transaction.
+ */
+export const volumeBuckets = pgTable(
+  'volume_buckets',
+  {
+    key: text('key').notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.bucket] }), index('volume_buckets_bucket_idx').on(t.bucket)],
 );

@@ -21,6 +21,8 @@ export const posts = pgTable(
     isRepost: boolean('is_repost').notNull().default(false),
     metrics: jsonb('metrics').$type<EngagementMetrics>(),
     metricsAt: timestamp('metrics_at', { withTimezone: true }),
+    /** When the engagement is next worth refreshing (sooner while the post is young and hot). */
+    metricsDueAt: timestamp('metrics_due_at', { withTimezone: true }),
     raw: jsonb('raw').notNull(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -28,6 +30,7 @@ export const posts = pgTable(
     uniqueIndex('posts_platform_post_uq').on(t.platform, t.platformPostId),
     index('posts_author_idx').on(t.authorId, t.postedAt),
     index('posts_conversation_idx').on(t.platform, t.conversationId),
+    index('posts_posted_at_idx').on(t.postedAt),
   ],
 );
 

@@ -1,39 +1,79 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { alertDeliveries, alerts, analyses, authors, cases, metricSnapshots, posts, type Alert } from '../../db/schema/index.ts';
+import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
 import { backoffMs } from '../ingest/poller.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelSet } from './channels/registry.ts';
-import { ChannelError, type AlertMessage, type ChannelName } from './channels/types.ts';
-import { viralScore, weighted } from './viral.ts';
+import { ChannelError, type AlertMessage, type ChannelName, type Round } from './channels/types.ts';
+import { quietUntil, type QuietHours } from './quiet-hours.ts';
 
 export const MAX_DELIVERY_ATTEMPTS = 6;
 
 /**
- * Who gets what outside the app: marketing hears of viral and spike alerts, community managers
- * of SLA breaches and failing streams. Rule alerts stay in the in-app list (no flood).
+ * Who gets what outside the app: marketing hears of viral and spike alerts and the daily digest,
+ * community managers of SLA breaches and failing streams. Rule alerts stay in the in-app list (no flood).
  */
 export function pushes(alert: Pick<Alert, 'kind' | 'audience'>): boolean {
-  if (alert.audience === 'marketing') return alert.kind === 'viral' || alert.kind === 'spike';
+  if (alert.audience === 'marketing') return alert.kind === 'viral' || alert.kind === 'spike' || alert.kind === 'digest';
   return alert.kind === 'sla' || alert.kind === 'stream';
 }
 
+export interface DeliveryPolicy {
+  quietHours?: QuietHours;
+}
+
+/** When a delivery may go: now, or after the quiet hours unless the alert is urgent. */
+function sendableAt(a: Pick<Alert, 'severity' | 'kind'>, policy: DeliveryPolicy, now: Date): Date {
+  if (a.severity === 'urgent') return now;
+  return quietUntil(policy.quietHours, now) ?? now;
+}
+
+async function addDeliveries(database: Database, channels: ChannelSet, a: Alert, round: Round, policy: DeliveryPolicy, now: Date): Promise<number> {
+  const targets = (Object.keys(channels) as ChannelName[]).filter((c) => channels[c]!.serves(a.audience, round));
+  if (!targets.length) return 0;
+  const availableAt = sendableAt(a, policy, now);
+  const rows = await database.db
+    .insert(alertDeliveries)
+    .values(targets.map((channel) => ({ alertId: a.id, channel, round, availableAt })))
+    .onConflictDoNothing()
+    .returning({ id: alertDeliveries.id });
+  return rows.length;
+}
+
 /** Creates the deliveries of new alerts (one per alert and channel; the unique key dedups). */
-export async function enqueueDeliveries(database: Database, channels: ChannelSet, now = new Date()): Promise<number> {
-  const names = Object.keys(channels) as ChannelName[];
-  if (!names.length) return 0;
+export async function enqueueDeliveries(database: Database, channels: ChannelSet, now = new Date(), policy: DeliveryPolicy = {}): Promise<number> {
+  if (!Object.keys(channels).length) return 0;
   const recent = await database.db
     .select()
     .from(alerts)
-    .leftJoin(alertDeliveries, eq(alertDeliveries.alertId, alerts.id))
+    .leftJoin(alertDeliveries, and(eq(alertDeliveries.alertId, alerts.id), eq(alertDeliveries.round, 'initial')))
     .where(and(gt(alerts.createdAt, new Date(now.getTime() - 86_400_000)), isNull(alertDeliveries.id)));
   let n = 0;
-  for (const { alerts: a } of recent) {
+  for (const { alerts: a } of recent) if (pushes(a)) n += await addDeliveries(database, channels, a, 'initial', policy, now);
+  return n;
+}
+
+/**
+ * Escalates open alerts nobody acknowledged within `afterMs` of their first delivery: they go out
+ * again, marked as escalated, to the escalation contacts where set (else the same people). Once.
+ * Digests need no acknowledgement.
+ */
+export async function escalateUnacknowledged(database: Database, channels: ChannelSet, afterMs: number, now = new Date(), policy: DeliveryPolicy = {}): Promise<number> {
+  if (!Object.keys(channels).length || afterMs <= 0) return 0;
+  const sentLongAgo = database.db
+    .select({ id: alertDeliveries.id })
+    .from(alertDeliveries)
+    .where(and(eq(alertDeliveries.alertId, alerts.id), eq(alertDeliveries.round, 'initial'), eq(alertDeliveries.status, 'sent'), lte(alertDeliveries.sentAt, new Date(now.getTime() - afterMs))));
+  const stale = await database.db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.status, 'open'), isNull(alerts.escalatedAt), ne(alerts.kind, 'digest'), exists(sentLongAgo)));
+  let n = 0;
+  for (const a of stale) {
     if (!pushes(a)) continue;
-    const targets = names.filter((c) => channels[c]!.serves(a.audience));
-    if (!targets.length) continue;
-    const rows = await database.db.insert(alertDeliveries).values(targets.map((channel) => ({ alertId: a.id, channel }))).onConflictDoNothing().returning({ id: alertDeliveries.id });
-    n += rows.length;
+    // Claimed by this update so two instances never escalate the same alert twice.
+    const [claimed] = await database.db.update(alerts).set({ escalatedAt: now }).where(and(eq(alerts.id, a.id), isNull(alerts.escalatedAt), eq(alerts.status, 'open'))).returning();
+    if (claimed) n += (await addDeliveries(database, channels, claimed, 'escalation', policy, now)) > 0 ? 1 : 0;
   }
   return n;
 }
@@ -62,69 +102,27 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
   for (const d of due) {
     const [a] = await database.db.select().from(alerts).where(eq(alerts.id, d.alertId));
     const channel = channels[d.channel as ChannelName];
-    const dlog = log.child({ job: 'alerts', alertId: d.alertId, channel: d.channel });
+    const dlog = log.child({ job: 'alerts', alertId: d.alertId, channel: d.channel, round: d.round });
     try {
       if (!a || !channel) throw new ChannelError(`channel ${d.channel} is not configured any more`, false);
-      const message: AlertMessage = { id: a.id, kind: a.kind, audience: a.audience, title: a.title, details: a.details, createdAt: a.createdAt };
+      // An escalation that was acknowledged while it waited (quiet hours, back-off) is not sent.
+      if (d.round === 'escalation' && a.status !== 'open') {
+        await database.db.update(alertDeliveries).set({ status: 'cancelled', lastError: `not sent: ${a.status} before it was due` }).where(eq(alertDeliveries.id, d.id));
+        continue;
+      }
+      const message: AlertMessage = { id: a.id, kind: a.kind, audience: a.audience, severity: a.severity, round: d.round, title: a.title, details: a.details, createdAt: a.createdAt };
       await channel.send(message);
-      await database.db.update(alertDeliveries).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(alertDeliveries.id, d.id));
+      await database.db.update(alertDeliveries).set({ status: 'sent', sentAt: leaseFrom, lastError: null }).where(eq(alertDeliveries.id, d.id));
       dlog.info({ attempts: d.attempts, kind: a.kind }, 'alert delivered');
     } catch (e) {
       const retryable = e instanceof ChannelError ? e.retryable : true;
       const dead = !retryable || d.attempts >= MAX_DELIVERY_ATTEMPTS;
       await database.db
         .update(alertDeliveries)
-        .set({ status: dead ? 'dead' : 'pending', lastError: (e as Error).message.slice(0, 500), availableAt: new Date(Date.now() + backoffMs(d.attempts)) })
+        .set({ status: dead ? 'dead' : 'pending', lastError: (e as Error).message.slice(0, 500), availableAt: new Date(leaseFrom.getTime() + backoffMs(d.attempts)) })
         .where(eq(alertDeliveries.id, d.id));
       dlog.warn({ attempts: d.attempts, dead, error: (e as Error).message }, 'alert not delivered');
     }
   }
   return due.length;
-}
-
-/**
- * Scores the posts of unresolved cases from their two latest engagement snapshots and raises one
- * viral alert per post (for marketing) when the score reaches the threshold; later growth updates
- * that alert instead of raising another.
- */
-export async function detectViral(database: Database, threshold: number, now = new Date()): Promise<number> {
-  const candidates = await database.db
-    .select({ postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
-    .from(cases)
-    .innerJoin(posts, eq(posts.id, cases.postId))
-    .innerJoin(authors, eq(authors.id, posts.authorId))
-    .innerJoin(analyses, eq(analyses.postId, posts.id))
-    .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
-  if (!candidates.length) return 0;
-  const baseline = await brandBaseline(database);
-  let raised = 0;
-  for (const c of candidates) {
-    const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(2);
-    if (!snaps.length) continue;
-    const v = viralScore({ postedAt: c.postedAt, snapshots: snaps.reverse().map((s) => ({ at: s.at, metrics: s.metrics })), followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
-    if (v.score < threshold || c.complaint < 0.5) continue;
-    const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
-    const rows = await database.db
-      .insert(alerts)
-      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.postId}`, title: `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`, details })
-      .onConflictDoUpdate({ target: alerts.dedupKey, set: { details, updatedAt: now } })
-      .returning({ id: alerts.id, createdAt: alerts.createdAt, updatedAt: alerts.updatedAt });
-    if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;
-  }
-  return raised;
-}
-
-/** The brand's usual weighted interactions per minute on a post, from recent snapshots (median). */
-async function brandBaseline(database: Database): Promise<number> {
-  const rows = await database.db
-    .select({ metrics: posts.metrics, postedAt: posts.postedAt, metricsAt: posts.metricsAt })
-    .from(posts)
-    .where(gt(posts.postedAt, new Date(Date.now() - 7 * 86_400_000)))
-    .orderBy(desc(posts.id))
-    .limit(500);
-  const rates = rows
-    .filter((r) => r.metrics && r.metricsAt)
-    .map((r) => weighted(r.metrics!) / Math.max(1, (r.metricsAt!.getTime() - r.postedAt.getTime()) / 60_000))
-    .sort((a, b) => a - b);
-  return rates.length ? Math.max(0.1, rates[Math.floor(rates.length / 2)]!) : 0.5;
 }

@@ -3,6 +3,7 @@ import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { countComplaint } from '../alerts/spikes.ts';
 import { joinThread } from '../queue/lifecycle.ts';
 import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
 
@@ -55,6 +56,7 @@ export async function ingest(
         continue;
       }
       summary.stored++;
+      if (!post.isOwn && !post.isRepost) await countComplaint(tx, detail, post.postedAt, now);
       const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
       if (outcome.ignored) summary.ignored++;
       // The customer writing again in a case's thread reopens that case instead of opening another.

@@ -1,37 +1,53 @@
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { cases, metricSnapshots, posts } from '../../db/schema/index.ts';
+import { weighted } from '../alerts/viral.ts';
 import type { Logger } from '../logger.ts';
+import { refreshIntervalMs } from './refresh-schedule.ts';
 
-const LIMIT = 500;
+/** Posts read per platform and run: 5 lookups of 100 on X, inside its rate budget at a 15 s cadence. */
+const PER_RUN = 500;
+const MAX_AGE_MS = 72 * 3_600_000;
 
 /**
- * Refreshes the engagement of posts with unresolved cases, per platform, newest first (the input of
- * the viral score). A platform's failure is logged and leaves the others untouched.
+ * Refreshes the engagement of posts with unresolved cases whose next read is due (most overdue
+ * first), per platform, and schedules each post's next read from its age and how fast it moves
+ * (refresh-schedule.ts). A platform's failure is logged and leaves the others untouched.
  */
-export async function refreshEngagement(database: Database, adapters: AdapterSet, log: Logger): Promise<number> {
+export async function refreshEngagement(database: Database, adapters: AdapterSet, log: Logger, now = new Date()): Promise<number> {
   let updated = 0;
+  let baseline: number | undefined;
   for (const [platform, adapter] of Object.entries(adapters)) {
     if (!adapter?.refreshMetrics) continue;
     const rows = await database.db
-      .select({ id: posts.id, platformPostId: posts.platformPostId })
+      .selectDistinct({ id: posts.id, platformPostId: posts.platformPostId, postedAt: posts.postedAt, metrics: posts.metrics, metricsAt: posts.metricsAt, dueAt: posts.metricsDueAt })
       .from(posts)
       .innerJoin(cases, eq(cases.postId, posts.id))
-      .where(and(eq(posts.platform, platform), ne(cases.status, 'resolved')))
-      .orderBy(desc(posts.postedAt))
-      .limit(LIMIT);
+      .where(and(eq(posts.platform, platform), ne(cases.status, 'resolved'), gt(posts.postedAt, new Date(now.getTime() - MAX_AGE_MS)), or(isNull(posts.metricsDueAt), lte(posts.metricsDueAt, now))))
+      .orderBy(sql`${posts.metricsDueAt} asc nulls first`, asc(posts.id))
+      .limit(PER_RUN);
     if (!rows.length) continue;
+    baseline ??= await brandBaseline(database, now);
     const started = Date.now();
     try {
       const metrics = await adapter.refreshMetrics(rows.map((r) => r.platformPostId));
-      const byPlatformId = new Map(rows.map((r) => [r.platformPostId, r.id]));
-      for (const [pid, m] of metrics) {
-        const id = byPlatformId.get(pid);
-        if (id === undefined) continue;
-        const at = new Date();
-        await database.db.update(posts).set({ metrics: m, metricsAt: at }).where(inArray(posts.id, [id]));
-        await database.db.insert(metricSnapshots).values({ postId: id, at, metrics: m });
+      for (const r of rows) {
+        const m = metrics.get(r.platformPostId);
+        const ageMs = now.getTime() - r.postedAt.getTime();
+        if (!m) {
+          // Deleted or hidden on the platform: look again much later rather than every run.
+          await database.db.update(posts).set({ metricsDueAt: new Date(now.getTime() + 3_600_000) }).where(eq(posts.id, r.id));
+          continue;
+        }
+        const since = r.metricsAt ?? r.postedAt;
+        const minutes = Math.max(0.25, (now.getTime() - since.getTime()) / 60_000);
+        const velocity = Math.max(0, weighted(m) - (r.metrics ? weighted(r.metrics) : 0)) / minutes;
+        const next = refreshIntervalMs({ ageMs, velocity, baselinePerMinute: baseline });
+        // Past 72 h a post is not read again (due far in the future keeps it out of the query).
+        const dueAt = new Date(now.getTime() + (next ?? 365 * 86_400_000));
+        await database.db.update(posts).set({ metrics: m, metricsAt: now, metricsDueAt: dueAt }).where(eq(posts.id, r.id));
+        await database.db.insert(metricSnapshots).values({ postId: r.id, at: now, metrics: m });
         updated++;
       }
       log.debug({ job: 'metrics', platform, posts: rows.length, updated: metrics.size, ms: Date.now() - started }, 'metrics');
@@ -40,4 +56,19 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     }
   }
   return updated;
+}
+
+/** The brand's usual weighted interactions per minute on a post, from the last week's posts (median). */
+export async function brandBaseline(database: Database, now = new Date()): Promise<number> {
+  const rows = await database.db
+    .select({ metrics: posts.metrics, postedAt: posts.postedAt, metricsAt: posts.metricsAt })
+    .from(posts)
+    .where(gt(posts.postedAt, new Date(now.getTime() - 7 * 86_400_000)))
+    .orderBy(desc(posts.id))
+    .limit(500);
+  const rates = rows
+    .filter((r) => r.metrics && r.metricsAt)
+    .map((r) => weighted(r.metrics!) / Math.max(1, (r.metricsAt!.getTime() - r.postedAt.getTime()) / 60_000))
+    .sort((a, b) => a - b);
+  return rates.length ? Math.max(0.1, rates[Math.floor(rates.length / 2)]!) : 0.5;
 }

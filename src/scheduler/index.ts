@@ -5,6 +5,8 @@ export interface Job {
   name: string;
   /** node-cron expression (six fields allows seconds). */
   schedule: string;
+  /** IANA time zone the schedule is read in (default: the machine's). */
+  timeZone?: string;
   run: () => Promise<unknown>;
 }
 
@@ -40,7 +42,7 @@ export class Scheduler {
           this.inFlight.delete(run);
         }
       },
-      { name: job.name, noOverlap: true, logger: cronLogger, suppressMissedWarning: true },
+      { name: job.name, noOverlap: true, ...(job.timeZone ? { timezone: job.timeZone } : {}), logger: cronLogger, suppressMissedWarning: true },
     );
     this.tasks.push(task);
   }

@@ -9,6 +9,7 @@ export function clockedReplay(start = Date.now()) {
     advance: (ms: number) => {
       now += ms;
     },
+    now: () => new Date(now),
     adapters: (dataDir: string) => {
       holder.adapter = createReplayAdapter({ repliesFile: join(dataDir, 'replay-replies.jsonl'), now: () => now });
       return { replay: holder.adapter };

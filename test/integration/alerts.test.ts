@@ -1,4 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
@@ -6,31 +5,12 @@ import { eq, sql } from 'drizzle-orm';
 import { alertDeliveries, alerts, cases } from '../../db/schema/index.ts';
 import { emailChannel } from '../../src/alerts/channels/email.ts';
 import { signedWebhookChannel, slackChannel } from '../../src/alerts/channels/http.ts';
-import { deliverAlerts, detectViral, enqueueDeliveries, MAX_DELIVERY_ATTEMPTS } from '../../src/alerts/outbox.ts';
+import { deliverAlerts, enqueueDeliveries, MAX_DELIVERY_ATTEMPTS } from '../../src/alerts/outbox.ts';
+import { detectViral } from '../../src/alerts/viral-detect.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { clockedReplay } from '../helpers/clock-replay.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
-
-interface Received { path: string; headers: IncomingMessage['headers']; body: string }
-function receiver(plan: number[] = []) {
-  const got: Received[] = [];
-  let server: Server;
-  return {
-    got,
-    plan,
-    async start() {
-      server = createServer(async (req, res) => {
-        let body = '';
-        for await (const c of req) body += c;
-        got.push({ path: req.url ?? '', headers: req.headers, body });
-        res.writeHead(plan.shift() ?? 200).end('ok');
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    },
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+import { receiver } from '../helpers/receiver.ts';
 
 let h: Harness;
 const clock = clockedReplay();
@@ -146,8 +126,8 @@ describe('viral detection on the replayed demo', () => {
     // Engagement 30 s, then 60 s after the posts appeared.
     for (const step of [30_000, 30_000, 30_000]) {
       clock.advance(step);
-      await refreshEngagement(h.deps.database, h.deps.adapters, silentLog);
-      await detectViral(h.deps.database, 60);
+      await refreshEngagement(h.deps.database, h.deps.adapters, silentLog, clock.now());
+      await detectViral(h.deps.database, 60, clock.now());
     }
     const viral = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
     expect(viral.length).toBeGreaterThanOrEqual(1);

@@ -1,22 +1,26 @@
 import nodemailer from 'nodemailer';
-import { ChannelError, type AlertChannel } from './types.ts';
+import { ChannelError, headline, summaryOf, targetFor, type AlertChannel, type Targets } from './types.ts';
 
-/** E-mail over SMTP (nodemailer): recipients per audience. */
-export function emailChannel(opts: { smtpUrl: string; from: string; to: { marketing?: string; community_manager?: string } }): AlertChannel {
+/** E-mail over SMTP (nodemailer): recipients per audience, and for escalations. */
+export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets }): AlertChannel {
   const transport = nodemailer.createTransport(opts.smtpUrl);
   return {
     name: 'email',
-    serves: (a) => Boolean(opts.to[a]),
+    serves: (audience, round) => Boolean(targetFor(opts.to, { audience, round })),
     async send(m) {
-      const to = opts.to[m.audience];
+      const to = targetFor(opts.to, m);
       if (!to) throw new ChannelError('no recipients for this audience', false);
+      const summary = summaryOf(m);
+      const fields = Object.entries(m.details)
+        .filter(([k]) => k !== 'summary')
+        .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
       try {
         await transport.sendMail({
           from: opts.from,
           to,
-          subject: `[odziv] ${m.title}`.slice(0, 200),
-          text: `${m.title}\n\n${Object.entries(m.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`,
-          headers: { 'X-Odziv-Alert-Id': String(m.id) },
+          subject: `[odziv] ${headline(m, false)}`.replace(/[\r\n]+/g, ' ').slice(0, 200),
+          text: `${m.title}\n\n${summary ? `${summary}\n\n` : ''}${fields.join('\n')}\n`,
+          headers: { 'X-Odziv-Alert-Id': String(m.id), ...(m.severity === 'urgent' || m.round === 'escalation' ? { Importance: 'high', 'X-Priority': '1' } : {}) },
         });
       } catch (e) {
         // SMTP 4xx is temporary, 5xx permanent; no code at all means the connection failed.

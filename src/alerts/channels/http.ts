@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ChannelError, type AlertChannel, type AlertMessage } from './types.ts';
+import { ChannelError, headline, summaryOf, targetFor, type AlertChannel, type Targets } from './types.ts';
 
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   let res: Response;
@@ -13,19 +13,26 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   throw new ChannelError(`${new URL(url).host}: HTTP ${res.status} ${text}`, res.status >= 500 || res.status === 429);
 }
 
-const line = (m: AlertMessage) => `${m.kind === 'viral' ? '🔥' : m.kind === 'sla' ? '⏰' : m.kind === 'stream' ? '⚠️' : '🔔'} ${m.title}`;
+/**
+ * Slack reads `<…>` as links and mentions (`<!channel>` pings everyone) and `&` as an entity:
+ * post text is a stranger's, so those three are escaped as Slack documents.
+ */
+export const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Slack-compatible incoming webhook: `{ "text": … }`. One URL per audience (CM falls back to marketing's). */
-export function slackChannel(urls: { marketing?: string; community_manager?: string }, timeoutMs = 5_000): AlertChannel {
-  const urlFor = (a: AlertMessage['audience']) => urls[a] ?? urls.marketing;
+/**
+ * Slack-compatible incoming webhook: `{ "text": … }`. One URL per audience (community managers fall
+ * back to marketing's), and an escalation URL for alerts nobody acknowledged.
+ */
+export function slackChannel(urls: Targets, timeoutMs = 5_000): AlertChannel {
   return {
     name: 'slack',
-    serves: (a) => Boolean(urlFor(a)),
+    serves: (audience, round) => Boolean(targetFor(urls, { audience, round }, true)),
     async send(m) {
-      const url = urlFor(m.audience);
+      const url = targetFor(urls, m, true);
       if (!url) throw new ChannelError('no webhook URL for this audience', false);
-      const link = typeof m.details.url === 'string' && m.details.url.startsWith('http') ? `\n${m.details.url}` : '';
-      await post(url, JSON.stringify({ text: `${line(m)}${link}` }), {}, timeoutMs);
+      const link = typeof m.details.url === 'string' && /^https?:\/\//.test(m.details.url) ? `\n${slackEscape(m.details.url)}` : '';
+      const summary = summaryOf(m);
+      await post(url, JSON.stringify({ text: `${slackEscape(headline(m))}${link}${summary ? `\n${slackEscape(summary)}` : ''}` }), {}, timeoutMs);
     },
   };
 }
@@ -36,7 +43,7 @@ export function signedWebhookChannel(url: string, secret: string, timeoutMs = 5_
     name: 'webhook',
     serves: () => true,
     async send(m) {
-      const body = JSON.stringify({ id: m.id, kind: m.kind, audience: m.audience, title: m.title, details: m.details, createdAt: m.createdAt.toISOString() });
+      const body = JSON.stringify({ id: m.id, kind: m.kind, audience: m.audience, severity: m.severity, round: m.round, title: m.title, details: m.details, createdAt: m.createdAt.toISOString() });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       await post(url, body, { 'x-odziv-signature': signature, 'x-odziv-alert-id': String(m.id) }, timeoutMs);
     },

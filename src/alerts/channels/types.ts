@@ -1,8 +1,16 @@
+import type { AlertKind } from '../../../db/schema/index.ts';
+
+export type Audience = 'marketing' | 'community_manager';
+/** The first sending of an alert, or its escalation when nobody acknowledged it in time. */
+export type Round = 'initial' | 'escalation';
+
 /** What a channel delivers: one alert, already decided to go to this audience. */
 export interface AlertMessage {
   id: number;
-  kind: 'rule' | 'viral' | 'spike' | 'sla' | 'stream';
-  audience: 'marketing' | 'community_manager';
+  kind: AlertKind;
+  audience: Audience;
+  severity: 'normal' | 'urgent';
+  round: Round;
   title: string;
   details: Record<string, unknown>;
   createdAt: Date;
@@ -24,8 +32,30 @@ export class ChannelError extends Error {
 
 export interface AlertChannel {
   readonly name: ChannelName;
-  /** Whether this channel is set up for the audience (a webhook or recipients for it). */
-  serves(audience: AlertMessage['audience']): boolean;
+  /** Whether this channel is set up for the audience (a webhook or recipients for it) in this round. */
+  serves(audience: Audience, round: Round): boolean;
   send(message: AlertMessage): Promise<void>;
   close?(): Promise<void>;
 }
+
+/** Where a channel sends: per audience, with optional escalation contacts (else the audience's own). */
+export interface Targets {
+  marketing?: string;
+  community_manager?: string;
+  escalation?: string;
+}
+
+export function targetFor(t: Targets, m: Pick<AlertMessage, 'audience' | 'round'>, fallbackToMarketing = false): string | undefined {
+  const own = t[m.audience] ?? (fallbackToMarketing ? t.marketing : undefined);
+  return m.round === 'escalation' ? (t.escalation ?? own) : own;
+}
+
+/** The one-line headline every channel starts with. */
+export function headline(m: AlertMessage, withIcon = true): string {
+  const icon = { viral: '🔥', spike: '📈', sla: '⏰', stream: '⚠️', digest: '📰', rule: '🔔' }[m.kind];
+  const prefix = m.round === 'escalation' ? 'ESCALATED (not acknowledged): ' : m.severity === 'urgent' ? 'URGENT: ' : '';
+  return `${withIcon ? `${icon} ` : ''}${prefix}${m.title}`;
+}
+
+/** A longer text some alerts carry (the digest), shown under the headline. */
+export const summaryOf = (m: AlertMessage): string | undefined => (typeof m.details.summary === 'string' ? m.details.summary : undefined);

@@ -1,0 +1,175 @@
+/**
+ * Spike detection on complaint volumes — pure functions, shared by the detector job and the bench.
+ *
+ * Complaints are counted per minute under several keys (`volumeKeys`): every complaint, its
+ * categories, its language and its evidence words ("ne radi", "charged"). Each minute the last
+ * WINDOW_MINUTES of a key are compared with what that key usually has at this time of day:
+ *
+ *   seasonal   for each of the last 7 days with data, the count in the hour around the same time
+ *              of day, scaled to one window (÷ 60/WINDOW_MINUTES)
+ *   expected   mean of the seasonal values when ≥ 3 days are known, else the mean window of the
+ *              last 24 hours; with less than an hour of history nothing is judged (a new
+ *              install learns its level before it may call anything a spike)
+ *   spread     √max(expected, variance of the seasonal values)   (Poisson at the least)
+ *   threshold  max(MIN_COUNT, ⌈expected + K × spread⌉)
+ *
+ * A key spikes when its window count reaches the threshold. An outage shows as "ne radi" ×12 in
+ * ten minutes where the same hour usually has one; the evening peak of a busy brand does not.
+ */
+export const WINDOW_MINUTES = 10;
+export const MIN_COUNT = 5;
+export const K = 4;
+export const SEASON_DAYS = 7;
+
+export interface SpikeAnalysis {
+  language: string;
+  isComplaint: boolean;
+  categories: string[];
+  evidence: Record<string, string[]>;
+}
+
+const NOT_TOPICS = new Set(['praise', 'question']);
+const NOT_WORDS = new Set(['model']);
+
+/** The keys a complaint is counted under; empty for anything that is not a complaint. */
+export function volumeKeys(a: SpikeAnalysis): string[] {
+  if (!a.isComplaint) return [];
+  const keys = ['all', `language:${a.language}`];
+  for (const c of a.categories) if (!NOT_TOPICS.has(c)) keys.push(`category:${c}`);
+  const words = new Set<string>();
+  for (const [kind, terms] of Object.entries(a.evidence)) {
+    if (NOT_WORDS.has(kind)) continue;
+    for (const t of terms) if (t.length >= 3 && t.length <= 40) words.add(t.toLowerCase());
+  }
+  for (const w of [...words].slice(0, 6)) keys.push(`keyword:${w}`);
+  return keys;
+}
+
+export interface KeyHistory {
+  /** Count in the window now. */
+  count: number;
+  /** Per earlier day with data (most recent first): count in the hour around the same time of day. */
+  seasonalHour: number[];
+  /** Mean count per window over the last 24 hours before this window (null under an hour of history). */
+  recentPerWindow: number | null;
+}
+
+export interface SpikeVerdict {
+  spike: boolean;
+  count: number;
+  expected: number;
+  threshold: number;
+  /** How far above the expectation, in spreads. */
+  z: number;
+  /** Too little history to judge. */
+  learning: boolean;
+}
+
+export function spikeTest(h: KeyHistory, opts: { minCount?: number; k?: number } = {}): SpikeVerdict {
+  const minCount = opts.minCount ?? MIN_COUNT;
+  const k = opts.k ?? K;
+  const perWindow = h.seasonalHour.map((n) => (n * WINDOW_MINUTES) / 60);
+  let expected: number;
+  let variance = 0;
+  if (perWindow.length >= 3) {
+    expected = perWindow.reduce((a, b) => a + b, 0) / perWindow.length;
+    variance = perWindow.reduce((a, b) => a + (b - expected) ** 2, 0) / (perWindow.length - 1);
+  } else if (h.recentPerWindow !== null) {
+    expected = h.recentPerWindow;
+  } else {
+    return { spike: false, count: h.count, expected: 0, threshold: 0, z: 0, learning: true };
+  }
+  const spread = Math.sqrt(Math.max(expected, variance, 0.25));
+  const threshold = Math.max(minCount, Math.ceil(expected + k * spread));
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { spike: h.count >= threshold, count: h.count, expected: r(expected), threshold, z: r((h.count - expected) / spread), learning: false };
+}
+
+/** A readable name for a key: `keyword:ne radi` → `"ne radi"`, `category:billing` → `billing`. */
+export function describeKey(key: string): string {
+  const [kind, ...rest] = key.split(':');
+  const value = rest.join(':');
+  if (kind === 'keyword') return `"${value}"`;
+  if (kind === 'language') return `posts in ${value}`;
+  if (kind === 'category') return value;
+  return 'all topics';
+}
+
+/** Keys of the same incident: a keyword names it best, then a category, a language, then all. */
+export function keyRank(key: string): number {
+  return key.startsWith('keyword:') ? 0 : key.startsWith('category:') ? 1 : key.startsWith('language:') ? 2 : 3;
+}
+
+/**
+ * The incident a spiking key belongs to: one that already has the key, or shares at least half of
+ * the key's posts (an outage is a keyword, a category and a language at once).
+ */
+export function findIncident<T extends { keys: string[]; postIds: number[] }>(incidents: T[], key: string, postIds: ReadonlySet<number>): T | undefined {
+  return incidents.find((i) => i.keys.includes(key) || (postIds.size > 0 && i.postIds.filter((id) => postIds.has(id)).length >= postIds.size / 2));
+}
+
+/** An in-memory per-minute counter with the same history shape as the database (the bench uses it). */
+export class VolumeCounter {
+  private readonly minutes = new Map<string, Map<number, number>>();
+
+  add(keys: string[], at: number): void {
+    const minute = Math.floor(at / 60_000);
+    for (const key of keys) {
+      let m = this.minutes.get(key);
+      if (!m) this.minutes.set(key, (m = new Map()));
+      m.set(minute, (m.get(minute) ?? 0) + 1);
+    }
+  }
+
+  /** Sum over [from, to) in ms. */
+  sum(key: string, from: number, to: number): number {
+    const m = this.minutes.get(key);
+    if (!m) return 0;
+    let n = 0;
+    for (let t = Math.floor(from / 60_000); t < Math.floor(to / 60_000); t++) n += m.get(t) ?? 0;
+    return n;
+  }
+
+  keys(): string[] {
+    return [...this.minutes.keys()];
+  }
+
+  /** The history of a key at `now` (ms), given since when anything was counted. */
+  history(key: string, now: number, since: number): KeyHistory {
+    return historyFrom((from, to) => this.sum(key, from, to), now, since);
+  }
+}
+
+export interface HistoryRanges {
+  window: [number, number];
+  /** One hour around the same time on each earlier day with data, most recent first. */
+  seasonal: Array<[number, number]>;
+  /** The last 24 hours before the window (null under an hour of history). */
+  recent: { range: [number, number]; windows: number } | null;
+}
+
+/** The time ranges (ms, minute-aligned, [from, to)) a key's history at `now` is summed over. */
+export function historyRanges(now: number, since: number): HistoryRanges {
+  const end = Math.floor(now / 60_000) * 60_000 + 60_000;
+  const start = end - WINDOW_MINUTES * 60_000;
+  const centre = start + (WINDOW_MINUTES * 60_000) / 2;
+  const seasonal: Array<[number, number]> = [];
+  for (let d = 1; d <= SEASON_DAYS; d++) {
+    const from = centre - d * 86_400_000 - 30 * 60_000;
+    if (from < Math.floor(since / 60_000) * 60_000) break;
+    seasonal.push([from, from + 60 * 60_000]);
+  }
+  const recentFrom = Math.max(Math.floor(since / 60_000) * 60_000, start - 86_400_000);
+  const windows = (start - recentFrom) / (WINDOW_MINUTES * 60_000);
+  return { window: [start, end], seasonal, recent: windows >= 6 ? { range: [recentFrom, start], windows } : null };
+}
+
+/** Builds a key's history from a "count in [from, to)" function. */
+export function historyFrom(sum: (from: number, to: number) => number, now: number, since: number): KeyHistory {
+  const r = historyRanges(now, since);
+  return {
+    count: sum(...r.window),
+    seasonalHour: r.seasonal.map((s) => sum(...s)),
+    recentPerWindow: r.recent ? sum(...r.recent.range) / r.recent.windows : null,
+  };
+}

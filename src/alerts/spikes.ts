@@ -1,0 +1,148 @@
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client.ts';
+import { alerts, analyses, authors, cases, posts, volumeBuckets } from '../../db/schema/index.ts';
+import { describeKey, findIncident, historyRanges, keyRank, MIN_COUNT, SEASON_DAYS, spikeTest, WINDOW_MINUTES, volumeKeys, type SpikeAnalysis, type SpikeVerdict } from './spike.ts';
+
+/** An incident keeps growing (one alert that updates) while its keys spike within this time. */
+const INCIDENT_GAP_MS = 30 * 60_000;
+
+/** Counts a newly stored complaint under its keys, in the ingest transaction (post time, per minute). */
+export async function countComplaint(tx: Executor, a: SpikeAnalysis, postedAt: Date, now: Date): Promise<void> {
+  const keys = volumeKeys(a);
+  // Old posts (a backfill) and clock-skewed future ones are not part of "now".
+  if (!keys.length || postedAt.getTime() < now.getTime() - (SEASON_DAYS + 1) * 86_400_000 || postedAt.getTime() > now.getTime() + 300_000) return;
+  const bucket = new Date(Math.floor(postedAt.getTime() / 60_000) * 60_000);
+  await tx
+    .insert(volumeBuckets)
+    .values(keys.map((key) => ({ key, bucket, count: 1 })))
+    .onConflictDoUpdate({ target: [volumeBuckets.key, volumeBuckets.bucket], set: { count: sql`${volumeBuckets.count} + 1` } });
+}
+
+interface Spike extends SpikeVerdict {
+  key: string;
+}
+
+interface IncidentDetails {
+  [k: string]: unknown;
+  keys: string[];
+  primary: string;
+  count: number;
+  expected: number;
+  threshold: number;
+  windowStart: string;
+  windowEnd: string;
+  postIds: number[];
+  samples: Array<{ postId: number; caseId: number | null; handle: string; text: string; url: string | null }>;
+}
+
+/**
+ * Compares the last minutes of every key with its history (spike.ts) and raises or updates one
+ * spike alert per incident for marketing: keys whose posts overlap (an outage is a keyword, a
+ * category and a language at once) join the same incident. Returns the number of new alerts.
+ */
+export async function detectSpikes(database: Database, now = new Date()): Promise<number> {
+  const db = database.db;
+  await db.delete(volumeBuckets).where(lt(volumeBuckets.bucket, new Date(now.getTime() - (SEASON_DAYS + 1) * 86_400_000)));
+  const [first] = await database.rows<{ since: Date | string | null }>(sql`select min(bucket) as since from volume_buckets where key = 'all'`);
+  if (!first?.since) return 0;
+  const ranges = historyRanges(now.getTime(), new Date(first.since).getTime());
+  const [start, end] = ranges.window.map((t) => new Date(t)) as [Date, Date];
+  const candidates = await database.rows<{ key: string }>(sql`
+    select key from volume_buckets where bucket >= ${start} and bucket < ${end} group by key having sum(count) >= ${MIN_COUNT}`);
+  if (!candidates.length) return 0;
+
+  const all = [ranges.window, ...ranges.seasonal, ...(ranges.recent ? [ranges.recent.range] : [])];
+  const sums = sql.join(
+    all.map(([from, to], i) => sql`coalesce(sum(count) filter (where bucket >= ${new Date(from)} and bucket < ${new Date(to)}), 0)::int as ${sql.identifier(`r${i}`)}`),
+    sql`, `,
+  );
+  const history = await database.rows<Record<string, number | string>>(sql`
+    select key, ${sums} from volume_buckets
+    where key in (${sql.join(candidates.map((c) => sql`${c.key}`), sql`, `)}) and bucket >= ${new Date(Math.min(...all.map((r) => r[0])))} and bucket < ${end}
+    group by key`);
+  const spikes: Spike[] = [];
+  for (const row of history) {
+    const n = (i: number) => Number(row[`r${i}`] ?? 0);
+    const verdict = spikeTest({
+      count: n(0),
+      seasonalHour: ranges.seasonal.map((_, i) => n(1 + i)),
+      recentPerWindow: ranges.recent ? n(1 + ranges.seasonal.length) / ranges.recent.windows : null,
+    });
+    if (verdict.spike) spikes.push({ key: String(row.key), ...verdict });
+  }
+  if (!spikes.length) return 0;
+  spikes.sort((a, b) => keyRank(a.key) - keyRank(b.key) || b.z - a.z);
+
+  // The posts of the window, keyed the same way, so each alert can say which posts it is about.
+  const windowPosts = await db
+    .select({ id: posts.id, text: posts.text, url: posts.url, handle: authors.handle, caseId: cases.id, language: analyses.language, isComplaint: analyses.isComplaint, categories: analyses.categories, evidence: analyses.evidence })
+    .from(posts)
+    .innerJoin(analyses, eq(analyses.postId, posts.id))
+    .innerJoin(authors, eq(authors.id, posts.authorId))
+    .leftJoin(cases, eq(cases.postId, posts.id))
+    .where(and(gte(posts.postedAt, start), lt(posts.postedAt, end), eq(analyses.isComplaint, true), eq(posts.isOwn, false), eq(posts.isRepost, false)))
+    .limit(5_000);
+  const postsByKey = new Map<string, typeof windowPosts>();
+  for (const p of windowPosts) for (const k of volumeKeys(p)) postsByKey.set(k, [...(postsByKey.get(k) ?? []), p]);
+
+  const ongoing = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.kind, 'spike'), gte(alerts.updatedAt, new Date(now.getTime() - INCIDENT_GAP_MS))));
+  const incidents = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails }));
+  let raised = 0;
+  for (const s of spikes) {
+    const mine = postsByKey.get(s.key) ?? [];
+    const ids = new Set(mine.map((p) => p.id));
+    const same = findIncident(incidents.map((i) => ({ ...i.details, incident: i })), s.key, ids)?.incident;
+    if (same) {
+      const d = same.details;
+      const keys = [...new Set([...d.keys, s.key])].sort((a, b) => keyRank(a) - keyRank(b));
+      const postIds = [...new Set([...d.postIds, ...ids])].slice(-200);
+      const primaryNow = d.primary === s.key;
+      const next: IncidentDetails = {
+        ...d,
+        keys,
+        postIds,
+        ...(primaryNow ? { count: Math.max(d.count, s.count), expected: s.expected, threshold: s.threshold, windowEnd: end.toISOString() } : {}),
+        samples: d.samples.length >= 5 ? d.samples : [...d.samples, ...samplesOf(mine.filter((p) => !d.samples.some((x) => x.postId === p.id)))].slice(0, 5),
+      };
+      same.details = next;
+      await db
+        .update(alerts)
+        .set({ details: next, title: titleOf(next), updatedAt: now, ...(next.count >= 2 * next.threshold ? { severity: 'urgent' as const } : {}) })
+        .where(eq(alerts.id, same.id));
+      continue;
+    }
+    const details: IncidentDetails = {
+      keys: [s.key],
+      primary: s.key,
+      count: s.count,
+      expected: s.expected,
+      threshold: s.threshold,
+      windowStart: start.toISOString(),
+      windowEnd: end.toISOString(),
+      postIds: [...ids],
+      samples: samplesOf(mine),
+    };
+    const [row] = await db
+      .insert(alerts)
+      .values({ kind: 'spike', audience: 'marketing', dedupKey: `spike:${s.key}:${start.toISOString()}`, title: titleOf(details), details, severity: s.count >= 2 * s.threshold ? 'urgent' : 'normal', createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: alerts.id });
+    if (row) {
+      incidents.push({ id: row.id, details });
+      raised++;
+    }
+  }
+  return raised;
+}
+
+function samplesOf(rows: Array<{ id: number; caseId: number | null; handle: string; text: string; url: string | null }>): IncidentDetails['samples'] {
+  return rows.slice(0, 5).map((p) => ({ postId: p.id, caseId: p.caseId, handle: p.handle, text: p.text.slice(0, 200), url: p.url }));
+}
+
+function titleOf(d: IncidentDetails): string {
+  const also = d.keys.filter((k) => k !== d.primary).map(describeKey);
+  return `Spike: ${d.count} complaints about ${describeKey(d.primary)} in ${WINDOW_MINUTES} min (usually ${d.expected})${also.length ? `; also ${also.slice(0, 4).join(', ')}` : ''}`.slice(0, 300);
+}

@@ -1,0 +1,41 @@
+import { and, desc, eq, gt, ne } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { alerts, analyses, authors, cases, metricSnapshots, posts } from '../../db/schema/index.ts';
+import { brandBaseline } from '../ingest/metrics.ts';
+import { viralScore } from './viral.ts';
+
+/** Scores at or above this are urgent: they go out during quiet hours too. */
+export const URGENT_VIRAL_SCORE = 85;
+
+/**
+ * Scores the posts of unresolved cases from their two latest engagement snapshots and raises one
+ * viral alert per post (for marketing) when the score reaches the threshold; later growth updates
+ * that alert instead of raising another.
+ */
+export async function detectViral(database: Database, threshold: number, now = new Date()): Promise<number> {
+  const candidates = await database.db
+    .select({ postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
+    .from(cases)
+    .innerJoin(posts, eq(posts.id, cases.postId))
+    .innerJoin(authors, eq(authors.id, posts.authorId))
+    .innerJoin(analyses, eq(analyses.postId, posts.id))
+    .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
+  if (!candidates.length) return 0;
+  const baseline = await brandBaseline(database, now);
+  let raised = 0;
+  for (const c of candidates) {
+    const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(2);
+    if (!snaps.length) continue;
+    const v = viralScore({ postedAt: c.postedAt, snapshots: snaps.reverse().map((s) => ({ at: s.at, metrics: s.metrics })), followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
+    if (v.score < threshold || c.complaint < 0.5) continue;
+    const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
+    const severity = v.score >= URGENT_VIRAL_SCORE ? ('urgent' as const) : ('normal' as const);
+    const rows = await database.db
+      .insert(alerts)
+      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.postId}`, title: `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`, details, severity })
+      .onConflictDoUpdate({ target: alerts.dedupKey, set: { details, updatedAt: now, ...(severity === 'urgent' ? { severity } : {}) } })
+      .returning({ id: alerts.id, createdAt: alerts.createdAt, updatedAt: alerts.updatedAt });
+    if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;
+  }
+  return raised;
+}
