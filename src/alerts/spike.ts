@@ -5,21 +5,26 @@
  * categories, its language and its evidence words ("ne radi", "charged"). Each minute the last
  * WINDOW_MINUTES of a key are compared with what that key usually has at this time of day:
  *
- *   seasonal   for each of the last 7 days with data, the count in the hour around the same time
- *              of day, scaled to one window (÷ 60/WINDOW_MINUTES)
+ *   seasonal   for each of the last 7 days with data, the count in the half hour around the same
+ *              time of day, scaled to one window
  *   expected   mean of the seasonal values when ≥ 3 days are known, else the mean window of the
  *              last 24 hours; with less than an hour of history nothing is judged (a new
  *              install learns its level before it may call anything a spike)
- *   spread     √max(expected, variance of the seasonal values)   (Poisson at the least)
- *   threshold  max(MIN_COUNT, ⌈expected + K × spread⌉)
+ *   busy day   expected + 2 × the day-to-day swing of the seasonal values (their variance less
+ *              their own Poisson noise)
+ *   threshold  max(MIN_COUNT, the smallest count a Poisson(busy day) reaches with probability
+ *              under ALPHA)   — counts of rare words are small, and small counts have long tails
  *
  * A key spikes when its window count reaches the threshold. An outage shows as "ne radi" ×12 in
  * ten minutes where the same hour usually has one; the evening peak of a busy brand does not.
  */
 export const WINDOW_MINUTES = 10;
 export const MIN_COUNT = 5;
-export const K = 4;
+/** How unlikely a count must be under the usual rate to be a spike: ~1 false alarm per key per 3 years of minutes. */
+export const ALPHA = 1e-6;
 export const SEASON_DAYS = 7;
+/** The span around the same time of day read on earlier days: wide enough to smooth, narrow enough to follow the day's curve. */
+export const SEASON_SPAN_MINUTES = 30;
 
 export interface SpikeAnalysis {
   language: string;
@@ -48,8 +53,8 @@ export function volumeKeys(a: SpikeAnalysis): string[] {
 export interface KeyHistory {
   /** Count in the window now. */
   count: number;
-  /** Per earlier day with data (most recent first): count in the hour around the same time of day. */
-  seasonalHour: number[];
+  /** Per earlier day with data (most recent first): count in the span around the same time of day. */
+  seasonalSpan: number[];
   /** Mean count per window over the last 24 hours before this window (null under an hour of history). */
   recentPerWindow: number | null;
 }
@@ -59,30 +64,43 @@ export interface SpikeVerdict {
   count: number;
   expected: number;
   threshold: number;
-  /** How far above the expectation, in spreads. */
+  /** How far above the expectation, in standard deviations (for ranking). */
   z: number;
   /** Too little history to judge. */
   learning: boolean;
 }
 
-export function spikeTest(h: KeyHistory, opts: { minCount?: number; k?: number } = {}): SpikeVerdict {
+/** Smallest n with P(X ≥ n) < alpha for X ~ Poisson(lambda) (normal approximation when large). */
+export function poissonThreshold(lambda: number, alpha = ALPHA): number {
+  if (lambda > 200) return Math.ceil(lambda + 4.75 * Math.sqrt(lambda));
+  let p = Math.exp(-lambda);
+  let cdf = 0;
+  for (let n = 0; ; n++) {
+    if (1 - cdf < alpha) return n;
+    cdf += p;
+    p *= lambda / (n + 1);
+  }
+}
+
+export function spikeTest(h: KeyHistory, opts: { minCount?: number; alpha?: number } = {}): SpikeVerdict {
   const minCount = opts.minCount ?? MIN_COUNT;
-  const k = opts.k ?? K;
-  const perWindow = h.seasonalHour.map((n) => (n * WINDOW_MINUTES) / 60);
+  const perWindow = h.seasonalSpan.map((n) => (n * WINDOW_MINUTES) / SEASON_SPAN_MINUTES);
   let expected: number;
-  let variance = 0;
+  let levelVariance = 0;
   if (perWindow.length >= 3) {
     expected = perWindow.reduce((a, b) => a + b, 0) / perWindow.length;
-    variance = perWindow.reduce((a, b) => a + (b - expected) ** 2, 0) / (perWindow.length - 1);
+    const variance = perWindow.reduce((a, b) => a + (b - expected) ** 2, 0) / (perWindow.length - 1);
+    // A span's count has a Poisson spread of its own; what is left is the day-to-day swing.
+    levelVariance = Math.max(0, variance - expected / (SEASON_SPAN_MINUTES / WINDOW_MINUTES));
   } else if (h.recentPerWindow !== null) {
     expected = h.recentPerWindow;
   } else {
     return { spike: false, count: h.count, expected: 0, threshold: 0, z: 0, learning: true };
   }
-  const spread = Math.sqrt(Math.max(expected, variance, 0.25));
-  const threshold = Math.max(minCount, Math.ceil(expected + k * spread));
+  const busyDay = expected + 2 * Math.sqrt(levelVariance);
+  const threshold = Math.max(minCount, poissonThreshold(Math.max(busyDay, 0.05), opts.alpha));
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { spike: h.count >= threshold, count: h.count, expected: r(expected), threshold, z: r((h.count - expected) / spread), learning: false };
+  return { spike: h.count >= threshold, count: h.count, expected: r(expected), threshold, z: r((h.count - expected) / Math.sqrt(Math.max(0.25, expected + levelVariance))), learning: false };
 }
 
 /** A readable name for a key: `keyword:ne radi` → `"ne radi"`, `category:billing` → `billing`. */
@@ -102,10 +120,15 @@ export function keyRank(key: string): number {
 
 /**
  * The incident a spiking key belongs to: one that already has the key, or shares at least half of
- * the key's posts (an outage is a keyword, a category and a language at once).
+ * the smaller of the two sets of posts (an outage is a keyword, a category and a language at once,
+ * and its first keyword's posts are then a part of its category's).
  */
 export function findIncident<T extends { keys: string[]; postIds: number[] }>(incidents: T[], key: string, postIds: ReadonlySet<number>): T | undefined {
-  return incidents.find((i) => i.keys.includes(key) || (postIds.size > 0 && i.postIds.filter((id) => postIds.has(id)).length >= postIds.size / 2));
+  return incidents.find((i) => {
+    if (i.keys.includes(key)) return true;
+    const shared = i.postIds.filter((id) => postIds.has(id)).length;
+    return shared > 0 && shared >= Math.min(postIds.size, i.postIds.length) / 2;
+  });
 }
 
 /** An in-memory per-minute counter with the same history shape as the database (the bench uses it). */
@@ -142,7 +165,7 @@ export class VolumeCounter {
 
 export interface HistoryRanges {
   window: [number, number];
-  /** One hour around the same time on each earlier day with data, most recent first. */
+  /** The span around the same time on each earlier day with data, most recent first. */
   seasonal: Array<[number, number]>;
   /** The last 24 hours before the window (null under an hour of history). */
   recent: { range: [number, number]; windows: number } | null;
@@ -155,9 +178,9 @@ export function historyRanges(now: number, since: number): HistoryRanges {
   const centre = start + (WINDOW_MINUTES * 60_000) / 2;
   const seasonal: Array<[number, number]> = [];
   for (let d = 1; d <= SEASON_DAYS; d++) {
-    const from = centre - d * 86_400_000 - 30 * 60_000;
+    const from = centre - d * 86_400_000 - (SEASON_SPAN_MINUTES / 2) * 60_000;
     if (from < Math.floor(since / 60_000) * 60_000) break;
-    seasonal.push([from, from + 60 * 60_000]);
+    seasonal.push([from, from + SEASON_SPAN_MINUTES * 60_000]);
   }
   const recentFrom = Math.max(Math.floor(since / 60_000) * 60_000, start - 86_400_000);
   const windows = (start - recentFrom) / (WINDOW_MINUTES * 60_000);
@@ -169,7 +192,7 @@ export function historyFrom(sum: (from: number, to: number) => number, now: numb
   const r = historyRanges(now, since);
   return {
     count: sum(...r.window),
-    seasonalHour: r.seasonal.map((s) => sum(...s)),
+    seasonalSpan: r.seasonal.map((s) => sum(...s)),
     recentPerWindow: r.recent ? sum(...r.recent.range) / r.recent.windows : null,
   };
 }

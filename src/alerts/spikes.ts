@@ -65,7 +65,7 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     const n = (i: number) => Number(row[`r${i}`] ?? 0);
     const verdict = spikeTest({
       count: n(0),
-      seasonalHour: ranges.seasonal.map((_, i) => n(1 + i)),
+      seasonalSpan: ranges.seasonal.map((_, i) => n(1 + i)),
       recentPerWindow: ranges.recent ? n(1 + ranges.seasonal.length) / ranges.recent.windows : null,
     });
     if (verdict.spike) spikes.push({ key: String(row.key), ...verdict });

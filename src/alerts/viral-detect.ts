@@ -24,7 +24,7 @@ export async function detectViral(database: Database, threshold: number, now = n
   const baseline = await brandBaseline(database, now);
   let raised = 0;
   for (const c of candidates) {
-    const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(2);
+    const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(16);
     if (!snaps.length) continue;
     const v = viralScore({ postedAt: c.postedAt, snapshots: snaps.reverse().map((s) => ({ at: s.at, metrics: s.metrics })), followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
     if (v.score < threshold || c.complaint < 0.5) continue;

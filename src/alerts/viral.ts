@@ -4,13 +4,14 @@ import type { EngagementMetrics } from '../../adapters/types.ts';
  * How fast one complaint is spreading, 0–100. The one formula:
  *
  *   weighted     = likes + 1.5 × replies + 2.5 × reposts + 2.5 × quotes   (sharing spreads, liking less)
- *   velocity     = weighted interactions per minute over the last interval between two snapshots
- *                  (since posting for the first snapshot; intervals under 15 s count as 15 s)
+ *   velocity     = growth of `weighted` per minute from the newest snapshot at least 2 minutes older
+ *                  than the latest (or from posting) to the latest, over 2 minutes at the least:
+ *                  hot posts are read every 15 s, and three likes in 15 s are noise, not 12 a minute
  *   vsReach      = velocity / √(1 + followers / 1000)   (a celebrity's posts are always busy)
  *   vsBrand      = velocity / the brand's usual velocity per post (baseline, ≥ 0.1)
  *   raw          = 0.6 × ln(1 + vsReach) + 0.4 × ln(1 + vsBrand)
  *   burst        = 0.4 when it looks bought: ≥ 200 likes with replies + quotes under 1 % of them
- *   viral        = 100 × (1 − e^(−raw / 4)) × burst × (0.4 + 0.6 × complaint probability)
+ *   viral        = 100 × (1 − e^(−raw / 3)) × burst × (0.4 + 0.6 × complaint probability)
  *
  * A complaint crosses the alert threshold (ODZIV_VIRAL_THRESHOLD, 60) when people share it fast
  * compared to what its author and the brand usually get.
@@ -22,7 +23,7 @@ export interface Snapshot {
 
 export interface ViralInput {
   postedAt: Date;
-  /** Oldest first; at least one. */
+  /** Oldest first; at least one (the last few minutes of them are enough). */
   snapshots: Snapshot[];
   followers: number | null;
   complaint: number;
@@ -38,20 +39,22 @@ export interface ViralScore {
   burst: boolean;
 }
 
+/** Velocity is measured over at least this long. */
+export const MIN_SPAN_MINUTES = 2;
+
 export const weighted = (m: EngagementMetrics) => m.likes + 1.5 * m.replies + 2.5 * m.reposts + 2.5 * m.quotes;
 
 export function viralScore(v: ViralInput): ViralScore {
   const last = v.snapshots.at(-1)!;
-  const prev = v.snapshots.length > 1 ? v.snapshots.at(-2)! : { at: v.postedAt, metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0 } };
-  // Snapshots come every 15 s or more: a shorter interval is read as 15 s, not stretched to a minute.
-  const minutes = Math.max(0.25, (last.at.getTime() - prev.at.getTime()) / 60_000);
-  const velocity = Math.max(0, weighted(last.metrics) - weighted(prev.metrics)) / minutes;
+  const span = (s: { at: Date }) => (last.at.getTime() - s.at.getTime()) / 60_000;
+  const prev = v.snapshots.findLast((s) => span(s) >= MIN_SPAN_MINUTES) ?? { at: v.postedAt, metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0 } };
+  const velocity = Math.max(0, weighted(last.metrics) - weighted(prev.metrics)) / Math.max(MIN_SPAN_MINUTES, span(prev));
   const vsReach = velocity / Math.sqrt(1 + Math.max(0, v.followers ?? 0) / 1000);
   const vsBrand = velocity / Math.max(0.1, v.baselinePerMinute);
   const m = last.metrics;
   const burst = m.likes >= 200 && m.replies + m.quotes < 0.01 * m.likes;
   const raw = 0.6 * Math.log1p(vsReach) + 0.4 * Math.log1p(vsBrand);
-  const score = 100 * (1 - Math.exp(-raw / 4)) * (burst ? 0.4 : 1) * (0.4 + 0.6 * Math.max(0, Math.min(1, v.complaint)));
+  const score = 100 * (1 - Math.exp(-raw / 3)) * (burst ? 0.4 : 1) * (0.4 + 0.6 * Math.max(0, Math.min(1, v.complaint)));
   const r = (x: number) => Math.round(x * 100) / 100;
   return { score: Math.round(score), velocity: r(velocity), vsReach: r(vsReach), vsBrand: r(vsBrand), burst };
 }

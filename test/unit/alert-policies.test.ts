@@ -100,11 +100,11 @@ describe('spike detection', () => {
   });
 
   it('uses a Poisson spread at least, so a key that is usually busy needs far more to spike', () => {
-    expect(spikeTest({ count: 6, seasonalHour: [0, 0, 0, 0], recentPerWindow: null }).spike).toBe(true);
-    expect(spikeTest({ count: 40, seasonalHour: [180, 186, 174, 180], recentPerWindow: null })).toMatchObject({ spike: false, expected: 30 });
-    expect(spikeTest({ count: 60, seasonalHour: [180, 186, 174, 180], recentPerWindow: null }).spike).toBe(true);
+    expect(spikeTest({ count: 6, seasonalSpan: [0, 0, 0, 0], recentPerWindow: null }).spike).toBe(true);
+    expect(spikeTest({ count: 40, seasonalSpan: [90, 93, 87, 90], recentPerWindow: null })).toMatchObject({ spike: false, expected: 30 });
+    expect(spikeTest({ count: 60, seasonalSpan: [90, 93, 87, 90], recentPerWindow: null }).spike).toBe(true);
     const h = historyFrom(() => 0, Date.UTC(2026, 0, 8), Date.UTC(2026, 0, 1));
-    expect(h.seasonalHour).toHaveLength(6);
+    expect(h.seasonalSpan).toHaveLength(6);
   });
 });
 
