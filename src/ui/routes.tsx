@@ -17,6 +17,7 @@ import { createReply, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
 import { Due, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
+import { registerAlertsPage } from './alerts-page.tsx';
 import { formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { savedViews, users } from '../../db/schema/index.ts';
 
@@ -45,7 +46,7 @@ export function uiRoutes(deps: Deps) {
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
   app.use('/static/*', csp);
-  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*']) app.use(path, csp);
+  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*', '/alerts', '/alerts/*']) app.use(path, csp);
   app.get('/static/:file', (c) => {
     const f = STATIC[c.req.param('file')];
     if (!f) return c.notFound();
@@ -204,6 +205,7 @@ export function uiRoutes(deps: Deps) {
   });
 
   registerPages(app, deps, guard);
+  registerAlertsPage(app, deps, guard);
   return app;
 }
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { alerts } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
 
@@ -79,5 +81,41 @@ describe('inbox pages by role', () => {
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     controller.abort();
     await events.body?.cancel().catch(() => {});
+  });
+});
+
+describe('the alerts page', () => {
+  it('lists my audience\'s alerts with hostile post text escaped, and acknowledges one with the form token', async () => {
+    const mk = await h.user('marketing', 'Mia Marketing');
+    const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: mk.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
+    const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = { cookie: `odziv_session=${session}` };
+    const [mine] = await h.deps.database.db
+      .insert(alerts)
+      .values({ kind: 'spike', audience: 'marketing', dedupKey: 'page-1', title: 'Spike: 12 complaints about "ne radi"', severity: 'urgent', details: { samples: [{ caseId: null, handle: 'eve', text: '<script>alert(1)</script> ne radi' }] } })
+      .returning();
+    await h.deps.database.db.insert(alerts).values({ kind: 'sla', audience: 'community_manager', dedupKey: 'page-2', title: 'SLA breached: case 1' });
+
+    const page = await h.app.request('/alerts', { headers });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('12 complaints about &quot;ne radi&quot;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; ne radi');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('SLA breached');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+
+    const ack = (token: string) => h.app.request(`/alerts/${mine!.id}/ack`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token }).toString() });
+    expect((await ack('forged')).status).toBe(403);
+    expect((await h.deps.database.db.select().from(alerts).where(eq(alerts.id, mine!.id)))[0]!.status).toBe('open');
+    expect((await ack(csrfToken)).status).toBe(303);
+    expect((await h.deps.database.db.select().from(alerts).where(eq(alerts.id, mine!.id)))[0]!.status).toBe('acknowledged');
+    expect(await (await h.app.request('/alerts', { headers })).text()).not.toContain('ne radi');
+
+    // Responders have no alerts.
+    const resp = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
+    const rs = /odziv_session=([^;]+)/.exec(resp.headers.get('set-cookie') ?? '')?.[1];
+    expect((await h.app.request('/alerts', { headers: { cookie: `odziv_session=${rs}` } })).status).toBe(403);
   });
 });

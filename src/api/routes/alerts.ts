@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alertDeliveries, alerts } from '../../../db/schema/index.ts';
-import { audit } from '../../audit.ts';
+import { acknowledgeAlert, audiencesOf } from '../../alerts/acknowledge.ts';
 import type { Deps } from '../../deps.ts';
-import { AppError, notFound } from '../../errors.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
@@ -18,6 +17,8 @@ const AlertSchema = z
     title: z.string(),
     details: z.record(z.string(), z.unknown()),
     status: z.string(),
+    severity: z.enum(['normal', 'urgent']),
+    escalatedAt: DateTime.nullable(),
     createdAt: DateTime,
     updatedAt: DateTime,
     deliveries: z.array(z.object({ channel: z.string(), status: z.string(), attempts: z.number(), lastError: z.string().nullable() })),
@@ -50,12 +51,12 @@ export function alertRoutes(deps: Deps) {
   return router()
     .openapi(list, async (c) => {
       const user = currentUser(c);
-      const audiences = user.role === 'admin' ? ['marketing', 'community_manager'] : [user.role];
+      const audiences = audiencesOf(user);
       const q = c.req.valid('query');
       const rows = await deps.database.db
         .select()
         .from(alerts)
-        .where(and(inArray(alerts.audience, audiences as Array<'marketing' | 'community_manager'>), q.status ? eq(alerts.status, q.status) : undefined))
+        .where(and(inArray(alerts.audience, audiences), q.status ? eq(alerts.status, q.status) : undefined))
         .orderBy(desc(alerts.id))
         .limit(200);
       const deliveries = rows.length
@@ -68,13 +69,8 @@ export function alertRoutes(deps: Deps) {
       return c.json({ alerts: jsonify(out) }, 200);
     })
     .openapi(ack, async (c) => {
-      const user = currentUser(c);
       const id = c.req.valid('param').id;
-      const [a] = await deps.database.db.select().from(alerts).where(eq(alerts.id, id));
-      if (!a) throw notFound(`alert ${id}`);
-      if (user.role !== 'admin' && a.audience !== user.role) throw new AppError('FORBIDDEN', 'this alert is for another audience');
-      await deps.database.db.update(alerts).set({ status: 'acknowledged', updatedAt: new Date() }).where(eq(alerts.id, id));
-      await audit(deps.database.db, { actorUserId: user.id, action: 'alert.ack', subjectType: 'alert', subjectId: id });
+      await acknowledgeAlert(deps.database, currentUser(c), id);
       return c.json({ id, status: 'acknowledged' }, 200);
     });
 }

@@ -1,0 +1,94 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
+import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
+import type { AuthUser } from '../auth/users.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { formatDateTime, t, type Locale } from './i18n.ts';
+import { Layout } from './layout.tsx';
+
+type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
+
+interface Sample {
+  caseId: number | null;
+  handle: string;
+  text: string;
+}
+
+/** The in-app alert list: what marketing and community managers were told, and by which channel. */
+export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
+  app.get('/alerts', guard, async (c) => {
+    const user = c.get('user');
+    const audiences = audiencesOf(user);
+    if (!audiences.length) return c.html(<Layout title="Not allowed" user={user} csrf={c.get('csrf')}><p>Your role has no alerts.</p></Layout>, 403);
+    const status = c.req.query('status') === 'all' ? undefined : 'open';
+    const rows = await deps.database.db
+      .select()
+      .from(alerts)
+      .where(and(inArray(alerts.audience, audiences), status ? eq(alerts.status, status) : undefined))
+      .orderBy(desc(alerts.updatedAt))
+      .limit(100);
+    const deliveries = rows.length ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.id))) : [];
+    return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} notice={c.req.query('notice')} />);
+  });
+
+  app.post('/alerts/:id{[0-9]+}/ack', guard, async (c) => {
+    try {
+      await acknowledgeAlert(deps.database, c.get('user'), Number(c.req.param('id')));
+      return c.redirect('/alerts', 303);
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) return c.redirect(`/alerts?notice=${encodeURIComponent(e.message)}`, 303);
+      throw e;
+    }
+  });
+}
+
+function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; notice?: string }) {
+  const { c } = props;
+  const L = c.get('locale');
+  const tz = c.get('timeZone');
+  return (
+    <Layout title={t(L, 'alerts')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path="/alerts">
+      <h1>{t(L, 'alerts')}</h1>
+      {props.notice ? <p class="error" role="alert">{props.notice}</p> : null}
+      <p>{props.showAll ? <a href="/alerts">Open only</a> : <a href="/alerts?status=all">All, including acknowledged</a>}</p>
+      {props.rows.length ? null : <p class="muted">{t(L, 'noAlerts')}</p>}
+      {props.rows.map((a) => {
+        const d = a.details as Record<string, unknown>;
+        const samples = Array.isArray(d.samples) ? (d.samples as Sample[]) : [];
+        const sent = props.deliveries.filter((x) => x.alertId === a.id);
+        return (
+          <article class="card" aria-label={`${a.kind} alert`}>
+            <h2>
+              <span class={`chip ${a.severity === 'urgent' ? 'error' : ''}`}>{a.severity === 'urgent' ? 'urgent ' : ''}{a.kind}</span> {a.title}
+            </h2>
+            <p class="muted">
+              {formatDateTime(a.createdAt, L, tz)}
+              {a.updatedAt.getTime() !== a.createdAt.getTime() ? ` · updated ${formatDateTime(a.updatedAt, L, tz)}` : ''} · {a.audience.replace('_', ' ')} · {a.status}
+              {a.escalatedAt ? ` · escalated ${formatDateTime(a.escalatedAt, L, tz)}` : ''}
+            </p>
+            {typeof d.summary === 'string' ? <pre class="digest">{d.summary}</pre> : null}
+            {typeof d.caseId === 'number' ? <p><a href={`/cases/${d.caseId}`}>Case #{d.caseId}</a>{typeof d.text === 'string' ? `: ${d.text}` : ''}</p> : null}
+            {samples.length ? (
+              <ul>
+                {samples.map((s) => (
+                  <li>
+                    {s.caseId ? <a href={`/cases/${s.caseId}`}>#{s.caseId}</a> : null} @{s.handle}: {s.text}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {sent.length ? <p class="muted">{sent.map((x) => `${x.channel}${x.round === 'escalation' ? ' (escalation)' : ''}: ${x.status}${x.lastError && x.status !== 'sent' ? ` – ${x.lastError}` : ''}`).join(' · ')}</p> : null}
+            {a.status === 'open' && a.kind !== 'digest' ? (
+              <form method="post" action={`/alerts/${a.id}/ack`} class="inline">
+                <input type="hidden" name="_csrf" value={c.get('csrf')} />
+                <button type="submit">{t(L, 'acknowledge')}</button>
+              </form>
+            ) : null}
+          </article>
+        );
+      })}
+    </Layout>
+  );
+}
