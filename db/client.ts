@@ -81,6 +81,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   }
   const client = postgres(url, { max, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  // drizzle hands postgres.js dates as strings it made itself and turns off postgres.js's date
+  // serializers; a Date inside a raw sql`` template would then fail on PostgreSQL (not on PGlite).
+  const dateOrAsIs = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  for (const type of [1184, 1114, 1082]) client.options.serializers[type] = dateOrAsIs;
   return {
     db,
     kind: 'postgres',

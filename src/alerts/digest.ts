@@ -75,13 +75,14 @@ export async function buildDigest(database: Database, day: { from: Date; to: Dat
            avg(case when first_response_at is null then null when first_response_at <= due_at then 1.0 else 0.0 end) as within,
            count(*) filter (where first_response_at is null and status <> 'resolved')::int as waiting
     from cases where created_at >= ${from} and created_at < ${to}`);
-  const caseLines = (order: ReturnType<typeof sql>, where: ReturnType<typeof sql>) =>
-    database.rows<CaseLine>(sql`
+  // Raw rows: bigint ids and numerics come back as strings on PostgreSQL, as numbers on PGlite.
+  const caseLines = async (order: ReturnType<typeof sql>, where: ReturnType<typeof sql>) =>
+    (await database.rows<CaseLine>(sql`
       select c.id, c.priority, c.category, au.handle, left(p.text, 140) as text, c.status,
              extract(epoch from (coalesce(c.first_response_at, ${now}) - c.created_at)) / 60 as minutes
       from cases c join posts p on p.id = c.post_id join authors au on au.id = p.author_id
       where c.created_at >= ${from} and c.created_at < ${to} and ${where}
-      order by ${order} limit 3`);
+      order by ${order} limit 3`)).map((c) => ({ ...c, id: Number(c.id), priority: Number(c.priority), minutes: c.minutes === null ? null : Number(c.minutes) }));
   // Worst: the longest past their due time (answered late or still waiting), most important first.
   const worst = await caseLines(sql`coalesce(c.first_response_at, ${now}) - c.due_at desc, c.priority desc`, sql`coalesce(c.first_response_at, ${now}) > c.due_at`);
   // Best: important cases answered fastest.

@@ -113,6 +113,11 @@ describe('the alerts page', () => {
     expect((await h.deps.database.db.select().from(alerts).where(eq(alerts.id, mine!.id)))[0]!.status).toBe('acknowledged');
     expect(await (await h.app.request('/alerts', { headers })).text()).not.toContain('ne radi');
 
+    // The dashboard's raw queries run on both databases (dates as parameters).
+    const dash = await h.app.request('/dashboard', { headers });
+    expect(dash.status).toBe(200);
+    expect(await dash.text()).toContain('Flagged posts per hour');
+
     // Responders have no alerts.
     const resp = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
     const rs = /odziv_session=([^;]+)/.exec(resp.headers.get('set-cookie') ?? '')?.[1];
