@@ -30,10 +30,11 @@ export async function detectViral(database: Database, threshold: number, now = n
     if (v.score < threshold || c.complaint < 0.5) continue;
     const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
     const severity = v.score >= URGENT_VIRAL_SCORE ? ('urgent' as const) : ('normal' as const);
+    const title = `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`;
     const rows = await database.db
       .insert(alerts)
-      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.postId}`, title: `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`, details, severity })
-      .onConflictDoUpdate({ target: alerts.dedupKey, set: { details, updatedAt: now, ...(severity === 'urgent' ? { severity } : {}) } })
+      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.postId}`, title, details, severity })
+      .onConflictDoUpdate({ target: alerts.dedupKey, set: { title, details, updatedAt: now, ...(severity === 'urgent' ? { severity } : {}) } })
       .returning({ id: alerts.id, createdAt: alerts.createdAt, updatedAt: alerts.updatedAt });
     if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;
   }

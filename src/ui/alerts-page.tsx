@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
+import { alertDeliveries, alerts, type Alert, type AlertKind } from '../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
 import type { AuthUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
@@ -9,6 +9,8 @@ import { formatDateTime, t, type Locale } from './i18n.ts';
 import { Layout } from './layout.tsx';
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
+
+const KINDS = ['viral', 'spike', 'sla', 'stream', 'digest', 'rule'] as const satisfies readonly AlertKind[];
 
 interface Sample {
   caseId: number | null;
@@ -23,14 +25,15 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     const audiences = audiencesOf(user);
     if (!audiences.length) return c.html(<Layout title="Not allowed" user={user} csrf={c.get('csrf')}><p>Your role has no alerts.</p></Layout>, 403);
     const status = c.req.query('status') === 'all' ? undefined : 'open';
+    const kind = KINDS.find((k) => k === c.req.query('kind'));
     const rows = await deps.database.db
       .select()
       .from(alerts)
-      .where(and(inArray(alerts.audience, audiences), status ? eq(alerts.status, status) : undefined))
+      .where(and(inArray(alerts.audience, audiences), status ? eq(alerts.status, status) : undefined, kind ? eq(alerts.kind, kind) : undefined))
       .orderBy(desc(alerts.updatedAt))
       .limit(100);
     const deliveries = rows.length ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.id))) : [];
-    return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} notice={c.req.query('notice')} />);
+    return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} kind={kind} notice={c.req.query('notice')} />);
   });
 
   app.post('/alerts/:id{[0-9]+}/ack', guard, async (c) => {
@@ -44,7 +47,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   });
 }
 
-function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; notice?: string }) {
+function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; kind?: AlertKind; notice?: string }) {
   const { c } = props;
   const L = c.get('locale');
   const tz = c.get('timeZone');
@@ -52,14 +55,21 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array
     <Layout title={t(L, 'alerts')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path="/alerts">
       <h1>{t(L, 'alerts')}</h1>
       {props.notice ? <p class="error" role="alert">{props.notice}</p> : null}
-      <p>{props.showAll ? <a href="/alerts">Open only</a> : <a href="/alerts?status=all">All, including acknowledged</a>}</p>
+      <nav class="kinds" aria-label="Kinds">
+        {[undefined, ...KINDS].map((k) => {
+          const q = new URLSearchParams({ ...(k ? { kind: k } : {}), ...(props.showAll ? { status: 'all' } : {}) }).toString();
+          return k === props.kind ? <strong class="chip">{k ?? 'all kinds'}</strong> : <a class="chip" href={`/alerts${q ? `?${q}` : ''}`}>{k ?? 'all kinds'}</a>;
+        })}
+        {' · '}
+        {props.showAll ? <a href={`/alerts${props.kind ? `?kind=${props.kind}` : ''}`}>open only</a> : <a href={`/alerts?status=all${props.kind ? `&kind=${props.kind}` : ''}`}>including acknowledged</a>}
+      </nav>
       {props.rows.length ? null : <p class="muted">{t(L, 'noAlerts')}</p>}
       {props.rows.map((a) => {
         const d = a.details as Record<string, unknown>;
         const samples = Array.isArray(d.samples) ? (d.samples as Sample[]) : [];
         const sent = props.deliveries.filter((x) => x.alertId === a.id);
         return (
-          <article class="card" aria-label={`${a.kind} alert`}>
+          <article class="card alert" aria-label={`${a.kind} alert`}>
             <h2>
               <span class={`chip ${a.severity === 'urgent' ? 'error' : ''}`}>{a.severity === 'urgent' ? 'urgent ' : ''}{a.kind}</span> {a.title}
             </h2>

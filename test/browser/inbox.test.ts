@@ -137,6 +137,24 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.locator('[role=alert]').last().textContent()).toContain('conditions.minComplaint: expected a number between 0 and 1');
   });
 
+  it('lists the viral complaint alert for marketing and acknowledges it', async () => {
+    await waitFor('a viral alert', async () => {
+      await page.goto(`${base}/alerts?kind=viral`);
+      return (await page.locator('article[aria-label="viral alert"]').count()) > 0 ? true : undefined;
+    }, 60_000, 2_000);
+    const first = page.locator('article[aria-label="viral alert"]').first();
+    const title = (await first.locator('h2').textContent()) ?? '';
+    expect(title).toMatch(/Complaint going viral \(score \d+\)/);
+    // Only viral alerts under that filter.
+    expect(await page.locator('article.alert').count()).toBe(await page.locator('article[aria-label="viral alert"]').count());
+    await page.screenshot({ path: 'docs/alerts.png' });
+    await first.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForURL(/\/alerts$/);
+    expect(await page.locator('article h2', { hasText: title }).count()).toBe(0);
+    await page.goto(`${base}/alerts?status=all`);
+    expect(await page.locator('article', { hasText: title }).locator('p.muted').first().textContent()).toContain('acknowledged');
+  });
+
   it('speaks Croatian to a user who chose it, with times in their time zone', async () => {
     await page.goto(`${base}/inbox`);
     await page.getByLabel('Language', { exact: true }).first().selectOption('hr');
