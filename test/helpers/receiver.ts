@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 /** An HTTP endpoint on loopback that records what is posted to it and answers with planned statuses. */
@@ -22,3 +23,14 @@ export function receiver(plan: number[] = []) {
   };
 }
 
+
+/** A fresh receiver for every test of the calling `describe` (started before, stopped after). */
+export function useReceiver(): { readonly hook: ReturnType<typeof receiver>; readonly url: string } {
+  const state = {} as { hook: ReturnType<typeof receiver>; url: string };
+  beforeEach(async () => {
+    state.hook = receiver();
+    state.url = await state.hook.start();
+  });
+  afterEach(() => state.hook.stop());
+  return state;
+}

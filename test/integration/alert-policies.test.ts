@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { alertDeliveries, alerts, cases, posts, streams } from '../../db/schema/index.ts';
@@ -11,7 +11,7 @@ import { ingest } from '../../src/ingest/ingest.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { clockedReplay } from '../helpers/clock-replay.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
-import { receiver } from '../helpers/receiver.ts';
+import { receiver, useReceiver } from '../helpers/receiver.ts';
 
 const MIN = 60_000;
 let h: Harness;
@@ -77,39 +77,33 @@ describe('spike detection from ingested posts', () => {
 });
 
 describe('quiet hours and escalation', () => {
-  let hook: ReturnType<typeof receiver>;
-  let url: string;
-  beforeEach(async () => {
-    hook = receiver();
-    url = await hook.start();
-  });
-  afterEach(() => hook.stop());
+  const r = useReceiver();
   const policy = { quietHours: parseQuietHours('Europe/Zagreb 22:00-07:00') };
   const night = new Date('2026-11-22T22:10:00Z'); // 23:10 in Zagreb
   const add = async (key: string, severity: 'normal' | 'urgent') =>
     (await h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', dedupKey: key, title: `viral ${key}`, severity, createdAt: night, updatedAt: night }).returning())[0]!;
 
   it('holds normal alerts until the quiet hours end; urgent ones go at once', async () => {
-    const channels = { slack: slackChannel({ marketing: `${url}/m` }) };
+    const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
     await add('calm', 'normal');
     await add('fire', 'urgent');
     expect(await enqueueDeliveries(h.deps.database, channels, night, policy)).toBe(2);
     await deliverAlerts(h.deps.database, channels, silentLog, night);
-    expect(hook.got.map((g) => JSON.parse(g.body).text)).toEqual([expect.stringContaining('URGENT: viral fire')]);
+    expect(r.hook.got.map((g) => JSON.parse(g.body).text)).toEqual([expect.stringContaining('URGENT: viral fire')]);
     await deliverAlerts(h.deps.database, channels, silentLog, new Date('2026-11-23T05:59:00Z'));
-    expect(hook.got).toHaveLength(1);
+    expect(r.hook.got).toHaveLength(1);
     await deliverAlerts(h.deps.database, channels, silentLog, new Date('2026-11-23T06:00:30Z'));
-    expect(hook.got.map((g) => JSON.parse(g.body).text)).toEqual([expect.stringContaining('viral fire'), expect.stringContaining('viral calm')]);
+    expect(r.hook.got.map((g) => JSON.parse(g.body).text)).toEqual([expect.stringContaining('viral fire'), expect.stringContaining('viral calm')]);
   });
 
   it('escalates an alert nobody acknowledged, once, to the escalation contact; not an acknowledged one', async () => {
-    const channels = { slack: slackChannel({ marketing: `${url}/m`, escalation: `${url}/boss` }) };
+    const channels = { slack: slackChannel({ marketing: `${r.url}/m`, escalation: `${r.url}/boss` }) };
     const day = new Date('2026-11-23T10:00:00Z');
     const ignored = (await h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's1', title: 'spike one' }).returning())[0]!;
     const seen = (await h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's2', title: 'spike two' }).returning())[0]!;
     await enqueueDeliveries(h.deps.database, channels, day, policy);
     await deliverAlerts(h.deps.database, channels, silentLog, day);
-    expect(hook.got.map((g) => g.path)).toEqual(['/m', '/m']);
+    expect(r.hook.got.map((g) => g.path)).toEqual(['/m', '/m']);
     await h.deps.database.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, seen.id));
 
     expect(await escalateUnacknowledged(h.deps.database, channels, 30 * MIN, new Date(day.getTime() + 29 * MIN), policy)).toBe(0);
@@ -117,7 +111,7 @@ describe('quiet hours and escalation', () => {
     expect(await escalateUnacknowledged(h.deps.database, channels, 30 * MIN, late, policy)).toBe(1);
     expect(await escalateUnacknowledged(h.deps.database, channels, 30 * MIN, late, policy)).toBe(0);
     await deliverAlerts(h.deps.database, channels, silentLog, late);
-    const boss = hook.got.filter((g) => g.path === '/boss');
+    const boss = r.hook.got.filter((g) => g.path === '/boss');
     expect(boss).toHaveLength(1);
     expect(JSON.parse(boss[0]!.body).text).toContain('ESCALATED (not acknowledged): spike one');
     const [esc] = await h.deps.database.db.select().from(alertDeliveries).where(and(eq(alertDeliveries.alertId, ignored.id), eq(alertDeliveries.round, 'escalation')));
@@ -125,7 +119,7 @@ describe('quiet hours and escalation', () => {
   });
 
   it('does not send an escalation that was acknowledged while it waited', async () => {
-    const channels = { slack: slackChannel({ marketing: `${url}/m` }) };
+    const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
     const a = (await h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', dedupKey: 'v9', title: 'viral nine' }).returning())[0]!;
     const t = new Date('2026-11-23T12:00:00Z');
     await enqueueDeliveries(h.deps.database, channels, t);
@@ -133,7 +127,7 @@ describe('quiet hours and escalation', () => {
     await escalateUnacknowledged(h.deps.database, channels, 30 * MIN, new Date(t.getTime() + 40 * MIN));
     await h.deps.database.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, a.id));
     await deliverAlerts(h.deps.database, channels, silentLog, new Date(t.getTime() + 41 * MIN));
-    expect(hook.got).toHaveLength(1);
+    expect(r.hook.got).toHaveLength(1);
     const [esc] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.round, 'escalation'));
     expect(esc!.status).toBe('cancelled');
   });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { eq, sql } from 'drizzle-orm';
 import { alertDeliveries, alerts, cases } from '../../db/schema/index.ts';
@@ -10,7 +10,7 @@ import { detectViral } from '../../src/alerts/viral-detect.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { clockedReplay } from '../helpers/clock-replay.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
-import { receiver } from '../helpers/receiver.ts';
+import { useReceiver } from '../helpers/receiver.ts';
 
 let h: Harness;
 const clock = clockedReplay();
@@ -25,16 +25,10 @@ const addAlert = async (kind: 'viral' | 'rule' | 'sla', audience: 'marketing' | 
 const makeDue = () => h.deps.database.db.update(alertDeliveries).set({ availableAt: sql`now() - interval '1 second'` });
 
 describe('alert channels and their outbox', () => {
-  let hook: ReturnType<typeof receiver>;
-  let url: string;
-  beforeEach(async () => {
-    hook = receiver();
-    url = await hook.start();
-  });
-  afterEach(() => hook.stop());
+  const r = useReceiver();
 
   it('posts Slack-compatible JSON, only for what the audience should hear, once per alert', async () => {
-    const channels = { slack: slackChannel({ marketing: `${url}/marketing`, community_manager: `${url}/cm` }) };
+    const channels = { slack: slackChannel({ marketing: `${r.url}/marketing`, community_manager: `${r.url}/cm` }) };
     await addAlert('viral', 'marketing', 'v1');
     await addAlert('rule', 'marketing', 'r1');
     await addAlert('sla', 'community_manager', 's1');
@@ -42,16 +36,16 @@ describe('alert channels and their outbox', () => {
     expect(await enqueueDeliveries(h.deps.database, channels)).toBe(0);
     await deliverAlerts(h.deps.database, channels, silentLog);
     await deliverAlerts(h.deps.database, channels, silentLog);
-    expect(hook.got.map((g) => g.path).sort()).toEqual(['/cm', '/marketing']);
-    const slack = JSON.parse(hook.got.find((g) => g.path === '/marketing')!.body) as { text: string };
+    expect(r.hook.got.map((g) => g.path).sort()).toEqual(['/cm', '/marketing']);
+    const slack = JSON.parse(r.hook.got.find((g) => g.path === '/marketing')!.body) as { text: string };
     expect(slack.text).toContain('viral v1');
     expect(slack.text).toContain('https://x.com/a/status/1');
   });
 
   it('signs the generic webhook, retries a 5xx with back-off, dead-letters a 4xx', async () => {
     const secret = 'a-long-shared-secret-123';
-    const channels = { webhook: signedWebhookChannel(`${url}/hook`, secret) };
-    hook.plan.push(503, 200, 400);
+    const channels = { webhook: signedWebhookChannel(`${r.url}/hook`, secret) };
+    r.hook.plan.push(503, 200, 400);
     const a = await addAlert('viral', 'marketing', 'v2');
     await enqueueDeliveries(h.deps.database, channels);
     await deliverAlerts(h.deps.database, channels, silentLog);
@@ -62,7 +56,7 @@ describe('alert channels and their outbox', () => {
     await deliverAlerts(h.deps.database, channels, silentLog);
     [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
     expect(d).toMatchObject({ status: 'sent', attempts: 2 });
-    const sent = hook.got.at(-1)!;
+    const sent = r.hook.got.at(-1)!;
     expect(sent.headers['x-odziv-signature']).toBe(`sha256=${createHmac('sha256', secret).update(sent.body).digest('hex')}`);
     expect(JSON.parse(sent.body)).toMatchObject({ id: a.id, kind: 'viral', audience: 'marketing' });
 
@@ -74,11 +68,11 @@ describe('alert channels and their outbox', () => {
   });
 
   it('gives up after the last attempt and keeps the reason', async () => {
-    const channels = { slack: slackChannel({ marketing: `${url}/m` }) };
+    const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
     const a = await addAlert('viral', 'marketing', 'v3');
     await enqueueDeliveries(h.deps.database, channels);
     await h.deps.database.db.update(alertDeliveries).set({ attempts: MAX_DELIVERY_ATTEMPTS - 1 });
-    hook.plan.push(500);
+    r.hook.plan.push(500);
     await deliverAlerts(h.deps.database, channels, silentLog);
     const [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
     expect(d).toMatchObject({ status: 'dead', attempts: MAX_DELIVERY_ATTEMPTS });
