@@ -57,7 +57,18 @@ export interface CompiledPack {
   rules: CompiledRule[];
   /** Every keyword of every rule, for the per-post keyword index. */
   keywords: CompiledKeyword[];
+  /** How many days of the author's earlier complaints its rules read (0: none, and nobody queries them). */
+  historyDays: number;
 }
+
+/** The longest `authorComplaints.days` anywhere in a condition tree. */
+function historyDaysOf(c: ConditionT): number {
+  const nested = [...(c.all ?? []), ...(c.any ?? []), ...(c.not ? [c.not] : [])];
+  return Math.max(c.authorComplaints?.days ?? 0, ...nested.map(historyDaysOf));
+}
+
+/** How many days of author history a set of packs needs. */
+export const historyDaysFor = (packs: readonly CompiledPack[]): number => Math.max(0, ...packs.map((p) => p.historyDays));
 
 function stemsOf(term: string, stem: (w: string) => string): string[] {
   return normalize(term)
@@ -316,5 +327,5 @@ export function compilePack(pack: PackT, file: string): CompiledPack {
     const gate = requiredGate(conditions, compiled);
     return gate ? { ...r, pack: pack.pack, test, gate } : { ...r, pack: pack.pack, test };
   });
-  return { name: pack.pack, file, description: pack.description, rules, keywords };
+  return { name: pack.pack, file, description: pack.description, rules, keywords, historyDays: Math.max(0, ...pack.rules.map((r) => historyDaysOf(r.conditions))) };
 }

@@ -1,11 +1,10 @@
 import { and, asc, eq, gt, gte } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { analyses, authors, posts, streams } from '../../db/schema/index.ts';
-import { analyzeDetailed, evaluate, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { analyzeDetailed, evaluate, historyDaysFor, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { engagementPerHour } from '../ingest/ingest.ts';
 
 const PAGE = 500;
-const HISTORY_DAYS = 30;
 const EXAMPLES = 5;
 
 export interface BacktestExample {
@@ -52,7 +51,7 @@ export async function runBacktest(
   const { db } = database;
   const total = await db.$count(posts, gte(posts.postedAt, since));
   // Author history: complaint times per author from the stored analyses, reaching back before `since`.
-  const historyFrom = new Date(since.getTime() - HISTORY_DAYS * 86_400_000);
+  const historyFrom = new Date(since.getTime() - historyDaysFor([...live, ...candidate]) * 86_400_000);
   const complaintRows = await db
     .select({ authorId: posts.authorId, postedAt: posts.postedAt, postId: posts.id })
     .from(posts)

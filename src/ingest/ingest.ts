@@ -2,7 +2,7 @@ import { and, eq, gte, ne, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
-import { ANALYZER_VERSION, analyzeDetailed, evaluate, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { countComplaint } from '../alerts/spikes.ts';
 import { joinThread } from '../queue/lifecycle.ts';
 import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
@@ -18,8 +18,6 @@ export interface IngestSummary {
   reopened: number[];
   alerts: Array<{ caseId: number; audience: string }>;
 }
-
-const HISTORY_DAYS = 30;
 
 /** Interactions per hour since posting; a floor of 15 minutes keeps a brand-new post from spiking. */
 export function engagementPerHour(p: Pick<NormalizedPost, 'metrics' | 'postedAt'>, now: Date): number {
@@ -158,12 +156,16 @@ async function assess(
     categories: detail.categories,
     evidence: detail.evidence,
   });
-  const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  const history = await tx
-    .select({ postedAt: posts.postedAt })
-    .from(posts)
-    .innerJoin(analyses, eq(analyses.postId, posts.id))
-    .where(and(eq(posts.authorId, authorId), ne(posts.id, postId), eq(analyses.isComplaint, true), gte(posts.postedAt, since)));
+  // The author's earlier complaints, only as far back as some rule reads them (none: no query).
+  const days = historyDaysFor(packs);
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const history = days
+    ? await tx
+        .select({ postedAt: posts.postedAt })
+        .from(posts)
+        .innerJoin(analyses, eq(analyses.postId, posts.id))
+        .where(and(eq(posts.authorId, authorId), ne(posts.id, postId), eq(analyses.isComplaint, true), gte(posts.postedAt, since)))
+    : [];
   const m = post.metrics;
   const outcome = evaluate(packs, detail, {
     platform: post.platform,

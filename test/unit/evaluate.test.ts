@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDetailed, computePriority, evaluate, explainPriority, type CompiledPack, type PostFacts } from '../../rules/index.ts';
+import { analyzeDetailed, computePriority, evaluate, explainPriority, historyDaysFor, type CompiledPack, type PostFacts } from '../../rules/index.ts';
 import { compilePack } from '../../rules/engine/compile.ts';
 import { withinHours } from '../../rules/engine/evaluate.ts';
 import { Pack } from '../../rules/engine/schema.ts';
@@ -51,6 +51,12 @@ describe('conditions', () => {
     const day = 86_400_000;
     expect(run(p, 'again', { now, authorComplaintTimes: [new Date(now.getTime() - day), new Date(now.getTime() - 2 * day)] }).flags).toHaveLength(1);
     expect(run(p, 'again', { now, authorComplaintTimes: [new Date(now.getTime() - day), new Date(now.getTime() - 9 * day)] }).flags).toHaveLength(0);
+  });
+
+  it('says how far back the author history must be read (the longest rule, nested too; none: 0)', () => {
+    expect(historyDaysFor([pack([flagRule('kw', { keywords: ['refund'] })])])).toBe(0);
+    const nested = pack([flagRule('a', { any: [{ negative: true }, { all: [{ authorComplaints: { min: 2, days: 45 } }] }] }), flagRule('b', { authorComplaints: { min: 3, days: 7 } })]);
+    expect(historyDaysFor([nested, pack([flagRule('c', { not: { authorComplaints: { min: 5, days: 60 } } })])])).toBe(60);
   });
 
   it('knows business hours in a time zone, including spans over midnight', () => {
