@@ -4,9 +4,11 @@ import type { EngagementMetrics } from '../../adapters/types.ts';
  * How fast one complaint is spreading, 0–100. The one formula:
  *
  *   weighted     = likes + 1.5 × replies + 2.5 × reposts + 2.5 × quotes   (sharing spreads, liking less)
- *   velocity     = growth of `weighted` per minute from the newest snapshot at least 2 minutes older
- *                  than the latest (or from posting) to the latest, over 2 minutes at the least:
- *                  hot posts are read every 15 s, and three likes in 15 s are noise, not 12 a minute
+ *   Δ, span      = growth of `weighted` from the newest snapshot at least 2 minutes older than the
+ *                  latest (or from posting, for a young post) to the latest, and the minutes between
+ *   velocity     = Δ / span over 2 minutes or more; over a shorter span (a post under 2 minutes
+ *                  old) the rate we can be sure of, (Δ − 2√Δ)⁺ / max(span, 0.25): three likes in
+ *                  15 s are noise, not 12 a minute, while 120 in 30 s are a fire
  *   vsReach      = velocity / √(1 + followers / 1000)   (a celebrity's posts are always busy)
  *   vsBrand      = velocity / the brand's usual velocity per post (baseline, ≥ 0.1)
  *   raw          = 0.6 × ln(1 + vsReach) + 0.4 × ln(1 + vsBrand)
@@ -39,7 +41,7 @@ export interface ViralScore {
   burst: boolean;
 }
 
-/** Velocity is measured over at least this long. */
+/** Velocity is measured over at least this long when the post is old enough. */
 export const MIN_SPAN_MINUTES = 2;
 
 export const weighted = (m: EngagementMetrics) => m.likes + 1.5 * m.replies + 2.5 * m.reposts + 2.5 * m.quotes;
@@ -48,7 +50,9 @@ export function viralScore(v: ViralInput): ViralScore {
   const last = v.snapshots.at(-1)!;
   const span = (s: { at: Date }) => (last.at.getTime() - s.at.getTime()) / 60_000;
   const prev = v.snapshots.findLast((s) => span(s) >= MIN_SPAN_MINUTES) ?? { at: v.postedAt, metrics: { likes: 0, reposts: 0, replies: 0, quotes: 0 } };
-  const velocity = Math.max(0, weighted(last.metrics) - weighted(prev.metrics)) / Math.max(MIN_SPAN_MINUTES, span(prev));
+  const growth = Math.max(0, weighted(last.metrics) - weighted(prev.metrics));
+  const minutes = span(prev);
+  const velocity = minutes >= MIN_SPAN_MINUTES ? growth / minutes : Math.max(0, growth - 2 * Math.sqrt(growth)) / Math.max(0.25, minutes);
   const vsReach = velocity / Math.sqrt(1 + Math.max(0, v.followers ?? 0) / 1000);
   const vsBrand = velocity / Math.max(0.1, v.baselinePerMinute);
   const m = last.metrics;
