@@ -7,6 +7,9 @@ import { DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
 import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots refresh docs/ only when asked (ODZIV_SCREENSHOTS=1); otherwise they go to a temp folder. */
+const SHOTS = process.env.ODZIV_SCREENSHOTS === '1' ? 'docs' : mkdtempSync(join(tmpdir(), 'odziv-shots-'));
+const shot = (name: string) => join(SHOTS, name);
 const PASSWORD = 'browser-admin-password-1';
 const XSS = '@VedraTel <img src=x onerror="window.__xss=1"><script>window.__xss=2</script> internet ne radi, sramota!';
 
@@ -49,7 +52,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
   it('logs in, claims with the keyboard, replies with a template, sees it delivered, resolves', async () => {
     await page.goto(`${base}/inbox`);
     await page.waitForURL(/\/login/);
-    await page.screenshot({ path: 'docs/login.png' });
+    await page.screenshot({ path: shot('login.png') });
     await page.getByLabel('E-mail').fill('admin@odziv.local');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -58,7 +61,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       await page.reload();
       return (await page.locator('tr[data-href]').count()) >= 10 ? true : undefined;
     }, 30_000, 1_000);
-    await page.screenshot({ path: 'docs/inbox.png', fullPage: false });
+    await page.screenshot({ path: shot('inbox.png'), fullPage: false });
 
     // Keyboard: move down, open, claim.
     await page.keyboard.press('j');
@@ -81,7 +84,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       await page.goto(caseUrl);
       return (await page.getByText(/^Sent/).count()) > 0 ? true : undefined;
     }, 20_000, 500);
-    await page.screenshot({ path: 'docs/case.png', fullPage: true });
+    await page.screenshot({ path: shot('case.png'), fullPage: true });
     const recorded = (await (await page.request.get(`${base}/api/replay/replies`)).json()) as { replies: Array<{ text: string }> };
     expect(recorded.replies).toHaveLength(1);
     expect(recorded.replies[0]!.text.startsWith(draft.trim())).toBe(true);
@@ -116,7 +119,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.locator('h1').textContent()).toBe('Dashboard');
     expect(await page.locator('svg[role=img] rect').count()).toBeGreaterThan(5);
     expect(await page.getByText(/First response: median/).count()).toBe(1);
-    await page.screenshot({ path: 'docs/dashboard.png', fullPage: true });
+    await page.screenshot({ path: shot('dashboard.png'), fullPage: true });
     await page.goto(`${base}/streams`);
     expect(await page.locator('td', { hasText: 'replay/demo' }).count()).toBe(1);
     await page.goto(`${base}/rules`);
@@ -147,7 +150,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(title).toMatch(/Complaint going viral \(score \d+\)/);
     // Only viral alerts under that filter.
     expect(await page.locator('article.alert').count()).toBe(await page.locator('article[aria-label="viral alert"]').count());
-    await page.screenshot({ path: 'docs/alerts.png' });
+    await page.screenshot({ path: shot('alerts.png') });
     await first.getByRole('button', { name: 'Acknowledge' }).click();
     await page.waitForURL(/\/alerts$/);
     expect(await page.locator('article h2', { hasText: title }).count()).toBe(0);
@@ -195,6 +198,6 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       return g.document.documentElement.scrollWidth - g.innerWidth;
     });
     expect(overflow).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: 'docs/inbox-phone.png' });
+    await page.screenshot({ path: shot('inbox-phone.png') });
   });
 });
