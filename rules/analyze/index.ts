@@ -343,12 +343,28 @@ function featurize(r: Reading, pNeg?: number): Features {
   if (csl.neg) addFeature(f, 'csl:neg', Math.min(1, csl.neg / 2));
   if (csl.pos) addFeature(f, 'csl:pos', Math.min(1, csl.pos / 2));
   for (const c of r.categories) addFeature(f, `cat:${c}`);
+  // Interactions a linear model cannot form itself: praise words around a problem read as sarcasm
+  // ("I love waiting 15 minutes", "thanks for ruining my morning").
+  const pos = r.evidence.positive?.length ?? 0;
+  const neg = r.evidence.negative?.length ?? 0;
+  let topics = r.categories.size;
+  if (r.categories.has('praise')) topics--;
+  if (r.categories.has('question')) topics--;
+  const hasNumber = r.n.tokens.some((t) => t.kind === 'number');
+  if (pos && neg) addFeature(f, 'mix:pos+neg');
+  if (pos && topics) addFeature(f, 'mix:pos+topic');
+  if (r.question && topics) addFeature(f, 'mix:question+topic');
+  if (r.question && neg) addFeature(f, 'mix:question+neg');
+  if (topics && r.n.handles.length) addFeature(f, 'mix:handle+topic');
+  if (neg && r.n.handles.length) addFeature(f, 'mix:handle+neg');
+  if (topics && hasNumber) addFeature(f, 'mix:number+topic');
+  if (r.n.exclamations && neg) addFeature(f, 'mix:exclaim+neg');
   if (r.question) addFeature(f, 'shape:question');
   if (r.n.exclamations) addFeature(f, 'shape:exclaim');
   if (r.n.tokens.some((t) => t.shout)) addFeature(f, 'shape:shout');
   if (r.n.urls.length) addFeature(f, 'shape:url');
   if (r.n.handles.length) addFeature(f, 'shape:handle');
-  if (r.n.tokens.some((t) => t.kind === 'number')) addFeature(f, 'shape:number');
+  if (hasNumber) addFeature(f, 'shape:number');
   addFeature(f, `family:${r.lang.family}`);
   addFeature(f, `lang:${r.lang.fromWords}`);
   if (pNeg !== undefined) addFeature(f, 'model:pneg', pNeg);

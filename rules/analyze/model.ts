@@ -60,8 +60,16 @@ export function emptyFeatures(): Features {
   return { idx: [], val: [], names: [] };
 }
 
+/** Named features repeat (shapes, categories, emoji): their hashes are kept, up to a bound. */
+const hashes = new Map<string, number>();
+
 export function addFeature(f: Features, name: string, value = 1): void {
-  f.idx.push(hashFeature(name));
+  let h = hashes.get(name);
+  if (h === undefined) {
+    h = hashFeature(name);
+    if (hashes.size < 10_000) hashes.set(name, h);
+  }
+  f.idx.push(h);
   f.val.push(value);
   f.names.push(name);
 }
@@ -95,7 +103,7 @@ export function topContributions(m: LogisticModel, f: Features, n: number): Arra
     const name = f.names[i]!;
     if (!name) continue;
     const weight = m.weights[f.idx[i]!]! * f.val[i]!;
-    if (weight <= 0.05 || top.some((t) => t.name === name)) continue;
+    if (weight <= 0.05 || (top.length === n && weight <= top[n - 1]!.weight) || top.some((t) => t.name === name)) continue;
     top.push({ name, weight: Math.round(weight * 100) / 100 });
     top.sort((a, b) => b.weight - a.weight);
     if (top.length > n) top.pop();

@@ -29,9 +29,9 @@ describe.runIf(haveData)('trained models', () => {
 
   // A regression guard, not the report (npm run eval is): floors a little under today's dev scores.
   it.each([
-    ['en-complaints', 'complaint', 0.76],
+    ['en-complaints', 'complaint', 0.78],
     ['en-airline', 'negative', 0.86],
-    ['hr-tweets', 'negative', 0.68],
+    ['hr-tweets', 'negative', 0.70],
     ['sr-tweets', 'negative', 0.87],
     ['bs-tweets', 'negative', 0.75],
   ] as const)('%s dev: %s quality stays above its floor', (set, measure, floor) => {
