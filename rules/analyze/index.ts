@@ -15,7 +15,7 @@ import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, l
 export { CATEGORIES, type Category, type Language, normalize };
 export { latinToCyrillic, cyrillicToLatin, fold } from './normalize.ts';
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.2';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.3';
 
 export interface Analysis {
   language: Language;
