@@ -389,12 +389,13 @@ function loadedModels(): Models {
 /** Probability that the post is negative, and the threshold for deciding it, for the post's language family. */
 function negativity(r: Reading, f: Features): { p: number; threshold: number; model?: LogisticModel } {
   const m = loadedModels();
-  const fromLexicon: { p: number; threshold: number; model?: LogisticModel } = { p: sigmoid(-(r.lexicon + r.symbols) * 0.9 - 0.6), threshold: 0.5 };
-  const en = m.sentimentEn ? { p: probability(m.sentimentEn, f), threshold: m.sentimentEn.threshold, model: m.sentimentEn } : fromLexicon;
-  const bcs = m.sentimentBcs ? { p: probability(m.sentimentBcs, f), threshold: m.sentimentBcs.threshold, model: m.sentimentBcs } : fromLexicon;
-  if (r.lang.family === 'en') return en;
-  if (r.lang.family === 'bcs') return bcs;
-  return { p: (en.p + bcs.p) / 2, threshold: (en.threshold + bcs.threshold) / 2, model: en.model };
+  // Only the family's model is computed (the hot path); undetermined posts hear both.
+  const read = (model?: LogisticModel) => (model ? { p: probability(model, f), threshold: model.threshold, model } : { p: sigmoid(-(r.lexicon + r.symbols) * 0.9 - 0.6), threshold: 0.5 });
+  if (r.lang.family === 'en') return read(m.sentimentEn);
+  if (r.lang.family === 'bcs') return read(m.sentimentBcs);
+  const en = read(m.sentimentEn);
+  const bcs = read(m.sentimentBcs);
+  return { p: (en.p + bcs.p) / 2, threshold: (en.threshold + bcs.threshold) / 2, model: m.sentimentEn };
 }
 
 /**

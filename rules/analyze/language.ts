@@ -1,4 +1,5 @@
 import type { Normalized } from './normalize.ts';
+import { knownShare, loadTrigrams, trigramScore, type TrigramTable } from './trigrams.ts';
 
 export type Language = 'en' | 'hr' | 'sr' | 'bs' | 'bcs-family' | 'other';
 export type LanguageFamily = 'en' | 'bcs' | 'other';
@@ -42,16 +43,43 @@ const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep 
   'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
   'sjediti pjevati mjesec mjeseca mjeseci htio htjeli pjesma sretno bijel').split(' '));
 
+let trigrams: TrigramTable | undefined | null = null;
+/** The trigram table in force: the committed one, or the one `npm run train` has just built. */
+export function useTrigrams(table?: TrigramTable): void {
+  trigrams = table;
+}
+function trigramTable(): TrigramTable | undefined {
+  if (trigrams === null) trigrams = loadTrigrams(new URL('./models/language-trigrams.json', import.meta.url));
+  return trigrams;
+}
+
+/** Trigram evidence this strong decides a post without function words (chosen by CV on train). */
+const TRIGRAMS_DECIDE = 2;
+/** …and this strong overrules the function words (English "i", "on", "to" are BCS words too). */
+const TRIGRAMS_OVERRULE = 6;
+
 /**
- * Guesses the language of a post from function words and standard-specific forms. Close
+ * Guesses the language of a post from function words and standard-specific forms, with character
+ * trigrams to settle short and ambiguous posts between English and BCS. Close
  * Croatian/Serbian/Bosnian posts without distinctive forms are "bcs-family" at lower confidence.
  */
 export function detectLanguage(n: Normalized): LanguageGuess {
-  const guess = detectFromWords(n);
+  const table = trigramTable();
+  const guess = table ? settleFamily(detectFromWords(n), trigramScore(table, n), (family) => knownShare(table, n, family)) : detectFromWords(n);
   // Cyrillic BCS is Serbian. The family (what decides the analysis) comes from the words alone,
   // so a text and its transliteration are always read the same way.
   if (n.hasCyrillic) return { language: 'sr', confidence: guess.family === 'bcs' ? 0.9 : 0.5, family: guess.family, fromWords: guess.language };
   return { ...guess, fromWords: guess.language };
+}
+
+/** A family the trigrams pick must also know a third of the words (else: another language; CV on train). */
+const KNOWN_WORDS = 0.34;
+
+function settleFamily(guess: Omit<LanguageGuess, 'fromWords'>, score: number, known: (family: 'en' | 'bcs') => number): Omit<LanguageGuess, 'fromWords'> {
+  const decide = guess.family === 'other' ? TRIGRAMS_DECIDE : TRIGRAMS_OVERRULE;
+  if (score > decide && guess.family !== 'en' && known('en') >= KNOWN_WORDS) return { language: 'en', confidence: Math.min(0.9, 0.5 + score / 40), family: 'en' };
+  if (score < -decide && guess.family !== 'bcs' && known('bcs') >= KNOWN_WORDS) return { language: 'bcs-family', confidence: Math.min(0.8, 0.5 + -score / 40), family: 'bcs' };
+  return guess;
 }
 
 function detectFromWords(n: Normalized): Omit<LanguageGuess, 'fromWords'> {

@@ -78,16 +78,22 @@ export function addFeature(f: Features, name: string, value = 1): void {
 export interface LogisticModel {
   name: string;
   bias: number;
-  weights: Float32Array;
+  /** Float weights while training; the loaded file's int16 values (× scale), half the memory to walk. */
+  weights: Float32Array | Int16Array;
+  /** What each weight is multiplied by (1 for float weights). */
+  scale?: number;
   /** Probability at or above which the class is decided (chosen by cross-validation on train). */
   threshold: number;
   meta: Record<string, unknown>;
 }
 
 export function logit(m: LogisticModel, f: Features): number {
-  let z = m.bias;
-  for (let i = 0; i < f.idx.length; i++) z += m.weights[f.idx[i]!]! * f.val[i]!;
-  return z;
+  const w = m.weights;
+  const idx = f.idx;
+  const val = f.val;
+  let z = 0;
+  for (let i = 0; i < idx.length; i++) z += w[idx[i]!]! * val[i]!;
+  return m.bias + z * (m.scale ?? 1);
 }
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -102,7 +108,7 @@ export function topContributions(m: LogisticModel, f: Features, n: number): Arra
   for (let i = 0; i < f.idx.length; i++) {
     const name = f.names[i]!;
     if (!name) continue;
-    const weight = m.weights[f.idx[i]!]! * f.val[i]!;
+    const weight = m.weights[f.idx[i]!]! * (m.scale ?? 1) * f.val[i]!;
     if (weight <= 0.05 || (top.length === n && weight <= top[n - 1]!.weight) || top.some((t) => t.name === name)) continue;
     top.push({ name, weight: Math.round(weight * 100) / 100 });
     top.sort((a, b) => b.weight - a.weight);
@@ -124,10 +130,10 @@ interface ModelFile {
 
 export function serializeModel(m: LogisticModel): string {
   let max = 0;
-  for (const w of m.weights) max = Math.max(max, Math.abs(w));
+  for (const w of m.weights) max = Math.max(max, Math.abs(w * (m.scale ?? 1)));
   const scale = max / 32767 || 1;
   const q = new Int16Array(m.weights.length);
-  for (let i = 0; i < q.length; i++) q[i] = Math.round(m.weights[i]! / scale);
+  for (let i = 0; i < q.length; i++) q[i] = Math.round((m.weights[i]! * (m.scale ?? 1)) / scale);
   const file: ModelFile = { name: m.name, dims: m.weights.length, bias: m.bias, threshold: m.threshold, scale, weights: Buffer.from(q.buffer).toString('base64'), meta: m.meta };
   return `${JSON.stringify(file)}\n`;
 }
@@ -136,8 +142,8 @@ export function loadModel(path: string | URL): LogisticModel {
   const file = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
   if (file.dims !== DIMS) throw new Error(`${String(path)}: model has ${file.dims} dimensions, the analyzer uses ${DIMS}; run npm run train`);
   const raw = Buffer.from(file.weights, 'base64');
-  const q = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
-  const weights = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * file.scale;
-  return { name: file.name, bias: file.bias, threshold: file.threshold, weights, meta: file.meta };
+  // Copied: the base64 buffer may not be 2-byte aligned.
+  const weights = new Int16Array(raw.byteLength / 2);
+  new Uint8Array(weights.buffer).set(raw);
+  return { name: file.name, bias: file.bias, threshold: file.threshold, weights, scale: file.scale, meta: file.meta };
 }

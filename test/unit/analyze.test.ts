@@ -50,6 +50,16 @@ describe('analyze', () => {
     expect(a.categories).toContain('praise');
   });
 
+  it('tells short English from BCS by its letters when function words cannot, and leaves other languages alone', () => {
+    // Words both languages have ("i", "on", "to", "sad") once made these Serbian or bcs-family.
+    for (const text of ["It's still funny. And sad.", 'I guess that is too much to ask, huh?', 'fav airline', 'DM sent', 'Probably inappropriate while on board.. But, it is on!']) {
+      expect(analyze(text).language, text).toBe('en');
+    }
+    expect(analyze('Rekla sam mu da dođe sutra').language).toBe('bcs-family');
+    expect(analyze('Рекла сам му да дође сутра').language).toBe('sr');
+    expect(analyze('Das ist wirklich nicht gut heute').language).toBe('other');
+  });
+
   it('identifies languages and says bcs-family when it cannot tell', () => {
     expect(analyze('Why was I charged twice for the same month?').language).toBe('en');
     expect(analyze('Тражим повраћај новца').language).toBe('sr');
