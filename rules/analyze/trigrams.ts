@@ -9,6 +9,13 @@ import type { Normalized } from './normalize.ts';
  * Read from the folded Latin forms, so a text and its Cyrillic transliteration score the same.
  */
 const SPACE = 32;
+
+/** FNV-1a, 32 bit, of a folded word. */
+function wordHash(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 /** Three char codes under 1024 (folded Latin) in one int; other scripts have no trigrams here. */
 const pack = (a: number, b: number, c: number) => (a < 1024 && b < 1024 && c < 1024 ? (a << 20) | (b << 10) | c : -1);
 
@@ -37,8 +44,11 @@ export class TrigramTable {
 
   constructor(
     readonly entries: ReadonlyMap<string, number>,
-    /** Words seen at least twice in each family's train posts: a guess must know most of the words. */
-    readonly words: { en: ReadonlySet<string>; bcs: ReadonlySet<string> } = { en: new Set(), bcs: new Set() },
+    /**
+     * Words seen at least twice in each family's train posts, as 32-bit hashes (the file holds no
+     * text of the data sets): a guess must know a share of the words.
+     */
+    readonly words: { en: ReadonlySet<number>; bcs: ReadonlySet<number> } = { en: new Set(), bcs: new Set() },
   ) {
     let size = 1;
     while (size < entries.size * 2) size <<= 1;
@@ -96,7 +106,7 @@ export function knownShare(table: TrigramTable, n: Pick<Normalized, 'tokens'>, f
   for (const t of n.tokens) {
     if (t.kind !== 'word') continue;
     all++;
-    if (table.words[family].has(t.norm)) known++;
+    if (table.words[family].has(wordHash(t.norm))) known++;
   }
   return all ? known / all : 1;
 }
@@ -124,15 +134,23 @@ export function buildTrigramTable(samples: Iterable<{ n: Pick<Normalized, 'token
     const llr = Math.log((a + 1) / (totals.en + vocab.length)) - Math.log((b + 1) / (totals.bcs + vocab.length));
     entries.set(g, Math.round(llr * 1000) / 1000);
   }
-  const known = (m: Map<string, number>) => new Set([...m].filter(([, c]) => c >= 2).map(([w]) => w).sort());
+  const known = (m: Map<string, number>) => new Set([...m].filter(([, c]) => c >= 2).map(([w]) => wordHash(w)).sort((a, b) => a - b));
   return new TrigramTable(entries, { en: known(wordCounts.en), bcs: known(wordCounts.bcs) });
 }
 
 export const serializeTrigrams = (t: TrigramTable): string =>
-  `${JSON.stringify({ kind: 'language-trigrams', llr: Object.fromEntries(t.entries), words: { en: [...t.words.en].join(' '), bcs: [...t.words.bcs].join(' ') } })}\n`;
+  `${JSON.stringify({ kind: 'language-trigrams', llr: Object.fromEntries(t.entries), words: { en: packHashes(t.words.en), bcs: packHashes(t.words.bcs) } })}\n`;
+
+const packHashes = (s: ReadonlySet<number>) => Buffer.from(Uint32Array.from(s).buffer).toString('base64');
+function unpackHashes(b64: string): Set<number> {
+  const raw = Buffer.from(b64, 'base64');
+  const out = new Uint32Array(raw.byteLength / 4);
+  new Uint8Array(out.buffer).set(raw);
+  return new Set(out);
+}
 
 export function loadTrigrams(path: string | URL): TrigramTable | undefined {
   if (!existsSync(path)) return undefined;
   const file = JSON.parse(readFileSync(path, 'utf8')) as { llr: Record<string, number>; words: { en: string; bcs: string } };
-  return new TrigramTable(new Map(Object.entries(file.llr)), { en: new Set(file.words.en.split(' ')), bcs: new Set(file.words.bcs.split(' ')) });
+  return new TrigramTable(new Map(Object.entries(file.llr)), { en: unpackHashes(file.words.en), bcs: unpackHashes(file.words.bcs) });
 }
