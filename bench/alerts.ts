@@ -11,7 +11,7 @@
  *   BENCH_POSTS=100000 npm run bench:alerts    a smaller day
  */
 import type { EngagementMetrics } from '../adapters/types.ts';
-import { findIncident, keyRank, MIN_COUNT, spikeTest, VolumeCounter, volumeKeys, WINDOW_MINUTES } from '../src/alerts/spike.ts';
+import { dominantCategory, findIncident, keyRank, MIN_COUNT, spikeTest, VolumeCounter, volumeKeys, WINDOW_MINUTES } from '../src/alerts/spike.ts';
 import { viralScore, weighted } from '../src/alerts/viral.ts';
 import { refreshIntervalMs, REFRESH_FLOOR_MS } from '../src/ingest/refresh-schedule.ts';
 import { mulberry32 } from '../src/random.ts';
@@ -186,7 +186,7 @@ const attribute = (ids: number[]): string | null => {
   const [best] = [...votes].sort((a, b) => b[1] - a[1]);
   return best && best[1] * 2 >= ids.length ? best[0] : null;
 };
-const incidents: Array<{ keys: string[]; postIds: number[]; lastAt: number }> = [];
+const incidents: Array<{ keys: string[]; postIds: number[]; lastAt: number; startedAt: number; category?: string }> = [];
 const plainLast = new Map<string, number>();
 let next = 0;
 const windowPosts: number[] = [];
@@ -218,13 +218,14 @@ for (let tick = DAY + MIN; tick <= DAY + DAYMS; tick += MIN) {
   for (const s of spiking) {
     const ids = inWindow.get(s.key)!;
     const live = incidents.filter((i) => now - i.lastAt <= 30 * MIN);
-    const same = findIncident(live, s.key, new Set(ids));
+    const category = dominantCategory(ids.map((id) => dayPosts[id]!.keys));
+    const same = findIncident(live, s.key, new Set(ids), { category, now });
     if (same) {
       same.keys = [...new Set([...same.keys, s.key])];
       same.postIds = [...new Set([...same.postIds, ...ids])];
       same.lastAt = now;
     } else {
-      incidents.push({ keys: [s.key], postIds: [...ids], lastAt: now });
+      incidents.push({ keys: [s.key], postIds: [...ids], lastAt: now, startedAt: now, ...(category ? { category } : {}) });
       odzivSpikes.push({ at: now, incident: attribute(ids) });
     }
   }

@@ -118,16 +118,35 @@ export function keyRank(key: string): number {
   return key.startsWith('keyword:') ? 0 : key.startsWith('category:') ? 1 : key.startsWith('language:') ? 2 : 3;
 }
 
+/** The category most of a key's posts share (≥ 60 %), naming what an incident is about. */
+export function dominantCategory(keysOfPosts: readonly (readonly string[])[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const keys of keysOfPosts) for (const k of keys) if (k.startsWith('category:')) counts.set(k, (counts.get(k) ?? 0) + 1);
+  let best: [string, number] | undefined;
+  for (const e of counts) if (!best || e[1] > best[1]) best = e;
+  return best && best[1] >= 0.6 * keysOfPosts.length ? best[0] : undefined;
+}
+
+/** Keys of one topic that start spiking this close together are one incident told in other words. */
+export const SAME_TOPIC_MS = 15 * 60_000;
+
 /**
- * The incident a spiking key belongs to: one that already has the key, or shares at least half of
+ * The incident a spiking key belongs to: one that already has the key; or shares at least half of
  * the smaller of the two sets of posts (an outage is a keyword, a category and a language at once,
- * and its first keyword's posts are then a part of its category's).
+ * and its first keyword's posts are then a part of its category's); or began within SAME_TOPIC_MS
+ * about the same category (a double charge told as "charged twice" by some, "unacceptable" by others).
  */
-export function findIncident<T extends { keys: string[]; postIds: number[] }>(incidents: T[], key: string, postIds: ReadonlySet<number>): T | undefined {
+export function findIncident<T extends { keys: string[]; postIds: number[]; category?: string; startedAt: number }>(
+  incidents: T[],
+  key: string,
+  postIds: ReadonlySet<number>,
+  about?: { category?: string; now: number },
+): T | undefined {
   return incidents.find((i) => {
     if (i.keys.includes(key)) return true;
     const shared = i.postIds.filter((id) => postIds.has(id)).length;
-    return shared > 0 && shared >= Math.min(postIds.size, i.postIds.length) / 2;
+    if (shared > 0 && shared >= Math.min(postIds.size, i.postIds.length) / 2) return true;
+    return Boolean(about?.category && i.category === about.category && about.now - i.startedAt <= SAME_TOPIC_MS);
   });
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, posts, volumeBuckets } from '../../db/schema/index.ts';
-import { describeKey, findIncident, historyRanges, keyRank, MIN_COUNT, SEASON_DAYS, spikeTest, WINDOW_MINUTES, volumeKeys, type SpikeAnalysis, type SpikeVerdict } from './spike.ts';
+import { describeKey, dominantCategory, findIncident, historyRanges, keyRank, MIN_COUNT, SEASON_DAYS, spikeTest, WINDOW_MINUTES, volumeKeys, type SpikeAnalysis, type SpikeVerdict } from './spike.ts';
 
 /** An incident keeps growing (one alert that updates) while its keys spike within this time. */
 const INCIDENT_GAP_MS = 30 * 60_000;
@@ -33,6 +33,8 @@ interface IncidentDetails {
   windowEnd: string;
   postIds: number[];
   samples: Array<{ postId: number; caseId: number | null; handle: string; text: string; url: string | null }>;
+  /** What most of its posts are about, when they agree (`category:billing`). */
+  category?: string;
 }
 
 /**
@@ -82,19 +84,23 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     .leftJoin(cases, eq(cases.postId, posts.id))
     .where(and(gte(posts.postedAt, start), lt(posts.postedAt, end), eq(analyses.isComplaint, true), eq(posts.isOwn, false), eq(posts.isRepost, false)))
     .limit(5_000);
-  const postsByKey = new Map<string, typeof windowPosts>();
-  for (const p of windowPosts) for (const k of volumeKeys(p)) postsByKey.set(k, [...(postsByKey.get(k) ?? []), p]);
+  const postsByKey = new Map<string, Array<(typeof windowPosts)[number] & { keys: string[] }>>();
+  for (const p of windowPosts) {
+    const keys = volumeKeys(p);
+    for (const k of keys) postsByKey.set(k, [...(postsByKey.get(k) ?? []), { ...p, keys }]);
+  }
 
   const ongoing = await db
     .select()
     .from(alerts)
     .where(and(eq(alerts.kind, 'spike'), gte(alerts.updatedAt, new Date(now.getTime() - INCIDENT_GAP_MS))));
-  const incidents = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails }));
+  const incidents = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails, startedAt: a.createdAt.getTime() }));
   let raised = 0;
   for (const s of spikes) {
     const mine = postsByKey.get(s.key) ?? [];
     const ids = new Set(mine.map((p) => p.id));
-    const same = findIncident(incidents.map((i) => ({ ...i.details, incident: i })), s.key, ids)?.incident;
+    const category = dominantCategory(mine.map((p) => p.keys));
+    const same = findIncident(incidents.map((i) => ({ ...i.details, startedAt: i.startedAt, incident: i })), s.key, ids, { category, now: now.getTime() })?.incident;
     if (same) {
       const d = same.details;
       const keys = [...new Set([...d.keys, s.key])].sort((a, b) => keyRank(a) - keyRank(b));
@@ -124,6 +130,7 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
       windowEnd: end.toISOString(),
       postIds: [...ids],
       samples: samplesOf(mine),
+      ...(category ? { category } : {}),
     };
     const [row] = await db
       .insert(alerts)
@@ -131,7 +138,7 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
       .onConflictDoNothing()
       .returning({ id: alerts.id });
     if (row) {
-      incidents.push({ id: row.id, details });
+      incidents.push({ id: row.id, details, startedAt: now.getTime() });
       raised++;
     }
   }

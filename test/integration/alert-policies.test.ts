@@ -66,6 +66,21 @@ describe('spike detection from ingested posts', () => {
     expect((updated!.details as { count: number }).count).toBeGreaterThan(d.count);
   });
 
+  it('keeps one incident told in two wordings (and two languages) as ONE alert, by its shared topic', async () => {
+    const now = new Date('2026-11-20T14:10:00Z');
+    await ingestAt(Array.from({ length: 12 }, (_, i) => post(`Internet opet ne radi ${i}`, new Date(now.getTime() - 180 * MIN + i * 15 * MIN))), now);
+    const a = Array.from({ length: 6 }, (_, i) => post(`You charged my card twice this month (${i})`, new Date(now.getTime() - 8 * MIN + i * 60_000)));
+    const b = Array.from({ length: 6 }, (_, i) => post(`Račun mi je duplo veći nego inače (${i})`, new Date(now.getTime() - 8 * MIN + i * 60_000 + 20_000)));
+    await ingestAt([...a, ...b], now);
+    expect(await detectSpikes(h.deps.database, now)).toBe(1);
+    const [only, ...rest] = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'spike'));
+    expect(rest).toHaveLength(0);
+    const d = only!.details as { keys: string[]; category?: string; postIds: number[] };
+    expect(d.keys).toEqual(expect.arrayContaining(['keyword:charged', 'keyword:račun', 'category:billing']));
+    expect(d.category).toBe('category:billing');
+    expect(d.postIds.length).toBe(12);
+  });
+
   it('stays quiet while the volume is what this hour usually has', async () => {
     const now = new Date('2026-11-20T20:10:00Z');
     // Every day of the last week, ten billing complaints in the evening hour; today the same.
