@@ -189,7 +189,9 @@ const attribute = (ids: number[]): string | null => {
 const incidents: Array<{ keys: string[]; postIds: number[]; lastAt: number; startedAt: number; category?: string }> = [];
 const plainLast = new Map<string, number>();
 let next = 0;
+/** Complaints in order of time; those from `windowStart` on are in the last 10 minutes. */
 const windowPosts: number[] = [];
+let windowStart = 0;
 for (let tick = DAY + MIN; tick <= DAY + DAYMS; tick += MIN) {
   while (next < dayPosts.length && dayPosts[next]!.at < tick) {
     const keys = dayPosts[next]!.keys;
@@ -199,10 +201,17 @@ for (let tick = DAY + MIN; tick <= DAY + DAYMS; tick += MIN) {
     }
     next++;
   }
-  while (windowPosts.length && dayPosts[windowPosts[0]!]!.at < tick - WINDOW_MINUTES * MIN) windowPosts.shift();
+  while (windowStart < windowPosts.length && dayPosts[windowPosts[windowStart]!]!.at < tick - WINDOW_MINUTES * MIN) windowStart++;
   const now = tick - 1;
   const inWindow = new Map<string, number[]>();
-  for (const id of windowPosts) for (const k of dayPosts[id]!.keys) inWindow.set(k, [...(inWindow.get(k) ?? []), id]);
+  for (let w = windowStart; w < windowPosts.length; w++) {
+    const id = windowPosts[w]!;
+    for (const k of dayPosts[id]!.keys) {
+      const list = inWindow.get(k);
+      if (list) list.push(id);
+      else inWindow.set(k, [id]);
+    }
+  }
   const spiking: Array<{ key: string; z: number }> = [];
   for (const [key, ids] of inWindow) {
     if (ids.length < MIN_COUNT) continue;

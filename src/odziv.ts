@@ -4,7 +4,7 @@ import { createAdapters } from '../adapters/registry.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
-import { refreshEngagement } from './ingest/metrics.ts';
+import { brandBaseline, refreshEngagement } from './ingest/metrics.ts';
 import { createChannels } from './alerts/channels/registry.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from './alerts/outbox.ts';
 import { detectViral } from './alerts/viral-detect.ts';
@@ -108,8 +108,11 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
           name: 'metrics',
           schedule: config.ODZIV_METRICS_CRON,
           run: async () => {
-            await refreshEngagement(database, adapters, log);
-            const viral = await detectViral(database, config.ODZIV_VIRAL_THRESHOLD);
+            // One brand baseline per run serves the refresh schedule and the viral score.
+            const now = new Date();
+            const baseline = await brandBaseline(database, now);
+            await refreshEngagement(database, adapters, log, now, baseline);
+            const viral = await detectViral(database, config.ODZIV_VIRAL_THRESHOLD, new Date(), baseline);
             if (viral) log.warn({ job: 'metrics', viral }, 'viral complaints detected');
           },
         });

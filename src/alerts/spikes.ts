@@ -86,8 +86,12 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     .limit(5_000);
   const postsByKey = new Map<string, Array<(typeof windowPosts)[number] & { keys: string[] }>>();
   for (const p of windowPosts) {
-    const keys = volumeKeys(p);
-    for (const k of keys) postsByKey.set(k, [...(postsByKey.get(k) ?? []), { ...p, keys }]);
+    const keyed = { ...p, keys: volumeKeys(p) };
+    for (const k of keyed.keys) {
+      const list = postsByKey.get(k);
+      if (list) list.push(keyed);
+      else postsByKey.set(k, [keyed]);
+    }
   }
 
   const ongoing = await db

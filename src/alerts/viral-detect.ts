@@ -12,7 +12,7 @@ export const URGENT_VIRAL_SCORE = 85;
  * viral alert per post (for marketing) when the score reaches the threshold; later growth updates
  * that alert instead of raising another.
  */
-export async function detectViral(database: Database, threshold: number, now = new Date()): Promise<number> {
+export async function detectViral(database: Database, threshold: number, now = new Date(), brandPerMinute?: number): Promise<number> {
   const candidates = await database.db
     .select({ postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
     .from(cases)
@@ -21,7 +21,7 @@ export async function detectViral(database: Database, threshold: number, now = n
     .innerJoin(analyses, eq(analyses.postId, posts.id))
     .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
   if (!candidates.length) return 0;
-  const baseline = await brandBaseline(database, now);
+  const baseline = brandPerMinute ?? (await brandBaseline(database, now));
   let raised = 0;
   for (const c of candidates) {
     const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(16);

@@ -14,10 +14,11 @@ const MAX_AGE_MS = 72 * 3_600_000;
  * Refreshes the engagement of posts with unresolved cases whose next read is due (most overdue
  * first), per platform, and schedules each post's next read from its age and how fast it moves
  * (refresh-schedule.ts). A platform's failure is logged and leaves the others untouched.
+ * `brandPerMinute`: the brand baseline when the caller has it already (else read when needed).
  */
-export async function refreshEngagement(database: Database, adapters: AdapterSet, log: Logger, now = new Date()): Promise<number> {
+export async function refreshEngagement(database: Database, adapters: AdapterSet, log: Logger, now = new Date(), brandPerMinute?: number): Promise<number> {
   let updated = 0;
-  let baseline: number | undefined;
+  let baseline = brandPerMinute;
   for (const [platform, adapter] of Object.entries(adapters)) {
     if (!adapter?.refreshMetrics) continue;
     const rows = await database.db

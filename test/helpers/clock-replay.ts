@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { join } from 'node:path';
 import { createReplayAdapter } from '../../adapters/replay/index.ts';
 
@@ -32,4 +33,20 @@ export async function demoHarness(advanceMs = 60_000) {
   clock.advance(advanceMs);
   await h.pollOnce();
   return { h, clock };
+}
+
+/**
+ * A harness with the demo stream on a test-moved clock for the calling test file: created before
+ * its tests, emptied before each, closed after. `h` is there once the tests run.
+ */
+export function useClockedHarness() {
+  const clock = clockedReplay();
+  const state = { clock } as { clock: typeof clock; h: import('./harness.ts').Harness };
+  beforeAll(async () => {
+    const { createHarness } = await import('./harness.ts');
+    state.h = await createHarness({ adapters: clock.adapters });
+  });
+  afterAll(() => state.h.close());
+  beforeEach(() => state.h.reset());
+  return state;
 }

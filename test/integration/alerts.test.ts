@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { eq, sql } from 'drizzle-orm';
 import { alertDeliveries, alerts, cases } from '../../db/schema/index.ts';
@@ -8,21 +8,16 @@ import { signedWebhookChannel, slackChannel } from '../../src/alerts/channels/ht
 import { deliverAlerts, enqueueDeliveries, MAX_DELIVERY_ATTEMPTS } from '../../src/alerts/outbox.ts';
 import { detectViral } from '../../src/alerts/viral-detect.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
-import { clockedReplay } from '../helpers/clock-replay.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { useClockedHarness } from '../helpers/clock-replay.ts';
+import { silentLog } from '../helpers/harness.ts';
 import { useReceiver } from '../helpers/receiver.ts';
 
-let h: Harness;
-const clock = clockedReplay();
-beforeAll(async () => {
-  h = await createHarness({ adapters: clock.adapters });
-});
-afterAll(() => h.close());
-beforeEach(() => h.reset());
+const demo = useClockedHarness();
+const { clock } = demo;
 
 const addAlert = async (kind: 'viral' | 'rule' | 'sla', audience: 'marketing' | 'community_manager', key: string) =>
-  (await h.deps.database.db.insert(alerts).values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } }).returning())[0]!;
-const makeDue = () => h.deps.database.db.update(alertDeliveries).set({ availableAt: sql`now() - interval '1 second'` });
+  (await demo.h.deps.database.db.insert(alerts).values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } }).returning())[0]!;
+const makeDue = () => demo.h.deps.database.db.update(alertDeliveries).set({ availableAt: sql`now() - interval '1 second'` });
 
 describe('alert channels and their outbox', () => {
   const r = useReceiver();
@@ -32,10 +27,10 @@ describe('alert channels and their outbox', () => {
     await addAlert('viral', 'marketing', 'v1');
     await addAlert('rule', 'marketing', 'r1');
     await addAlert('sla', 'community_manager', 's1');
-    expect(await enqueueDeliveries(h.deps.database, channels)).toBe(2);
-    expect(await enqueueDeliveries(h.deps.database, channels)).toBe(0);
-    await deliverAlerts(h.deps.database, channels, silentLog);
-    await deliverAlerts(h.deps.database, channels, silentLog);
+    expect(await enqueueDeliveries(demo.h.deps.database, channels)).toBe(2);
+    expect(await enqueueDeliveries(demo.h.deps.database, channels)).toBe(0);
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
     expect(r.hook.got.map((g) => g.path).sort()).toEqual(['/cm', '/marketing']);
     const slack = JSON.parse(r.hook.got.find((g) => g.path === '/marketing')!.body) as { text: string };
     expect(slack.text).toContain('viral v1');
@@ -47,34 +42,34 @@ describe('alert channels and their outbox', () => {
     const channels = { webhook: signedWebhookChannel(`${r.url}/hook`, secret) };
     r.hook.plan.push(503, 200, 400);
     const a = await addAlert('viral', 'marketing', 'v2');
-    await enqueueDeliveries(h.deps.database, channels);
-    await deliverAlerts(h.deps.database, channels, silentLog);
-    let [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    await enqueueDeliveries(demo.h.deps.database, channels);
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
+    let [d] = await demo.h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
     expect(d).toMatchObject({ status: 'pending', attempts: 1 });
     expect(d!.lastError).toContain('HTTP 503');
     await makeDue();
-    await deliverAlerts(h.deps.database, channels, silentLog);
-    [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
+    [d] = await demo.h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
     expect(d).toMatchObject({ status: 'sent', attempts: 2 });
     const sent = r.hook.got.at(-1)!;
     expect(sent.headers['x-odziv-signature']).toBe(`sha256=${createHmac('sha256', secret).update(sent.body).digest('hex')}`);
     expect(JSON.parse(sent.body)).toMatchObject({ id: a.id, kind: 'viral', audience: 'marketing' });
 
     const b = await addAlert('sla', 'community_manager', 's2');
-    await enqueueDeliveries(h.deps.database, channels);
-    await deliverAlerts(h.deps.database, channels, silentLog);
-    const [dead] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, b.id));
+    await enqueueDeliveries(demo.h.deps.database, channels);
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
+    const [dead] = await demo.h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, b.id));
     expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
   it('gives up after the last attempt and keeps the reason', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
     const a = await addAlert('viral', 'marketing', 'v3');
-    await enqueueDeliveries(h.deps.database, channels);
-    await h.deps.database.db.update(alertDeliveries).set({ attempts: MAX_DELIVERY_ATTEMPTS - 1 });
+    await enqueueDeliveries(demo.h.deps.database, channels);
+    await demo.h.deps.database.db.update(alertDeliveries).set({ attempts: MAX_DELIVERY_ATTEMPTS - 1 });
     r.hook.plan.push(500);
-    await deliverAlerts(h.deps.database, channels, silentLog);
-    const [d] = await h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
+    await deliverAlerts(demo.h.deps.database, channels, silentLog);
+    const [d] = await demo.h.deps.database.db.select().from(alertDeliveries).where(eq(alertDeliveries.alertId, a.id));
     expect(d).toMatchObject({ status: 'dead', attempts: MAX_DELIVERY_ATTEMPTS });
   });
 });
@@ -100,8 +95,8 @@ describe('e-mail alerts', () => {
     try {
       await addAlert('sla', 'community_manager', 'mail-1');
       await addAlert('viral', 'marketing', 'mail-2'); // marketing has no recipients here: not queued
-      expect(await enqueueDeliveries(h.deps.database, channels)).toBe(1);
-      await deliverAlerts(h.deps.database, channels, silentLog);
+      expect(await enqueueDeliveries(demo.h.deps.database, channels)).toBe(1);
+      await deliverAlerts(demo.h.deps.database, channels, silentLog);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.to).toEqual(['cm@vedra.test']);
       expect(mails[0]!.data).toContain('Subject: [odziv] sla mail-1');
@@ -114,20 +109,20 @@ describe('e-mail alerts', () => {
 
 describe('viral detection on the replayed demo', () => {
   it('raises one marketing alert per viral complaint as its engagement takes off, and updates it after', async () => {
-    await h.pollOnce();
+    await demo.h.pollOnce();
     clock.advance(5_000);
-    await h.pollOnce();
+    await demo.h.pollOnce();
     // Engagement 30 s, then 60 s after the posts appeared.
     for (const step of [30_000, 30_000, 30_000]) {
       clock.advance(step);
-      await refreshEngagement(h.deps.database, h.deps.adapters, silentLog, clock.now());
-      await detectViral(h.deps.database, 60, clock.now());
+      await refreshEngagement(demo.h.deps.database, demo.h.deps.adapters, silentLog, clock.now());
+      await detectViral(demo.h.deps.database, 60, clock.now());
     }
-    const viral = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
+    const viral = await demo.h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
     expect(viral.length).toBeGreaterThanOrEqual(1);
     expect(viral.every((a) => a.audience === 'marketing' && a.dedupKey.startsWith('viral:'))).toBe(true);
     expect(new Set(viral.map((a) => a.dedupKey)).size).toBe(viral.length);
-    const [c] = await h.deps.database.db.select().from(cases).where(eq(cases.id, viral[0]!.caseId!));
+    const [c] = await demo.h.deps.database.db.select().from(cases).where(eq(cases.id, viral[0]!.caseId!));
     expect(c).toBeDefined();
     expect((viral[0]!.details as { score: number }).score).toBeGreaterThanOrEqual(60);
   });
