@@ -15,7 +15,7 @@ import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, l
 export { CATEGORIES, type Category, type Language, normalize };
 export { latinToCyrillic, cyrillicToLatin, fold } from './normalize.ts';
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.3';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.4';
 
 export interface Analysis {
   language: Language;
@@ -233,8 +233,16 @@ interface Reading {
   symbols: number;
   categories: Set<Category>;
   question: boolean;
+  /** How many of the post's @handles are customer-care accounts. */
+  careHandles: number;
   stems: { en: string[]; bcs: string[] };
 }
+
+/**
+ * Customer-care accounts ("@AskPlayStation", "@comcastcares", "@HT_pomoc"): a post addressed to one
+ * is usually a customer with a problem. Handles only hold ASCII letters, so no folding is needed.
+ */
+const CARE_HANDLE = /^ask|help|support|care|service|pomoc|podrska|servis/i;
 
 function read(text: string): Reading {
   const n = normalize(text);
@@ -253,7 +261,8 @@ function read(text: string): Reading {
     for (const c of matchCategories(n.tokens, keys, vocab, evidence)) categories.add(c);
     question ||= isQuestionPost(n, keys, vocab);
   }
-  return { n, lang, evidence, lexicon, symbols, categories, question, stems };
+  const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
+  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, stems };
 }
 
 /**
@@ -364,6 +373,7 @@ function featurize(r: Reading, pNeg?: number): Features {
   if (r.n.tokens.some((t) => t.shout)) addFeature(f, 'shape:shout');
   if (r.n.urls.length) addFeature(f, 'shape:url');
   if (r.n.handles.length) addFeature(f, 'shape:handle');
+  if (r.careHandles) addFeature(f, 'shape:care-handle', r.careHandles / r.n.handles.length);
   if (hasNumber) addFeature(f, 'shape:number');
   addFeature(f, `family:${r.lang.family}`);
   addFeature(f, `lang:${r.lang.fromWords}`);
@@ -410,6 +420,8 @@ function complaintFromSignals(r: Reading, pNeg: number, kept: Category[], sentim
   if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
   if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;
   if (kept.length > 0 && r.question) z += 0.3;
+  // Writing to a care account is asking for help: with a problem topic or a question, more so.
+  if (r.careHandles > 0 && (kept.length > 0 || r.question)) z += 0.4;
   z -= 2.0 * Math.max(0, sentiment - 0.2);
   if (r.categories.has('praise') && kept.length === 0) z -= 1.0;
   return sigmoid(z);

@@ -44,6 +44,15 @@ describe('analyze', () => {
     expect(a.categories).toEqual(expect.arrayContaining(['refund', 'waiting']));
   });
 
+  it('reads a problem written to a customer-care account as more likely a complaint than the same words to a friend', () => {
+    for (const [care, friend, text] of [
+      ['@AskVedraTel', '@johnny_b', 'my order 1234 still has not arrived'],
+      ['@VedraTel_pomoc', '@markoo', 'internet mi ne radi od jutra'],
+    ]) {
+      expect(analyze(`${care} ${text}`).complaint).toBeGreaterThan(analyze(`${friend} ${text}`).complaint);
+    }
+  });
+
   it('does not call praise a complaint', () => {
     const a = analyze('Hvala @VedraTel, tehničar je sve riješio za 20 minuta. Svaka čast!');
     expect(a.isComplaint).toBe(false);
