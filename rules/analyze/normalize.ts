@@ -117,8 +117,16 @@ export interface Normalized {
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
 const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
-const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3])|(?:[)(\]\[][-'^o]?[:;=])|<3|:'\()(?=\s|$|[.,!?])/gu;
-const EMOTICON_HINT = /[:;=]|<3|[)(\]\[][-'^o]?[:;=]/;
+// A mouth may repeat (":)))", ":((" are everyday BCS); "^^" and "^_^" smile too.
+const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3]+)|(?:[)(\]\[]+[-'^o]?[:;=])|<3+|:'\(+|\^_*\^)(?=\s|$|[.,!?])/gu;
+const EMOTICON_HINT = /[:;=^]|<3|[)(\]\[][-'^o]?[:;=]/;
+
+/** One spelling per emoticon: ":)))" reads as ":)", "<333" as "<3", "^_^" as "^^". */
+function emoticonKey(e: string): string {
+  const lower = e.toLowerCase();
+  if (lower.startsWith('^')) return '^^';
+  return lower.replace(/(.)\1+$/u, '$1').replace(/^([)(\]\[])\1+/u, '$1');
+}
 const PIECES = /(\uFFFC-?\d+\uFFFC)|(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)/gu;
 
 /** Splits "#NeRadiInternet" → "ne radi internet"; all-lower hashtags stay whole. */
@@ -188,7 +196,7 @@ export function normalize(text: string): Normalized {
       const idx = Number(placeholder.slice(1, -1));
       if (idx < 0) {
         const e = emoticons[-idx - 1]!;
-        tokens.push({ kind: 'emoticon', display: e, norm: e.toLowerCase(), breakBefore });
+        tokens.push({ kind: 'emoticon', display: e, norm: emoticonKey(e), breakBefore });
       } else {
         for (const part of splitHashtag(hashtags[idx]!)) {
           const lower = part.toLowerCase();

@@ -27,6 +27,15 @@ describe('normalize', () => {
     expect(n.tokens.some((t) => t.display.includes('vedra') || t.display.includes('t.co'))).toBe(false);
   });
 
+  it('reads repeated emoticon mouths as the emoticon itself (":)))" is ":)"), and in Cyrillic alike', () => {
+    const emoticons = (text: string) => normalize(text).tokens.filter((t) => t.kind === 'emoticon').map((t) => [t.display, t.norm]);
+    expect(emoticons('super je bilo :))) hvala <333 ^_^')).toEqual([[':)))', ':)'], ['<333', '<3'], ['^_^', '^^']]);
+    expect(emoticons('opet ne radi :(( a ni jučer :-(((')).toEqual([[':((', ':('], [':-(((', ':-(']]);
+    expect(emoticons('опет не ради :((')).toEqual([[':((', ':(']]);
+    // Times and ratios are not faces.
+    expect(emoticons('u 8:30 ili 3:1')).toEqual([]);
+  });
+
   it('squeezes elongations and marks shouting', () => {
     const n = normalize('uzasnooooo SRAMOTA');
     expect(n.tokens[0]!.norm).toBe('uzasnoo');
