@@ -29,6 +29,13 @@ export function metricsOf(t: TweetV2): NonNullable<NormalizedPost['metrics']> {
 
 export const isRetweet = (t: TweetV2) => t.referenced_tweets?.some((r) => r.type === 'retweeted') ?? false;
 
+/**
+ * X returns tweet text with "&", "<" and ">" escaped as HTML entities (v2 and v1.1 alike); the post
+ * is stored as its author wrote it ("&amp;" last, so "&amp;lt;" stays the literal "&lt;"). Pages
+ * escape again when they show it.
+ */
+export const unescapeTweetText = (text: string) => (text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text);
+
 /** A v2 tweet with its author as a normalized post; the raw payload is kept. */
 export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: string): NormalizedPost {
   const user = author ?? { id: t.author_id ?? 'unknown', username: 'unknown' };
@@ -37,7 +44,7 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     platformPostId: t.id,
     url: `https://x.com/${user.username}/status/${t.id}`,
     author: { platformUserId: user.id, handle: user.username, displayName: user.name, followers: user.public_metrics?.followers_count, verified: user.verified ?? false },
-    text: t.text,
+    text: unescapeTweetText(t.text),
     postedAt: t.created_at ? new Date(t.created_at) : new Date(),
     conversationId: t.conversation_id,
     inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id,

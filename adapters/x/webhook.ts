@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NormalizedPost } from '../types.ts';
+import { unescapeTweetText } from './map.ts';
 
 /** Answer to X's CRC check: `sha256=` + base64 HMAC-SHA256 of the token with the consumer secret. */
 export function crcResponse(crcToken: string, consumerSecret: string): { response_token: string } {
@@ -43,7 +44,7 @@ export function postsFromActivity(body: unknown): NormalizedPost[] {
       platformPostId: t.id_str,
       url: `https://x.com/${t.user.screen_name}/status/${t.id_str}`,
       author: { platformUserId: t.user.id_str, handle: t.user.screen_name, displayName: t.user.name, followers: t.user.followers_count, verified: t.user.verified ?? false },
-      text: t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? '',
+      text: unescapeTweetText(t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? ''),
       postedAt: t.created_at && !Number.isNaN(Date.parse(t.created_at)) ? new Date(t.created_at) : new Date(),
       inReplyToId: t.in_reply_to_status_id_str ?? undefined,
       isOwn: false,

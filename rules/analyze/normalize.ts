@@ -117,6 +117,9 @@ export interface Normalized {
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
 const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
+const ENTITY = /&(lt|gt|amp|quot|apos|#39);/g;
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'" };
+
 // A mouth may repeat (":)))", ":((" are everyday BCS); "^^" and "^_^" smile too.
 const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3]+)|(?:[)(\]\[]+[-'^o]?[:;=])|<3+|:'\(+|\^_*\^)(?=\s|$|[.,!?])/gu;
 const EMOTICON_HINT = /[:;=^]|<3|[)(\]\[][-'^o]?[:;=]/;
@@ -149,6 +152,8 @@ export function normalize(text: string): Normalized {
   const cyr = hasCyrillic(text);
   // Each pass only runs when its marker character is present: most posts skip most passes.
   let t = cyrillicToLatin(text);
+  // Text copied from platform APIs arrives HTML-escaped ("&lt;3" is a heart); one pass, so "&amp;lt;" stays "&lt;".
+  if (t.includes('&')) t = t.replace(ENTITY, (m, name: string) => ENTITIES[name] ?? m);
   if (t.includes('http') || t.includes('www.')) {
     t = t.replace(URL, (u) => {
       urls.push(u);

@@ -121,6 +121,16 @@ describe('X adapter against a fake X', () => {
     expect(await stored()).toBe(122);
   });
 
+  it('stores the text as its author wrote it: X\'s HTML entities are undone, once', async () => {
+    seed(x, 5);
+    const written = '@VedraTel račun & naknada <3 (a "&lt;" typed literally stays) >:(';
+    const t = x.addTweet({ text: written, author_id: '103' });
+    adapter = createXAdapter(settings(x));
+    await drain(adapter, await xStream());
+    const row = (await h.deps.database.db.select({ text: posts.text }).from(posts).where(eq(posts.platformPostId, t.id)))[0]!;
+    expect(row.text).toBe(written);
+  });
+
   it('waits out a 429 storm until the reset, and records it in the stream health', async () => {
     seed(x, 50);
     adapter = createXAdapter(settings(x));
@@ -260,7 +270,7 @@ describe('X webhooks through the API', () => {
   const delivery = JSON.stringify({
     for_user_id: '1',
     tweet_create_events: [
-      { id_str: '9001', text: '@VedraTel internet ne radi od jutra, sramota!', created_at: 'Wed Nov 18 10:00:00 +0000 2026', user: { id_str: '77', screen_name: 'ana_h', name: 'Ana', followers_count: 1200, verified: false } },
+      { id_str: '9001', text: '@VedraTel internet &amp; TV ne rade od jutra, sramota!', created_at: 'Wed Nov 18 10:00:00 +0000 2026', user: { id_str: '77', screen_name: 'ana_h', name: 'Ana', followers_count: 1200, verified: false } },
       { id_str: '9002', text: 'Radovi na mreži večeras', user: { id_str: '1', screen_name: 'VedraTel' } },
       { id_str: '9003', text: 'RT @ana_h: ne radi', retweeted_status: {}, user: { id_str: '78', screen_name: 'marko' } },
     ],
@@ -279,6 +289,8 @@ describe('X webhooks through the API', () => {
       expect(res.status).toBe(200);
     }
     expect(await storedIds()).toEqual(['9001']);
+    const [row] = await h.deps.database.db.select({ text: posts.text }).from(posts);
+    expect(row!.text).toBe('@VedraTel internet & TV ne rade od jutra, sramota!');
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {

@@ -202,7 +202,8 @@ export class FakeX {
   }
 
   private render(t: FakeTweet): Record<string, unknown> {
-    return { ...t, edit_history_tweet_ids: [t.id] };
+    // X escapes these three in tweet text.
+    return { ...t, text: t.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), edit_history_tweet_ids: [t.id] };
   }
 
   /** Newest first; since_id exclusive; pages of max_results with an opaque next_token. */

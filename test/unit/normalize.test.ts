@@ -32,6 +32,7 @@ describe('normalize', () => {
     expect(emoticons('super je bilo :))) hvala <333 ^_^')).toEqual([[':)))', ':)'], ['<333', '<3'], ['^_^', '^^']]);
     expect(emoticons('opet ne radi :(( a ni jučer :-(((')).toEqual([[':((', ':('], [':-(((', ':-(']]);
     expect(emoticons('опет не ради :((')).toEqual([[':((', ':(']]);
+    expect(emoticons('volim vas &lt;3 &amp;&amp; vi mene')).toEqual([['<3', '<3']]);
     // Times and ratios are not faces.
     expect(emoticons('u 8:30 ili 3:1')).toEqual([]);
   });
