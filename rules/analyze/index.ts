@@ -10,6 +10,7 @@ import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
 import { CATEGORIES, CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
+import afinnBcs from './lexicon/afinn-bcs.json' with { type: 'json' };
 import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, loadModel, probability, sigmoid, topContributions, type Features, type LogisticModel } from './model.ts';
 
 export { CATEGORIES, type Category, type Language, normalize };
@@ -99,16 +100,20 @@ const BCS_VOCAB = buildVocabulary(
   2,
 );
 
-/** CroSentiLex's derived polarity by BCS stem: a weak signal the BCS model weighs itself. */
-const BCS_POLARITY = (() => {
+/** Mean score by BCS stem of a word list: the noisy lexicons the BCS model weighs itself. */
+function byStem(entries: Array<[string, number]>): Map<string, number> {
   const sums = new Map<string, { total: number; n: number }>();
-  for (const [lemma, d] of polarity.entries as Array<[string, number]>) {
-    const key = bcsStem(normalize(lemma).tokens[0]?.norm ?? lemma);
+  for (const [word, score] of entries) {
+    const key = bcsStem(normalize(word).tokens[0]?.norm ?? word);
     const cur = sums.get(key) ?? { total: 0, n: 0 };
-    sums.set(key, { total: cur.total + d, n: cur.n + 1 });
+    sums.set(key, { total: cur.total + score, n: cur.n + 1 });
   }
   return new Map([...sums].map(([k, v]) => [k, v.total / v.n]));
-})();
+}
+/** CroSentiLex's automatically derived polarity. */
+const BCS_POLARITY = byStem(polarity.entries as Array<[string, number]>);
+/** Machine-translated AFINN: too noisy for evidence, yet cross-validation gains from it as a feature. */
+const BCS_AFINN = byStem(afinnBcs.entries as Array<[string, number]>);
 
 // In BCS "sad" means "now": an English lexicon must not read BCS posts.
 const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bcs: [BCS_VOCAB], other: [EN_VOCAB, BCS_VOCAB] };
@@ -296,6 +301,7 @@ function featurize(r: Reading, pNeg?: number): Features {
   const wordNames: string[] = [];
   const grams: string[] = [];
   const csl = { neg: 0, pos: 0 };
+  const afinn = { neg: 0, pos: 0 };
   for (const vocab of VOCABS[r.lang.family]) {
     const tag: 'e' | 'b' = vocab === EN_VOCAB ? 'e' : 'b';
     const keys = tag === 'e' ? r.stems.en : r.stems.bcs;
@@ -326,6 +332,9 @@ function featurize(r: Reading, pNeg?: number): Features {
       if (tag === 'b') {
         const pol = BCS_POLARITY.get(k);
         if (pol !== undefined) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
+        const a = BCS_AFINN.get(k);
+        // Under negation ("nije loše") a word counts for the other side.
+        if (a !== undefined) ((a < 0) !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a)));
       }
       // Character 4-grams catch inflections and spellings the stemmer misses; once per word.
       if (t.norm.length >= 3 && (tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
@@ -351,6 +360,8 @@ function featurize(r: Reading, pNeg?: number): Features {
   addFeature(f, 'lex:pos', Math.min(1, Math.max(0, lex) / 6));
   if (csl.neg) addFeature(f, 'csl:neg', Math.min(1, csl.neg / 2));
   if (csl.pos) addFeature(f, 'csl:pos', Math.min(1, csl.pos / 2));
+  if (afinn.neg) addFeature(f, 'afinn-bcs:neg', Math.min(1, afinn.neg / 6));
+  if (afinn.pos) addFeature(f, 'afinn-bcs:pos', Math.min(1, afinn.pos / 6));
   for (const c of r.categories) addFeature(f, `cat:${c}`);
   // Interactions a linear model cannot form itself: praise words around a problem read as sarcasm
   // ("I love waiting 15 minutes", "thanks for ruining my morning").
