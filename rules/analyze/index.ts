@@ -40,8 +40,39 @@ export interface AnalysisDetail extends Analysis {
   normalized: Normalized;
 }
 
+/** What one vocabulary knows of a word (by its folded form): computed once, then cached. */
+interface WordInfo {
+  /** The stem: what lexicons and rules match. */
+  key: string;
+  /** The word's feature hash, plain and under negation. */
+  hash: number;
+  negatedHash: number;
+  negator: boolean;
+  contrast: boolean;
+  /** A sentiment or category phrase starts with this word: only then is the lexicon asked. */
+  startsSentiment: boolean;
+  startsCategory: boolean;
+  /** BCS only (0 when unknown): CroSentiLex derived polarity, machine-translated AFINN score. */
+  polarity: number;
+  afinn: number;
+}
+
+declare module './normalize.ts' {
+  interface WordFacts {
+    /** The word under the English and under the BCS vocabulary. */
+    e?: WordInfo;
+    b?: WordInfo;
+  }
+}
+
 interface Vocabulary {
+  /** Prefix of the word features ("e:w:…", "b:w:…"), and the word's facts slot. */
+  tag: 'e' | 'b';
   stem: (w: string) => string;
+  /** What this vocabulary knows of a folded word. */
+  describe: (norm: string) => WordInfo;
+  /** The same for spellings no token carries (the second try of elongated words), cached. */
+  info: (norm: string) => WordInfo;
   sentiment: PhraseLexicon<number>;
   categories: PhraseLexicon<Category>;
   negators: Set<string>;
@@ -67,8 +98,33 @@ function buildVocabulary(
     for (const term of terms[lang]) categoryEntries.push([term, cat as Category]);
   }
   const keyOf = (words: string[]) => new Set(words.map((w) => stem(normalize(w).tokens[0]?.norm ?? w)));
-  return {
+  const tag = lang === 'en' ? 'e' : 'b';
+  const vocab: Vocabulary = {
+    tag,
     stem,
+    describe: (norm) => {
+      const key = stem(norm);
+      return {
+        key,
+        hash: hashFeature(`${tag}:w:${key}`),
+        negatedHash: hashFeature(`${tag}:w:!${key}`),
+        negator: vocab.negators.has(key),
+        contrast: vocab.contrast.has(key),
+        startsSentiment: vocab.sentiment.has(key),
+        startsCategory: vocab.categories.has(key),
+        polarity: lang === 'bcs' ? (BCS_POLARITY.get(key) ?? 0) : 0,
+        afinn: lang === 'bcs' ? (BCS_AFINN.get(key) ?? 0) : 0,
+      };
+    },
+    info: (norm) => {
+      let info = infos.get(norm);
+      if (info === undefined) {
+        info = vocab.describe(norm);
+        if (infos.size >= 10_000) infos.clear();
+        infos.set(norm, info);
+      }
+      return info;
+    },
     sentiment: new PhraseLexicon(sentiment, stem),
     categories: new PhraseLexicon(categoryEntries, stem),
     negators: keyOf(negators),
@@ -77,6 +133,8 @@ function buildVocabulary(
     questions: new PhraseLexicon(questions.map((q) => [q, true as const]), stem),
     negationWindow,
   };
+  const infos = new Map<string, WordInfo>();
+  return vocab;
 }
 
 const EN_VOCAB = buildVocabulary(
@@ -129,15 +187,32 @@ interface Hit {
   compiled: Compiled<number>;
 }
 
-function stemTokens(tokens: Token[], vocab: Vocabulary): string[] {
-  return tokens.map((t) => {
-    if (t.kind !== 'word') return t.norm;
-    const s = vocab.stem(t.norm);
-    if (!t.elongated || vocab.sentiment.has(s) || vocab.categories.has(s)) return s;
+/** A post's words under one vocabulary: their stems (what rules match) and what is known of each. */
+interface VocabReading {
+  keys: string[];
+  /** Undefined for tokens that are not words. */
+  infos: Array<WordInfo | undefined>;
+}
+
+function readTokens(tokens: Token[], vocab: Vocabulary): VocabReading {
+  const keys = new Array<string>(tokens.length);
+  const infos = new Array<WordInfo | undefined>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word') {
+      keys[i] = t.norm;
+      continue;
+    }
+    let info = t.word ? (t.word.facts[vocab.tag] ??= vocab.describe(t.norm)) : vocab.info(t.norm);
     // Elongated words ("baaad", "uzasnooo") get a second try with every doubled letter collapsed.
-    const hard = squeezeHard(t.norm);
-    return hard === t.norm ? s : vocab.stem(hard);
-  });
+    if (t.elongated && !info.startsSentiment && !info.startsCategory) {
+      const hard = squeezeHard(t.norm);
+      if (hard !== t.norm) info = vocab.info(hard);
+    }
+    keys[i] = info.key;
+    infos[i] = info;
+  }
+  return { keys, infos };
 }
 
 function display(tokens: Token[], start: number, end: number): string {
@@ -148,11 +223,12 @@ function display(tokens: Token[], start: number, end: number): string {
 }
 
 /** Lexicon sentiment with negation scope, intensifiers, contrast and shouting. */
-function scoreSentiment(tokens: Token[], keys: string[], vocab: Vocabulary, evidence: Record<string, string[]>): number {
+function scoreSentiment(tokens: Token[], { keys, infos }: VocabReading, vocab: Vocabulary, evidence: Record<string, string[]>): number {
   const hits: Hit[] = [];
   const consumed = new Set<number>();
   for (let i = 0; i < keys.length; ) {
-    const m = tokens[i]!.kind === 'word' || tokens[i]!.kind === 'number' ? vocab.sentiment.matchAt(keys, i) : undefined;
+    const kind = tokens[i]!.kind;
+    const m = (kind === 'word' && infos[i]!.startsSentiment) || kind === 'number' ? vocab.sentiment.matchAt(keys, i) : undefined;
     if (m) {
       hits.push({ start: i, end: i + m.keys.length, compiled: m });
       for (let k = i; k < i + m.keys.length; k++) consumed.add(k);
@@ -160,8 +236,8 @@ function scoreSentiment(tokens: Token[], keys: string[], vocab: Vocabulary, evid
     } else i++;
   }
   let lastContrast = -1;
-  keys.forEach((k, i) => {
-    if (tokens[i]!.kind === 'word' && vocab.contrast.has(k)) lastContrast = i;
+  infos.forEach((info, i) => {
+    if (info?.contrast) lastContrast = i;
   });
   let sum = 0;
   for (const [n, h] of hits.entries()) {
@@ -172,7 +248,7 @@ function scoreSentiment(tokens: Token[], keys: string[], vocab: Vocabulary, evid
     // Negation: a free negator within the window before the hit, with no punctuation in between.
     for (let j = h.start - 1; j >= Math.max(0, h.start - vocab.negationWindow); j--) {
       if (tokens[j + 1]!.breakBefore) break;
-      if (!consumed.has(j) && vocab.negators.has(keys[j]!)) {
+      if (!consumed.has(j) && infos[j]?.negator) {
         w = w > 0 ? -w * 0.8 : -w * 0.4;
         break;
       }
@@ -205,10 +281,10 @@ function scoreSymbols(tokens: Token[], evidence: Record<string, string[]>): numb
   return sum;
 }
 
-function matchCategories(tokens: Token[], keys: string[], vocab: Vocabulary, evidence: Record<string, string[]>): Set<Category> {
+function matchCategories(tokens: Token[], { keys, infos }: VocabReading, vocab: Vocabulary, evidence: Record<string, string[]>): Set<Category> {
   const found = new Set<Category>();
   for (let i = 0; i < keys.length; ) {
-    const m = tokens[i]!.kind === 'word' ? vocab.categories.matchAt(keys, i) : undefined;
+    const m = infos[i]?.startsCategory ? vocab.categories.matchAt(keys, i) : undefined;
     if (m) {
       found.add(m.value);
       const list = (evidence[m.value] ??= []);
@@ -241,6 +317,7 @@ interface Reading {
   /** How many of the post's @handles are customer-care accounts. */
   careHandles: number;
   stems: { en: string[]; bcs: string[] };
+  words: { en?: VocabReading; bcs?: VocabReading };
 }
 
 /**
@@ -258,16 +335,17 @@ function read(text: string): Reading {
   const categories = new Set<Category>();
   let question = false;
   const stems = { en: [] as string[], bcs: [] as string[] };
+  const words: Reading['words'] = {};
   for (const vocab of VOCABS[lang.family]) {
-    const keys = stemTokens(n.tokens, vocab);
-    if (vocab === EN_VOCAB) stems.en = keys;
-    else stems.bcs = keys;
-    lexicon += scoreSentiment(n.tokens, keys, vocab, evidence);
-    for (const c of matchCategories(n.tokens, keys, vocab, evidence)) categories.add(c);
-    question ||= isQuestionPost(n, keys, vocab);
+    const reading = readTokens(n.tokens, vocab);
+    if (vocab === EN_VOCAB) (stems.en = reading.keys), (words.en = reading);
+    else (stems.bcs = reading.keys), (words.bcs = reading);
+    lexicon += scoreSentiment(n.tokens, reading, vocab, evidence);
+    for (const c of matchCategories(n.tokens, reading, vocab, evidence)) categories.add(c);
+    question ||= isQuestionPost(n, reading.keys, vocab);
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
-  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, stems };
+  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, stems, words };
 }
 
 /**
@@ -275,25 +353,6 @@ function read(text: string): Reading {
  * stems with their negation scope, stem bigrams, character 4-grams for BCS morphology, emoji,
  * lexicon scores, categories and a few shape signals. Word features are scaled by 1/√n.
  */
-/** Hashes of a stem's word features, by stem: [e, e negated, b, b negated] (-1 until needed). */
-const WORD_HASHES = new Map<string, Int32Array>();
-/** Hash of a word feature ("e:w:stem", "b:w:!stem"), cached: the same stems recur all the time. */
-function wordHash(tag: 'e' | 'b', k: string, negated: boolean): number {
-  let slots = WORD_HASHES.get(k);
-  if (slots === undefined) {
-    if (WORD_HASHES.size > 200_000) WORD_HASHES.clear();
-    slots = new Int32Array(4).fill(-1);
-    WORD_HASHES.set(k, slots);
-  }
-  const slot = (tag === 'e' ? 0 : 2) + (negated ? 1 : 0);
-  let h = slots[slot]!;
-  if (h < 0) {
-    h = hashFeature(`${tag}:w:${negated ? '!' : ''}${k}`);
-    slots[slot] = h;
-  }
-  return h;
-}
-
 function featurize(r: Reading, pNeg?: number): Features {
   const f = emptyFeatures();
   const words: string[] = [];
@@ -303,8 +362,8 @@ function featurize(r: Reading, pNeg?: number): Features {
   const csl = { neg: 0, pos: 0 };
   const afinn = { neg: 0, pos: 0 };
   for (const vocab of VOCABS[r.lang.family]) {
-    const tag: 'e' | 'b' = vocab === EN_VOCAB ? 'e' : 'b';
-    const keys = tag === 'e' ? r.stems.en : r.stems.bcs;
+    const tag = vocab.tag;
+    const { keys, infos } = (tag === 'e' ? r.words.en : r.words.bcs)!;
     let negatedUntil = -1;
     let prev: { k: string; h: number } | undefined;
     const tokens = r.n.tokens;
@@ -319,23 +378,22 @@ function featurize(r: Reading, pNeg?: number): Features {
         continue;
       }
       const k = keys[i]!;
+      const info = infos[i]!;
       const negated = i <= negatedUntil;
-      const h = wordHash(tag, k, negated);
+      const h = negated ? info.negatedHash : info.hash;
       wordIdx.push(h);
       wordNames.push(negated ? `!${k}` : k);
       if (prev !== undefined) {
         wordIdx.push(combineHashes(prev.h, h));
         wordNames.push(`${prev.k} ${k}`);
       }
-      if (vocab.negators.has(k)) negatedUntil = i + vocab.negationWindow;
-      prev = { k, h: negated ? wordHash(tag, k, false) : h };
-      if (tag === 'b') {
-        const pol = BCS_POLARITY.get(k);
-        if (pol !== undefined) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
-        const a = BCS_AFINN.get(k);
-        // Under negation ("nije loše") a word counts for the other side.
-        if (a !== undefined) ((a < 0) !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a)));
-      }
+      if (info.negator) negatedUntil = i + vocab.negationWindow;
+      prev = { k, h: info.hash };
+      const pol = info.polarity;
+      if (pol) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
+      const a = info.afinn;
+      // Under negation ("nije loše") a word counts for the other side.
+      if (a) ((a < 0) !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a)));
       // Character 4-grams catch inflections and spellings the stemmer misses; once per word.
       if (t.norm.length >= 3 && (tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
     }
@@ -512,13 +570,13 @@ export function trainingFeatures(text: string, pNeg?: number): { features: Featu
 export function stemsFor(detail: AnalysisDetail, family: 'en' | 'bcs'): string[] {
   const have = detail.stems[family];
   if (have.length || detail.normalized.tokens.length === 0) return have;
-  const computed = stemTokens(detail.normalized.tokens, family === 'en' ? EN_VOCAB : BCS_VOCAB);
+  const computed = readTokens(detail.normalized.tokens, family === 'en' ? EN_VOCAB : BCS_VOCAB).keys;
   detail.stems[family] = computed;
   return computed;
 }
 
 /** The public analysis of a post (what the API and CLI return). */
 export function analyze(text: string): Analysis {
-  const { family: _f, stems: _s, normalized: _n, ...analysis } = analyzeDetailed(text);
-  return analysis;
+  const d = analyzeDetailed(text);
+  return { language: d.language, languageConfidence: d.languageConfidence, sentiment: d.sentiment, negative: d.negative, complaint: d.complaint, isComplaint: d.isComplaint, isQuestion: d.isQuestion, categories: d.categories, evidence: d.evidence };
 }

@@ -43,6 +43,17 @@ const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep 
   'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
   'sjediti pjevati mjesec mjeseca mjeseci htio htjeli pjesma sretno bijel').split(' '));
 
+const IS_EN = 1, IS_BCS = 2, IS_HR = 4, IS_SR = 8, IS_BS = 16, IS_IJEKAVIAN = 32;
+declare module './normalize.ts' {
+  interface WordFacts {
+    /** Which of the word lists above hold the word (IS_* bits). */
+    languages?: number;
+  }
+}
+function listsOf(w: string): number {
+  return (EN.has(w) ? IS_EN : 0) | (BCS.has(w) ? IS_BCS : 0) | (HR.has(w) ? IS_HR : 0) | (SR.has(w) ? IS_SR : 0) | (BS.has(w) ? IS_BS : 0) | (IJEKAVIAN_WORDS.has(w) ? IS_IJEKAVIAN : 0);
+}
+
 let trigrams: TrigramTable | undefined | null = null;
 /** The trigram table in force: the committed one, or the one `npm run train` has just built. */
 export function useTrigrams(table?: TrigramTable): void {
@@ -69,7 +80,7 @@ export function detectLanguage(n: Normalized): LanguageGuess {
   // Cyrillic BCS is Serbian. The family (what decides the analysis) comes from the words alone,
   // so a text and its transliteration are always read the same way.
   if (n.hasCyrillic) return { language: 'sr', confidence: guess.family === 'bcs' ? 0.9 : 0.5, family: guess.family, fromWords: guess.language };
-  return { ...guess, fromWords: guess.language };
+  return { language: guess.language, confidence: guess.confidence, family: guess.family, fromWords: guess.language };
 }
 
 /** A family the trigrams pick must also know a third of the words (else: another language; CV on train). */
@@ -95,12 +106,15 @@ function detectFromWords(n: Normalized): Omit<LanguageGuess, 'fromWords'> {
     if (t.kind !== 'word') continue;
     words++;
     const w = t.norm;
-    if (EN.has(w)) en++;
-    if (BCS.has(w)) bcs++;
-    if (HR.has(w)) hr++;
-    if (SR.has(w)) sr++;
-    if (BS.has(w)) bs++;
-    if (IJEKAVIAN_WORDS.has(w)) ijek++;
+    const lists = t.word ? (t.word.facts.languages ??= listsOf(w)) : listsOf(w);
+    if (lists) {
+      if (lists & IS_EN) en++;
+      if (lists & IS_BCS) bcs++;
+      if (lists & IS_HR) hr++;
+      if (lists & IS_SR) sr++;
+      if (lists & IS_BS) bs++;
+      if (lists & IS_IJEKAVIAN) ijek++;
+    }
     if (t.display !== w && /[čćšžđ]/.test(t.display)) diacritics++;
   }
   const bcsScore = bcs + hr + sr + bs + ijek + diacritics * 1.5;

@@ -110,8 +110,11 @@ export function topContributions(m: LogisticModel, f: Features, n: number): Arra
     if (!name) continue;
     const weight = m.weights[f.idx[i]!]! * (m.scale ?? 1) * f.val[i]!;
     if (weight <= 0.05 || (top.length === n && weight <= top[n - 1]!.weight) || top.some((t) => t.name === name)) continue;
-    top.push({ name, weight: Math.round(weight * 100) / 100 });
-    top.sort((a, b) => b.weight - a.weight);
+    // Kept sorted by insertion (after equal weights): n is tiny, and this runs for every negative post.
+    const entry = { name, weight: Math.round(weight * 100) / 100 };
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.weight < entry.weight) at--;
+    top.splice(at, 0, entry);
     if (top.length > n) top.pop();
   }
   return top;

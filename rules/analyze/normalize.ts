@@ -102,7 +102,15 @@ export interface Token {
   shout?: boolean;
   /** Punctuation (. , ! ? ; :) before this token: negation scope ends there. */
   breakBefore?: boolean;
+  /** Words: the cached record of this spelling, which carries what other modules learned of it. */
+  word?: WordForms;
 }
+
+/**
+ * What the modules that read words cache per spelling (language evidence, stems, feature hashes):
+ * each declares its own field by module augmentation, so a word is looked up once per post.
+ */
+export interface WordFacts {}
 
 export interface Normalized {
   tokens: Token[];
@@ -141,6 +149,30 @@ function splitHashtag(tag: string): string[] {
     .split(/\s+/)
     .filter(Boolean);
   return parts.length ? parts : [tag];
+}
+
+export interface WordForms {
+  display: string;
+  norm: string;
+  shout: boolean;
+  elongated: boolean;
+  readonly facts: WordFacts;
+}
+/**
+ * The forms of a word as written, cached: the same words recur all the time, and a cached `norm`
+ * is one string object whose hash the later lexicon lookups reuse.
+ */
+const WORDS = new Map<string, WordForms>();
+function readWord(word: string): WordForms {
+  let w = WORDS.get(word);
+  if (w === undefined) {
+    const lower = word.toLowerCase();
+    const squeezed = squeeze(lower);
+    w = { display: lower, norm: fold(squeezed), shout: word.length >= 3 && word === word.toUpperCase() && word !== lower, elongated: squeezed !== lower, facts: {} };
+    if (WORDS.size >= 100_000) WORDS.clear();
+    WORDS.set(word, w);
+  }
+  return w;
 }
 
 /** Tokenizes a post: URLs and @handles set aside, hashtags split, emoji and emoticons kept as signals. */
@@ -191,10 +223,8 @@ export function normalize(text: string): Normalized {
     if (emoji) {
       tokens.push({ kind: 'emoji', display: emoji, norm: emoji, breakBefore });
     } else if (word) {
-      const lower = word.toLowerCase();
-      const shout = word.length >= 3 && word === word.toUpperCase() && word !== lower;
-      const squeezed = squeeze(lower);
-      tokens.push({ kind: 'word', display: lower, norm: fold(squeezed), shout, elongated: squeezed !== lower, breakBefore });
+      const w = readWord(word);
+      tokens.push({ kind: 'word', display: w.display, norm: w.norm, shout: w.shout, elongated: w.elongated, breakBefore, word: w });
     } else if (num) {
       tokens.push({ kind: 'number', display: num, norm: num, breakBefore });
     } else if (placeholder) {
@@ -204,8 +234,9 @@ export function normalize(text: string): Normalized {
         tokens.push({ kind: 'emoticon', display: e, norm: emoticonKey(e), breakBefore });
       } else {
         for (const part of splitHashtag(hashtags[idx]!)) {
-          const lower = part.toLowerCase();
-          tokens.push({ kind: 'word', display: lower, norm: fold(squeeze(lower)), fromHashtag: true, breakBefore });
+          // A hashtag neither shouts nor drawls: only the forms are shared with the word as written.
+          const w = readWord(part);
+          tokens.push({ kind: 'word', display: w.display, norm: w.norm, fromHashtag: true, breakBefore, word: w });
         }
       }
     }

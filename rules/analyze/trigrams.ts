@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Normalized } from './normalize.ts';
+import type { Normalized, Token } from './normalize.ts';
 
 /**
  * Character trigrams of the folded words (" ne", "ne ", " ra", "rad", "adi", "di "): they tell
@@ -80,6 +80,34 @@ export class TrigramTable {
   }
 }
 
+/** A word's trigram evidence under one table. */
+interface WordTrigrams {
+  table: TrigramTable;
+  sum: number;
+  seen: number;
+  all: number;
+}
+declare module './normalize.ts' {
+  interface WordFacts {
+    trigrams?: WordTrigrams;
+  }
+}
+
+function wordTrigrams(table: TrigramTable, t: Token): WordTrigrams {
+  const cached = t.word?.facts.trigrams;
+  if (cached?.table === table) return cached;
+  const out = { table, sum: 0, seen: 0, all: 0 };
+  eachTrigram({ tokens: [t] }, (k) => {
+    out.all++;
+    const v = table.get(k);
+    if (v === undefined) return;
+    out.seen++;
+    out.sum += v;
+  });
+  if (t.word) t.word.facts.trigrams = out;
+  return out;
+}
+
 /**
  * Positive: English; negative: BCS; 0 without a table, or when under 60 % of the trigrams are
  * known (another language: neither side should claim it).
@@ -89,13 +117,13 @@ export function trigramScore(table: TrigramTable | undefined, n: Pick<Normalized
   let s = 0;
   let seen = 0;
   let all = 0;
-  eachTrigram(n, (k) => {
-    all++;
-    const v = table.get(k);
-    if (v === undefined) return;
-    seen++;
-    s += v;
-  });
+  for (const t of n.tokens) {
+    if (t.kind !== 'word') continue;
+    const w = wordTrigrams(table, t);
+    s += w.sum;
+    seen += w.seen;
+    all += w.all;
+  }
   return seen >= 0.6 * all ? s : 0;
 }
 
