@@ -29,11 +29,11 @@ describe.runIf(haveData)('trained models', () => {
 
   // A regression guard, not the report (npm run eval is): floors a little under today's dev scores.
   it.each([
-    ['en-complaints', 'complaint', 0.78],
+    ['en-complaints', 'complaint', 0.79],
     ['en-airline', 'negative', 0.86],
-    ['hr-tweets', 'negative', 0.70],
+    ['hr-tweets', 'negative', 0.72],
     ['sr-tweets', 'negative', 0.87],
-    ['bs-tweets', 'negative', 0.75],
+    ['bs-tweets', 'negative', 0.77],
   ] as const)('%s dev: %s quality stays above its floor', (set, measure, floor) => {
     const rows = readSet(set, 'dev');
     const pred = rows.map((r) => (measure === 'complaint' ? analyze(r.text).isComplaint : analyze(r.text).negative));
