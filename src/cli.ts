@@ -34,8 +34,10 @@ async function analyzeCommand(): Promise<number> {
     if (out.length) process.stdout.write(out.join(''));
     out.length = 0;
   };
-  for await (const line of rl) {
+  for await (const raw of rl) {
     n++;
+    // Files saved by Windows tools start with a byte-order mark.
+    const line = n === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
     if (!line.trim()) continue;
     let parsed: z.infer<typeof InputLine>;
     try {

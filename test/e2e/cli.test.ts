@@ -33,6 +33,13 @@ describe('odziv CLI', () => {
     expect(r.stderr).toContain('line 2: not valid JSON');
   });
 
+  it('analyze: reads files saved by Windows tools (byte-order mark, CRLF line ends)', () => {
+    const r = odziv(['analyze'], '\uFEFF{"id":1,"text":"Internet opet ne radi!"}\r\n{"id":2,"text":"Hvala, super ste!"}\r\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; negative?: boolean });
+    expect(lines.map((l) => [l.id, l.negative])).toEqual([[1, true], [2, false]]);
+  });
+
   it('rules check: ok on the default pack, every error and exit 1 on a broken one', () => {
     const ok = odziv(['rules', 'check']);
     expect(ok.status).toBe(0);
