@@ -68,7 +68,6 @@ declare module './normalize.ts' {
 interface Vocabulary {
   /** Prefix of the word features ("e:w:…", "b:w:…"), and the word's facts slot. */
   tag: 'e' | 'b';
-  stem: (w: string) => string;
   /** What this vocabulary knows of a folded word. */
   describe: (norm: string) => WordInfo;
   /** The same for spellings no token carries (the second try of elongated words), cached. */
@@ -99,9 +98,9 @@ function buildVocabulary(
   }
   const keyOf = (words: string[]) => new Set(words.map((w) => stem(normalize(w).tokens[0]?.norm ?? w)));
   const tag = lang === 'en' ? 'e' : 'b';
+  const infos = new Map<string, WordInfo>();
   const vocab: Vocabulary = {
     tag,
-    stem,
     describe: (norm) => {
       const key = stem(norm);
       return {
@@ -133,7 +132,6 @@ function buildVocabulary(
     questions: new PhraseLexicon(questions.map((q) => [q, true as const]), stem),
     negationWindow,
   };
-  const infos = new Map<string, WordInfo>();
   return vocab;
 }
 
