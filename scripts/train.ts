@@ -106,17 +106,18 @@ function train(name: string, examples: Example[], measure: 'f1' | 'macroF1', sou
   const started = Date.now();
   let best = { l2: 0, rate: 0.1, threshold: 0.5, value: -1 };
   for (const [l2, rate] of [1e-5, 1e-4, 1e-3].flatMap((l) => [0.1, 0.3].map((r) => [l, r] as const))) {
+    let perSet = '';
     const cv = crossValidate(examples, l2, rate, measure, 5, (pred) => {
       const sources = [...new Set(examples.map((e) => e.source))];
       if (sources.length < 2) return;
       const parts = sources.map((src) => {
         const ix = examples.map((e, i) => (e.source === src ? i : -1)).filter((i) => i >= 0);
         const s = score(ix.map((i) => examples[i]!.y === 1), ix.map((i) => pred[i] === 1));
-        return `${src} F1 ${s.f1.toFixed(3)}`;
+        return `${src} ${s.f1.toFixed(3)}`;
       });
-      console.log(`    per set (cross-validated): ${parts.join(', ')}`);
+      perSet = ` (F1 per set: ${parts.join(', ')})`;
     });
-    console.log(`  ${name}: l2 ${l2}, rate ${rate} → cross-validated ${measure} ${cv.value.toFixed(3)} at threshold ${cv.threshold}`);
+    console.log(`  ${name}: l2 ${l2}, rate ${rate} → cross-validated ${measure} ${cv.value.toFixed(3)} at threshold ${cv.threshold}${perSet}`);
     if (cv.value > best.value) best = { l2, rate, ...cv };
   }
   const m = fit(examples, best.l2, 12, best.rate);
