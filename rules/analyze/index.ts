@@ -360,10 +360,10 @@ function featurize(r: Reading, pNeg?: number): Features {
   const csl = { neg: 0, pos: 0 };
   const afinn = { neg: 0, pos: 0 };
   for (const vocab of VOCABS[r.lang.family]) {
-    const tag = vocab.tag;
-    const { keys, infos } = (tag === 'e' ? r.words.en : r.words.bcs)!;
+    const { infos } = (vocab.tag === 'e' ? r.words.en : r.words.bcs)!;
     let negatedUntil = -1;
-    let prev: { k: string; h: number } | undefined;
+    // Names are for evidence only (the hashes come from the stems): a person reads the words as written.
+    let prev: { shown: string; h: number } | undefined;
     const tokens = r.n.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -375,25 +375,24 @@ function featurize(r: Reading, pNeg?: number): Features {
         prev = undefined;
         continue;
       }
-      const k = keys[i]!;
       const info = infos[i]!;
       const negated = i <= negatedUntil;
       const h = negated ? info.negatedHash : info.hash;
       wordIdx.push(h);
-      wordNames.push(negated ? `!${k}` : k);
+      wordNames.push(negated ? `!${t.display}` : t.display);
       if (prev !== undefined) {
         wordIdx.push(combineHashes(prev.h, h));
-        wordNames.push(`${prev.k} ${k}`);
+        wordNames.push(`${prev.shown} ${t.display}`);
       }
       if (info.negator) negatedUntil = i + vocab.negationWindow;
-      prev = { k, h: info.hash };
+      prev = { shown: t.display, h: info.hash };
       const pol = info.polarity;
       if (pol) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
       const a = info.afinn;
       // Under negation ("nije loše") a word counts for the other side.
       if (a) ((a < 0) !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a)));
       // Character 4-grams catch inflections and spellings the stemmer misses; once per word.
-      if (t.norm.length >= 3 && (tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
+      if (t.norm.length >= 3 && (vocab.tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
     }
   }
   for (const t of r.n.tokens) {
@@ -446,6 +445,44 @@ function featurize(r: Reading, pNeg?: number): Features {
   addFeature(f, `lang:${r.lang.fromWords}`);
   if (pNeg !== undefined) addFeature(f, 'model:pneg', pNeg);
   return f;
+}
+
+/** The model's signals as a person reads them: evidence is for the responder, not for us. */
+const FEATURE_LABELS: Record<string, string> = {
+  'lex:neg': 'negative words',
+  'lex:pos': 'positive words',
+  'csl:neg': 'negative words (CroSentiLex)',
+  'csl:pos': 'positive words (CroSentiLex)',
+  'afinn-bcs:neg': 'negative words (translated AFINN)',
+  'afinn-bcs:pos': 'positive words (translated AFINN)',
+  'mix:pos+neg': 'praise and criticism together',
+  'mix:pos+topic': 'praise words around a problem',
+  'mix:question+topic': 'a question about a problem',
+  'mix:question+neg': 'a question in a negative tone',
+  'mix:handle+topic': 'a problem addressed to an account',
+  'mix:handle+neg': 'negative words addressed to an account',
+  'mix:number+topic': 'a number (order, account) with a problem',
+  'mix:exclaim+neg': 'exclamations with negative words',
+  'shape:question': 'a question',
+  'shape:exclaim': 'exclamation marks',
+  'shape:shout': 'capitals (shouting)',
+  'shape:url': 'a link',
+  'shape:handle': 'addressed to an account',
+  'shape:care-handle': 'addressed to a customer-care account',
+  'shape:number': 'a number',
+  'model:pneg': 'negative tone',
+};
+
+function explainFeature(name: string): string {
+  const label = FEATURE_LABELS[name];
+  if (label) return label;
+  const colon = name.indexOf(':');
+  const kind = colon > 0 ? name.slice(0, colon) : '';
+  if (kind === 'cat') return `topic: ${name.slice(colon + 1)}`;
+  if (kind === 'emo' || kind === 'emt') return name.slice(colon + 1);
+  if (kind === 'family' || kind === 'lang') return `language: ${name.slice(colon + 1)}`;
+  // A stem under negation ("ne radi", "not working"), else a stem or a pair of stems.
+  return name.startsWith('!') ? `not ${name.slice(1)}` : name;
 }
 
 /** The trained models, loaded on first use; absent (before the first `npm run train`) means lexicon only. */
@@ -513,7 +550,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
   const modelSide = negative ? -(neg.p - neg.threshold) / (1 - neg.threshold) : (neg.threshold - neg.p) / neg.threshold;
   const sentiment = Math.max(-1, Math.min(1, 0.5 * lexical + 0.5 * modelSide));
   if (neg.model && negative) {
-    const top = topContributions(neg.model, features, 4).map((t) => t.name);
+    const top = [...new Set(topContributions(neg.model, features, 4).map((t) => explainFeature(t.name)))];
     if (top.length) evidence.model = top;
   }
 

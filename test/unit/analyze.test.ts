@@ -53,6 +53,14 @@ describe('analyze', () => {
     }
   });
 
+  it('explains the model in words a responder reads: post words as written, signals in plain language', () => {
+    for (const text of ['@AskVedraTel where is my refund?? nothing works :(((', 'Internet opet ne radi, sramota!', 'Отказујем, не ради ништа!']) {
+      const model = analyze(text).evidence.model ?? [];
+      expect(model.length, text).toBeGreaterThan(0);
+      for (const e of model) expect(e, text).not.toMatch(/^(!|(lex|csl|afinn-bcs|mix|shape|cat|emo|emt|family|lang|model):)/);
+    }
+  });
+
   it('does not call praise a complaint', () => {
     const a = analyze('Hvala @VedraTel, tehničar je sve riješio za 20 minuta. Svaka čast!');
     expect(a.isComplaint).toBe(false);
