@@ -38,6 +38,15 @@ describe('analyze', () => {
     }
   });
 
+  it('a cancellation the company made is a broken service, not the customer leaving', () => {
+    for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
+      const a = analyze(text);
+      expect(a.categories, text).toContain('broken');
+      expect(a.categories, text).not.toContain('churn');
+    }
+    expect(analyze('I want to cancel my subscription').categories).toContain('churn');
+  });
+
   it('finds a complaint without strong sentiment words', () => {
     const a = analyze('@VedraTel still waiting for my refund, order 1234');
     expect(a.isComplaint).toBe(true);
