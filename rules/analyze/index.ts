@@ -577,6 +577,9 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     // The English model speaks for English; for undetermined posts it is one voice of two.
     complaint = lang.family === 'en' ? pc : (pc + signals) / 2;
     complaintThreshold = lang.family === 'en' ? m.complaintEn.threshold : (m.complaintEn.threshold + 0.5) / 2;
+    // A legal threat, a safety issue, a refund demand or churn intent needs a person whatever the
+    // model says: its training set holds few of them, and missing one costs the most.
+    if (kept.some((c) => SEVERE.has(c)) && signals >= 0.5) complaint = Math.max(complaint, signals, complaintThreshold);
   }
   if (r.question) categories.add('question');
   return {

@@ -38,6 +38,24 @@ describe('analyze', () => {
     }
   });
 
+  it('never lets a legal threat or safety issue pass as no complaint, whatever the English model says', () => {
+    for (const text of ['If this is not fixed I will report you to the consumer protection office.', 'The charger caught fire while my phone was charging!!']) {
+      const a = analyze(text);
+      expect(a.isComplaint, text).toBe(true);
+      expect(a.categories.some((c) => c === 'legal' || c === 'safety'), text).toBe(true);
+    }
+  });
+
+  it('tells a price question from a billing complaint, and a plan ("paket") from a parcel', () => {
+    const question = analyze('Која је цена новог пакета?');
+    expect(question.isComplaint).toBe(false);
+    expect(question.categories).toEqual(['question']);
+    expect(analyze('Paket još nije stigao, a naručio sam prije dva tjedna.').categories).toContain('delivery');
+    const outage = analyze('Već treći dan nemam internet, a na korisničkoj podršci nitko ne diže slušalicu.');
+    expect(outage.categories).toEqual(expect.arrayContaining(['broken', 'waiting']));
+    expect(outage.isComplaint).toBe(true);
+  });
+
   it('a cancellation the company made is a broken service, not the customer leaving', () => {
     for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
       const a = analyze(text);
