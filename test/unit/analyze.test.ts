@@ -56,6 +56,14 @@ describe('analyze', () => {
     expect(outage.isComplaint).toBe(true);
   });
 
+  it('hears churn in "considering switching providers" and a fault in "problem sa ruterom, stalno se resetuje"', () => {
+    const churn = analyze('Third outage this week. Seriously considering switching providers.');
+    expect(churn.categories).toEqual(expect.arrayContaining(['broken', 'churn']));
+    expect(churn.isComplaint).toBe(true);
+    expect(analyze('Jel ima neko da je imao problem sa ruterom? Stalno se resetuje').categories).toContain('broken');
+    expect(analyze('No complaints here, everything works fine').isComplaint).toBe(false);
+  });
+
   it('a cancellation the company made is a broken service, not the customer leaving', () => {
     for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
       const a = analyze(text);

@@ -18,7 +18,8 @@ export const EN_SENTIMENT_EXTRA: Array<[string, number]> = [
   ['customer service', 0], ['unhelpful', -3], ['ignored', -2], ['ignoring', -2], ['misleading', -3],
   ['thank you', 2], ['thanks', 2], ['thx', 2], ['ty', 1], ['love', 3], ['awesome', 4], ['amazing', 4], ['great', 3],
   ['excellent', 3], ['brilliant', 3], ['perfect', 3], ['appreciate', 2], ['helpful', 2], ['kudos', 3], ['shoutout', 2],
-  ['best', 3], ['quick', 1], ['fast', 1], ['smooth', 2], ['friendly', 2], ['lol', 1],
+  ['best', 3], ['quick', 1], ['fast', 1], ['smooth', 2], ['friendly', 2], ['lol', 1], ['no complaints', 2],
+  ['no complaint', 2], ['no problems', 2], ['no issues', 2], ['works fine', 2], ['works great', 3],
 ];
 
 export const EN_INTENSIFIERS = ['very', 'so', 'really', 'totally', 'extremely', 'absolutely', 'completely', 'utterly',
