@@ -439,6 +439,7 @@ function featurize(r: Reading, pNeg?: number): Features {
   if (r.n.tokens.some((t) => t.shout)) addFeature(f, 'shape:shout');
   if (r.n.urls.length) addFeature(f, 'shape:url');
   if (r.n.handles.length) addFeature(f, 'shape:handle');
+  if (r.n.addressed) addFeature(f, 'shape:addressed');
   if (r.careHandles) addFeature(f, 'shape:care-handle', r.careHandles / r.n.handles.length);
   if (hasNumber) addFeature(f, 'shape:number');
   addFeature(f, `family:${r.lang.family}`);
@@ -459,16 +460,17 @@ const FEATURE_LABELS: Record<string, string> = {
   'mix:pos+topic': 'praise words around a problem',
   'mix:question+topic': 'a question about a problem',
   'mix:question+neg': 'a question in a negative tone',
-  'mix:handle+topic': 'a problem addressed to an account',
-  'mix:handle+neg': 'negative words addressed to an account',
+  'mix:handle+topic': 'a problem, mentioning an account',
+  'mix:handle+neg': 'negative words, mentioning an account',
   'mix:number+topic': 'a number (order, account) with a problem',
   'mix:exclaim+neg': 'exclamations with negative words',
   'shape:question': 'a question',
   'shape:exclaim': 'exclamation marks',
   'shape:shout': 'capitals (shouting)',
   'shape:url': 'a link',
-  'shape:handle': 'addressed to an account',
-  'shape:care-handle': 'addressed to a customer-care account',
+  'shape:handle': 'mentions an account',
+  'shape:addressed': 'a reply to an account (starts with its @handle)',
+  'shape:care-handle': 'mentions a customer-care account',
   'shape:number': 'a number',
   'model:pneg': 'negative tone',
 };

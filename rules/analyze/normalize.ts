@@ -120,8 +120,14 @@ export interface Normalized {
   hasCyrillic: boolean;
   questionMarks: number;
   exclamations: number;
+  /**
+   * The post starts with @handles (".@brand" too): a reply or a message to that account, rather than
+   * a post that names the account to its author's followers ("Thanks @JetBlue for ruining my morning").
+   */
+  addressed: boolean;
 }
 
+const ADDRESSED = /^\s*\.?@[\p{L}\p{N}_]/u;
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@([\p{L}\p{N}_]{1,30})/gu;
 const HASHTAG = /(^|[^\p{L}\p{N}_&])#([\p{L}\p{N}_]{1,80})/gu;
@@ -249,5 +255,6 @@ export function normalize(text: string): Normalized {
     hasCyrillic: cyr,
     questionMarks: (text.match(/[?？]/g) ?? []).length,
     exclamations: (text.match(/!/g) ?? []).length,
+    addressed: ADDRESSED.test(text),
   };
 }

@@ -37,6 +37,11 @@ describe('normalize', () => {
     expect(emoticons('u 8:30 ili 3:1')).toEqual([]);
   });
 
+  it('tells a post written to an account (a reply, ".@brand") from one that names it to its own followers', () => {
+    for (const text of ['@VedraTel ne radi', '.@VedraTel ne radi', '  @ana @VedraTel ne radi', '@VedraTel не ради']) expect(normalize(text).addressed, text).toBe(true);
+    for (const text of ['ne radi @VedraTel', 'Thanks @JetBlue for ruining my morning', 'mail@example.com']) expect(normalize(text).addressed, text).toBe(false);
+  });
+
   it('squeezes elongations and marks shouting', () => {
     const n = normalize('uzasnooooo SRAMOTA');
     expect(n.tokens[0]!.norm).toBe('uzasnoo');
