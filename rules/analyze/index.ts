@@ -24,7 +24,10 @@ export interface Analysis {
   /** −1 (very negative) … 1 (very positive). */
   sentiment: number;
   negative: boolean;
-  /** Probability the post is a complaint that needs a reply, 0 … 1. */
+  /**
+   * How likely the post is a complaint that needs a reply, 0 … 1, on one scale whatever model read
+   * it: 0.5 is where `isComplaint` turns true, so a rule's `minComplaint` means the same after a retrain.
+   */
   complaint: number;
   isComplaint: boolean;
   isQuestion: boolean;
@@ -533,6 +536,12 @@ function complaintFromSignals(r: Reading, pNeg: number, kept: Category[], sentim
   return sigmoid(z);
 }
 
+/** Maps a score whose decision threshold is `t` onto 0 … 1 with the threshold at 0.5 (piecewise linear, order kept). */
+function onDecisionScale(p: number, t: number): number {
+  // Rounded on the right side of 0.5, so `complaint >= 0.5` and `isComplaint` never disagree.
+  return p < t ? Math.min(0.499, round((0.5 * p) / t)) : Math.max(0.5, round(0.5 + (0.5 * (p - t)) / (1 - t)));
+}
+
 /**
  * Reads one post: language, sentiment, complaint probability, categories and the evidence for each.
  * Pure and deterministic; a text and its Serbian Cyrillic transliteration get the same result.
@@ -589,7 +598,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     languageConfidence: round(lang.confidence, 2),
     sentiment: round(sentiment),
     negative,
-    complaint: round(complaint),
+    complaint: onDecisionScale(complaint, complaintThreshold),
     isComplaint: complaint >= complaintThreshold,
     isQuestion: r.question,
     categories: CATEGORIES.filter((c) => categories.has(c)),

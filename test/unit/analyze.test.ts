@@ -96,6 +96,19 @@ describe('analyze', () => {
     }
   });
 
+  it('puts every complaint score on one scale: 0.5 is where isComplaint turns true, whichever model read the post', () => {
+    // Some of these sat between the English model's threshold (~0.43) and a rule's 0.45: a complaint no rule flagged.
+    const texts = ['still waiting for the technician @VedraTel', '@VedraTel internet slow again tonight', '@united lost my bag',
+      '@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Love the new app update!', 'why is my bill $40 higher this month??',
+      'Internet opet ne radi, čekam od jutra!', 'Hvala, super ste!', 'Да ли радите суботом?', 'ok', 'asdf qwer zxcv'];
+    for (const text of texts) {
+      const a = analyze(text);
+      expect(a.complaint >= 0.5, text).toBe(a.isComplaint);
+      expect(a.complaint).toBeGreaterThanOrEqual(0);
+      expect(a.complaint).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('does not call praise a complaint', () => {
     const a = analyze('Hvala @VedraTel, tehničar je sve riješio za 20 minuta. Svaka čast!');
     expect(a.isComplaint).toBe(false);
