@@ -122,6 +122,7 @@ function buildVocabulary(
       let info = infos.get(norm);
       if (info === undefined) {
         info = vocab.describe(norm);
+        if (norm.length > 40) return info;
         if (infos.size >= 10_000) infos.clear();
         infos.set(norm, info);
       }

@@ -169,14 +169,18 @@ export interface WordForms {
  * is one string object whose hash the later lexicon lookups reuse.
  */
 const WORDS = new Map<string, WordForms>();
+const MAX_CACHED_WORD = 40;
 function readWord(word: string): WordForms {
   let w = WORDS.get(word);
   if (w === undefined) {
     const lower = word.toLowerCase();
     const squeezed = squeeze(lower);
     w = { display: lower, norm: fold(squeezed), shout: word.length >= 3 && word === word.toUpperCase() && word !== lower, elongated: squeezed !== lower, facts: {} };
-    if (WORDS.size >= 100_000) WORDS.clear();
-    WORDS.set(word, w);
+    // Bounded in count and in length: hostile posts full of long made-up words must not fill memory.
+    if (word.length <= MAX_CACHED_WORD) {
+      if (WORDS.size >= 100_000) WORDS.clear();
+      WORDS.set(word, w);
+    }
   }
   return w;
 }

@@ -13,6 +13,7 @@ function cached(fn: (w: string) => string): (w: string) => string {
     let s = cache.get(w);
     if (s === undefined) {
       s = fn(w);
+      if (w.length > 40) return s; // no room for hostile made-up words
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(w, s);
     }
