@@ -71,10 +71,8 @@ declare module './normalize.ts' {
 interface Vocabulary {
   /** Prefix of the word features ("e:w:…", "b:w:…"), and the word's facts slot. */
   tag: 'e' | 'b';
-  /** What this vocabulary knows of a folded word. */
+  /** What this vocabulary knows of a folded word (cached by the caller, on the word's facts). */
   describe: (norm: string) => WordInfo;
-  /** The same for spellings no token carries (the second try of elongated words), cached. */
-  info: (norm: string) => WordInfo;
   sentiment: PhraseLexicon<number>;
   categories: PhraseLexicon<Category>;
   negators: Set<string>;
@@ -101,7 +99,6 @@ function buildVocabulary(
   }
   const keyOf = (words: string[]) => new Set(words.map((w) => stem(normalize(w).tokens[0]?.norm ?? w)));
   const tag = lang === 'en' ? 'e' : 'b';
-  const infos = new Map<string, WordInfo>();
   const vocab: Vocabulary = {
     tag,
     describe: (norm) => {
@@ -117,16 +114,6 @@ function buildVocabulary(
         polarity: lang === 'bcs' ? (BCS_POLARITY.get(key) ?? 0) : 0,
         afinn: lang === 'bcs' ? (BCS_AFINN.get(key) ?? 0) : 0,
       };
-    },
-    info: (norm) => {
-      let info = infos.get(norm);
-      if (info === undefined) {
-        info = vocab.describe(norm);
-        if (norm.length > 40) return info;
-        if (infos.size >= 10_000) infos.clear();
-        infos.set(norm, info);
-      }
-      return info;
     },
     sentiment: new PhraseLexicon(sentiment, stem),
     categories: new PhraseLexicon(categoryEntries, stem),
@@ -205,11 +192,12 @@ function readTokens(tokens: Token[], vocab: Vocabulary): VocabReading {
       keys[i] = t.norm;
       continue;
     }
-    let info = t.word ? (t.word.facts[vocab.tag] ??= vocab.describe(t.norm)) : vocab.info(t.norm);
+    let info = t.word ? (t.word.facts[vocab.tag] ??= vocab.describe(t.norm)) : vocab.describe(t.norm);
     // Elongated words ("baaad", "uzasnooo") get a second try with every doubled letter collapsed.
     if (t.elongated && !info.startsSentiment && !info.startsCategory) {
       const hard = squeezeHard(t.norm);
-      if (hard !== t.norm) info = vocab.info(hard);
+      // Rare enough not to cache: the stem is cached, the rest is two hashes.
+      if (hard !== t.norm) info = vocab.describe(hard);
     }
     keys[i] = info.key;
     infos[i] = info;
@@ -318,7 +306,7 @@ interface Reading {
   question: boolean;
   /** How many of the post's @handles are customer-care accounts. */
   careHandles: number;
-  stems: { en: string[]; bcs: string[] };
+  /** The post's words under each vocabulary its language needed. */
   words: { en?: VocabReading; bcs?: VocabReading };
 }
 
@@ -336,18 +324,16 @@ function read(text: string): Reading {
   let lexicon = 0;
   const categories = new Set<Category>();
   let question = false;
-  const stems = { en: [] as string[], bcs: [] as string[] };
   const words: Reading['words'] = {};
   for (const vocab of VOCABS[lang.family]) {
     const reading = readTokens(n.tokens, vocab);
-    if (vocab === EN_VOCAB) (stems.en = reading.keys), (words.en = reading);
-    else (stems.bcs = reading.keys), (words.bcs = reading);
+    words[vocab === EN_VOCAB ? 'en' : 'bcs'] = reading;
     lexicon += scoreSentiment(n.tokens, reading, vocab, evidence);
     for (const c of matchCategories(n.tokens, reading, vocab, evidence)) categories.add(c);
     question ||= isQuestionPost(n, reading.keys, vocab);
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
-  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, stems, words };
+  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, words };
 }
 
 /**
@@ -605,7 +591,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     categories: CATEGORIES.filter((c) => categories.has(c)),
     evidence,
     family: lang.family,
-    stems: r.stems,
+    stems: { en: r.words.en?.keys ?? [], bcs: r.words.bcs?.keys ?? [] },
     normalized: n,
   };
 }
