@@ -524,9 +524,14 @@ function complaintFromSignals(r: Reading, pNeg: number, kept: Category[], sentim
 }
 
 /** Maps a score whose decision threshold is `t` onto 0 … 1 with the threshold at 0.5 (piecewise linear, order kept). */
-function onDecisionScale(p: number, t: number): number {
-  // Rounded on the right side of 0.5, so `complaint >= 0.5` and `isComplaint` never disagree.
-  return p < t ? Math.min(0.499, round((0.5 * p) / t)) : Math.max(0.5, round(0.5 + (0.5 * (p - t)) / (1 - t)));
+function aroundThreshold(p: number, t: number): number {
+  return p < t ? (0.5 * p) / t : 0.5 + (0.5 * (p - t)) / (1 - t);
+}
+
+/** The complaint score as reported: rounded on the right side of 0.5, so `complaint >= 0.5` and `isComplaint` never disagree. */
+function complaintScore(p: number, t: number): number {
+  const x = round(aroundThreshold(p, t));
+  return p < t ? Math.min(0.499, x) : Math.max(0.5, x);
 }
 
 /**
@@ -545,7 +550,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
   // agrees with `negative` whenever the two are clear.
   const raw = (r.lexicon + r.symbols) * (n.exclamations > 1 ? 1.1 : 1);
   const lexical = raw / Math.sqrt(raw * raw + 15);
-  const modelSide = negative ? -(neg.p - neg.threshold) / (1 - neg.threshold) : (neg.threshold - neg.p) / neg.threshold;
+  const modelSide = 1 - 2 * aroundThreshold(neg.p, neg.threshold);
   const sentiment = Math.max(-1, Math.min(1, 0.5 * lexical + 0.5 * modelSide));
   if (neg.model && negative) {
     const top = [...new Set(topContributions(neg.model, features, 4).map((t) => explainFeature(t.name)))];
@@ -585,7 +590,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     languageConfidence: round(lang.confidence, 2),
     sentiment: round(sentiment),
     negative,
-    complaint: onDecisionScale(complaint, complaintThreshold),
+    complaint: complaintScore(complaint, complaintThreshold),
     isComplaint: complaint >= complaintThreshold,
     isQuestion: r.question,
     categories: CATEGORIES.filter((c) => categories.has(c)),
