@@ -1,7 +1,8 @@
 /**
  * Derives the committed BCS lexicons: CroSentiLex's hand-labelled gold set (MIT) in
- * ../shared/data/lexicons, and a machine-translated AFINN (below). Run: `npm run build:lexicon`. The automatically derived 37k-lemma lists
- * are too noisy to use unfiltered ("užasan" scores positive), so only the gold labels are taken.
+ * ../shared/data/lexicons, and a machine-translated AFINN (below). Run: `npm run build:lexicon`.
+ * CroSentiLex's automatically derived 37k-lemma lists are too noisy to use unfiltered ("užasan"
+ * scores positive): the evidence lexicon takes only the gold labels.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
