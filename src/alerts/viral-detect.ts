@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { alerts, analyses, authors, cases, metricSnapshots, posts } from '../../db/schema/index.ts';
+import { alerts, analyses, authors, cases, posts } from '../../db/schema/index.ts';
+import type { EngagementMetrics } from '../../adapters/types.ts';
 import { brandBaseline } from '../ingest/metrics.ts';
 import { viralScore } from './viral.ts';
 
@@ -22,11 +23,12 @@ export async function detectViral(database: Database, threshold: number, now = n
     .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
   if (!candidates.length) return 0;
   const baseline = brandPerMinute ?? (await brandBaseline(database, now));
+  const snapshots = await latestSnapshots(database, candidates.map((c) => c.postId));
   let raised = 0;
   for (const c of candidates) {
-    const snaps = await database.db.select().from(metricSnapshots).where(eq(metricSnapshots.postId, c.postId)).orderBy(desc(metricSnapshots.at)).limit(16);
-    if (!snaps.length) continue;
-    const v = viralScore({ postedAt: c.postedAt, snapshots: snaps.reverse().map((s) => ({ at: s.at, metrics: s.metrics })), followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
+    const snaps = snapshots.get(c.postId);
+    if (!snaps) continue;
+    const v = viralScore({ postedAt: c.postedAt, snapshots: snaps, followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
     if (v.score < threshold || c.complaint < 0.5) continue;
     const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
     const severity = v.score >= URGENT_VIRAL_SCORE ? ('urgent' as const) : ('normal' as const);
@@ -39,4 +41,22 @@ export async function detectViral(database: Database, threshold: number, now = n
     if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;
   }
   return raised;
+}
+
+/** The latest SNAPSHOTS engagement snapshots of each post, oldest first, in one query (not one per post). */
+const SNAPSHOTS = 16;
+async function latestSnapshots(database: Database, postIds: number[]): Promise<Map<number, Array<{ at: Date; metrics: EngagementMetrics }>>> {
+  const rows = await database.rows<{ post_id: number | string; at: Date | string; metrics: EngagementMetrics }>(sql`
+    select post_id, at, metrics from (
+      select post_id, at, metrics, row_number() over (partition by post_id order by at desc) as n
+      from metric_snapshots where post_id in (${sql.join(postIds.map((id) => sql`${id}`), sql`, `)})
+    ) latest where n <= ${SNAPSHOTS} order by post_id, at`);
+  const out = new Map<number, Array<{ at: Date; metrics: EngagementMetrics }>>();
+  for (const r of rows) {
+    const id = Number(r.post_id);
+    const list = out.get(id) ?? [];
+    list.push({ at: new Date(r.at), metrics: r.metrics });
+    out.set(id, list);
+  }
+  return out;
 }
