@@ -47,6 +47,7 @@ const T = {
   resolve: { en: 'Resolve (e)', hr: 'Riješi (e)', sr: 'Reši (e)' },
   notices: { en: 'Known issues and promotions', hr: 'Poznati problemi i akcije', sr: 'Poznati problemi i akcije' },
   whyFlagged: { en: 'Why flagged', hr: 'Zašto je označeno', sr: 'Zašto je označeno' },
+  modelReasons: { en: 'What the analyzer read', hr: 'Što je analizator pročitao', sr: 'Šta je analizator pročitao' },
   notes: { en: 'Notes', hr: 'Bilješke', sr: 'Beleške' },
   addNote: { en: 'Add a note (internal)', hr: 'Dodaj bilješku (interno)', sr: 'Dodaj belešku (interno)' },
   addNoteButton: { en: 'Add note', hr: 'Dodaj bilješku', sr: 'Dodaj belešku' },

@@ -57,6 +57,16 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
 }
 
 /** Splits a post into text and highlighted matches; everything stays escaped text. */
+/**
+ * The analysis evidence worth marking in a post: lexicon and topic words. The model's reasons
+ * ("negative words, mentioning an account", a word pair) are told in words instead, not marked.
+ */
+export function evidenceTerms(evidence: Record<string, string[]> | null | undefined, opts: { positive: boolean }): string[] {
+  return Object.entries(evidence ?? {})
+    .filter(([k]) => k !== 'model' && (opts.positive || k !== 'positive'))
+    .flatMap(([, v]) => v);
+}
+
 export function Highlighted(props: { text: string; terms: string[] }) {
   const terms = [...new Set(props.terms.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
   if (!terms.length) return <>{props.text}</>;

@@ -15,7 +15,7 @@ import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
-import { Due, Highlighted, Layout } from './layout.tsx';
+import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
 import { formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
@@ -291,7 +291,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
               <td>
                 <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} {t(L, 'followers')}</span>
                 <div class="post">
-                  <Highlighted text={c.post.text} terms={Object.entries(c.evidence ?? {}).filter(([k]) => k !== 'positive').flatMap(([, v]) => v)} />
+                  <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence, { positive: false })} />
                 </div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>
@@ -319,7 +319,8 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const mine = c.assignee?.id === props.user.id;
   // Marketing reads and notes; only people who work the queue see the claim, reply and resolve controls.
   const works = props.user.role !== 'marketing';
-  const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...Object.values((c.analysis?.evidence as Record<string, string[]>) ?? {}).flat()];
+  const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...evidenceTerms(c.analysis?.evidence as Record<string, string[]> | undefined, { positive: true })];
+  const modelReasons = (c.analysis?.evidence as Record<string, string[]> | undefined)?.model ?? [];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
   const post = c.post as { text: string; url: string | null; platform: string };
@@ -435,6 +436,11 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 </span>
               </p>
             ))}
+            {modelReasons.length ? (
+              <p class="muted">
+                {t(L, 'modelReasons')}: {modelReasons.join('; ')}
+              </p>
+            ) : null}
           </div>
           <div class="card">
             <h2>{t(L, 'notes')}</h2>

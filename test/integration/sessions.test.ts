@@ -72,6 +72,27 @@ describe('inbox pages by role', () => {
     expect(anon.headers.get('location')).toBe('/login?next=%2Finbox');
   });
 
+  it('tells the analyzer\'s reasons in words on the case page, and marks only lexicon and topic words in the post', async () => {
+    const { session } = await login(JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), 'application/json');
+    const headers = { cookie: `odziv_session=${session}` };
+    const list = (await (await h.app.request('/api/cases?status=open&limit=100', { headers })).json()) as { cases: Array<{ id: number }> };
+    let found: { id: number; evidence: Record<string, string[]> } | undefined;
+    for (const { id } of list.cases) {
+      const detail = (await (await h.app.request(`/api/cases/${id}`, { headers })).json()) as { analysis?: { evidence: Record<string, string[]> } };
+      if (detail.analysis?.evidence.model?.length) {
+        found = { id, evidence: detail.analysis.evidence };
+        break;
+      }
+    }
+    expect(found, 'a demo case the model explains').toBeDefined();
+    const html = await (await h.app.request(`/cases/${found!.id}`, { headers })).text();
+    const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(html).toContain(`What the analyzer read: ${found!.evidence.model!.map(escape).join('; ')}`);
+    const marked = [...html.matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => m[1]!.toLowerCase());
+    const lexical = Object.entries(found!.evidence).filter(([k]) => k !== 'model').flatMap(([, v]) => v.map((t) => escape(t.toLowerCase())));
+    for (const m of marked) expect(lexical.some((t) => t === m || t.includes(m)), m).toBe(true);
+  });
+
   it('streams inbox events to a logged-in browser', async () => {
     const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
     const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
