@@ -64,6 +64,34 @@ describe('analyze', () => {
     expect(analyze('No complaints here, everything works fine').isComplaint).toBe(false);
   });
 
+  it('keeps the severe categories for what they mean, not for words that share their stem', () => {
+    // Logging in, reporting a fault, sign-ups and court news are no legal threat; "urgently" and
+    // "sick of" no safety issue; an airport terminal or a government abolishing a tax no churn.
+    const none = (text: string, ...cats: string[]) => {
+      const a = analyze(text);
+      for (const c of cats) expect(a.categories, text).not.toContain(c);
+      return a;
+    };
+    expect(none('Ne mogu se prijaviti u aplikaciju', 'legal').categories).toContain('broken');
+    expect(none('Prijavio sam kvar prije tri dana i još čekam', 'legal').categories).toEqual(expect.arrayContaining(['broken', 'waiting']));
+    none('Prijave za radionicu su otvorene', 'legal');
+    none('Ustavni sud donio je odluku', 'legal');
+    none('Hitno trebam pomoć oko računa', 'safety');
+    expect(none('I am sick of waiting for my refund', 'safety').categories).toEqual(expect.arrayContaining(['waiting', 'refund']));
+    none('The terminal was packed this morning', 'churn');
+    none('Vlada je ukinula porez', 'churn');
+    // ... while the threats themselves still read as such.
+    expect(analyze('Prijavit ću vas tržišnoj inspekciji').categories).toContain('legal');
+    expect(analyze('I want to cancel my subscription').categories).toContain('churn');
+    expect(analyze('Punjač se zapalio dok je bio u utičnici').categories).toContain('safety');
+  });
+
+  it('hears a parcel in "čekam paket", and calls waiting weeks for it with nobody answering a complaint', () => {
+    const a = analyze('Čekam paket već tri tjedna, nitko se ne javlja');
+    expect(a.categories).toEqual(expect.arrayContaining(['delivery', 'waiting']));
+    expect(a.isComplaint).toBe(true);
+  });
+
   it('a cancellation the company made is a broken service, not the customer leaving', () => {
     for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
       const a = analyze(text);

@@ -62,7 +62,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'dispatch', 'dispatched', 'arrive', 'arrived', 'lost luggage', 'lost bag', 'baggage', 'luggage'],
     // "Paket" is as often a plan ("koji paket", "cijena paketa") as a parcel: only phrases about a parcel.
     bcs: ['dostava', 'dostave', 'dostavu', 'isporuka', 'isporuku', 'paket nije stigao', 'paket još nije stigao',
-      'paket kasni', 'kasni paket', 'gdje je moj paket', 'gde je moj paket', 'gdje mi je paket', 'gde mi je paket',
+      'paket kasni', 'kasni paket', 'čekam paket', 'čekam pošiljku', 'čekam narudžbu', 'čekam porudžbinu', 'čekam dostavu', 'gdje je moj paket', 'gde je moj paket', 'gdje mi je paket', 'gde mi je paket',
       'izgubljen paket', 'izgubili paket', 'oštećen paket', 'paket je oštećen', 'trebao stići', 'trebala stići',
       'trebalo je stići', 'trebao je stići', 'nije dostavljen', 'nije isporučen', 'pošiljka', 'pošiljku', 'narudžba',
       'narudžbu', 'porudžbina', 'porudžbinu', 'naručio', 'naručila', 'poručio', 'poručila', 'kurir', 'kurirska',
@@ -100,21 +100,26 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'korisnička podrška', 'korisnicka podrska', 'služba za korisnike', 'podrška', 'call centar', 'pozivni centar'],
   },
   churn: {
-    en: ['cancel', 'cancelling', 'canceling', 'cancel my', 'cancelling my', 'close my account', 'closing my account',
+    // The customer cancelling, not an airline cancelling a flight ("cancelled" shares the stem);
+    // "terminate" only with its object ("terminal" shares the stem).
+    en: ['cancel my', 'cancelling my', 'canceling my', 'want to cancel', 'going to cancel', 'gonna cancel', 'will cancel',
+      "i'll cancel", 'how do i cancel', 'how to cancel', 'close my account', 'closing my account',
       'switching to', 'switch to', 'leave you', 'done with you', 'never again',
       'never using', 'never use', 'never fly', 'never flying', 'never buying', 'never buy', 'unsubscribe',
       'switching providers', 'switch providers', 'considering switching', 'thinking of switching',
       'thinking about switching', 'change provider', 'changing provider', 'find another provider',
       'looking for another provider', 'go elsewhere',
       'going elsewhere', 'business elsewhere',
-      'terminate', 'terminating', 'end my contract', 'port my number', 'taking my business', 'lost a customer',
+      'terminate my', 'terminating my', 'terminate the contract', 'end my contract', 'port my number', 'taking my business', 'lost a customer',
       'former customer'],
-    bcs: ['otkazujem', 'otkazat ću', 'otkazaću', 'otkazati', 'mijenjam operatera', 'menjam operatera',
-      'promijenit ću operatera', 'promeniću operatera', 'razmišljam o prelasku', 'drugog operatera', 'raskid', 'raskidam', 'raskinuti ugovor',
-      'raskid ugovora', 'prelazim kod konkurencije', 'prelazim kod', 'prelazim u', 'prelazim na',
-      'idem kod konkurencije', 'idem kod drugih', 'nikad više', 'nikada više', 'više nikad',
-      'više nikada', 'ugasit ću', 'ugasiću', 'zatvaram račun', 'ukidam', 'ukinuti', 'prenosim broj', 'prenijeti broj',
-      'preneti broj', 'izgubili ste kupca', 'izgubili ste korisnika', 'bivši korisnik', 'bivši kupac'],
+    // First person and contracts only: "ukinuli", "raskidaju", "otkazali" are what others did.
+    bcs: ['otkazujem', 'otkazat ću', 'otkazaću', 'želim otkazati', 'hoću otkazati', 'moram otkazati', 'mijenjam operatera',
+      'menjam operatera', 'promijenit ću operatera', 'promeniću operatera', 'razmišljam o prelasku', 'drugog operatera',
+      'raskidam ugovor', 'raskinuti ugovor', 'raskinut ću ugovor', 'raskinuću ugovor', 'raskid ugovora',
+      'prelazim kod konkurencije', 'prelazim kod', 'prelazim u', 'prelazim na', 'idem kod konkurencije',
+      'idem kod drugih', 'nikad više', 'nikada više', 'više nikad', 'više nikada', 'ugasit ću', 'ugasiću',
+      'zatvaram račun', 'ukidam pretplatu', 'ukidam paket', 'prenosim broj', 'prenijeti broj', 'preneti broj',
+      'izgubili ste kupca', 'izgubili ste korisnika', 'bivši korisnik', 'bivši kupac'],
   },
   refund: {
     en: ['refund', 'refunds', 'refunded', 'money back', 'reimburse', 'reimbursement', 'compensation', 'chargeback',
@@ -126,18 +131,29 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
   legal: {
     en: ['lawyer', 'attorney', 'sue', 'suing', 'lawsuit', 'legal action', 'court', 'small claims', 'consumer protection',
       'ombudsman', 'regulator', 'fcc', 'ftc', 'trading standards', 'report you', 'better business bureau', 'bbb'],
-    bcs: ['advokat', 'odvjetnik', 'odvetnik', 'tužba', 'tužbu', 'tužiti', 'tužit ću', 'tužiću', 'sud', 'sudu', 'suda',
-      'zaštita potrošača', 'zaštitu potrošača', 'inspekcija', 'inspekciju', 'tržišna inspekcija', 'prijaviti',
-      'prijavit ću', 'prijaviću', 'prijava', 'ombudsman', 'pravobranitelj', 'hakom', 'ratel', 'regulator', 'pravni put'],
+    // Not "prijava" / "prijaviti" alone: that is also signing up, logging in and reporting a fault;
+    // not "sud" alone: courts are in the news every day.
+    bcs: ['advokat', 'odvjetnik', 'odvetnik', 'tužba', 'tužbu', 'tužiti', 'tužit ću', 'tužiću', 'na sud', 'na sudu',
+      'sudskim putem', 'sudski postupak', 'zaštita potrošača', 'zaštitu potrošača', 'inspekcija', 'inspekciju',
+      'tržišna inspekcija', 'prijavit ću vas', 'prijaviću vas', 'prijaviti vas', 'prijavio sam vas', 'prijavila sam vas',
+      'prijava inspekciji', 'prijavu inspekciji', 'kaznenu prijavu', 'krivičnu prijavu', 'ombudsman', 'pravobranitelj',
+      'hakom', 'ratel', 'regulator', 'pravni put'],
   },
   safety: {
-    en: ['fire', 'smoke', 'burn', 'burned', 'burnt', 'exploded', 'explode', 'shock', 'electric shock', 'injured', 'injury',
-      'hurt', 'hospital', 'poison', 'poisoning', 'food poisoning', 'allergic', 'allergy', 'dangerous', 'unsafe', 'hazard',
-      'choking', 'sick', 'mold', 'mould', 'expired', 'glass in'],
-    bcs: ['požar', 'vatra', 'dim', 'dimi', 'zapalio', 'zapalilo', 'izgorio', 'izgorjelo', 'izgorelo', 'eksplodirao',
+    // Phrases where the single word is mostly something else: "sick of", "shocking", "fired",
+    // "hospitality", "expired card".
+    en: ['caught fire', 'catch fire', 'catches fire', 'on fire', 'fire hazard', 'in flames', 'smoke', 'burning smell',
+      'got burned', 'burned my hand', 'burned myself', 'exploded', 'explode', 'electric shock', 'got a shock', 'injured',
+      'injury', 'got hurt', 'was hurt', 'hurt myself', 'in hospital', 'in the hospital', 'to hospital', 'to the hospital',
+      'was hospitalized', 'was hospitalised', 'poison', 'poisoning', 'food poisoning', 'allergic', 'allergy', 'dangerous', 'unsafe',
+      'hazard', 'choking', 'got sick', 'made me sick', 'made us sick', 'fell ill', 'mold', 'mould', 'expired food',
+      'past its expiry', 'out of date food', 'glass in'],
+    bcs: ['požar', 'vatra', 'dim', 'dimi', 'zapalio se', 'zapalila se', 'zapalilo se', 'se zapalio', 'se zapalila', 'se zapalilo', 'zapalio mi se', 'izgorio', 'izgorjelo', 'izgorelo', 'eksplodirao',
       'eksplodiralo', 'strujni udar', 'udar struje', 'ozlijeđen', 'povređen', 'povrijeđen', 'ozljeda', 'povreda', 'bolnica',
-      'bolnicu', 'hitna', 'trovanje', 'otrovao', 'otrovali', 'alergija', 'alergijska', 'opasno', 'opasan', 'opasnost',
-      'buđ', 'plijesan', 'plesan', 'istekao rok', 'istekao rok trajanja', 'pokvarena hrana', 'crv', 'staklo u'],
+      // Not "hitna", "plijesan", "zapaliti" alone: their stems are also "hitno" (urgently), "plesna" (dance), lighting a candle.
+      'bolnicu', 'hitna pomoć', 'hitnu pomoć', 'u hitnoj', 'trovanje', 'otrovao', 'otrovali', 'alergija', 'alergijska',
+      'opasno', 'opasan', 'opasnost', 'buđ', 'ima plijesni', 'puno plijesni', 'istekao rok', 'istekao rok trajanja', 'pokvarena hrana', 'crv',
+      'staklo u'],
   },
   praise: {
     en: ['thank you', 'thanks', 'love', 'awesome', 'amazing', 'great service', 'excellent', 'brilliant', 'kudos',
