@@ -508,10 +508,13 @@ function negativity(r: Reading, f: Features): { p: number; threshold: number; mo
  * Complaint probability without a trained model (no labelled BCS complaints exist): negativity,
  * complaint categories, and the shape of a customer's message (an order number, a question).
  */
-function complaintFromSignals(r: Reading, pNeg: number, kept: Category[], sentiment: number): number {
+function complaintFromSignals(r: Reading, neg: { p: number; threshold: number }, kept: Category[], sentiment: number): number {
   let z = -2.2;
-  z += 3.2 * Math.max(0, pNeg - 0.35);
+  z += 3.2 * Math.max(0, neg.p - 0.35);
   z += 1.1 * Math.min(2, kept.length);
+  // Negative and about a complaint topic: in the English complaint set 71 % of such posts are
+  // complaints (88 % with two topics), so one topic is enough once the post reads negative.
+  if (kept.length > 0 && neg.p >= neg.threshold) z += 0.8;
   if (kept.some((c) => SEVERE.has(c))) z += 0.9;
   if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
   if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;
@@ -570,7 +573,7 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     }
   }
   const kept = [...categories].filter((c) => COMPLAINT_CATEGORIES.has(c));
-  const signals = complaintFromSignals(r, neg.p, kept, sentiment);
+  const signals = complaintFromSignals(r, neg, kept, sentiment);
   const m = loadedModels();
   let complaint = signals;
   let complaintThreshold = 0.5;

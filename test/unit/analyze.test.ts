@@ -92,6 +92,18 @@ describe('analyze', () => {
     expect(a.isComplaint).toBe(true);
   });
 
+  it('flags BCS customer-care complaints written without a handle (a Facebook comment has none), and not questions or news', () => {
+    // No labelled BCS complaints exist, so this is the check that the hand-set signals still hold.
+    const complaints = ['Dostava kasni pet dana, a na stranici piše da je paket isporučen',
+      'Treći put zovem korisničku službu i opet ništa. Katastrofa.', 'Već sedam dana nemam signal u stanu, a plaćam svaki mjesec',
+      'Ne radi mi aplikacija, stalno izbacuje grešku pri prijavi', 'Pet dana čekam povrat novca za otkazani let',
+      'Zašto mi je opet prekinuta linija usred razgovora?', 'Радница на каси је била изузетно безобразна према мени'];
+    for (const text of complaints) expect(analyze(text).isComplaint, text).toBe(true);
+    const others = ['Kada otvarate novu trgovinu u Splitu?', 'Imate li neku akciju za studente?', 'Tužna vijest, preminuo je poznati glumac',
+      'Poplave u Slavoniji, stotine ljudi evakuirano', 'Gdje mogu pronaći upute za ruter?', 'Prijave za radionicu su otvorene do petka'];
+    for (const text of others) expect(analyze(text).isComplaint, text).toBe(false);
+  });
+
   it('a cancellation the company made is a broken service, not the customer leaving', () => {
     for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
       const a = analyze(text);

@@ -18,6 +18,10 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** "kasni dva / tri … sata, dana": late by a count (the stem of "kasni" alone is also "kasnije", later). */
+const LATE_BY = ['dva', 'dvije', 'dve', 'tri', 'četiri', 'pet', 'šest', 'sedam', 'osam', 'deset', 'sat', 'mjesec', 'mesec']
+  .map((n) => `kasni ${n}`);
+
 export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[]; bcs: string[] }> = {
   broken: {
     en: ['not working', "doesn't work", 'doesnt work', 'does not work', "isn't working", 'stopped working', 'broken',
@@ -34,9 +38,11 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
     bcs: ['ne radi', 'ne rade', 'ne funkcioniše', 'ne funkcionira', 'ne pali', 'ne puni', 'ne učitava', 'pokvaren',
       'pokvario', 'pokvarila', 'pokvarilo', 'kvar', 'neispravan', 'neispravno', 'greška', 'nema signala', 'nema interneta',
       'nema mreže', 'nema struje', 'nema vode', 'pao sistem', 'pao sustav', 'ne mogu se prijaviti', 'ne mogu se ulogovati',
-      'ne mogu ući', 'puca veza', 'prekid', 'prekida', 'smetnje', 'blokira', 'zablokirao', 'crko', 'crkao', 'crkla',
+      'ne mogu ući', 'puca veza', 'prekid signala', 'prekid interneta', 'prekid struje', 'stalno prekida', 'prekida se',
+      'prekida mi', 'prekinuta linija', 'prekinut poziv', 'prekinula se veza', 'prekinuta veza', 'smetnje', 'blokiran račun', 'blokirana kartica', 'blokirali su mi', 'blokirali ste mi', 'zablokirao se',
+      'zablokirala se', 'blokira se', 'crko', 'crkao', 'crkla',
       'oštećen', 'oštećen', 'razbijen', 'slomljen', 'slomio', 'puklo', 'pukao', 'opet ne radi', 'aplikacija ne radi',
-      'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'ruši', 'zeza',
+      'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'zeza',
       'nemam internet', 'nemam interneta', 'nemam signal', 'nemam signala', 'nemam struju', 'nemam struje',
       'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'imam problem', 'imam problema',
       'problem sa', 'problem s', 'problemi sa', 'problemi s', 'stalno se resetuje', 'stalno se resetira',
@@ -52,7 +58,9 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'dodatni trošak', 'dodatne troškove', 'skriveni troškovi', 'skrivene troškove', 'naknada', 'naknadu', 'pretplata',
       'pretplatu', 'povećali cijenu', 'povećali cenu', 'digli cijenu', 'digli cenu', 'cijena je porasla',
       'cena je porasla', 'veća cijena', 'veća cena', 'skuplje', 'poskupljenje', 'poskupili', 'preskupo', 'skinuli s kartice', 'skinuli sa kartice',
-      'skinuli novac', 'skinuli pare', 'uplata', 'uplatio', 'uplatila', 'platio', 'platila', 'platili', 'rata', 'rate',
+      'skinuli novac', 'skinuli pare', 'uplatio sam', 'uplatila sam', 'uplata nije', 'uplatu nije', 'platio sam',
+      'platila sam', 'platili smo', 'mjesečna rata', 'mesečna rata', 'mjesečnu ratu', 'mesečnu ratu', 'rata kredita',
+      'ratu kredita',
       'zaduženje', 'zadužili', 'faktura', 'iznos', 'prevara', 'lopovi', 'pljačka', 'dodatno naplatili', 'troškovi'],
   },
   delivery: {
@@ -65,10 +73,13 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'paket kasni', 'kasni paket', 'čekam paket', 'čekam pošiljku', 'čekam narudžbu', 'čekam porudžbinu', 'čekam dostavu', 'gdje je moj paket', 'gde je moj paket', 'gdje mi je paket', 'gde mi je paket',
       'izgubljen paket', 'izgubili paket', 'oštećen paket', 'paket je oštećen', 'trebao stići', 'trebala stići',
       'trebalo je stići', 'trebao je stići', 'nije dostavljen', 'nije isporučen', 'pošiljka', 'pošiljku', 'narudžba',
-      'narudžbu', 'porudžbina', 'porudžbinu', 'naručio', 'naručila', 'poručio', 'poručila', 'kurir', 'kurirska',
+      'narudžbu', 'porudžbina', 'porudžbinu', 'naručio', 'naručila', 'poručio', 'poručila', 'kurirska', 'kurir nije',
+      'kurir ne', 'kurir nikad', 'čekam kurira',
       'nije stigao', 'nije stigla', 'nije stiglo', 'još nije stigao', 'nije dostavljeno', 'praćenje pošiljke', 'povrat',
-      'vratiti', 'vraćanje', 'zamjena', 'zamena', 'zamijeniti', 'zameniti', 'pogrešna veličina', 'broj manji',
-      'broj veći', 'pogrešan broj', 'pogrešnu', 'pogrešan artikl', 'pogrešan proizvod', 'reklamacija', 'reklamaciju',
+      'vratiti robu', 'vratiti proizvod', 'vratiti artikl', 'vratiti paket', 'vraćanje robe', 'vraćanje proizvoda',
+      'zamjena', 'zamena', 'zamijeniti', 'zameniti', 'pogrešna veličina', 'pogrešnu veličinu', 'broj manji', 'broj veći',
+      'pogrešan broj', 'pogrešnu narudžbu', 'pogrešnu boju', 'poslali pogrešan', 'poslali ste pogrešan',
+      'poslali ste mi pogrešan', 'poslali su mi pogrešan', 'pogrešan artikl', 'pogrešan proizvod', 'reklamacija', 'reklamaciju',
       'stigao oštećen', 'stiglo oštećeno', 'prtljag', 'prtljaga', 'kofer'],
   },
   waiting: {
@@ -84,8 +95,12 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'već danima', 'danima čekam', 'već tjednima', 'već nedeljama', 'već sedmicama', 'već mjesecima', 'već mesecima',
       'satima čekam', 'već sat vremena', 'već pola sata', 'već dva dana', 'već tri dana', 'već dvije sedmice',
       'već dve nedelje', 'već dva tjedna',
-      'treći put', 'po treći put', 'opet zovem', 'zovem', 'zvao', 'zvala', 'kasni', 'kašnjenje', 'kasnite', 'dokle',
-      'koliko još', 'još uvijek', 'još uvek', 'red čekanja'],
+      // Not "kasni" alone: its stem is also "kasnije" (later) and "kasno"; not "zovem" alone, nor "još uvijek".
+      'treći put', 'po treći put', 'opet zovem', 'zovem vas', 'zvao sam', 'zvala sam', 'zvao sam vas', 'zvala sam vas',
+      'opet kasni', 'stalno kasni', 'kasni već', 'kasni danima', 'kasni satima', ...LATE_BY, 'let kasni', 'vlak kasni',
+      'voz kasni', 'autobus kasni', 'opet kasnite', 'stalno kasnite', 'uvijek kasnite', 'uvek kasnite',
+      'kašnjenje', 'dokle', 'koliko još', 'još uvijek nema', 'još uvek nema', 'još uvijek nije', 'još uvek nije',
+      'još uvijek ne', 'još uvek ne', 'red čekanja'],
   },
   staff: {
     en: ['rude', 'rudely', 'unprofessional', 'attitude', 'staff', 'employee', 'agent', 'rep', 'representative', 'manager',
@@ -93,11 +108,10 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'condescending', 'unhelpful', 'incompetent', 'arrogant', 'disrespectful', 'customer service', 'support team',
       'nobody could help', 'no one could help', 'useless support'],
     bcs: ['bezobrazan', 'bezobrazna', 'bezobrazni', 'bezobrazno', 'nepristojan', 'nepristojna', 'neljubazan', 'neljubazna',
-      'neljubazni', 'drska', 'drski', 'bahat', 'bahata', 'osoblje', 'zaposleni', 'zaposlenik', 'radnik', 'radnica',
-      'prodavač', 'prodavačica', 'prodavac', 'prodavačica', 'službenik', 'službenica', 'operater', 'operaterka',
-      'agent', 'kurir je', 'vozač', 'blagajnica', 'poslovođa', 'poslovotkinja', 'spustila slušalicu', 'spustio slušalicu',
-      'vikala', 'vikao', 'dernjala', 'ismijavala', 'nekulturan', 'nekulturna', 'nesposobni', 'neprofesionalno',
-      'korisnička podrška', 'korisnicka podrska', 'služba za korisnike', 'podrška', 'call centar', 'pozivni centar'],
+      // How staff behaved, not who they are: "radnici", "vozač", "podrška" are as often news or thanks.
+      'neljubazni', 'drska', 'drski', 'bahat', 'bahata', 'spustila slušalicu', 'spustio slušalicu', 'vikala', 'vikao',
+      'dernjala', 'ismijavala', 'nekulturan', 'nekulturna', 'nesposobni', 'neprofesionalno', 'korisnička podrška',
+      'korisnicka podrska', 'služba za korisnike', 'tehnička podrška', 'call centar', 'pozivni centar'],
   },
   churn: {
     // The customer cancelling, not an airline cancelling a flight ("cancelled" shares the stem);
