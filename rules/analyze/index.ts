@@ -11,6 +11,7 @@ import { CATEGORIES, CATEGORY_TERMS, type Category } from './lexicon/categories.
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
 import afinnBcs from './lexicon/afinn-bcs.json' with { type: 'json' };
+import { onlyFunctionWords } from './lexicon/function-words.ts';
 import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, loadModel, probability, sigmoid, topContributions, type Features, type LogisticModel } from './model.ts';
 
 export { CATEGORIES, type Category, type Language, normalize };
@@ -556,7 +557,9 @@ export function analyzeDetailed(text: string): AnalysisDetail {
   const modelSide = 1 - 2 * aroundThreshold(neg.p, neg.threshold);
   const sentiment = Math.max(-1, Math.min(1, 0.5 * lexical + 0.5 * modelSide));
   if (neg.model && negative) {
-    const top = [...new Set(topContributions(neg.model, features, 4).map((t) => explainFeature(t.name)))];
+    const top = [...new Set(topContributions(neg.model, features, 10).map((t) => explainFeature(t.name)))]
+      .filter((term) => !onlyFunctionWords(term))
+      .slice(0, 4);
     if (top.length) evidence.model = top;
   }
 
