@@ -434,7 +434,6 @@ function featurize(r: Reading, pNeg?: number): Features {
   if (r.careHandles) addFeature(f, 'shape:care-handle', r.careHandles / r.n.handles.length);
   if (hasNumber) addFeature(f, 'shape:number');
   addFeature(f, `family:${r.lang.family}`);
-  addFeature(f, `lang:${r.lang.fromWords}`);
   if (pNeg !== undefined) addFeature(f, 'model:pneg', pNeg);
   return f;
 }
@@ -473,7 +472,7 @@ function explainFeature(name: string): string {
   const kind = colon > 0 ? name.slice(0, colon) : '';
   if (kind === 'cat') return `topic: ${name.slice(colon + 1)}`;
   if (kind === 'emo' || kind === 'emt') return name.slice(colon + 1);
-  if (kind === 'family' || kind === 'lang') return `language: ${name.slice(colon + 1)}`;
+  if (kind === 'family') return `language: ${name.slice(colon + 1)}`;
   // A stem under negation ("ne radi", "not working"), else a stem or a pair of stems.
   return name.startsWith('!') ? `not ${name.slice(1)}` : name;
 }

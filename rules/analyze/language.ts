@@ -1,4 +1,5 @@
-import type { Normalized } from './normalize.ts';
+import type { Normalized, Token } from './normalize.ts';
+import { loadStandards, standardPosterior, STANDARDS, type StandardsTable } from './standards.ts';
 import { knownShare, loadTrigrams, trigramScore, type TrigramTable } from './trigrams.ts';
 
 export type Language = 'en' | 'hr' | 'sr' | 'bs' | 'bcs-family' | 'other';
@@ -8,8 +9,6 @@ export interface LanguageGuess {
   language: Language;
   confidence: number;
   family: LanguageFamily;
-  /** The guess from the words alone, whatever the script: what the models may read. */
-  fromWords: Language;
 }
 
 // Folded forms (no diacritics): the tokens' `norm`.
@@ -23,21 +22,21 @@ const BCS = new Set(('je i da se na u za ne su sam sa sta sto kako ali to ovo on
   'evo eto ma jel ni niti tek jos opet dok sad sada sve uvijek uvek nikad nikada ako ovaj ova taj ta tu tamo ' +
   'ja ti on ona mi oni neko nesto nista puta put godine dana sati').split(' '));
 
-// Words and forms that lean to one standard. Ekavian/ijekavian reflexes and lexical pairs.
-const HR = new Set(('tko sto tjedan tjedna tjednu kruh vlak zrak nogomet obitelj tisuca tisucu tocno opcenito ' +
+// Words and forms that lean to one standard. Ekavian/ijekavian reflexes and lexical pairs (not
+// words every standard uses: "sad", "isto", "hvala" would only add noise).
+const HR = new Set(('tko tjedan tjedna tjednu kruh vlak zrak nogomet obitelj tisuca tisucu tocno opcenito ' +
   'uopce sretan sretna sretno kaj bok hrvatska hrvatski hrvatske zagreb zagrebu split splitu rijeka rijeci osijek ' +
   'kuna kune eura kolovoz listopad studeni prosinac sijecanj veljaca ozujak travanj svibanj lipanj srpanj rujan ' +
-  'tvrtka tvrtke sveuciliste zrakoplov glazba kazaliste povijest jesi jeste moze biti trebam isto tako ' +
-  'organizirati informirati reklamirati reagirati hvala lijepa dobivam dobiti ukljucen tocka').split(' '));
+  'tvrtka tvrtke sveuciliste zrakoplov glazba kazaliste povijest trebam organizirati informirati reagirati ' +
+  'lijepa dobivam ukljucen tocka netko nitko vjerojatno').split(' '));
 const SR = new Set(('gde uvek deca dete mleko lepo lep lepa rec vreme vremena nedelja nedelje hleb hteo hteli ' +
   'pesma sreca srecan srecna mesto cena cene primer verovatno ceo celo hiljada hiljade voz opstina uopste ' +
-  'porodica cerka vazduh fudbal hemija tacno kafa pijaca covek coveka dve pre posle nesto srbija srbije srbiji ' +
-  'beograd beogradu novi sad nisu resenje reseno uslov uvecan celu videti sedeti pevati predsednik ' +
-  'organizovati informisati reklamirati reagovati decembar januar februar hvala lepo bre delimo resili ' +
-  'mesec meseca meseci reci').split(' '));
+  'porodica cerka vazduh fudbal hemija tacno kafa pijaca covek coveka dve pre posle srbija srbije srbiji ' +
+  'beograd beogradu resenje reseno uslov uvecan celu videti sedeti pevati predsednik organizovati ' +
+  'informisati reagovati decembar januar februar bre delimo resili mesec meseca meseci ovde').split(' '));
 const BS = new Set(('ba bolan jarane jarane rahat lahko lahka kahva kahve sahat sahata merhaba selam insallah ' +
   'bajram mahala mahale hair haman dzaba cejf havla bosna bosne bosni bih sarajevo sarajevu tuzla mostar zenica ' +
-  'banjaluka historija hljeb sedmica sedmice sedmicu mjesec mjeseca hiljada hiljade familija tacno sta').split(' '));
+  'banjaluka historija hljeb sedmica sedmice sedmicu hiljada hiljade familija kontam').split(' '));
 // Ijekavian forms shared by hr and bs: they rule out sr (ekavian) without choosing between hr and bs.
 const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep lijepa rijec vrijeme vremena ' +
   'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
@@ -64,6 +63,30 @@ function trigramTable(): TrigramTable | undefined {
   return trigrams;
 }
 
+let standards: StandardsTable | undefined | null = null;
+/** The hr/sr/bs word table in force: the committed one, or the one `npm run train` has just built. */
+export function useStandards(table?: StandardsTable): void {
+  standards = table;
+}
+function standardsTable(): StandardsTable | undefined {
+  if (standards === null) standards = loadStandards(new URL('./models/language-standards.json', import.meta.url));
+  return standards;
+}
+/** Posterior needed to name a standard when no trained table exists (markers alone). */
+const MARKERS_ONLY_THRESHOLD = 0.75;
+
+/** The curated markers as log-odds for hr, sr, bs, by a word's list bits: ijekavian forms count half for hr and bs. */
+const MARKER_VOTES = Array.from({ length: 64 }, (_, lists): readonly [number, number, number] | undefined => {
+  if (!(lists & (IS_HR | IS_SR | IS_BS | IS_IJEKAVIAN))) return undefined;
+  const ijek = lists & IS_IJEKAVIAN ? 0.5 : 0;
+  return [(lists & IS_HR ? 1 : 0) + ijek, lists & IS_SR ? 1 : 0, (lists & IS_BS ? 1 : 0) + ijek];
+});
+/** P(hr, sr, bs) of a BCS post under a word table (`npm run train` passes the one it is fitting). */
+export function standardPosteriorOf(n: Pick<Normalized, 'tokens'>, table: StandardsTable | undefined): [number, number, number] {
+  return standardPosterior(table, n, (t) => MARKER_VOTES[wordLists(t)]);
+}
+const wordLists = (t: Token) => (t.word ? (t.word.facts.languages ??= listsOf(t.norm)) : listsOf(t.norm));
+
 /** Trigram evidence this strong decides a post without function words (chosen by CV on train). */
 const TRIGRAMS_DECIDE = 2;
 /** …and this strong overrules the function words (English "i", "on", "to" are BCS words too). */
@@ -79,45 +102,37 @@ export function detectLanguage(n: Normalized): LanguageGuess {
   const guess = table ? settleFamily(detectFromWords(n), trigramScore(table, n), (family) => knownShare(table, n, family)) : detectFromWords(n);
   // Cyrillic BCS is Serbian. The family (what decides the analysis) comes from the words alone,
   // so a text and its transliteration are always read the same way.
-  if (n.hasCyrillic) return { language: 'sr', confidence: guess.family === 'bcs' ? 0.9 : 0.5, family: guess.family, fromWords: guess.language };
-  return { language: guess.language, confidence: guess.confidence, family: guess.family, fromWords: guess.language };
+  if (n.hasCyrillic) return { language: 'sr', confidence: guess.family === 'bcs' ? 0.9 : 0.5, family: guess.family };
+  return guess;
 }
 
 /** A family the trigrams pick must also know a third of the words (else: another language; CV on train). */
 const KNOWN_WORDS = 0.34;
 
-function settleFamily(guess: Omit<LanguageGuess, 'fromWords'>, score: number, known: (family: 'en' | 'bcs') => number): Omit<LanguageGuess, 'fromWords'> {
+function settleFamily(guess: LanguageGuess, score: number, known: (family: 'en' | 'bcs') => number): LanguageGuess {
   const decide = guess.family === 'other' ? TRIGRAMS_DECIDE : TRIGRAMS_OVERRULE;
   if (score > decide && guess.family !== 'en' && known('en') >= KNOWN_WORDS) return { language: 'en', confidence: Math.min(0.9, 0.5 + score / 40), family: 'en' };
   if (score < -decide && guess.family !== 'bcs' && known('bcs') >= KNOWN_WORDS) return { language: 'bcs-family', confidence: Math.min(0.8, 0.5 + -score / 40), family: 'bcs' };
   return guess;
 }
 
-function detectFromWords(n: Normalized): Omit<LanguageGuess, 'fromWords'> {
+function detectFromWords(n: Normalized): LanguageGuess {
   let en = 0;
   let bcs = 0;
-  let hr = 0;
-  let sr = 0;
-  let bs = 0;
-  let ijek = 0;
   let diacritics = 0;
   let words = 0;
   for (const t of n.tokens) {
     if (t.kind !== 'word') continue;
     words++;
-    const w = t.norm;
-    const lists = t.word ? (t.word.facts.languages ??= listsOf(w)) : listsOf(w);
+    const lists = wordLists(t);
     if (lists) {
       if (lists & IS_EN) en++;
-      if (lists & IS_BCS) bcs++;
-      if (lists & IS_HR) hr++;
-      if (lists & IS_SR) sr++;
-      if (lists & IS_BS) bs++;
-      if (lists & IS_IJEKAVIAN) ijek++;
+      // A BCS function word, and each standard's marker, all count for the family (one per list).
+      for (let m = lists & (IS_BCS | IS_HR | IS_SR | IS_BS | IS_IJEKAVIAN); m; m &= m - 1) bcs++;
     }
-    if (t.display !== w && /[čćšžđ]/.test(t.display)) diacritics++;
+    if (t.display !== t.norm && /[čćšžđ]/.test(t.display)) diacritics++;
   }
-  const bcsScore = bcs + hr + sr + bs + ijek + diacritics * 1.5;
+  const bcsScore = bcs + diacritics * 1.5;
   if (words === 0) return { language: 'other', confidence: 0.2, family: 'other' };
   if (en === 0 && bcsScore === 0) {
     // No function words at all (short posts): ASCII words lean English, anything else is unknown.
@@ -126,17 +141,12 @@ function detectFromWords(n: Normalized): Omit<LanguageGuess, 'fromWords'> {
   if (en > bcsScore) {
     return { language: 'en', confidence: Math.min(0.99, 0.55 + 0.1 * (en - bcsScore)), family: 'en' };
   }
-  // Within BCS: ijekavian forms count for hr and bs, against sr.
-  const scores: Array<[Language, number]> = [
-    ['hr', hr + ijek * 0.5],
-    ['sr', sr],
-    ['bs', bs + ijek * 0.5],
-  ];
-  scores.sort((a, b) => b[1] - a[1]);
-  const [best, second] = scores as [[Language, number], [Language, number]];
-  const base = Math.min(0.95, 0.6 + 0.05 * bcsScore);
-  if (best[1] >= 1 && best[1] - second[1] >= 1) {
-    return { language: best[0], confidence: Math.min(0.95, 0.5 + 0.12 * (best[1] - second[1])), family: 'bcs' };
+  // Within BCS: the trained word table and the markers name a standard only when clearly ahead.
+  const table = standardsTable();
+  const posterior = standardPosteriorOf(n, table);
+  const best = posterior.indexOf(Math.max(...posterior));
+  if (posterior[best]! >= (table?.threshold ?? MARKERS_ONLY_THRESHOLD)) {
+    return { language: STANDARDS[best]!, confidence: Math.round(Math.min(0.95, posterior[best]!) * 100) / 100, family: 'bcs' };
   }
-  return { language: 'bcs-family', confidence: base, family: 'bcs' };
+  return { language: 'bcs-family', confidence: Math.min(0.95, 0.6 + 0.05 * bcsScore), family: 'bcs' };
 }

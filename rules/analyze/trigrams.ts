@@ -11,7 +11,7 @@ import type { Normalized, Token } from './normalize.ts';
 const SPACE = 32;
 
 /** FNV-1a, 32 bit, of a folded word. */
-function wordHash(w: string): number {
+export function wordHash(w: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
   return h >>> 0;

@@ -132,7 +132,7 @@ describe('analyze', () => {
     for (const text of ['@AskVedraTel where is my refund?? nothing works :(((', 'Internet opet ne radi, sramota!', 'Отказујем, не ради ништа!']) {
       const model = analyze(text).evidence.model ?? [];
       expect(model.length, text).toBeGreaterThan(0);
-      for (const e of model) expect(e, text).not.toMatch(/^(!|(lex|csl|afinn-bcs|mix|shape|cat|emo|emt|family|lang|model):)/);
+      for (const e of model) expect(e, text).not.toMatch(/^(!|(lex|csl|afinn-bcs|mix|shape|cat|emo|emt|family|model):)/);
     }
   });
 
@@ -186,6 +186,19 @@ describe('analyze', () => {
     expect(analyze('Tko mi može reći zašto je račun veći ovaj tjedan?').language).toBe('hr');
     expect(analyze('Jarane, ovo ne radi ba').language).toBe('bs');
     expect(analyze('ne radi').language).toBe('bcs-family');
+  });
+
+  it('names the standard from the words each one uses, with its confidence, and not from words all three share', () => {
+    const hr = analyze('Vidimo se sljedeći tjedan, netko mora donijeti kavu');
+    expect(hr.language).toBe('hr');
+    expect(hr.languageConfidence).toBeGreaterThanOrEqual(0.73);
+    expect(analyze('Ovde je uvek gužva, ne razumem zašto').language).toBe('sr');
+    expect(analyze('Ma kontam ja, sedmica je bila teška').language).toBe('bs');
+    for (const text of ['Dobar dan, imam pitanje', 'Hvala puno!', 'Sad je sve isto kao i inače']) {
+      const a = analyze(text);
+      expect(a.language, text).toBe('bcs-family');
+      expect(a.languageConfidence, text).toBeLessThan(0.95);
+    }
   });
 
   it('gives a Serbian post and its Cyrillic transliteration the same decisions (demo stream)', () => {
