@@ -53,25 +53,19 @@ function listsOf(w: string): number {
   return (EN.has(w) ? IS_EN : 0) | (BCS.has(w) ? IS_BCS : 0) | (HR.has(w) ? IS_HR : 0) | (SR.has(w) ? IS_SR : 0) | (BS.has(w) ? IS_BS : 0) | (IJEKAVIAN_WORDS.has(w) ? IS_IJEKAVIAN : 0);
 }
 
-let trigrams: TrigramTable | undefined | null = null;
-/** The trigram table in force: the committed one, or the one `npm run train` has just built. */
-export function useTrigrams(table?: TrigramTable): void {
-  trigrams = table;
+/** A table from models/, loaded on first use; `npm run train` puts in force the one it has just built. */
+function trainedTable<T>(file: string, load: (path: URL) => T | undefined) {
+  let table: T | undefined | null = null;
+  return {
+    use: (t?: T) => void (table = t),
+    get: (): T | undefined => (table === null ? (table = load(new URL(`./models/${file}`, import.meta.url))) : table),
+  };
 }
-function trigramTable(): TrigramTable | undefined {
-  if (trigrams === null) trigrams = loadTrigrams(new URL('./models/language-trigrams.json', import.meta.url));
-  return trigrams;
-}
+const trigrams = trainedTable<TrigramTable>('language-trigrams.json', loadTrigrams);
+const standards = trainedTable<StandardsTable>('language-standards.json', loadStandards);
+export const useTrigrams = trigrams.use;
+export const useStandards = standards.use;
 
-let standards: StandardsTable | undefined | null = null;
-/** The hr/sr/bs word table in force: the committed one, or the one `npm run train` has just built. */
-export function useStandards(table?: StandardsTable): void {
-  standards = table;
-}
-function standardsTable(): StandardsTable | undefined {
-  if (standards === null) standards = loadStandards(new URL('./models/language-standards.json', import.meta.url));
-  return standards;
-}
 /** Posterior needed to name a standard when no trained table exists (markers alone). */
 const MARKERS_ONLY_THRESHOLD = 0.75;
 
@@ -98,7 +92,7 @@ const TRIGRAMS_OVERRULE = 6;
  * Croatian/Serbian/Bosnian posts without distinctive forms are "bcs-family" at lower confidence.
  */
 export function detectLanguage(n: Normalized): LanguageGuess {
-  const table = trigramTable();
+  const table = trigrams.get();
   const guess = table ? settleFamily(detectFromWords(n), trigramScore(table, n), (family) => knownShare(table, n, family)) : detectFromWords(n);
   // Cyrillic BCS is Serbian. The family (what decides the analysis) comes from the words alone,
   // so a text and its transliteration are always read the same way.
@@ -142,7 +136,7 @@ function detectFromWords(n: Normalized): LanguageGuess {
     return { language: 'en', confidence: Math.min(0.99, 0.55 + 0.1 * (en - bcsScore)), family: 'en' };
   }
   // Within BCS: the trained word table and the markers name a standard only when clearly ahead.
-  const table = standardsTable();
+  const table = standards.get();
   const posterior = standardPosteriorOf(n, table);
   const best = posterior.indexOf(Math.max(...posterior));
   if (posterior[best]! >= (table?.threshold ?? MARKERS_ONLY_THRESHOLD)) {
