@@ -287,10 +287,12 @@ function matchCategories(tokens: Token[], { keys, infos }: VocabReading, vocab: 
   return found;
 }
 
-function isQuestionPost(n: Normalized, keys: string[], vocab: Vocabulary): boolean {
-  if (n.questionMarks > 0) return true;
+/** What makes the post a question, as evidence: its question mark, or the question word it opens with. */
+function questionCue(n: Normalized, keys: string[], vocab: Vocabulary): string | undefined {
+  if (n.questionMarks > 0) return '?';
   const firstWord = n.tokens.findIndex((t) => t.kind === 'word');
-  return firstWord >= 0 && vocab.questions.matchAt(keys, firstWord) !== undefined;
+  const m = firstWord >= 0 ? vocab.questions.matchAt(keys, firstWord) : undefined;
+  return m ? display(n.tokens, firstWord, firstWord + m.keys.length) : undefined;
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -331,7 +333,13 @@ function read(text: string): Reading {
     words[vocab === EN_VOCAB ? 'en' : 'bcs'] = reading;
     lexicon += scoreSentiment(n.tokens, reading, vocab, evidence);
     for (const c of matchCategories(n.tokens, reading, vocab, evidence)) categories.add(c);
-    question ||= isQuestionPost(n, reading.keys, vocab);
+    if (!question) {
+      const cue = questionCue(n, reading.keys, vocab);
+      if (cue) {
+        question = true;
+        evidence.question = [cue];
+      }
+    }
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
   return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, words };

@@ -136,6 +136,18 @@ describe('analyze', () => {
     }
   });
 
+  it('names the evidence of every category it reports, the question cue included (demo stream)', () => {
+    const items = loadSample(DEFAULT_SAMPLE);
+    let questions = 0;
+    for (const item of items) {
+      const a = analyze(item.text);
+      for (const c of a.categories) expect(a.evidence[c]?.length ?? 0, `${c}: ${item.text}`).toBeGreaterThan(0);
+      if (a.categories.includes('question')) questions++;
+    }
+    expect(questions).toBeGreaterThan(5);
+    expect(analyze('Kada otvarate trgovinu').evidence.question).toEqual(['kada']);
+  });
+
   it('leaves grammar words out of the reasons: "je", "se", "the" weigh in the model but explain nothing', () => {
     const grammar = /^((je|se|su|u|na|i|da|li|the|was|this|is|to|a|је|се|су)\s*)+$/i;
     const texts = ['Punjač se zapalio dok je bio u utičnici', 'The terminal was packed this morning', 'Да ли је ово нормално, опет не ради',
