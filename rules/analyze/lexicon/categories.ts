@@ -46,7 +46,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'nemam internet', 'nemam interneta', 'nemam signal', 'nemam signala', 'nemam struju', 'nemam struje',
       'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'imam problem', 'imam problema',
       'problem sa', 'problem s', 'problemi sa', 'problemi s', 'stalno se resetuje', 'stalno se resetira',
-      'resetuje se', 'resetira se', 'stalno se gasi', 'stalno pada', 'stalno puca', 'ne radi kako treba', 'otkazan let', 'otkazali let', 'otkazali su let', 'otkazali su mi let', 'otkazali nam let', 'let je otkazan',
+      'resetuje se', 'resetira se', 'resetirala sam', 'resetirao sam', 'resetovala sam', 'resetovao sam', 'stalno se gasi',
+      'se gasi', 'gasi se', 'stalno pada', 'stalno puca', 'internet pada', 'pada internet', 'pada signal', 'pada veza', 'ne radi kako treba', 'otkazan let', 'otkazali let', 'otkazali su let', 'otkazali su mi let', 'otkazali nam let', 'let je otkazan',
       'let otkazan', 'otkazan termin', 'otkazali su mi termin', 'otkazan vlak', 'otkazan voz'],
   },
   billing: {
@@ -58,7 +59,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'dodatni trošak', 'dodatne troškove', 'skriveni troškovi', 'skrivene troškove', 'naknada', 'naknadu', 'pretplata',
       'pretplatu', 'povećali cijenu', 'povećali cenu', 'digli cijenu', 'digli cenu', 'cijena je porasla',
       'cena je porasla', 'veća cijena', 'veća cena', 'skuplje', 'poskupljenje', 'poskupili', 'preskupo', 'skinuli s kartice', 'skinuli sa kartice',
-      'skinuli novac', 'skinuli pare', 'uplatio sam', 'uplatila sam', 'uplata nije', 'uplatu nije', 'platio sam',
+      'skinuli novac', 'skinuli pare', 'skinuli ste mi', 'skinuli su mi', 'naplatili ste mi', 'naplatili su mi', 'uplatio sam', 'uplatila sam', 'uplata nije', 'uplatu nije', 'platio sam',
       'platila sam', 'platili smo', 'mjesečna rata', 'mesečna rata', 'mjesečnu ratu', 'mesečnu ratu', 'rata kredita',
       'ratu kredita',
       'zaduženje', 'zadužili', 'faktura', 'iznos', 'prevara', 'lopovi', 'pljačka', 'dodatno naplatili', 'troškovi'],

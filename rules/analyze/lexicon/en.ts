@@ -33,3 +33,8 @@ export const EN_CONTRAST = ['but', 'however', 'although', 'though', 'yet'];
 
 export const EN_QUESTION_WORDS = ['why', 'when', 'how', 'where', 'what', 'who', 'which', 'can you', 'could you',
   'do you', 'does', 'is there', 'are you', 'will you', 'any update', 'anyone'];
+
+/** Openers of a request for information ("How can I…", "Do you have…"): see BCS_REQUESTS. */
+export const EN_REQUESTS = ['how can i', 'how do i', 'how to', 'can i', 'could i', 'where can i', 'is it possible',
+  'do you have', 'do you offer', 'is there a way', 'how much is', 'how much does', 'when does', 'are you open',
+  'i would like to know', "i'd like to know", 'wondering if', 'any way to'];
