@@ -30,6 +30,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       "won't turn on", 'wont turn on', 'cant log in', "can't log in", 'cannot log in', 'cant login', "can't login",
       'failed', 'fails', 'not loading', 'wont load', "won't load", 'offline', 'malfunction', 'damaged', 'cracked',
       'stopped', 'disconnect', 'disconnected', 'keeps dropping', 'no wifi', 'app is down', 'site is down',
+      'without internet', 'without power', 'without signal', 'without service',
       // A cancellation the company made is a service failure, not the customer leaving (churn's "cancel").
       'cancelled my flight', 'cancelled our flight', 'cancelled flight', 'cancelled flights', 'flight cancelled',
       'flight was cancelled', 'flight got cancelled', 'flight has been cancelled', 'cancelled my train',
@@ -44,7 +45,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'oštećen', 'oštećen', 'razbijen', 'slomljen', 'slomio', 'puklo', 'pukao', 'opet ne radi', 'aplikacija ne radi',
       'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'zeza',
       'nemam internet', 'nemam interneta', 'nemam signal', 'nemam signala', 'nemam struju', 'nemam struje',
-      'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'imam problem', 'imam problema',
+      'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'bez interneta', 'bez signala', 'bez struje',
+      'bez vode', 'bez mreže', 'bez telefona', 'bez televizije', 'imam problem', 'imam problema',
       'problem sa', 'problem s', 'problemi sa', 'problemi s', 'stalno se resetuje', 'stalno se resetira',
       'resetuje se', 'resetira se', 'resetirala sam', 'resetirao sam', 'resetovala sam', 'resetovao sam', 'stalno se gasi',
       'se gasi', 'gasi se', 'stalno pada', 'stalno puca', 'internet pada', 'pada internet', 'pada signal', 'pada veza', 'ne radi kako treba', 'otkazan let', 'otkazali let', 'otkazali su let', 'otkazali su mi let', 'otkazali nam let', 'let je otkazan',
