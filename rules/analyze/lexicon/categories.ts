@@ -30,7 +30,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       "won't turn on", 'wont turn on', 'cant log in', "can't log in", 'cannot log in', 'cant login', "can't login",
       'failed', 'fails', 'not loading', 'wont load', "won't load", 'offline', 'malfunction', 'damaged', 'cracked',
       'stopped', 'disconnect', 'disconnected', 'keeps dropping', 'no wifi', 'app is down', 'site is down',
-      'without internet', 'without power', 'without signal', 'without service',
+      'without internet', 'without power', 'without signal', 'without service', 'line is dead', 'line dead',
+      'landline dead', 'phone is dead', "can't call", 'cant call', "won't pair", 'wont pair', "won't connect", 'wont connect',
       // A cancellation the company made is a service failure, not the customer leaving (churn's "cancel").
       'cancelled my flight', 'cancelled our flight', 'cancelled flight', 'cancelled flights', 'flight cancelled',
       'flight was cancelled', 'flight got cancelled', 'flight has been cancelled', 'cancelled my train',
@@ -56,7 +57,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
     en: ['charged', 'overcharged', 'charged twice', 'double charged', 'bill', 'billing', 'invoice', 'fee', 'fees',
       'hidden fee', 'hidden fees', 'extra charge', 'extra charges', 'surcharge', 'price increase', 'price went up',
       'subscription', 'payment', 'paid', 'pay twice', 'deducted', 'debited', 'ripoff', 'rip off', 'ripped off', 'overpriced',
-      'too expensive', 'money taken', 'card was charged'],
+      'too expensive', 'money taken', 'card was charged', 'never activated', 'never ordered', "didn't order",
+      'didnt order', 'never signed up', 'payment reminder'],
     bcs: ['račun', 'računu', 'naplata', 'naplatili', 'naplaćeno', 'naplaćuju', 'dvaput naplatili', 'dva puta naplatili',
       'dodatni trošak', 'dodatne troškove', 'skriveni troškovi', 'skrivene troškove', 'naknada', 'naknadu', 'pretplata',
       'pretplatu', 'povećali cijenu', 'povećali cenu', 'digli cijenu', 'digli cenu', 'cijena je porasla',
@@ -69,7 +71,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
   delivery: {
     en: ['delivery', 'delivered', 'shipping', 'shipped', 'shipment', 'package', 'parcel', 'order', 'tracking',
       'never arrived', 'not arrived', "hasn't arrived", 'hasnt arrived', 'still not here', 'lost package', 'courier',
-      'return', 'returns', 'returned', 'exchange', 'wrong size', 'wrong item', 'wrong order', 'missing item', 'damaged box',
+      'return', 'returns', 'returned', 'exchange', 'wrong size', 'wrong item', 'wrong order', 'wrong colour', 'wrong color', 'sent the wrong',
+      'sent me the wrong', 'missing item', 'damaged box',
       'dispatch', 'dispatched', 'arrive', 'arrived', 'lost luggage', 'lost bag', 'baggage', 'luggage'],
     // "Paket" is as often a plan ("koji paket", "cijena paketa") as a parcel: only phrases about a parcel.
     bcs: ['dostava', 'dostave', 'dostavu', 'isporuka', 'isporuku', 'paket nije stigao', 'paket još nije stigao',
@@ -108,7 +111,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
   staff: {
     en: ['rude', 'rudely', 'unprofessional', 'attitude', 'staff', 'employee', 'agent', 'rep', 'representative', 'manager',
       'cashier', 'driver', 'crew', 'flight attendant', 'hung up', 'hung up on me', 'yelled', 'shouted', 'laughed at',
-      'condescending', 'unhelpful', 'incompetent', 'arrogant', 'disrespectful', 'customer service', 'support team',
+      'condescending', 'unhelpful', 'incompetent', 'arrogant', 'disrespectful', 'blamed me', 'laughed when', 'customer service', 'support team',
       'nobody could help', 'no one could help', 'useless support'],
     bcs: ['bezobrazan', 'bezobrazna', 'bezobrazni', 'bezobrazno', 'nepristojan', 'nepristojna', 'neljubazan', 'neljubazna',
       // How staff behaved, not who they are: "radnici", "vozač", "podrška" are as often news or thanks.
@@ -120,7 +123,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
     // The customer cancelling, not an airline cancelling a flight ("cancelled" shares the stem);
     // "terminate" only with its object ("terminal" shares the stem).
     en: ['cancel my', 'cancelling my', 'canceling my', 'want to cancel', 'going to cancel', 'gonna cancel', 'will cancel',
-      "i'll cancel", 'how do i cancel', 'how to cancel', 'close my account', 'closing my account',
+      "i'll cancel", 'how do i cancel', 'how to cancel', "i'm cancelling", 'im cancelling', 'i am cancelling',
+      'cancelling today', 'canceling today', 'cancelling it', 'cancel everything', 'cancelling everything', 'close my account', 'closing my account',
       'switching to', 'switch to', 'leave you', 'done with you', 'never again',
       'never using', 'never use', 'never fly', 'never flying', 'never buying', 'never buy', 'unsubscribe',
       'switching providers', 'switch providers', 'considering switching', 'thinking of switching',
