@@ -20,7 +20,7 @@ const BCS = new Set(('je i da se na u za ne su sam sa sta sto kako ali to ovo on
   'nema ima kad kada gdje gde zasto koji koja koje od do iz pa te me moj moja moje vas vasa vase hvala molim danas ' +
   'sutra jucer juce kao ili sve samo bio bila bilo biti ce cu ces cemo nisam jer zbog vise treba mogu moze nego ' +
   'evo eto ma jel ni niti tek jos opet dok sad sada sve uvijek uvek nikad nikada ako ovaj ova taj ta tu tamo ' +
-  'ja ti on ona mi oni neko nesto nista puta put godine dana sati').split(' '));
+  'ja ti on ona mi oni neko nesto nista puta put godine dana sati isto tako nisu jesi jeste').split(' '));
 
 // Words and forms that lean to one standard. Ekavian/ijekavian reflexes and lexical pairs (not
 // words every standard uses: "sad", "isto", "hvala" would only add noise).
