@@ -142,5 +142,6 @@ function detectFromWords(n: Normalized): LanguageGuess {
   if (posterior[best]! >= (table?.threshold ?? MARKERS_ONLY_THRESHOLD)) {
     return { language: STANDARDS[best]!, confidence: Math.round(Math.min(0.95, posterior[best]!) * 100) / 100, family: 'bcs' };
   }
-  return { language: 'bcs-family', confidence: Math.min(0.95, 0.6 + 0.05 * bcsScore), family: 'bcs' };
+  // Sure of the family, not of the standard: below any named standard's confidence.
+  return { language: 'bcs-family', confidence: Math.min(0.7, 0.5 + 0.03 * bcsScore), family: 'bcs' };
 }
