@@ -592,9 +592,9 @@ export function analyzeDetailed(text: string): AnalysisDetail {
   const modelSide = 1 - 2 * aroundThreshold(neg.p, neg.threshold);
   const sentiment = Math.max(-1, Math.min(1, 0.5 * lexical + 0.5 * modelSide));
   if (neg.model && negative) {
-    const top = [...new Set(topContributions(neg.model, features, 10).map((t) => explainFeature(t.name)))]
-      .filter((term) => !onlyFunctionWords(term))
-      .slice(0, 4);
+    // Names of word features are the words as written ("!x" negated): grammar words are left out.
+    const shown = (name: string) => !onlyFunctionWords(name.startsWith('!') ? name.slice(1) : name);
+    const top = [...new Set(topContributions(neg.model, features, 4, shown).map((t) => explainFeature(t.name)))];
     if (top.length) evidence.model = top;
   }
 

@@ -102,14 +102,14 @@ export function probability(m: LogisticModel, f: Features): number {
   return sigmoid(logit(m, f));
 }
 
-/** The named features that pushed hardest towards the class, for evidence. */
-export function topContributions(m: LogisticModel, f: Features, n: number): Array<{ name: string; weight: number }> {
+/** The named features that pushed hardest towards the class, for evidence (only names `shown` accepts). */
+export function topContributions(m: LogisticModel, f: Features, n: number, shown: (name: string) => boolean = () => true): Array<{ name: string; weight: number }> {
   const top: Array<{ name: string; weight: number }> = [];
   for (let i = 0; i < f.idx.length; i++) {
     const name = f.names[i]!;
     if (!name) continue;
     const weight = m.weights[f.idx[i]!]! * (m.scale ?? 1) * f.val[i]!;
-    if (weight <= 0.05 || (top.length === n && weight <= top[n - 1]!.weight) || top.some((t) => t.name === name)) continue;
+    if (weight <= 0.05 || (top.length === n && weight <= top[n - 1]!.weight) || top.some((t) => t.name === name) || !shown(name)) continue;
     // Kept sorted by insertion (after equal weights): n is tiny, and this runs for every negative post.
     const entry = { name, weight: Math.round(weight * 100) / 100 };
     let at = top.length;

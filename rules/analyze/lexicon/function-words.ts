@@ -18,8 +18,16 @@ ako dok tu tamo ovdje ovde neki neka neko nešto nesto svoj svoja svoje moj moja
 
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/).filter(Boolean).map((w) => fold(w.toLowerCase())));
 
+const known = new Map<string, boolean>();
+
 /** True when every word of an evidence term ("je", "danas je" → false, "se je" → true) is a function word. */
 export function onlyFunctionWords(term: string): boolean {
-  const words = cyrillicToLatin(term.toLowerCase()).split(/\s+/).filter(Boolean);
-  return words.length > 0 && words.every((w) => FUNCTION_WORDS.has(fold(w)));
+  let only = known.get(term);
+  if (only === undefined) {
+    const words = cyrillicToLatin(term.toLowerCase()).split(/\s+/).filter(Boolean);
+    only = words.length > 0 && words.every((w) => FUNCTION_WORDS.has(fold(w)));
+    if (known.size >= 20_000) known.clear(); // bounded: post text is unbounded
+    known.set(term, only);
+  }
+  return only;
 }
