@@ -1,5 +1,5 @@
 import type { Normalized, Token } from './normalize.ts';
-import { loadStandards, standardPosterior, STANDARDS, type StandardsTable } from './standards.ts';
+import { loadStandards, namedStandard, standardGuess, type StandardGuess, type StandardsTable } from './standards.ts';
 import { knownShare, loadTrigrams, trigramScore, type TrigramTable } from './trigrams.ts';
 
 export type Language = 'en' | 'hr' | 'sr' | 'bs' | 'bcs-family' | 'other';
@@ -75,9 +75,9 @@ const MARKER_VOTES = Array.from({ length: 64 }, (_, lists): readonly [number, nu
   const ijek = lists & IS_IJEKAVIAN ? 0.5 : 0;
   return [(lists & IS_HR ? 1 : 0) + ijek, lists & IS_SR ? 1 : 0, (lists & IS_BS ? 1 : 0) + ijek];
 });
-/** P(hr, sr, bs) of a BCS post under a word table (`npm run train` passes the one it is fitting). */
-export function standardPosteriorOf(n: Pick<Normalized, 'tokens'>, table: StandardsTable | undefined): [number, number, number] {
-  return standardPosterior(table, n, (t) => MARKER_VOTES[wordLists(t)]);
+/** The hr/sr/bs guess for a BCS post under a word table (`npm run train` passes the one it is fitting). */
+export function standardGuessOf(n: Pick<Normalized, 'tokens'>, table: StandardsTable | undefined): StandardGuess {
+  return standardGuess(table, n, (t) => MARKER_VOTES[wordLists(t)]);
 }
 const wordLists = (t: Token) => (t.word ? (t.word.facts.languages ??= listsOf(t.norm)) : listsOf(t.norm));
 
@@ -137,11 +137,9 @@ function detectFromWords(n: Normalized): LanguageGuess {
   }
   // Within BCS: the trained word table and the markers name a standard only when clearly ahead.
   const table = standards.get();
-  const posterior = standardPosteriorOf(n, table);
-  const best = posterior.indexOf(Math.max(...posterior));
-  if (posterior[best]! >= (table?.threshold ?? MARKERS_ONLY_THRESHOLD)) {
-    return { language: STANDARDS[best]!, confidence: Math.round(Math.min(0.95, posterior[best]!) * 100) / 100, family: 'bcs' };
-  }
-  // Sure of the family, not of the standard: below any named standard's confidence.
-  return { language: 'bcs-family', confidence: Math.min(0.7, 0.5 + 0.03 * bcsScore), family: 'bcs' };
+  const guess = standardGuessOf(n, table);
+  const named = namedStandard(guess, table?.threshold ?? MARKERS_ONLY_THRESHOLD);
+  // Confidence: a named standard 0.65–0.95 with its posterior; "bcs-family" below that, 0.5–0.6.
+  if (named) return { language: named, confidence: Math.round((0.5 + 0.45 * Math.max(...guess.posterior)) * 100) / 100, family: 'bcs' };
+  return { language: 'bcs-family', confidence: Math.min(0.6, 0.5 + 0.02 * bcsScore), family: 'bcs' };
 }

@@ -208,10 +208,12 @@ describe('analyze', () => {
   it('names the standard from the words each one uses, with its confidence, and not from words all three share', () => {
     const hr = analyze('Vidimo se sljedeći tjedan, netko mora donijeti kavu');
     expect(hr.language).toBe('hr');
-    expect(hr.languageConfidence).toBeGreaterThanOrEqual(0.73);
+    expect(hr.languageConfidence).toBeGreaterThanOrEqual(0.65);
     expect(analyze('Ovde je uvek gužva, ne razumem zašto').language).toBe('sr');
     expect(analyze('Ma kontam ja, sedmica je bila teška').language).toBe('bs');
-    for (const text of ['Dobar dan, imam pitanje', 'Hvala puno!', 'Sad je sve isto kao i inače']) {
+    // Words every standard uses, however often one data set had them, name none: "ne radi" and
+    // "čekam" were more frequent in the (mostly negative) Serbian set.
+    for (const text of ['Dobar dan, imam pitanje', 'Hvala puno!', 'Sad je sve isto kao i inače', 'Internet opet ne radi, čekam od jutra!']) {
       const a = analyze(text);
       expect(a.language, text).toBe('bcs-family');
       expect(a.languageConfidence, text).toBeLessThan(hr.languageConfidence);
