@@ -181,6 +181,10 @@ const BCS_AFINN = byStem(afinnBcs.entries as Array<[string, number]>);
 // In BCS "sad" means "now": an English lexicon must not read BCS posts.
 const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bcs: [BCS_VOCAB], other: [EN_VOCAB, BCS_VOCAB] };
 
+/** A problem solved, in the words of a thanking customer (folded). */
+const RESOLVED: ReadonlySet<string> = new Set(('fixed solved resolved sorted helped resolving fixing rijesili rijesio rijesila ' +
+  'rijeseno resili resio resila reseno popravili popravio popravila sredili sredio sredila pomogli pomogao pomogla').split(' '));
+
 const COMPLAINT_CATEGORIES: ReadonlySet<Category> = new Set([
   'broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'legal', 'safety',
 ]);
@@ -624,6 +628,12 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     // A legal threat, a safety issue, a refund demand or churn intent needs a person whatever the
     // model says: its training set holds few of them, and missing one costs the most.
     if (kept.some((c) => SEVERE.has(c)) && signals >= 0.5) complaint = Math.max(complaint, signals, complaintThreshold);
+  }
+  // Thanks for a problem solved ("Ana fixed everything, brilliant!") is praise, whatever a model
+  // makes of "thank you" (often the polite end of a request in the complaint data): none of the
+  // five such posts in the English complaint set is a complaint.
+  if (categories.has('praise') && !negative && kept.length === 0 && !evidence.negative && n.tokens.some((t) => t.kind === 'word' && RESOLVED.has(t.norm))) {
+    complaint = Math.min(complaint, complaintThreshold / 2);
   }
   if (r.question) categories.add('question');
   return {

@@ -184,6 +184,12 @@ describe('analyze', () => {
     const a = analyze('Hvala @VedraTel, tehničar je sve riješio za 20 minuta. Svaka čast!');
     expect(a.isComplaint).toBe(false);
     expect(a.categories).toContain('praise');
+    // The English model reads "thank you" as the end of a request for help; thanks for a fix is praise.
+    const en = analyze('Thank you @VedraTel, Ana from support fixed everything in 10 minutes. Brilliant service!');
+    expect(en.isComplaint).toBe(false);
+    expect(en.categories).toContain('praise');
+    // ... and a request that ends with thanks is still a request.
+    expect(analyze('@VedraTel my router still shows error E-204, can someone call me back? Thank you').isComplaint).toBe(true);
   });
 
   it('tells short English from BCS by its letters when function words cannot, and leaves other languages alone', () => {
