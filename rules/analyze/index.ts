@@ -549,8 +549,11 @@ function complaintFromSignals(r: Reading, neg: { p: number; threshold: number },
   z += 3.2 * Math.max(0, neg.p - 0.35);
   z += 1.1 * Math.min(2, kept.length);
   // Negative and about a complaint topic: in the English complaint set 71 % of such posts are
-  // complaints (88 % with two topics), so one topic is enough once the post reads negative.
-  if (kept.length > 0 && neg.p >= neg.threshold) z += 0.8;
+  // complaints (88 % with two topics), so one topic is enough once the post reads negative. The BCS
+  // model knows no neutral class, so a plain BCS question about a bill reads "negative" to it: there
+  // the question must also hold a negative word.
+  const bcsPlainQuestion = r.lang.family === 'bcs' && r.question && r.lexicon + r.symbols >= 0;
+  if (kept.length > 0 && neg.p >= neg.threshold && !bcsPlainQuestion) z += 0.8;
   if (kept.some((c) => SEVERE.has(c))) z += 0.9;
   if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
   if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;

@@ -44,7 +44,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'prekida mi', 'prekinuta linija', 'prekinut poziv', 'prekinula se veza', 'prekinuta veza', 'smetnje', 'blokiran račun', 'blokirana kartica', 'blokirali su mi', 'blokirali ste mi', 'zablokirao se',
       'zablokirala se', 'blokira se', 'crko', 'crkao', 'crkla',
       'oštećen', 'oštećen', 'razbijen', 'slomljen', 'slomio', 'puklo', 'pukao', 'opet ne radi', 'aplikacija ne radi',
-      'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'zeza',
+      'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'se ruši', 'zeza', 'telefon šuti', 'linija šuti',
       'nemam internet', 'nemam interneta', 'nemam signal', 'nemam signala', 'nemam struju', 'nemam struje',
       'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'bez interneta', 'bez signala', 'bez struje',
       'bez vode', 'bez mreže', 'bez telefona', 'bez televizije', 'imam problem', 'imam problema',
