@@ -181,6 +181,9 @@ const BCS_AFINN = byStem(afinnBcs.entries as Array<[string, number]>);
 // In BCS "sad" means "now": an English lexicon must not read BCS posts.
 const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bcs: [BCS_VOCAB], other: [EN_VOCAB, BCS_VOCAB] };
 
+/** Emoji that turn the praise around them into sarcasm. */
+const SARCASM_EMOJI: ReadonlySet<string> = new Set(['🙄', '😒', '😑', '🤦']);
+
 /** A problem solved, in the words of a thanking customer (folded). */
 const RESOLVED: ReadonlySet<string> = new Set(('fixed solved resolved sorted helped resolving fixing rijesili rijesio rijesila ' +
   'rijeseno resili resio resila reseno popravili popravio popravila sredili sredio sredila pomogli pomogao pomogla').split(' '));
@@ -274,12 +277,15 @@ function scoreSentiment(tokens: Token[], { keys, infos }: VocabReading, vocab: V
 }
 
 /** Emoji and emoticons: language-independent signals. */
+/** An emoji as the lexicons list it: no variation selector, skin tone or gender ("🤦🏽‍♂️" → "🤦"). */
+const emojiKey = (e: string) => e.replace(/\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\u200D[\u2640\u2642]/gu, '');
+
 function scoreSymbols(tokens: Token[], evidence: Record<string, string[]>): number {
   let sum = 0;
   for (const t of tokens) {
     const w =
       t.kind === 'emoji'
-        ? EMOJI_SENTIMENT[t.norm.replace(/\uFE0F/g, '')]
+        ? EMOJI_SENTIMENT[emojiKey(t.norm)]
         : t.kind === 'emoticon'
           ? EMOTICON_SENTIMENT[t.norm]
           : undefined;
@@ -368,6 +374,14 @@ function read(text: string): Reading {
       }
     }
     request ||= opener(n, reading.keys, vocab.requests) !== undefined;
+  }
+  // Praise words with an eye-roll or a facepalm are sarcasm ("Super kvaliteta 🙄"): they count against.
+  if (lexicon > 0 && n.tokens.some((t) => t.kind === 'emoji' && SARCASM_EMOJI.has(emojiKey(t.norm)))) {
+    lexicon = -lexicon;
+    evidence.negative = [...(evidence.negative ?? []), ...(evidence.positive ?? [])];
+    delete evidence.positive;
+    categories.delete('praise');
+    delete evidence.praise;
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
   return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words };

@@ -99,7 +99,9 @@ describe('analyze', () => {
       'Ne radi mi aplikacija, stalno izbacuje grešku pri prijavi', 'Pet dana čekam povrat novca za otkazani let',
       'Zašto mi je opet prekinuta linija usred razgovora?', 'Радница на каси је била изузетно безобразна према мени',
       'Novi ruter se gasi svakih pola sata, resetirala sam ga deset puta', 'Skinuli ste mi novac s kartice dva puta, ovo nije normalno',
-      'Интернет пада свако вече, не можемо ни филм да гледамо', 'Aplikacija mi se ruši čim je otvorim'];
+      'Интернет пада свако вече, не можемо ни филм да гледамо', 'Aplikacija mi se ruši čim je otvorim',
+      // Sarcasm: praise words with an eye-roll count against.
+      'Kupila mobitel prije tjedan dana, već ne puni. Super kvaliteta 🙄'];
     for (const text of complaints) expect(analyze(text).isComplaint, text).toBe(true);
     const others = ['Kada otvarate novu trgovinu u Splitu?', 'Imate li neku akciju za studente?', 'Tužna vijest, preminuo je poznati glumac',
       'Poplave u Slavoniji, stotine ljudi evakuirano', 'Gdje mogu pronaći upute za ruter?', 'Prijave za radionicu su otvorene do petka',

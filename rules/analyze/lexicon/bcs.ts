@@ -33,7 +33,7 @@ export const BCS_SENTIMENT: Array<[string, number]> = [
   ['ne funkcioniše', -2], ['ne funkcionira', -2], ['ne preporučujem', -3], ['ne preporučam', -3], ['ne preporucujem', -3],
   ['ne mogu vjerovati', -2], ['ne mogu verovati', -2], ['gubljenje vremena', -3], ['bacanje para', -3],
   ['bacanje novca', -3], ['nemoguće', -1], ['nikakav', -2], ['nikakva', -2], ['nikakvo', -2], ['dokle', -1],
-  ['više ne', -1], ['pakao', -3], ['muka', -2], ['muke', -2], ['haos', -2], ['kaos', -2], ['zbrka', -2], ['nered', -2],
+  ['više ne', -1], ['ide na živce', -2], ['ide mi na živce', -2], ['idu mi na živce', -2], ['pakao', -3], ['muka', -2], ['muke', -2], ['haos', -2], ['kaos', -2], ['zbrka', -2], ['nered', -2],
   ['žalba', -2], ['žalim', -1], ['prigovor', -2], ['reklamacija', -1], ['nezadovoljan', -3], ['nezadovoljna', -3],
   ['nezadovoljstvo', -3], ['nepravda', -3], ['nepravedno', -3], ['neodgovorno', -3], ['neljubazan', -3],
   ['neljubazni', -3], ['neljubazno', -3], ['nemarno', -2], ['nemar', -2], ['uvreda', -3], ['uvredljivo', -3],

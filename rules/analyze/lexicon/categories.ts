@@ -45,6 +45,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'zablokirala se', 'blokira se', 'crko', 'crkao', 'crkla',
       'oštećen', 'oštećen', 'razbijen', 'slomljen', 'slomio', 'puklo', 'pukao', 'opet ne radi', 'aplikacija ne radi',
       'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'se ruši', 'zeza', 'telefon šuti', 'linija šuti',
+      'se sam gasi', 'sam se gasi', 'se prekida', 'stalno blokira', 'se stalno blokira', 'stalno se blokira',
       'nemam internet', 'nemam interneta', 'nemam signal', 'nemam signala', 'nemam struju', 'nemam struje',
       'nemam vodu', 'nemam vode', 'nemamo internet', 'nemamo struju', 'bez interneta', 'bez signala', 'bez struje',
       'bez vode', 'bez mreže', 'bez telefona', 'bez televizije', 'imam problem', 'imam problema',
@@ -99,7 +100,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'već treći put', 'tko zna koji put', 'ko zna koji put', 'ne javljate se', 'poklopili su mi', 'spustili su mi slušalicu', 'ne javljate', 'ne javljaju',
       'ne odgovarate', 'ne odgovaraju', 'bez odgovora', 'nema odgovora', 'ignorišete', 'ignorirate', 'ignorišu', 'ignoriraju',
       'već danima', 'danima čekam', 'već tjednima', 'već nedeljama', 'već sedmicama', 'već mjesecima', 'već mesecima',
-      'satima čekam', 'već sat vremena', 'već pola sata', 'već dva dana', 'već tri dana', 'već dvije sedmice',
+      'satima čekam', 'već sat vremena', 'trebao je doći', 'trebao doći', 'trebala je doći', 'trebalo je da dođe',
+      'nije došao', 'nije došla', 'nikad nije došao', 'niko ne zove', 'nitko ne zove', 'već pola sata', 'već dva dana', 'već tri dana', 'već dvije sedmice',
       'već dve nedelje', 'već dva tjedna',
       // Not "kasni" alone: its stem is also "kasnije" (later) and "kasno"; not "zovem" alone, nor "još uvijek".
       'treći put', 'po treći put', 'opet zovem', 'zovem vas', 'zvao sam', 'zvala sam', 'zvao sam vas', 'zvala sam vas',
@@ -169,7 +171,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'was hospitalized', 'was hospitalised', 'poison', 'poisoning', 'food poisoning', 'allergic', 'allergy', 'dangerous', 'unsafe',
       'hazard', 'choking', 'got sick', 'made me sick', 'made us sick', 'fell ill', 'mold', 'mould', 'expired food',
       'past its expiry', 'out of date food', 'glass in'],
-    bcs: ['požar', 'vatra', 'dim', 'dimi', 'zapalio se', 'zapalila se', 'zapalilo se', 'se zapalio', 'se zapalila', 'se zapalilo', 'zapalio mi se', 'izgorio', 'izgorjelo', 'izgorelo', 'eksplodirao',
+    bcs: ['požar', 'vatra', 'dim', 'dimi', 'se istopio', 'istopio se', 'se istopila', 'zapalio utičnicu', 'izgorjeti',
+      'izgoreti', 'zapalio se', 'zapalila se', 'zapalilo se', 'se zapalio', 'se zapalila', 'se zapalilo', 'zapalio mi se', 'izgorio', 'izgorjelo', 'izgorelo', 'eksplodirao',
       'eksplodiralo', 'strujni udar', 'udar struje', 'ozlijeđen', 'povređen', 'povrijeđen', 'ozljeda', 'povreda', 'bolnica',
       // Not "hitna", "plijesan", "zapaliti" alone: their stems are also "hitno" (urgently), "plesna" (dance), lighting a candle.
       'bolnicu', 'hitna pomoć', 'hitnu pomoć', 'u hitnoj', 'trovanje', 'otrovao', 'otrovali', 'alergija', 'alergijska',
