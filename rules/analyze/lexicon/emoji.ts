@@ -12,3 +12,6 @@ export const EMOTICON_SENTIMENT: Record<string, number> = {
   ':)': 2, ':-)': 2, ':d': 2, ':-d': 2, ';)': 1, ';-)': 1, '=)': 2, ':p': 1, ':-p': 1, '<3': 3, 'xd': 2, ':]': 2, '^^': 2,
   ':(': -2, ':-(': -2, ":'(": -2, ':/': -1, ':-/': -1, ':|': -1, '>:(': -3, ':[': -2, ':\\': -1, ':o': -1,
 };
+
+/** Emoji that turn the praise around them into sarcasm ("Super kvaliteta 🙄"). */
+export const SARCASM_EMOJI: ReadonlySet<string> = new Set(['🙄', '😒', '😑', '🤦']);

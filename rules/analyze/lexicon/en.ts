@@ -38,3 +38,6 @@ export const EN_QUESTION_WORDS = ['why', 'when', 'how', 'where', 'what', 'who', 
 export const EN_REQUESTS = ['how can i', 'how do i', 'how to', 'can i', 'could i', 'where can i', 'is it possible',
   'do you have', 'do you offer', 'is there a way', 'how much is', 'how much does', 'when does', 'are you open',
   'i would like to know', "i'd like to know", 'wondering if', 'any way to'];
+
+/** A problem solved, as a thanking customer says it ("Ana fixed everything"). */
+export const EN_RESOLVED = ['fixed', 'solved', 'resolved', 'sorted', 'helped', 'resolving', 'fixing'];
