@@ -56,7 +56,6 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
   );
 }
 
-/** Splits a post into text and highlighted matches; everything stays escaped text. */
 /**
  * The analysis evidence worth marking in a post: lexicon and topic words. The model's reasons
  * ("negative words, mentioning an account", a word pair) are told in words instead, not marked.
@@ -67,6 +66,7 @@ export function evidenceTerms(evidence: Record<string, string[]> | null | undefi
     .flatMap(([, v]) => v);
 }
 
+/** Splits a post into text and highlighted matches; everything stays escaped text. */
 export function Highlighted(props: { text: string; terms: string[] }) {
   const terms = [...new Set(props.terms.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
   if (!terms.length) return <>{props.text}</>;
