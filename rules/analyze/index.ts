@@ -266,7 +266,8 @@ function scoreSentiment(tokens: Token[], { keys, infos }: VocabReading, vocab: V
     if (tokens.slice(h.start, h.end).some((t) => t.shout)) w *= 1.3;
     if (lastContrast >= 0) w *= h.start > lastContrast ? 1.5 : 0.6;
     sum += w;
-    (w < 0 ? (evidence.negative ??= []) : (evidence.positive ??= [])).push(display(tokens, h.start, h.end));
+    // A phrase listed as neutral ("customer service", "opening hours") only shields its words.
+    if (w !== 0) (w < 0 ? (evidence.negative ??= []) : (evidence.positive ??= [])).push(display(tokens, h.start, h.end));
   }
   return sum;
 }

@@ -143,6 +143,16 @@ describe('analyze', () => {
     }
   });
 
+  it('shows a phrase listed as neutral as no sentiment evidence: "customer service", "opening hours"', () => {
+    const staff = analyze('Your customer service is useless');
+    expect(staff.evidence.positive).toBeUndefined();
+    expect(staff.evidence.negative).toEqual(['useless']);
+    // "hours" alone is a complaint word (hours on hold); in "opening hours" it is not.
+    expect(analyze('I waited for hours').evidence.negative).toContain('hours');
+    const hours = analyze('What are your opening hours on Sunday?').evidence;
+    expect([...(hours.negative ?? []), ...(hours.positive ?? [])]).toEqual([]);
+  });
+
   it('names the evidence of every category it reports, the question cue included (demo stream)', () => {
     const items = loadSample(DEFAULT_SAMPLE);
     let questions = 0;
