@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-/** Feature space of the trained models: names are hashed (FNV-1a) into this many slots. */
+/**
+ * Feature space of the trained models: names are hashed (FNV-1a) into this many slots. The BCS
+ * training posts hold ~130k distinct features, so one in five shares a slot; 2^20 slots (one in
+ * twenty) moved cross-validated F1 by +0.002 and dev F1 by −0.005 to −0.02: no gain to pay for.
+ */
 export const DIMS = 1 << 18;
 const MASK = DIMS - 1;
 
@@ -127,6 +131,9 @@ interface ModelFile {
   threshold: number;
   /** Weights quantized to int16: w = q × scale. */
   scale: number;
+  /** The slots whose weight is not zero, ascending, as LEB128 gaps (base64): a model stores only what it learned. */
+  slots: string;
+  /** Their quantized weights, int16 little-endian (base64). */
   weights: string;
   meta: Record<string, unknown>;
 }
@@ -135,18 +142,55 @@ export function serializeModel(m: LogisticModel): string {
   let max = 0;
   for (const w of m.weights) max = Math.max(max, Math.abs(w * (m.scale ?? 1)));
   const scale = max / 32767 || 1;
-  const q = new Int16Array(m.weights.length);
-  for (let i = 0; i < q.length; i++) q[i] = Math.round((m.weights[i]! * (m.scale ?? 1)) / scale);
-  const file: ModelFile = { name: m.name, dims: m.weights.length, bias: m.bias, threshold: m.threshold, scale, weights: Buffer.from(q.buffer).toString('base64'), meta: m.meta };
+  const gaps: number[] = [];
+  const values: number[] = [];
+  let last = -1;
+  for (let i = 0; i < m.weights.length; i++) {
+    const q = Math.round((m.weights[i]! * (m.scale ?? 1)) / scale);
+    if (q === 0) continue;
+    for (let gap = i - last; ; gap >>>= 7) {
+      if (gap < 0x80) {
+        gaps.push(gap);
+        break;
+      }
+      gaps.push((gap & 0x7f) | 0x80);
+    }
+    values.push(q);
+    last = i;
+  }
+  const file: ModelFile = {
+    name: m.name,
+    dims: m.weights.length,
+    bias: m.bias,
+    threshold: m.threshold,
+    scale,
+    slots: Buffer.from(Uint8Array.from(gaps)).toString('base64'),
+    weights: Buffer.from(Int16Array.from(values).buffer).toString('base64'),
+    meta: m.meta,
+  };
   return `${JSON.stringify(file)}\n`;
 }
 
 export function loadModel(path: string | URL): LogisticModel {
   const file = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
   if (file.dims !== DIMS) throw new Error(`${String(path)}: model has ${file.dims} dimensions, the analyzer uses ${DIMS}; run npm run train`);
+  if (typeof file.slots !== 'string') throw new Error(`${String(path)}: model file in an older layout (no slot list); run npm run train`);
+  const gaps = Buffer.from(file.slots, 'base64');
   const raw = Buffer.from(file.weights, 'base64');
-  // Copied: the base64 buffer may not be 2-byte aligned.
-  const weights = new Int16Array(raw.byteLength / 2);
-  new Uint8Array(weights.buffer).set(raw);
+  const weights = new Int16Array(DIMS);
+  let slot = -1;
+  let at = 0;
+  for (let k = 0; k < raw.byteLength / 2; k++) {
+    let gap = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = gaps[at++];
+      if (b === undefined) throw new Error(`${String(path)}: the slot list ends early; run npm run train`);
+      gap |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    slot += gap;
+    if (slot >= DIMS) throw new Error(`${String(path)}: slot ${slot} is outside the ${DIMS} dimensions; run npm run train`);
+    weights[slot] = raw.readInt16LE(2 * k);
+  }
   return { name: file.name, bias: file.bias, threshold: file.threshold, weights, scale: file.scale, meta: file.meta };
 }

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, latinToCyrillic } from '../../rules/index.ts';
 import { DATA_DIR, readSet, score } from '../../scripts/eval-data.ts';
+import { DIMS, loadModel, serializeModel } from '../../rules/analyze/model.ts';
 
 const haveData = existsSync(join(DATA_DIR, 'en-airline', 'train.jsonl'));
 
@@ -13,6 +14,37 @@ describe('scoring', () => {
     const s = score([true, true, false, false], [true, false, true, false]);
     expect(s).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5, macroF1: 0.5, accuracy: 0.5 });
     expect(score([true, false], [true, false]).macroF1).toBe(1);
+  });
+});
+
+describe('model files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'odziv-model-file-'));
+  const save = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('keeps only the learned weights, and loads them back in their slots (gaps of every width)', () => {
+    const weights = new Float32Array(DIMS);
+    for (const [slot, w] of [[0, 1.5], [1, -0.25], [200, 0.125], [70_000, -1.5], [DIMS - 1, 0.75]] as const) weights[slot] = w;
+    const text = serializeModel({ name: 't', weights, bias: -0.5, threshold: 0.4, meta: { note: 'x' } });
+    expect(text.length).toBeLessThan(1000);
+    const m = loadModel(save('ok.json', text));
+    expect([m.bias, m.threshold, m.meta]).toEqual([-0.5, 0.4, { note: 'x' }]);
+    const read = (slot: number) => m.weights[slot]! * m.scale!;
+    for (const [slot, w] of [[0, 1.5], [1, -0.25], [200, 0.125], [70_000, -1.5], [DIMS - 1, 0.75], [2, 0], [DIMS - 2, 0]] as const) expect(read(slot)).toBeCloseTo(w, 3);
+  });
+
+  it('names what is wrong with a model file from another layout or cut short', () => {
+    const weights = new Float32Array(DIMS);
+    weights[5] = 1;
+    weights[300] = -1;
+    const good = JSON.parse(serializeModel({ name: 't', weights, bias: 0, threshold: 0.5, meta: {} }));
+    expect(() => loadModel(save('dense.json', JSON.stringify({ ...good, slots: undefined })))).toThrow(/older layout.*npm run train/);
+    expect(() => loadModel(save('dims.json', JSON.stringify({ ...good, dims: 1024 })))).toThrow(/1024 dimensions/);
+    expect(() => loadModel(save('short.json', JSON.stringify({ ...good, slots: Buffer.from([5]).toString('base64') })))).toThrow(/slot list ends early/);
+    expect(() => loadModel(save('far.json', JSON.stringify({ ...good, slots: Buffer.from([0xff, 0xff, 0xff, 0x7f, 1]).toString('base64') })))).toThrow(/outside/);
   });
 });
 
