@@ -45,3 +45,32 @@ for (const [name, xs] of Object.entries(rounds)) {
 const ratio = median(rounds['odziv analyze (full)']!) / median(rounds['natural SentimentAnalyzer (AFINN)']!);
 console.log(`ratio odziv / natural: ${ratio.toFixed(2)}×`);
 console.log(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB (both analyzers loaded)`);
+
+// Hostile posts: 25,000 characters (X's longest) built to make a regex backtrack or a stemmer loop.
+// Their characters per second against ordinary posts' in this run: a ratio far below 1 means some
+// step takes more than linear time (before the fixes "httphttp…" and "((((…(:" ran at 0.01×, nearly a second a post).
+const ordinaryChars = texts.reduce((a, t) => a + t.length, 0);
+const ordinary = (ordinaryChars / texts.length) * median(rounds['odziv analyze (full)']!);
+const LONG = 25_000;
+const fill = (unit: string, tail = '') => unit.repeat(Math.ceil(LONG / unit.length)).slice(0, LONG - tail.length) + tail;
+const hostile: Record<string, string> = {
+  'one long word': fill('http'),
+  'brackets then a colon': fill('(', ':'),
+  'repeated complaint': fill('ne radi, užasno, čekam '),
+  'negators': fill('not ne nije '),
+  'emoticons': fill(':-) :( :D '),
+  'emoji with modifiers': fill('😡\uFE0F👍🏽'),
+  'Cyrillic': fill('ђђђ џџ љљ '),
+  'handles and hashtags': fill('@a #NeRadi '),
+  'URL fragments': fill('https://a.b/ www.'),
+  'elongations': fill('uzasnoooooo '),
+};
+const rows = Object.entries(hostile).map(([name, text]) => {
+  const start = performance.now();
+  analyze(text);
+  const charsPerS = text.length / ((performance.now() - start) / 1000);
+  return { name, ms: performance.now() - start, ratio: charsPerS / ordinary };
+});
+rows.sort((a, b) => a.ratio - b.ratio);
+console.log(`hostile posts (${LONG.toLocaleString('en')} characters), characters/s against ordinary posts (worst first):`);
+for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${r.ms.toFixed(0).padStart(5)} ms  ${r.ratio.toFixed(2)}×`);

@@ -585,6 +585,8 @@ function complaintScore(p: number, t: number): number {
   return p < t ? Math.min(0.499, x) : Math.max(0.5, x);
 }
 
+const MAX_EVIDENCE_TERMS = 12;
+
 /**
  * Reads one post: language, sentiment, complaint probability, categories and the evidence for each.
  * Pure and deterministic; a text and its Serbian Cyrillic transliteration get the same result.
@@ -644,6 +646,9 @@ export function analyzeDetailed(text: string): AnalysisDetail {
     complaint = Math.min(complaint, complaintThreshold / 2);
   }
   if (r.question) categories.add('question');
+  // Evidence is for a person to read: each term once, and a hostile post repeating "ne radi"
+  // five thousand times gives a short list, not 90 kB stored with every analysis.
+  for (const [k, terms] of Object.entries(evidence)) evidence[k] = [...new Set(terms)].slice(0, MAX_EVIDENCE_TERMS);
   return {
     language: lang.language,
     languageConfidence: round(lang.confidence, 2),

@@ -7,14 +7,17 @@ const require = createRequire(import.meta.url);
 const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
 
 const CACHE_LIMIT = 100_000;
+/** No language has words this long; the Porter stemmer takes quadratic time on them ("httphttp…": 15 s for 100k characters). */
+const LONGEST_WORD = 64;
 
 function cached(fn: (w: string) => string): (w: string) => string {
   const cache = new Map<string, string>();
   return (w) => {
+    if (w.length > LONGEST_WORD) return w;
     let s = cache.get(w);
     if (s === undefined) {
       s = fn(w);
-      if (w.length > 40) return s; // no room for hostile made-up words
+      if (w.length > 40) return s; // no room in the cache for hostile made-up words
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(w, s);
     }

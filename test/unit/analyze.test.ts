@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, latinToCyrillic } from '../../rules/index.ts';
 import { loadSample, DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
+import { bcsStem, enStem } from '../../rules/analyze/stem.ts';
 
 describe('analyze', () => {
   it('reads a Croatian outage complaint: negative, a complaint, broken, with the words that decided it', () => {
@@ -151,6 +152,22 @@ describe('analyze', () => {
     expect(analyze('I waited for hours').evidence.negative).toContain('hours');
     const hours = analyze('What are your opening hours on Sunday?').evidence;
     expect([...(hours.negative ?? []), ...(hours.positive ?? [])]).toEqual([]);
+  });
+
+  it('lists each piece of evidence once, a dozen at most, however often a post repeats it', () => {
+    const a = analyze('ne radi, užasno, čekam, sramota, katastrofa, lopovi '.repeat(2_000));
+    for (const [k, terms] of Object.entries(a.evidence)) {
+      expect(new Set(terms).size, k).toBe(terms.length);
+      expect(terms.length, k).toBeLessThanOrEqual(12);
+    }
+    expect(a.evidence.broken).toEqual(['ne radi']);
+    expect(a.isComplaint).toBe(true);
+  });
+
+  it('leaves a word longer than any language has unstemmed (the stemmer would loop over it)', () => {
+    const long = 'http'.repeat(25);
+    expect([bcsStem(long), enStem(long)]).toEqual([long, long]);
+    expect(enStem('waiting')).toBe('wait');
   });
 
   it('names the evidence of every category it reports, the question cue included (demo stream)', () => {

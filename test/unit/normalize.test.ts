@@ -35,6 +35,9 @@ describe('normalize', () => {
     expect(emoticons('volim vas &lt;3 &amp;&amp; vi mene')).toEqual([['<3', '<3']]);
     // Times and ratios are not faces.
     expect(emoticons('u 8:30 ili 3:1')).toEqual([]);
+    // Mouths first: "((:" is "(:", however many brackets a hostile post stacks up.
+    expect(emoticons('hvala ((: i ]]]:')).toEqual([['((:', '(:'], [']]]:', ']:']]);
+    expect(emoticons(`${'('.repeat(25_000)}:`)).toEqual([[`${'('.repeat(25_000)}:`, '(:']]);
   });
 
   it('tells a post written to an account (a reply, ".@brand") from one that names it to its own followers', () => {
