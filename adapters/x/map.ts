@@ -3,7 +3,9 @@ import type { NormalizedPost } from '../types.ts';
 /** X API v2 shapes this adapter reads (only the fields it asks for). */
 export interface TweetV2 {
   id: string;
+  /** Cut short for a post over 280 characters; the whole text is then in `note_tweet`. */
   text: string;
+  note_tweet?: { text?: string };
   author_id?: string;
   created_at?: string;
   conversation_id?: string;
@@ -18,7 +20,7 @@ export interface UserV2 {
   public_metrics?: { followers_count?: number };
 }
 
-export const TWEET_FIELDS = 'created_at,conversation_id,referenced_tweets,public_metrics,author_id,in_reply_to_user_id,lang';
+export const TWEET_FIELDS = 'created_at,conversation_id,referenced_tweets,public_metrics,author_id,in_reply_to_user_id,lang,note_tweet';
 export const USER_FIELDS = 'username,name,verified,public_metrics';
 export const EXPANSIONS = 'author_id';
 
@@ -44,7 +46,8 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     platformPostId: t.id,
     url: `https://x.com/${user.username}/status/${t.id}`,
     author: { platformUserId: user.id, handle: user.username, displayName: user.name, followers: user.public_metrics?.followers_count, verified: user.verified ?? false },
-    text: unescapeTweetText(t.text),
+    // A long post's complaint is often in its second half: read and store the whole of it.
+    text: unescapeTweetText(t.note_tweet?.text ?? t.text),
     postedAt: t.created_at ? new Date(t.created_at) : new Date(),
     conversationId: t.conversation_id,
     inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id,

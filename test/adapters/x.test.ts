@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
 import { createXAdapter, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
-import { alerts, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, analyses, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -129,6 +129,19 @@ describe('X adapter against a fake X', () => {
     await drain(adapter, await xStream());
     const row = (await h.deps.database.db.select({ text: posts.text }).from(posts).where(eq(posts.platformPostId, t.id)))[0]!;
     expect(row.text).toBe(written);
+  });
+
+  it('stores a long post (X Premium, over 280 characters) whole, from its note_tweet', async () => {
+    seed(x, 5);
+    const written = `@VedraTel ${'Tri tjedna zovem vaš broj, svaki put me prebace drugom odjelu. '.repeat(6)}Otkazujem ugovor & prelazim kod konkurencije.`;
+    const t = x.addTweet({ text: written, author_id: '104' });
+    adapter = createXAdapter(settings(x));
+    await drain(adapter, await xStream());
+    const row = (await h.deps.database.db.select({ text: posts.text, id: posts.id }).from(posts).where(eq(posts.platformPostId, t.id)))[0]!;
+    expect([...written].length).toBeGreaterThan(280);
+    expect(row.text).toBe(written);
+    const analysis = (await h.deps.database.db.select({ categories: analyses.categories }).from(analyses).where(eq(analyses.postId, row.id)))[0]!;
+    expect(analysis.categories).toContain('churn');
   });
 
   it('waits out a 429 storm until the reset, and records it in the stream health', async () => {

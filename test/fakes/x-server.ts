@@ -174,7 +174,7 @@ export class FakeX {
       const found = ids.map((id) => this.tweets.find((t) => t.id === id)).filter((t): t is FakeTweet => !!t);
       const missing = ids.filter((id) => !found.some((t) => t.id === id));
       return this.send(res, 200, {
-        ...(found.length ? { data: found.map((t) => this.render(t)) } : {}),
+        ...(found.length ? { data: found.map((t) => this.render(t, query['tweet.fields'])) } : {}),
         ...(missing.length ? { errors: missing.map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'ids', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' })) } : {}),
       }, rate);
     }
@@ -201,9 +201,17 @@ export class FakeX {
     this.send(res, 400, { errors: [{ parameters: { [parameter]: [] }, message }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' }, rate);
   }
 
-  private render(t: FakeTweet): Record<string, unknown> {
+  /**
+   * A long post (over 280 characters, X Premium) comes with `text` cut short; its whole text is in
+   * `note_tweet.text`, and only when the request's `tweet.fields` asks for `note_tweet`.
+   */
+  private render(t: FakeTweet, fields: string | undefined): Record<string, unknown> {
     // X escapes these three in tweet text.
-    return { ...t, text: t.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), edit_history_tweet_ids: [t.id] };
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const chars = [...t.text];
+    if (chars.length <= 280) return { ...t, text: escape(t.text), edit_history_tweet_ids: [t.id] };
+    const note = fields?.split(',').includes('note_tweet') ? { note_tweet: { text: escape(t.text) } } : {};
+    return { ...t, text: `${escape(chars.slice(0, 279).join(''))}…`, ...note, edit_history_tweet_ids: [t.id] };
   }
 
   /** Newest first; since_id exclusive; pages of max_results with an opaque next_token. */
@@ -236,7 +244,7 @@ export class FakeX {
       res,
       200,
       {
-        ...(page.length ? { data: page.map((t) => this.render(t)), includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) } } : {}),
+        ...(page.length ? { data: page.map((t) => this.render(t, q['tweet.fields'])), includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) } } : {}),
         meta,
       },
       rate,
