@@ -35,7 +35,12 @@ export function createApp(deps: Deps) {
     deps.log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), userId: user?.id }, 'request');
   });
   app.use('*', secureHeaders({ xFrameOptions: 'DENY' }));
-  for (const path of ['/api/*', '/auth/*']) app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) }));
+  // Every body is read into memory, the login form's too: 64 KiB for all but webhooks (1 MiB, below).
+  const small = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/auth/') ? c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) : c.text('The form is larger than 64 KiB.', 413)),
+  });
+  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? next() : small(c, next)));
   const auth = authenticate(deps.database);
   app.use('/api/*', async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
 

@@ -315,4 +315,16 @@ describe('X webhooks through the API', () => {
     }
     expect(await storedIds()).not.toContain('9100');
   });
+
+  it('takes a delivery larger than the 64 KiB other bodies may be, up to its own 1 MiB', async () => {
+    const events = Array.from({ length: 400 }, (_, i) => ({ id_str: String(9200 + i), text: `@VedraTel ${'ne radi '.repeat(20)}${i}`, user: { id_str: String(500 + i), screen_name: `u${i}` } }));
+    const big = JSON.stringify({ for_user_id: '1', tweet_create_events: events });
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const res = await app.request('/webhooks/x', { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(big) } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { stored: number }).stored).toBe(400);
+    const huge = JSON.stringify({ for_user_id: '1', tweet_create_events: [], pad: 'x'.repeat(1024 * 1024) });
+    const refused = await app.request('/webhooks/x', { method: 'POST', body: huge, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(huge) } });
+    expect(refused.status).toBe(413);
+  });
 });

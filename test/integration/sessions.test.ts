@@ -50,6 +50,14 @@ describe('browser sessions', () => {
     expect(((await missing.res.json()) as { message: string }).message).toContain('email: expected an e-mail address');
     expect(bad.cookie).toBe('');
   });
+
+  it('refuses a form body over 64 KiB before reading it, on the login page as on the API', async () => {
+    const huge = new URLSearchParams({ email: user.email, password: 'x'.repeat(70_000) }).toString();
+    const page = await h.app.request('/login', { method: 'POST', body: huge, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(page.status).toBe(413);
+    expect(await page.text()).toContain('larger than 64 KiB');
+    expect((await login(huge, 'application/x-www-form-urlencoded')).res.status).toBe(413);
+  });
 });
 
 describe('inbox pages by role', () => {
