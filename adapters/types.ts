@@ -72,6 +72,8 @@ export interface PlatformAdapter {
   readonly platform: Platform;
   /** The platform's limit for a reply's length, in characters as the platform counts them. */
   readonly maxReplyLength: number;
+  /** A reply's length as the platform counts it against `maxReplyLength` (default: code points). */
+  replyLength?(text: string): number;
   /** Fetches what is new since `cursor`. Throws AdapterError. */
   poll(stream: StreamRef, cursor: string | null): Promise<PollResult>;
   /**

@@ -1,3 +1,4 @@
+import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import type { EngagementMetrics, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
@@ -94,6 +95,9 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
   return {
     platform: 'x',
     maxReplyLength: 280,
+    // X weighs characters: an emoji or a CJK letter counts 2, every URL 23 (its t.co link). X's docs
+    // point to twitter-text for the count; it implements their published configuration (v3).
+    replyLength: (text) => twitterText.parseTweet(text).weightedLength,
 
     async verify() {
       const id = await ensureBrand();

@@ -48,9 +48,9 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     }
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
-    const length = [...text].length;
+    const length = adapter.replyLength?.(text) ?? [...text].length;
     if (length > adapter.maxReplyLength) {
-      throw new AppError('UNPROCESSABLE', `text: ${length} characters; ${c.platform} allows at most ${adapter.maxReplyLength}`);
+      throw new AppError('UNPROCESSABLE', `text: ${length} characters as ${c.platform} counts them; it allows at most ${adapter.maxReplyLength}`);
     }
     const [reply] = await tx
       .insert(replies)

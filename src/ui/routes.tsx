@@ -11,6 +11,7 @@ import { verifyLogin, type AuthUser } from '../auth/users.ts';
 import { audit } from '../audit.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { PlatformAdapter } from '../../adapters/types.ts';
 import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, retryReply } from '../queue/replies.ts';
@@ -163,7 +164,7 @@ export function uiRoutes(deps: Deps) {
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
     const notice = c.req.query('notice');
     const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={chosen?.text ?? ''} limit={adapter?.maxReplyLength ?? 280} notice={known} />);
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={chosen?.text ?? ''} limit={replyLimit(adapter)} notice={known} />);
   });
 
   const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
@@ -312,7 +313,17 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
 
 type Detail = Awaited<ReturnType<typeof getCase>>;
 
-function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: number; notice?: string }) {
+/** How the reply box counts: the adapter's limit and count (the page's script counts X's way too). */
+interface ReplyLimit {
+  max: number;
+  platform: string;
+  length: (text: string) => number;
+}
+function replyLimit(adapter: PlatformAdapter | undefined): ReplyLimit {
+  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', length: (text) => adapter?.replyLength?.(text) ?? [...text].length };
+}
+
+function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; notice?: string }) {
   const c = props.c;
   const L = props.L;
   const when = (d: Date | string) => formatDateTime(d, L, props.tz);
@@ -380,8 +391,8 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 {props.draft}
               </textarea>
               <p>
-                <span id="reply-count" data-limit={String(props.limit)} class="muted">
-                  {[...props.draft].length} / {props.limit}
+                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.platform} class="muted">
+                  {props.limit.length(props.draft)} / {props.limit.max}
                 </span>
               </p>
               <button type="submit">{t(L, 'send')}</button>

@@ -3,7 +3,9 @@ import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
 import { createXAdapter, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
-import { alerts, analyses, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { claimCase } from '../../src/queue/cases.ts';
+import { createReply } from '../../src/queue/replies.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -216,6 +218,27 @@ describe('X adapter against a fake X', () => {
     const other = await adapter.reply(target, 'A second, different reply', 'k2');
     expect(x.posted).toHaveLength(2);
     expect(x.posted[1]).toMatchObject({ id: other.platformReplyId, inReplyTo: target.platformPostId });
+  });
+
+  it('counts a reply as X does: an emoji is 2, a link of any length 23; the queue refuses what X would', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    await drain(adapter, await xStream());
+    const prayers = `Žao nam je ${'🙏'.repeat(136)}`;
+    const link = `Pozdrav Ivana, korak po korak: https://vedra.hr/podrska/internet/${'ruter-'.repeat(50)}restart – Ana`;
+    expect([[...prayers].length, adapter.replyLength!(prayers)]).toEqual([147, 283]);
+    expect([...link].length).toBeGreaterThan(280);
+    expect(adapter.replyLength!(link)).toBe(link.indexOf('https') + 23 + ' – Ana'.length);
+    // The fake X refuses the emoji reply as X does; the queue says so before a responder sends it.
+    const target = { platformPostId: x.tweets[0]!.id, conversationId: x.tweets[0]!.conversation_id, authorHandle: 'customer0' };
+    expect(await adapter.reply(target, prayers, 'k-long').catch((e: unknown) => e)).toBeInstanceOf(AdapterError);
+    const responder = await h.user('responder');
+    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
+    await claimCase(h.deps.database, c!.id, responder.id);
+    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: prayers, idempotencyKey: 'r1' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: 'text: 283 characters as x counts them; it allows at most 280' });
+    const ok = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: link, idempotencyKey: 'r2' });
+    expect(ok.reply.text).toBe(link);
   });
 
   it('refreshes public metrics for many posts in chunks of 100', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import twitterText from 'twitter-text';
 import { DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
 import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
 
@@ -106,6 +107,19 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     const csp = (await page.request.get(page.url())).headers()['content-security-policy'];
     expect(csp).toContain("script-src 'self'");
+  });
+
+  it('counts a reply in the page as X counts it on the server (emoji 2, links 23, Cyrillic 1)', async () => {
+    await page.goto(`${base}/inbox`);
+    const replies = [
+      'Pozdrav Ivana, žao nam je! Tehničar dolazi sutra do 12 h. – Ana',
+      'Поштовани, извините на чекању, проверавамо одмах. – Марко',
+      `Hvala vam 🙏🙏 ${'👍🏽'.repeat(3)} 👨‍👩‍👧 🇭🇷 1️⃣`,
+      'Upute: https://vedra.hr/podrska/internet/ruter-restart-korak-po-korak?izvor=x i vedra.hr/kontakt – Ana',
+      '“Navodnici” — crtica… i €, ™, © Vedra, ®️ ❤ ☺',
+    ];
+    const counted = await page.evaluate((texts) => texts.map((t) => (globalThis as unknown as { odziv: { replyLength(rule: string, t: string): number } }).odziv.replyLength('x', t)), replies);
+    expect(counted).toEqual(replies.map((t) => twitterText.parseTweet(t).weightedLength));
   });
 
   it('refuses a forged form post (no CSRF token)', async () => {

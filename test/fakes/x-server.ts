@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import twitterText from 'twitter-text';
 
 /**
  * A fake X API v2 on 127.0.0.1 that follows the documented shapes: `data` newest first,
@@ -188,7 +189,8 @@ export class FakeX {
       }
       const parent = this.tweets.find((t) => t.id === payload.reply?.in_reply_to_tweet_id);
       if (!payload.text) return this.invalid(res, 'text', 'text is required', rate);
-      if ([...payload.text].length > 280) return this.invalid(res, 'text', 'Your Tweet text is too long.', rate);
+      // X weighs the text as twitter-text does (its documented count): emoji 2, each URL 23.
+      if (twitterText.parseTweet(payload.text).weightedLength > 280) return this.invalid(res, 'text', 'Your Tweet text is too long.', rate);
       const tweet = this.addTweet({ text: payload.text, author_id: this.brandId, conversation_id: parent?.conversation_id, ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}) });
       this.posted.push({ id: tweet.id, text: tweet.text, inReplyTo: parent?.id ?? '', authorId: this.brandId });
       if (fault === 'post-then-drop') return void req.socket.destroy();

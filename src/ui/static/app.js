@@ -23,12 +23,28 @@ document.addEventListener('keydown', (e) => {
 rows.forEach((r, n) => r.addEventListener('click', (ev) => { if (ev.target.closest('a,button,form')) return; select(n); location.href = r.dataset.href; }));
 if (rows.length && current < 0) select(0);
 
-// Character counter for the platform's limit.
+// Character counter for the platform's limit, counted as the platform counts. X (twitter-text's
+// configuration v3, which the server applies exactly): every URL is 23, an emoji sequence 2, letters
+// up to U+10FF and common punctuation 1, anything else 2. Here it is a hint; the server decides.
+const X_URL = /\bhttps?:\/\/\S+|\bwww\.\S+|\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|info|io|co|me|eu|hr|rs|ba|si|de|at|uk)\b(?:\/\S*)?/giu;
+// © and ® are emoji only as "©️" (with U+FE0F); alone they are Latin-1 text, 1.
+const X_EMOJI = /(?:[\u00A9\u00AE]\uFE0F|(?![\u00A9\u00AE])\p{Extended_Pictographic})(?:\uFE0F|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic})*|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/gu;
+const xLength = (value) => {
+  let n = 0;
+  const rest = value.normalize('NFC').replace(X_URL, () => { n += 23; return ''; }).replace(X_EMOJI, () => { n += 2; return ''; });
+  for (const ch of rest) {
+    const c = ch.codePointAt(0);
+    n += c <= 0x10ff || (c >= 0x2000 && c <= 0x200d) || (c >= 0x2010 && c <= 0x201f) || (c >= 0x2032 && c <= 0x2037) ? 1 : 2;
+  }
+  return n;
+};
+const replyLength = (rule, value) => (rule === 'x' ? xLength(value) : [...value].length);
+window.odziv = { replyLength };
 const text = document.querySelector('#reply-text');
 const counter = document.querySelector('#reply-count');
 if (text && counter) {
   const limit = Number(counter.dataset.limit);
-  const update = () => { const n = [...text.value].length; counter.textContent = `${n} / ${limit}`; counter.classList.toggle('error', n > limit); };
+  const update = () => { const n = replyLength(counter.dataset.count, text.value); counter.textContent = `${n} / ${limit}`; counter.classList.toggle('error', n > limit); };
   text.addEventListener('input', update);
   update();
 }
