@@ -15,6 +15,10 @@ export function toAdapterError(e: unknown, what: string, sending = false, now = 
       const wait = reset ? Math.max(1_000, reset * 1000 - now + 1_000) : 60_000;
       return new AdapterError('x', 'rate_limit', msg, wait, { cause: e });
     }
+    // X answers 403 for more than credentials: a reply to a deleted post, or text the account has
+    // posted before. Those need a person to change the reply, not the credentials.
+    if (e.code === 403 && /deleted or not visible/i.test(detail)) return new AdapterError('x', 'not_found', msg, undefined, { cause: e });
+    if (e.code === 403 && /duplicate content/i.test(detail)) return new AdapterError('x', 'invalid', `${msg} (X refuses text this account has already posted: reword the reply)`, undefined, { cause: e });
     if (e.code === 401 || e.code === 403) return new AdapterError('x', 'auth', msg, undefined, { cause: e });
     if (e.code === 404) return new AdapterError('x', 'not_found', msg, undefined, { cause: e });
     if (e.code >= 500) return new AdapterError('x', sending ? 'unknown_outcome' : 'server', msg, undefined, { cause: e });

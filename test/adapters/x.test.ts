@@ -220,6 +220,24 @@ describe('X adapter against a fake X', () => {
     expect(x.posted[1]).toMatchObject({ id: other.platformReplyId, inReplyTo: target.platformPostId });
   });
 
+  it('tells a reply to a deleted post and a repeated text from rejected credentials (X says 403 to all three)', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const target = (i: number) => ({ platformPostId: x.tweets[i]!.id, conversationId: x.tweets[i]!.conversation_id, authorHandle: `customer${i}` });
+    x.deleted.add(x.tweets[0]!.id);
+    const gone = (await adapter.reply(target(0), 'Pozdrav Ivana, provjeravamo. – Ana', 'd1').catch((e: unknown) => e)) as AdapterError;
+    expect([gone.kind, gone.retryable]).toEqual(['not_found', false]);
+    expect(gone.message).toContain('deleted or not visible');
+    await adapter.reply(target(1), 'Hvala na strpljenju! – Ana', 'd2');
+    const again = (await adapter.reply(target(2), 'Hvala na strpljenju! – Ana', 'd3').catch((e: unknown) => e)) as AdapterError;
+    expect([again.kind, again.retryable]).toEqual(['invalid', false]);
+    expect(again.message).toContain('reword the reply');
+    const other = createXAdapter({ ...settings(x), user: { ...settings(x).user!, accessToken: 'revoked' } });
+    const denied = (await other.reply(target(2), 'Nova poruka – Ana', 'd4').catch((e: unknown) => e)) as AdapterError;
+    expect(denied.kind).toBe('auth');
+    await other.close?.();
+  });
+
   it('counts a reply as X does: an emoji is 2, a link of any length 23; the queue refuses what X would', async () => {
     seed(x, 3);
     adapter = createXAdapter(settings(x));

@@ -50,6 +50,8 @@ export class FakeX {
   /** Replies posted through POST /2/tweets, in order. */
   readonly posted: Array<{ id: string; text: string; inReplyTo: string; authorId: string }> = [];
   readonly faults: Fault[] = [];
+  /** Tweets their authors deleted: still here for ids, but replying to one is refused. */
+  readonly deleted = new Set<string>();
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
   private readonly windows = new Map<string, { used: number; reset: number }>();
   private server?: Server;
@@ -191,6 +193,9 @@ export class FakeX {
       if (!payload.text) return this.invalid(res, 'text', 'text is required', rate);
       // X weighs the text as twitter-text does (its documented count): emoji 2, each URL 23.
       if (twitterText.parseTweet(payload.text).weightedLength > 280) return this.invalid(res, 'text', 'Your Tweet text is too long.', rate);
+      // Both are 403s at X, though the credentials are fine.
+      if (payload.reply?.in_reply_to_tweet_id && (!parent || this.deleted.has(parent.id))) return this.problem(res, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.', rate);
+      if (this.posted.some((p) => p.text === payload.text)) return this.problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.', rate);
       const tweet = this.addTweet({ text: payload.text, author_id: this.brandId, conversation_id: parent?.conversation_id, ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}) });
       this.posted.push({ id: tweet.id, text: tweet.text, inReplyTo: parent?.id ?? '', authorId: this.brandId });
       if (fault === 'post-then-drop') return void req.socket.destroy();
