@@ -5,7 +5,7 @@ import type { EngagementMetrics, NormalizedPost, PlatformAdapter, PollResult, Re
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
 import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
-import type { XSettings } from './settings.ts';
+import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
 export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
 export { crcResponse, validSignature, postsFromActivity } from './webhook.ts';
@@ -15,7 +15,7 @@ const WINDOW_MS = 15 * 60_000;
 /** What a stream of the X platform watches. */
 export const XStreamConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mentions'), userId: z.string().regex(/^\d+$/).optional() }),
-  z.object({ kind: z.literal('search'), query: z.string().min(1).max(512) }),
+  z.object({ kind: z.literal('search'), query: searchQuery }),
 ]);
 export type XStreamConfig = z.infer<typeof XStreamConfig>;
 
@@ -134,7 +134,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         if (cursor.next) query.pagination_token = cursor.next;
       } else {
         path = 'tweets/search/recent';
-        query.query = /-is:retweet/.test(cfg.data.query) ? cfg.data.query : `${cfg.data.query} -is:retweet`;
+        query.query = withoutRetweets(cfg.data.query);
         if (cursor.next) query.next_token = cursor.next;
       }
       let res;

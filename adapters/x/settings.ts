@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+/** A search without retweets: odziv adds " -is:retweet" unless the query says it already. */
+export const withoutRetweets = (q: string) => (/-is:retweet/.test(q) ? q : `${q} -is:retweet`);
+
+/** X takes 512 characters of query, counted after odziv's addition. */
+export const searchQuery = z
+  .string()
+  .min(1)
+  .refine((q) => withoutRetweets(q).length <= 512, { error: 'expected at most 500 characters (X allows 512, and odziv adds " -is:retweet")' });
+
 /** X settings from the environment; one brand account can be watched from these alone. */
 const XEnv = z
   .object({
@@ -9,7 +18,7 @@ const XEnv = z
     X_ACCESS_TOKEN: z.string().min(1).optional(),
     X_ACCESS_SECRET: z.string().min(1).optional(),
     X_BRAND_USERNAME: z.string({ error: 'required when X_BEARER_TOKEN is set: the brand account to watch' }).regex(/^@?[A-Za-z0-9_]{1,15}$/, { error: 'expected an X username (letters, digits, _; at most 15)' }),
-    X_SEARCH_QUERY: z.string().min(1).max(512).optional(),
+    X_SEARCH_QUERY: searchQuery.optional(),
     X_API_BASE_URL: z.string().url({ error: 'expected a URL such as https://api.x.com' }).default('https://api.x.com'),
     X_RATE_BUDGET: z.coerce.number().int().min(1).max(100_000).default(180),
     X_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
-import { createXAdapter, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
+import { createXAdapter, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
 import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply } from '../../src/queue/replies.ts';
@@ -287,6 +287,11 @@ describe('X adapter against a fake X', () => {
     adapter = createXAdapter(settings(x));
     await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'search' } }, null)).rejects.toThrow(/stream "bad": query/);
     await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'mentions', userId: 'me' } }, null)).rejects.toThrow(/stream "bad": userId/);
+    // X takes 512 characters of query, " -is:retweet" included.
+    await expect(adapter.poll({ id: 1, name: 'long', config: { kind: 'search', query: 'a'.repeat(501) } }, null)).rejects.toThrow(/stream "long": query: expected at most 500 characters/);
+    const env = { X_BEARER_TOKEN: TOKENS.bearerToken, X_BRAND_USERNAME: 'VedraTel' };
+    expect(() => xSettingsFromEnv({ ...env, X_SEARCH_QUERY: `vedra ${'x'.repeat(500)}` })).toThrow(/X_SEARCH_QUERY: expected at most 500 characters/);
+    expect(xSettingsFromEnv({ ...env, X_SEARCH_QUERY: `${'x'.repeat(500)} -is:retweet` })?.searchQuery).toHaveLength(512);
   });
 
   it('verifies the credentials: a rejected bearer token is an auth error', async () => {
