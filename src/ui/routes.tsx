@@ -157,15 +157,15 @@ export function uiRoutes(deps: Deps) {
     }),
   );
 
-  guarded.get('/cases/:id{[0-9]+}', async (c) => {
+  /** The case page; `draft` is what the reply box holds (a chosen template, or a refused reply kept). */
+  const casePage = async (c: Context<UiEnv>, id: number, draft: (d: Detail) => string, notice: string | undefined, status: 200 | 400 | 409 | 422 = 200) => {
     const user = c.get('user');
-    const detail = await getCase(deps.database, Number(c.req.param('id')), { templates: deps.templates, responderName: user.name, userId: user.id });
-    const chosen = detail.templates.find((t) => t.id === c.req.query('template'));
+    const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    const notice = c.req.query('notice');
     const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={chosen?.text ?? ''} limit={replyLimit(adapter)} notice={known} />);
-  });
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter)} notice={known} />, status);
+  };
+  guarded.get('/cases/:id{[0-9]+}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
 
   const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
     guarded.post(path, async (c) => {
@@ -183,12 +183,21 @@ export function uiRoutes(deps: Deps) {
     await claimCase(deps.database, id, c.get('user').id);
     return 'claimed';
   });
-  act('/cases/:id{[0-9]+}/reply', async (c, id, form) => {
+  // A refused reply (too long for the platform, case claimed by someone else) comes back in the
+  // reply box with the reason: a responder's words are never lost to a redirect.
+  guarded.post('/cases/:id{[0-9]+}/reply', async (c) => {
+    const id = Number(c.req.param('id'));
+    const form = (await c.req.parseBody()) as Record<string, unknown>;
     const user = c.get('user');
     const text = String(form.text ?? '').trim();
-    if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
-    await createReply(deps.database, deps.adapters, { caseId: id, userId: user.id, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
-    return 'queued';
+    try {
+      if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
+      await createReply(deps.database, deps.adapters, { caseId: id, userId: user.id, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
+      return c.redirect(`/cases/${id}?notice=queued`, 303);
+    } catch (e) {
+      if (e instanceof AppError && (e.status === 400 || e.status === 409 || e.status === 422)) return casePage(c, id, () => text, e.message, e.status);
+      throw e;
+    }
   });
   act('/cases/:id{[0-9]+}/resolve', async (c, id) => {
     await resolveCase(deps.database, id, c.get('user'));

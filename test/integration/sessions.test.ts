@@ -60,6 +60,27 @@ describe('browser sessions', () => {
   });
 });
 
+describe('the reply form', () => {
+  it('gives a refused reply back in the reply box with the reason, and queues one that fits', async () => {
+    const responder = await h.user('responder', 'Iva Kovač');
+    const { res, session } = await login(JSON.stringify({ email: responder.email, password: 'correct horse battery staple' }), 'application/json');
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = { cookie: `odziv_session=${session}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const list = (await (await h.app.request('/api/cases?status=open', { headers })).json()) as { cases: Array<{ id: number }> };
+    const id = list.cases.at(-1)!.id;
+    expect((await h.app.request(`/api/cases/${id}/claim`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(200);
+    const long = `Poštovana, <provjerili smo> ${'vaš priključak '.repeat(20)}`;
+    const refused = await h.app.request(`/cases/${id}/reply`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, key: 'k-long', text: long }).toString() });
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain("allows at most 280");
+    // The words come back escaped, in the box, ready to shorten.
+    expect(html).toContain(`<textarea id="reply-text" name="text" required="">${long.trim().replace('<', '&lt;').replace('>', '&gt;')}</textarea>`);
+    const sent = await h.app.request(`/cases/${id}/reply`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, key: 'k-short', text: 'Pozdrav, provjeravamo vaš priključak.' }).toString() });
+    expect([sent.status, sent.headers.get('location')]).toEqual([303, `/cases/${id}?notice=queued`]);
+  });
+});
+
 describe('inbox pages by role', () => {
   it('shows marketing the case without the controls of people who work the queue', async () => {
     const mk = await h.user('marketing', 'Luka Marketing');
