@@ -206,7 +206,8 @@ export function uiRoutes(deps: Deps) {
   act('/cases/:id{[0-9]+}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
-    await addNote(deps.database, id, c.get('user'), text.slice(0, 5000));
+    if (text.length > MAX_NOTE) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE.toLocaleString('en')}.`);
+    await addNote(deps.database, id, c.get('user'), text);
     return 'noteAdded';
   });
   act('/cases/:id{[0-9]+}/replies/:rid{[0-9]+}/retry', async (c, id) => {
@@ -321,6 +322,9 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
 }
 
 type Detail = Awaited<ReturnType<typeof getCase>>;
+
+/** As the API's notes (`POST /api/cases/:id/notes`). */
+const MAX_NOTE = 5000;
 
 /** How the reply box counts: the adapter's limit and count (the page's script counts X's way too). */
 interface ReplyLimit {
@@ -472,7 +476,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             <form method="post" action={`/cases/${c.id}/note`}>
               {hidden}
               <label for="note-text">{t(L, 'addNote')}</label>
-              <textarea id="note-text" name="text" required></textarea>
+              <textarea id="note-text" name="text" required maxlength={MAX_NOTE}></textarea>
               <button type="submit" class="secondary">{t(L, 'addNoteButton')}</button>
             </form>
           </div>

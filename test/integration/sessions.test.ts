@@ -78,6 +78,11 @@ describe('the reply form', () => {
     expect(html).toContain(`<textarea id="reply-text" name="text" required="">${long.trim().replace('<', '&lt;').replace('>', '&gt;')}</textarea>`);
     const sent = await h.app.request(`/cases/${id}/reply`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, key: 'k-short', text: 'Pozdrav, provjeravamo vaš priključak.' }).toString() });
     expect([sent.status, sent.headers.get('location')]).toEqual([303, `/cases/${id}?notice=queued`]);
+    // A note is never cut short in silence: too long is refused, saying so.
+    const note = await h.app.request(`/cases/${id}/note`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, text: 'n'.repeat(5001) }).toString() });
+    expect(decodeURIComponent(note.headers.get('location') ?? '')).toContain('The note is 5,001 characters; at most 5,000.');
+    const detail = (await (await h.app.request(`/api/cases/${id}`, { headers })).json()) as { notes: unknown[] };
+    expect(detail.notes).toEqual([]);
   });
 });
 
