@@ -11,9 +11,15 @@ export function toAdapterError(e: unknown, what: string, sending = false, now = 
     const detail = (e.data as { detail?: string; title?: string } | undefined)?.detail ?? e.message;
     const msg = `${what}: ${e.code} ${detail}`;
     if (e.code === 429 || e.rateLimitError) {
-      const reset = e.rateLimit?.reset;
+      // Three limits answer 429: the endpoint's 15-minute window, the app's and the user's 24-hour
+      // caps (posts). Wait for the latest reset of those spent, or a reply would retry every 15
+      // minutes all day and be dead-lettered before the day's cap comes back.
+      const rl = e.rateLimit;
+      const spent = [rl, rl?.day, rl?.userDay].filter((l) => l && l.remaining === 0 && l.reset);
+      const reset = Math.max(0, ...spent.map((l) => l!.reset)) || rl?.reset;
       const wait = reset ? Math.max(1_000, reset * 1000 - now + 1_000) : 60_000;
-      return new AdapterError('x', 'rate_limit', msg, wait, { cause: e });
+      const which = rl?.userDay?.remaining === 0 ? ' (the account\'s 24-hour posting cap)' : rl?.day?.remaining === 0 ? ' (the app\'s 24-hour cap)' : '';
+      return new AdapterError('x', 'rate_limit', `${msg}${which}`, wait, { cause: e });
     }
     // X answers 403 for more than credentials: a reply to a deleted post, or text the account has
     // posted before. Those need a person to change the reply, not the credentials.

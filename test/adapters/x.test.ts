@@ -238,6 +238,22 @@ describe('X adapter against a fake X', () => {
     await other.close?.();
   });
 
+  it('waits for the account\'s 24-hour posting cap to come back, not for the 15-minute window', async () => {
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, userDayLimit: 2 }).listen();
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const target = (i: number) => ({ platformPostId: x.tweets[i]!.id, conversationId: x.tweets[i]!.conversation_id, authorHandle: `customer${i}` });
+    await adapter.reply(target(0), 'Pozdrav Ana, provjeravamo. – Iva', 'u1');
+    await adapter.reply(target(1), 'Pozdrav Marko, provjeravamo. – Iva', 'u2');
+    const capped = (await adapter.reply(target(2), 'Pozdrav Petra, provjeravamo. – Iva', 'u3').catch((e: unknown) => e)) as AdapterError;
+    expect([capped.kind, capped.retryable]).toEqual(['rate_limit', true]);
+    expect(capped.message).toContain('24-hour posting cap');
+    // The day's reset, not the window's (15 minutes).
+    expect(capped.retryAfterMs!).toBeGreaterThan(23 * 3_600_000);
+    expect(x.posted).toHaveLength(2);
+  });
+
   it('counts a reply as X does: an emoji is 2, a link of any length 23; the queue refuses what X would', async () => {
     seed(x, 3);
     adapter = createXAdapter(settings(x));

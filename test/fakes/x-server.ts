@@ -42,6 +42,8 @@ export interface FakeXOptions {
    * older than tweets served before (why a pure since_id poll misses some mentions for good).
    */
   hiddenUntilRequest?: Map<string, number>;
+  /** Posts the user may create per 24 hours (X's x-user-limit-24hour-* on POST /2/tweets). */
+  userDayLimit?: number;
 }
 
 export class FakeX {
@@ -57,6 +59,8 @@ export class FakeX {
   private server?: Server;
   private nextId = 10n ** 18n;
   brandId = '1';
+  /** When the user's 24-hour posting window began (epoch seconds). */
+  readonly dayStarted = Math.floor(Date.now() / 1000);
 
   constructor(readonly opts: FakeXOptions) {}
 
@@ -103,17 +107,22 @@ export class FakeX {
     return { limit, remaining: Math.max(0, limit - w.used), reset: w.reset, exceeded: w.used > limit };
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, rate?: { limit: number; remaining: number; reset: number }): void {
+  private send(res: ServerResponse, status: number, body: unknown, rate?: { limit: number; remaining: number; reset: number; userDay?: { limit: number; remaining: number; reset: number } }): void {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (rate) {
       headers['x-rate-limit-limit'] = String(rate.limit);
       headers['x-rate-limit-remaining'] = String(rate.remaining);
       headers['x-rate-limit-reset'] = String(rate.reset);
     }
+    if (rate?.userDay) {
+      headers['x-user-limit-24hour-limit'] = String(rate.userDay.limit);
+      headers['x-user-limit-24hour-remaining'] = String(rate.userDay.remaining);
+      headers['x-user-limit-24hour-reset'] = String(rate.userDay.reset);
+    }
     res.writeHead(status, headers).end(JSON.stringify(body));
   }
 
-  private problem(res: ServerResponse, status: number, title: string, detail: string, rate?: { limit: number; remaining: number; reset: number }): void {
+  private problem(res: ServerResponse, status: number, title: string, detail: string, rate?: Parameters<FakeX['send']>[3]): void {
     this.send(res, status, { title, detail, type: 'about:blank', status }, rate);
   }
 
@@ -138,6 +147,7 @@ export class FakeX {
     if (fault === '429' || rate.exceeded) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, remaining: 0 });
 
     let m: RegExpExecArray | null;
+    let rateWithDay: Parameters<FakeX['send']>[3];
     if (req.method === 'GET' && (m = /^\/2\/users\/by\/username\/(\w+)$/.exec(url.pathname))) {
       const u = [...this.users.values()].find((x) => x.username.toLowerCase() === m![1]!.toLowerCase());
       if (!u) return this.send(res, 200, { errors: [{ value: m[1], detail: `Could not find user with username: [${m[1]}].`, title: 'Not Found Error', resource_type: 'user', parameter: 'username', resource_id: m[1], type: 'https://api.twitter.com/2/problems/resource-not-found' }] }, rate);
@@ -183,6 +193,14 @@ export class FakeX {
     }
     if (req.method === 'POST' && url.pathname === '/2/tweets') {
       if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
+      // The 24-hour cap on the user's posts: its own headers, its own 429 (the 15-minute window may be fine).
+      const dayLimit = this.opts.userDayLimit;
+      if (dayLimit !== undefined) {
+        const reset = this.dayStarted + 86_400;
+        const userDay = { limit: dayLimit, remaining: Math.max(0, dayLimit - this.posted.length - 1), reset };
+        if (this.posted.length >= dayLimit) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, userDay: { ...userDay, remaining: 0 } });
+        rateWithDay = { ...rate, userDay };
+      }
       let payload: { text?: string; reply?: { in_reply_to_tweet_id?: string } };
       try {
         payload = JSON.parse(body) as typeof payload;
@@ -199,7 +217,7 @@ export class FakeX {
       const tweet = this.addTweet({ text: payload.text, author_id: this.brandId, conversation_id: parent?.conversation_id, ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}) });
       this.posted.push({ id: tweet.id, text: tweet.text, inReplyTo: parent?.id ?? '', authorId: this.brandId });
       if (fault === 'post-then-drop') return void req.socket.destroy();
-      return this.send(res, 201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }, rate);
+      return this.send(res, 201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }, rateWithDay ?? rate);
     }
     return this.problem(res, 404, 'Not Found Error', `no fake route for ${req.method} ${url.pathname}`);
   }
