@@ -10,6 +10,11 @@ export function toAdapterError(e: unknown, what: string, sending = false, now = 
   if (e instanceof ApiResponseError) {
     const detail = (e.data as { detail?: string; title?: string } | undefined)?.detail ?? e.message;
     const msg = `${what}: ${e.code} ${detail}`;
+    // The plan's monthly read cap: no window resets it this month. Try hourly (the plan may be
+    // raised meanwhile) and say what it is.
+    if (e.code === 429 && /usage-capped|UsageCapExceeded/i.test(`${(e.data as { type?: string } | undefined)?.type ?? ''} ${(e.data as { title?: string } | undefined)?.title ?? ''}`)) {
+      return new AdapterError('x', 'rate_limit', `${msg} (the X plan's usage cap is spent: raise the plan or wait for the next period)`, 3_600_000, { cause: e });
+    }
     if (e.code === 429 || e.rateLimitError) {
       // Three limits answer 429: the endpoint's 15-minute window, the app's and the user's 24-hour
       // caps (posts). Wait for the latest reset of those spent, or a reply would retry every 15

@@ -238,6 +238,15 @@ describe('X adapter against a fake X', () => {
     await other.close?.();
   });
 
+  it('tells the plan\'s spent monthly cap from a busy window, and tries again hourly', async () => {
+    seed(x, 5);
+    adapter = createXAdapter(settings(x));
+    x.faults.push('usage-cap');
+    const e = (await adapter.poll(await xStream(), null).catch((err: unknown) => err)) as AdapterError;
+    expect([e.kind, e.retryAfterMs]).toEqual(['rate_limit', 3_600_000]);
+    expect(e.message).toContain('usage cap is spent');
+  });
+
   it('waits for the account\'s 24-hour posting cap to come back, not for the 15-minute window', async () => {
     await x.close();
     x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, userDayLimit: 2 }).listen();

@@ -26,7 +26,7 @@ export interface FakeUser {
   public_metrics: { followers_count: number; following_count: number; tweet_count: number; listed_count: number };
 }
 
-export type Fault = '503' | '500' | '429' | 'slow' | 'drop' | 'post-then-drop' | 'ok';
+export type Fault = '503' | '500' | '429' | 'usage-cap' | 'slow' | 'drop' | 'post-then-drop' | 'ok';
 
 export interface FakeXOptions {
   bearerToken: string;
@@ -145,6 +145,8 @@ export class FakeX {
     if (fault === '503') return this.problem(res, 503, 'Service Unavailable', 'Service Unavailable', rate);
     if (fault === '500') return this.problem(res, 500, 'Internal Server Error', 'Internal Server Error', rate);
     if (fault === '429' || rate.exceeded) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, remaining: 0 });
+    // The plan's monthly cap: a 429 of its own kind, while the endpoint's window still has room.
+    if (fault === 'usage-cap') return this.send(res, 429, { title: 'UsageCapExceeded', detail: 'Usage cap exceeded: Monthly product cap', type: 'https://api.twitter.com/2/problems/usage-capped', period: 'Monthly', scope: 'Product' }, rate);
 
     let m: RegExpExecArray | null;
     let rateWithDay: Parameters<FakeX['send']>[3];
