@@ -29,6 +29,8 @@ export interface NormalizedPost {
   postedAt: Date;
   conversationId?: string;
   inReplyToId?: string;
+  /** Earlier versions' ids, oldest first, when this post is an edit (X gives every edit a new id). */
+  editOf?: string[];
   /** Written by the brand's own account: never flagged. */
   isOwn: boolean;
   /** A plain repost/retweet without own words: never flagged. */

@@ -6,6 +6,8 @@ export interface TweetV2 {
   /** Cut short for a post over 280 characters; the whole text is then in `note_tweet`. */
   text: string;
   note_tweet?: { text?: string };
+  /** A default field: this post's versions, oldest first (one id when never edited). */
+  edit_history_tweet_ids?: string[];
   author_id?: string;
   created_at?: string;
   conversation_id?: string;
@@ -38,6 +40,12 @@ export const isRetweet = (t: TweetV2) => t.referenced_tweets?.some((r) => r.type
  */
 export const unescapeTweetText = (text: string) => (text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text);
 
+/** The earlier versions of an edited post (X lists the whole chain, oldest first, this one last). */
+export const editOf = (id: string, history: string[] | undefined): { editOf?: string[] } => {
+  const earlier = (history ?? []).filter((h) => h !== id);
+  return earlier.length ? { editOf: earlier } : {};
+};
+
 /** A v2 tweet with its author as a normalized post; the raw payload is kept. */
 export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: string): NormalizedPost {
   const user = author ?? { id: t.author_id ?? 'unknown', username: 'unknown' };
@@ -51,6 +59,7 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     postedAt: t.created_at ? new Date(t.created_at) : new Date(),
     conversationId: t.conversation_id,
     inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id,
+    ...editOf(t.id, t.edit_history_tweet_ids),
     isOwn: user.id === brandId,
     isRepost: isRetweet(t),
     metrics: metricsOf(t),

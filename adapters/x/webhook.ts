@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NormalizedPost } from '../types.ts';
-import { unescapeTweetText } from './map.ts';
+import { editOf, unescapeTweetText } from './map.ts';
 
 /** Answer to X's CRC check: `sha256=` + base64 HMAC-SHA256 of the token with the consumer secret. */
 export function crcResponse(crcToken: string, consumerSecret: string): { response_token: string } {
@@ -28,6 +28,8 @@ interface TweetV1 {
   favorite_count?: number;
   reply_count?: number;
   quote_count?: number;
+  /** Edit metadata: the chain of versions, oldest first. */
+  edit_history?: { initial_tweet_id?: string; edit_tweet_ids?: string[] };
   user: { id_str: string; screen_name: string; name?: string; followers_count?: number; verified?: boolean };
 }
 
@@ -47,6 +49,7 @@ export function postsFromActivity(body: unknown): NormalizedPost[] {
       text: unescapeTweetText(t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? ''),
       postedAt: t.created_at && !Number.isNaN(Date.parse(t.created_at)) ? new Date(t.created_at) : new Date(),
       inReplyToId: t.in_reply_to_status_id_str ?? undefined,
+      ...editOf(t.id_str, t.edit_history?.edit_tweet_ids),
       isOwn: false,
       isRepost: false,
       metrics: { likes: t.favorite_count ?? 0, reposts: t.retweet_count ?? 0, replies: t.reply_count ?? 0, quotes: t.quote_count ?? 0 },

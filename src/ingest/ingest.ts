@@ -1,4 +1,4 @@
-import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
@@ -47,14 +47,18 @@ export async function ingest(
   const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {
-    for (const { post, detail } of analyzed) {
+    for (const analyzedPost of analyzed) {
+      const { detail } = analyzedPost;
+      // An edit joins its first version's thread (and so its case); its words were counted once.
+      const first = await firstVersion(tx, analyzedPost.post);
+      const post = first ? { ...analyzedPost.post, conversationId: first.conversationId ?? first.platformPostId } : analyzedPost.post;
       const stored = await storePost(tx, stream.id, post);
       if (stored === undefined) {
         summary.duplicates++;
         continue;
       }
       summary.stored++;
-      if (!post.isOwn && !post.isRepost) await countComplaint(tx, detail, post.postedAt, now);
+      if (!post.isOwn && !post.isRepost && !first) await countComplaint(tx, detail, post.postedAt, now);
       const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
       if (outcome.ignored) summary.ignored++;
       // The customer writing again in a case's thread reopens that case instead of opening another.
@@ -85,6 +89,18 @@ export async function ingest(
       .where(eq(streams.id, stream.id));
   });
   return summary;
+}
+
+/** The earliest stored version of an edited post, if any version is stored. */
+async function firstVersion(tx: Tx, post: NormalizedPost): Promise<{ platformPostId: string; conversationId: string | null } | undefined> {
+  if (!post.editOf?.length) return undefined;
+  const [row] = await tx
+    .select({ platformPostId: posts.platformPostId, conversationId: posts.conversationId })
+    .from(posts)
+    .where(and(eq(posts.platform, post.platform), inArray(posts.platformPostId, post.editOf)))
+    .orderBy(asc(posts.id))
+    .limit(1);
+  return row;
 }
 
 /** Inserts author and post; returns undefined when the post was already stored. */

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
-import { createXAdapter, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
+import { createXAdapter, postsFromActivity, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
 import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply } from '../../src/queue/replies.ts';
@@ -144,6 +144,25 @@ describe('X adapter against a fake X', () => {
     expect(row.text).toBe(written);
     const analysis = (await h.deps.database.db.select({ categories: analyses.categories }).from(analyses).where(eq(analyses.postId, row.id)))[0]!;
     expect(analysis.categories).toContain('churn');
+  });
+
+  it('files an edited post (a new id at X) under its first version\'s case, not as a second complaint', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    const caseCount = async () => Number((await h.deps.database.db.select({ n: count() }).from(cases))[0]!.n);
+    const before = await caseCount();
+    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const edited = x.editTweet(complaint.id, `${complaint.text} — i TV ne radi od jutra!`);
+    await drain(adapter, s);
+    expect(await stored()).toBe(4);
+    expect(await caseCount()).toBe(before);
+    const [row] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const { token } = await h.user('responder');
+    const detail = (await (await h.request('GET', `/api/cases/${row!.id}`, { token })).json()) as { thread: Array<{ platformPostId: string; text: string }> };
+    expect(detail.thread.map((p) => p.platformPostId)).toEqual([complaint.id, edited.id]);
+    expect(detail.thread.at(-1)!.text).toContain('i TV ne radi');
   });
 
   it('waits out a 429 storm until the reset, and records it in the stream health', async () => {
@@ -375,6 +394,12 @@ describe('X webhooks through the API', () => {
     expect(await storedIds()).toEqual(['9001']);
     const [row] = await h.deps.database.db.select({ text: posts.text }).from(posts);
     expect(row!.text).toBe('@VedraTel internet & TV ne rade od jutra, sramota!');
+  });
+
+  it('reads the edit chain of a delivered tweet, so an edit joins its first version', () => {
+    const [edit] = postsFromActivity({ for_user_id: '1', tweet_create_events: [{ id_str: '9301', text: '@VedraTel ne radi (ispravak)', user: { id_str: '77', screen_name: 'ana_h' }, edit_history: { initial_tweet_id: '9300', edit_tweet_ids: ['9300', '9301'] } }] });
+    expect(edit!.editOf).toEqual(['9300']);
+    expect(postsFromActivity({ tweet_create_events: [{ id_str: '9302', text: 'x', user: { id_str: '78', screen_name: 'm' }, edit_history: { edit_tweet_ids: ['9302'] } }] })[0]!.editOf).toBeUndefined();
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {

@@ -16,6 +16,8 @@ export interface FakeTweet {
   in_reply_to_user_id?: string;
   referenced_tweets?: Array<{ type: 'replied_to' | 'quoted' | 'retweeted'; id: string }>;
   public_metrics: { retweet_count: number; reply_count: number; like_count: number; quote_count: number; impression_count?: number };
+  /** The versions of an edited post, oldest first (X's default field; one id when never edited). */
+  edit_history_tweet_ids?: string[];
 }
 
 export interface FakeUser {
@@ -85,6 +87,20 @@ export class FakeX {
     const user: FakeUser = { name: u.username, verified: false, public_metrics: { followers_count: 100, following_count: 10, tweet_count: 50, listed_count: 0 }, ...u };
     this.users.set(user.id, user);
     return user;
+  }
+
+  /**
+   * Edits a tweet as X does: the new version gets a new id (and, in this fake, a conversation of its
+   * own, so an edit is only recognised by its history) and the old version leaves the timelines.
+   */
+  editTweet(id: string, text: string): FakeTweet {
+    const old = this.tweets.find((t) => t.id === id)!;
+    const history = old.edit_history_tweet_ids ?? [old.id];
+    this.tweets.splice(this.tweets.indexOf(old), 1);
+    const { id: _id, conversation_id: _conversation, edit_history_tweet_ids: _history, ...rest } = old;
+    const edited = this.addTweet({ ...rest, text });
+    edited.edit_history_tweet_ids = [...history, edited.id];
+    return edited;
   }
 
   /** Adds a tweet with a fresh, increasing id. */
@@ -236,9 +252,10 @@ export class FakeX {
     // X escapes these three in tweet text.
     const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const chars = [...t.text];
-    if (chars.length <= 280) return { ...t, text: escape(t.text), edit_history_tweet_ids: [t.id] };
+    const edits = t.edit_history_tweet_ids ?? [t.id];
+    if (chars.length <= 280) return { ...t, text: escape(t.text), edit_history_tweet_ids: edits };
     const note = fields?.split(',').includes('note_tweet') ? { note_tweet: { text: escape(t.text) } } : {};
-    return { ...t, text: `${escape(chars.slice(0, 279).join(''))}…`, ...note, edit_history_tweet_ids: [t.id] };
+    return { ...t, text: `${escape(chars.slice(0, 279).join(''))}…`, ...note, edit_history_tweet_ids: edits };
   }
 
   /** Newest first; since_id exclusive; pages of max_results with an opaque next_token. */
