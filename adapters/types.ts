@@ -70,6 +70,12 @@ export interface SentReply {
   url?: string;
 }
 
+export interface MetricsRead {
+  metrics: Map<string, EngagementMetrics>;
+  /** Posts the platform says are gone (deleted, or hidden from the brand): no public reply reaches them. */
+  gone: string[];
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
   /** The platform's limit for a reply's length, in characters as the platform counts them. */
@@ -84,8 +90,8 @@ export interface PlatformAdapter {
    * be told the key must look for an earlier reply before posting again.
    */
   reply(target: ReplyTarget, text: string, idempotencyKey: string, opts?: { mayHaveBeenSent?: boolean }): Promise<SentReply>;
-  /** Current engagement of posts, for the viral score. */
-  refreshMetrics?(platformPostIds: string[]): Promise<Map<string, EngagementMetrics>>;
+  /** Current engagement of posts, for the viral score, and which of them are gone. */
+  refreshMetrics?(platformPostIds: string[]): Promise<MetricsRead>;
   /** Releases sockets, files and timers. */
   close?(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
-import type { EngagementMetrics, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { DEFAULT_SAMPLE, loadSample, type SampleItem } from './sample.ts';
 
 /**
@@ -154,9 +154,9 @@ export function createReplayAdapter(opts: ReplayOptions): PlatformAdapter & { re
       return { platformReplyId, url: `replay://replies/${platformReplyId}` };
     },
 
-    async refreshMetrics(ids: string[]): Promise<Map<string, EngagementMetrics>> {
+    async refreshMetrics(ids: string[]): Promise<MetricsRead> {
       const out = new Map<string, EngagementMetrics>();
-      if (!clock) return out;
+      if (!clock) return { metrics: out, gone: [] };
       for (const id of ids) {
         const item = clock.byId.get(id);
         if (!item) continue;
@@ -164,7 +164,7 @@ export function createReplayAdapter(opts: ReplayOptions): PlatformAdapter & { re
         if (minutes < 0) continue;
         out.set(id, item.growth ? interpolate(item.growth, minutes) : (item.metrics ?? { likes: 0, reposts: 0, replies: 0, quotes: 0 }));
       }
-      return out;
+      return { metrics: out, gone: [] };
     },
 
     recordedReplies(): RecordedReply[] {

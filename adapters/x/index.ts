@@ -1,7 +1,7 @@
 import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
-import type { EngagementMetrics, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
 import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
@@ -11,6 +11,16 @@ export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
 export { crcResponse, validSignature, postsFromActivity } from './webhook.ts';
 
 const WINDOW_MS = 15 * 60_000;
+
+/** A lookup's per-id problem (X's partial errors). */
+interface LookupError {
+  value?: string;
+  resource_id?: string;
+  resource_type?: string;
+  type?: string;
+}
+/** The problem types that mean nobody outside can see the post any more. */
+const GONE = /\/problems\/(resource-not-found|not-authorized-for-resource)$/;
 
 /** What a stream of the X platform watches. */
 export const XStreamConfig = z.discriminatedUnion('kind', [
@@ -202,18 +212,21 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       }
     },
 
-    async refreshMetrics(ids: string[]): Promise<Map<string, EngagementMetrics>> {
+    async refreshMetrics(ids: string[]): Promise<MetricsRead> {
       const out = new Map<string, EngagementMetrics>();
+      const gone: string[] = [];
       for (let i = 0; i < ids.length; i += 100) {
         const chunk = ids.slice(i, i + 100);
         try {
-          const res = await clients.app.v2.get<{ data?: TweetV2[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { timeout: s.timeoutMs });
+          const res = await clients.app.v2.get<{ data?: TweetV2[]; errors?: LookupError[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { timeout: s.timeoutMs });
           for (const t of res.data ?? []) out.set(t.id, metricsOf(t));
+          // Per-id problems come in `errors` with a 200: deleted, or the author went private or was suspended.
+          for (const err of res.errors ?? []) if (err.resource_type === 'tweet' && GONE.test(err.type ?? '') && (err.resource_id ?? err.value)) gone.push(err.resource_id ?? err.value!);
         } catch (e) {
           throw toAdapterError(e, 'GET /2/tweets');
         }
       }
-      return out;
+      return { metrics: out, gone };
     },
 
     async close() {

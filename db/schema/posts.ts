@@ -23,6 +23,8 @@ export const posts = pgTable(
     metricsAt: timestamp('metrics_at', { withTimezone: true }),
     /** When the engagement is next worth refreshing (sooner while the post is young and hot). */
     metricsDueAt: timestamp('metrics_due_at', { withTimezone: true }),
+    /** When the platform first said the post is gone (deleted, or hidden from the brand): no reply reaches it. */
+    goneAt: timestamp('gone_at', { withTimezone: true }),
     raw: jsonb('raw').notNull(),
     ingestedAt: timestamp('ingested_at', { withTimezone: true }).notNull().defaultNow(),
   },

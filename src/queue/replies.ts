@@ -31,7 +31,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
     const [c] = await tx
-      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform })
+      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform, goneAt: posts.goneAt })
       .from(cases)
       .innerJoin(posts, eq(posts.id, cases.postId))
       .where(eq(cases.id, r.caseId))
@@ -46,6 +46,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     if (c.assigneeId !== r.userId) {
       throw new AppError('CONFLICT', c.assigneeId === null ? `claim case ${r.caseId} before replying` : `case ${r.caseId} is claimed by someone else`);
     }
+    if (c.goneAt) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
     const length = adapter.replyLength?.(text) ?? [...text].length;

@@ -33,6 +33,11 @@ const T = {
   answered: { en: 'answered', hr: 'odgovoreno', sr: 'odgovoreno' },
   backToInbox: { en: '← Inbox', hr: '← Pristigla pošta', sr: '← Prijemno sanduče' },
   case: { en: 'Case', hr: 'Slučaj', sr: 'Slučaj' },
+  postGone: {
+    en: 'The customer\'s post is gone from the platform (deleted, or no longer visible to us): a public reply cannot reach it. Resolve the case, or reach them another way.',
+    hr: 'Kupčeve objave više nema na platformi (obrisana je ili nam više nije vidljiva): javni odgovor do nje ne može doći. Zatvorite slučaj ili se javite drugim putem.',
+    sr: 'Kupčeve objave više nema na platformi (obrisana je ili nam više nije vidljiva): javni odgovor do nje ne može da stigne. Zatvorite slučaj ili se javite drugim putem.',
+  },
   alsoViewing: { en: 'Also looking at this now:', hr: 'Ovo upravo gleda i:', sr: 'Ovo upravo gleda i:' },
   thread: { en: 'Thread', hr: 'Razgovor', sr: 'Razgovor' },
   replyOn: { en: 'Reply on {p}', hr: 'Odgovor na {p}', sr: 'Odgovor na {p}' },

@@ -347,7 +347,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const modelReasons = (c.analysis?.evidence as Record<string, string[]> | undefined)?.model ?? [];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
-  const post = c.post as { text: string; url: string | null; platform: string };
+  const post = c.post as { text: string; url: string | null; platform: string; goneAt: Date | null };
   return (
     <Layout title={`${t(L, 'case')} ${c.id}`} user={props.user} csrf={props.csrf} locale={L} timeZone={props.tz} path={`/cases/${c.id}`}>
       <p>
@@ -366,6 +366,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             <div class="post" id="post-text">
               <Highlighted text={post.text} terms={terms} />
             </div>
+            {post.goneAt ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
             <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
           </div>
           {c.thread.length > 1 ? (
@@ -395,7 +396,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 </a>
               ))}
             </p>
-            {works ? (
+            {works && !post.goneAt ? (
             <form method="post" action={`/cases/${c.id}/reply`}>
               {hidden}
               <input type="hidden" name="key" value={randomUUID()} />

@@ -6,6 +6,7 @@ import { createXAdapter, postsFromActivity, xSettingsFromEnv, type XAdapter, typ
 import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply } from '../../src/queue/replies.ts';
+import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -307,10 +308,31 @@ describe('X adapter against a fake X', () => {
     seed(x, 250);
     adapter = createXAdapter(settings(x));
     x.tweets[5]!.public_metrics = { retweet_count: 40, reply_count: 3, like_count: 120, quote_count: 7 };
-    const m = await adapter.refreshMetrics!(x.tweets.map((t) => t.id));
+    const { metrics: m, gone } = await adapter.refreshMetrics!(x.tweets.map((t) => t.id));
     expect(m.size).toBe(250);
+    expect(gone).toEqual([]);
     expect(m.get(x.tweets[5]!.id)).toEqual({ likes: 120, reposts: 40, replies: 3, quotes: 7 });
     expect(x.requests.filter((r) => r.path === '/2/tweets').length).toBe(3);
+  });
+
+  it('learns from the metrics lookup that a customer deleted their post, and refuses replies to it', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    await drain(adapter, await xStream());
+    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const responder = await h.user('responder');
+    await claimCase(h.deps.database, c!.id, responder.id);
+    x.deleted.add(complaint.id);
+    await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
+    const [p] = await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts).where(eq(posts.platformPostId, complaint.id));
+    expect(p!.goneAt).toBeInstanceOf(Date);
+    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav, provjeravamo. – Iva', idempotencyKey: 'g1' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringContaining('post is gone from x') });
+    const detail = (await (await h.request('GET', `/api/cases/${c!.id}`, { token: responder.token })).json()) as { history: Array<{ action: string }> };
+    expect(detail.history.map((e) => e.action)).toContain('post.gone');
+    // The other posts were read as usual.
+    expect((await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts)).filter((r) => r.goneAt).length).toBe(1);
   });
 
   it('paces polls to spend the rate budget evenly across streams', async () => {

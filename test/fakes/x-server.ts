@@ -202,7 +202,7 @@ export class FakeX {
     if (req.method === 'GET' && url.pathname === '/2/tweets') {
       const ids = (query.ids ?? '').split(',').filter(Boolean);
       if (!ids.length || ids.length > 100) return this.invalid(res, 'ids', 'The `ids` query parameter value must be between 1 and 100 ids', rate);
-      const found = ids.map((id) => this.tweets.find((t) => t.id === id)).filter((t): t is FakeTweet => !!t);
+      const found = ids.map((id) => this.tweets.find((t) => t.id === id && !this.deleted.has(id))).filter((t): t is FakeTweet => !!t);
       const missing = ids.filter((id) => !found.some((t) => t.id === id));
       return this.send(res, 200, {
         ...(found.length ? { data: found.map((t) => this.render(t, query['tweet.fields'])) } : {}),
@@ -262,7 +262,7 @@ export class FakeX {
   private timeline(res: ServerResponse, q: Record<string, string>, match: (t: FakeTweet) => boolean, token: string | undefined, rate: { limit: number; remaining: number; reset: number }): void {
     const max = Number(q.max_results ?? 10);
     if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(res, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`, rate);
-    let list = this.tweets.filter(match).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts } from '../../db/schema/index.ts';
+import { alerts, posts } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
 
@@ -81,8 +81,13 @@ describe('the reply form', () => {
     // A note is never cut short in silence: too long is refused, saying so.
     const note = await h.app.request(`/cases/${id}/note`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, text: 'n'.repeat(5001) }).toString() });
     expect(decodeURIComponent(note.headers.get('location') ?? '')).toContain('The note is 5,001 characters; at most 5,000.');
-    const detail = (await (await h.app.request(`/api/cases/${id}`, { headers })).json()) as { notes: unknown[] };
+    const detail = (await (await h.app.request(`/api/cases/${id}`, { headers })).json()) as { notes: unknown[]; post: { id: number } };
     expect(detail.notes).toEqual([]);
+    // A post its author deleted: the page says so and offers no reply box.
+    await h.deps.database.db.update(posts).set({ goneAt: new Date() }).where(eq(posts.id, detail.post.id));
+    const page = await (await h.app.request(`/cases/${id}`, { headers })).text();
+    expect(page).toContain('id="post-gone"');
+    expect(page).not.toContain(`action="/cases/${id}/reply"`);
   });
 });
 

@@ -55,9 +55,9 @@ describe('replay adapter', () => {
     const { posts } = await adapter.poll(cfg, cursor);
     const viral = posts.find((p) => (p.raw as { growth?: unknown }).growth);
     expect(viral).toBeDefined();
-    const early = (await adapter.refreshMetrics!([viral!.platformPostId])).get(viral!.platformPostId)!;
+    const early = (await adapter.refreshMetrics!([viral!.platformPostId])).metrics.get(viral!.platformPostId)!;
     advance(10 * 60_000);
-    const later = (await adapter.refreshMetrics!([viral!.platformPostId])).get(viral!.platformPostId)!;
+    const later = (await adapter.refreshMetrics!([viral!.platformPostId])).metrics.get(viral!.platformPostId)!;
     expect(later.reposts).toBeGreaterThan(early.reposts + 100);
   });
 
