@@ -164,6 +164,9 @@ describe('X adapter against a fake X', () => {
     const detail = (await (await h.request('GET', `/api/cases/${row!.id}`, { token })).json()) as { thread: Array<{ platformPostId: string; text: string }> };
     expect(detail.thread.map((p) => p.platformPostId)).toEqual([complaint.id, edited.id]);
     expect(detail.thread.at(-1)!.text).toContain('i TV ne radi');
+    // An edited post's first version is still there at X: not "gone".
+    await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
+    expect((await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts)).every((r) => r.goneAt === null)).toBe(true);
   });
 
   it('waits out a 429 storm until the reset, and records it in the stream health', async () => {

@@ -56,6 +56,8 @@ export class FakeX {
   readonly faults: Fault[] = [];
   /** Tweets their authors deleted: still here for ids, but replying to one is refused. */
   readonly deleted = new Set<string>();
+  /** Earlier versions of edited tweets: out of the timelines, still found by id. */
+  readonly superseded = new Set<string>();
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
   private readonly windows = new Map<string, { used: number; reset: number }>();
   private server?: Server;
@@ -91,12 +93,13 @@ export class FakeX {
 
   /**
    * Edits a tweet as X does: the new version gets a new id (and, in this fake, a conversation of its
-   * own, so an edit is only recognised by its history) and the old version leaves the timelines.
+   * own, so an edit is only recognised by its history); the old version leaves the timelines but can
+   * still be looked up by its id.
    */
   editTweet(id: string, text: string): FakeTweet {
     const old = this.tweets.find((t) => t.id === id)!;
     const history = old.edit_history_tweet_ids ?? [old.id];
-    this.tweets.splice(this.tweets.indexOf(old), 1);
+    this.superseded.add(old.id);
     const { id: _id, conversation_id: _conversation, edit_history_tweet_ids: _history, ...rest } = old;
     const edited = this.addTweet({ ...rest, text });
     edited.edit_history_tweet_ids = [...history, edited.id];
@@ -262,7 +265,7 @@ export class FakeX {
   private timeline(res: ServerResponse, q: Record<string, string>, match: (t: FakeTweet) => boolean, token: string | undefined, rate: { limit: number; remaining: number; reset: number }): void {
     const max = Number(q.max_results ?? 10);
     if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(res, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`, rate);
-    let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id) && !this.superseded.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
