@@ -15,7 +15,7 @@ import type { PlatformAdapter } from '../../adapters/types.ts';
 import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, retryReply } from '../queue/replies.ts';
-import { signature } from '../queue/templates.ts';
+import { sign, signature } from '../queue/templates.ts';
 import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
@@ -163,7 +163,7 @@ export function uiRoutes(deps: Deps) {
     const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
     const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter)} notice={known} />, status);
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} notice={known} />, status);
   };
   guarded.get('/cases/:id{[0-9]+}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
 
@@ -326,14 +326,19 @@ type Detail = Awaited<ReturnType<typeof getCase>>;
 /** As the API's notes (`POST /api/cases/:id/notes`). */
 const MAX_NOTE = 5000;
 
-/** How the reply box counts: the adapter's limit and count (the page's script counts X's way too). */
+/**
+ * How the reply box counts: the adapter's limit and count, of the text as it will be sent (with the
+ * responder's signature, which the queue adds). The page's script counts the same way, X's too.
+ */
 interface ReplyLimit {
   max: number;
   platform: string;
+  signature: string;
   length: (text: string) => number;
 }
-function replyLimit(adapter: PlatformAdapter | undefined): ReplyLimit {
-  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', length: (text) => adapter?.replyLength?.(text) ?? [...text].length };
+function replyLimit(adapter: PlatformAdapter | undefined, sig: string | undefined): ReplyLimit {
+  const count = (text: string) => adapter?.replyLength?.(text) ?? [...text].length;
+  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', signature: sig ?? '', length: (text) => (text.trim() ? count(sign(text.trim(), sig)) : 0) };
 }
 
 function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; notice?: string }) {
@@ -405,7 +410,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 {props.draft}
               </textarea>
               <p>
-                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.platform} class="muted">
+                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.platform} data-signature={props.limit.signature} class="muted">
                   {props.limit.length(props.draft)} / {props.limit.max}
                 </span>
               </p>

@@ -120,6 +120,14 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     ];
     const counted = await page.evaluate((texts) => texts.map((t) => (globalThis as unknown as { odziv: { replyLength(rule: string, t: string): number } }).odziv.replyLength('x', t)), replies);
     expect(counted).toEqual(replies.map((t) => twitterText.parseTweet(t).weightedLength));
+    // On a case page the counter counts the reply as it will be sent, signature included.
+    await page.goto(`${base}/inbox?status=open`);
+    await page.locator('tr[data-href] a').first().click();
+    await page.waitForURL(/\/cases\/\d+/);
+    const sig = (await page.locator('#reply-count').getAttribute('data-signature')) ?? '';
+    expect(sig).toMatch(/^– \S+/);
+    await page.locator('#reply-text').fill('Hvala na strpljenju!');
+    expect(await page.locator('#reply-count').textContent()).toBe(`${[...`Hvala na strpljenju!\n${sig}`].length} / 280`);
   });
 
   it('refuses a forged form post (no CSRF token)', async () => {

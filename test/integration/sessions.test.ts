@@ -73,7 +73,9 @@ describe('the reply form', () => {
     const refused = await h.app.request(`/cases/${id}/reply`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, key: 'k-long', text: long }).toString() });
     expect(refused.status).toBe(422);
     const html = await refused.text();
-    expect(html).toContain("allows at most 280");
+    expect(html).toContain('allows at most 280');
+    // The counter counts what would be sent: the text and the signature the queue adds.
+    expect(html).toContain(`data-signature="– Iva" class="muted">${[...`${long.trim()}\n– Iva`].length} / 280<`);
     // The words come back escaped, in the box, ready to shorten.
     expect(html).toContain(`<textarea id="reply-text" name="text" required="">${long.trim().replace('<', '&lt;').replace('>', '&gt;')}</textarea>`);
     const sent = await h.app.request(`/cases/${id}/reply`, { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrfToken, key: 'k-short', text: 'Pozdrav, provjeravamo vaš priključak.' }).toString() });

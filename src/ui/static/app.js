@@ -44,7 +44,10 @@ const text = document.querySelector('#reply-text');
 const counter = document.querySelector('#reply-count');
 if (text && counter) {
   const limit = Number(counter.dataset.limit);
-  const update = () => { const n = replyLength(counter.dataset.count, text.value); counter.textContent = `${n} / ${limit}`; counter.classList.toggle('error', n > limit); };
+  // Counted as sent: the queue adds the responder's signature on its own line unless it is there.
+  const sig = counter.dataset.signature ?? '';
+  const signed = (v) => { const t = v.trim(); return !t || !sig || t.endsWith(sig) ? t : `${t}\n${sig}`; };
+  const update = () => { const n = replyLength(counter.dataset.count, signed(text.value)); counter.textContent = `${n} / ${limit}`; counter.classList.toggle('error', n > limit); };
   text.addEventListener('input', update);
   update();
 }
