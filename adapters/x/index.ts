@@ -8,7 +8,7 @@ import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, TWEET_FIELDS, USER_FI
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
 export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
-export { crcResponse, validSignature, postsFromActivity } from './webhook.ts';
+export { crcResponse, deletedInActivity, validSignature, postsFromActivity } from './webhook.ts';
 
 const WINDOW_MS = 15 * 60_000;
 

@@ -58,3 +58,10 @@ export function postsFromActivity(body: unknown): NormalizedPost[] {
   }
   return out;
 }
+
+/** The posts an Account Activity delivery says were deleted (`tweet_delete_events`). */
+export function deletedInActivity(body: unknown): string[] {
+  const b = body as { tweet_delete_events?: Array<{ status?: { id?: unknown } }> } | null;
+  if (!b || typeof b !== 'object' || !Array.isArray(b.tweet_delete_events)) return [];
+  return b.tweet_delete_events.map((e) => e?.status?.id).filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id));
+}

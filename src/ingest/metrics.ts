@@ -3,7 +3,7 @@ import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { cases, metricSnapshots, posts } from '../../db/schema/index.ts';
 import { weighted } from '../alerts/viral.ts';
-import { audit } from '../audit.ts';
+import { markGone } from './gone.ts';
 import type { Logger } from '../logger.ts';
 import { refreshIntervalMs } from './refresh-schedule.ts';
 
@@ -38,7 +38,7 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
         const m = metrics.get(r.platformPostId);
         const ageMs = now.getTime() - r.postedAt.getTime();
         if (gone.includes(r.platformPostId)) {
-          await markGone(database, r.id, now);
+          await markGone(database, platform, [r.platformPostId], now);
           continue;
         }
         if (!m) {
@@ -62,24 +62,6 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     }
   }
   return updated;
-}
-
-/**
- * The platform says the post is gone (its author deleted it, went private or was suspended): the
- * case says so in its history, replies to it are refused, and its engagement is not read again.
- */
-async function markGone(database: Database, postId: number, now: Date): Promise<void> {
-  await database.db.transaction(async (tx) => {
-    const [post] = await tx
-      .update(posts)
-      .set({ goneAt: now, metricsDueAt: new Date(now.getTime() + 365 * 86_400_000) })
-      .where(and(eq(posts.id, postId), isNull(posts.goneAt)))
-      .returning({ id: posts.id });
-    if (!post) return;
-    for (const c of await tx.select({ id: cases.id }).from(cases).where(eq(cases.postId, postId))) {
-      await audit(tx, { actorUserId: null, action: 'post.gone', subjectType: 'case', subjectId: c.id, details: { postId } });
-    }
-  });
 }
 
 /** The brand's usual weighted interactions per minute on a post, from the last week's posts (median). */

@@ -421,6 +421,20 @@ describe('X webhooks through the API', () => {
     expect(row!.text).toBe('@VedraTel internet & TV ne rade od jutra, sramota!');
   });
 
+  it('marks a post gone when a delivery says its author deleted it', async () => {
+    const first = await app.request('/webhooks/x', { method: 'POST', body: delivery, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) } });
+    expect(first.status).toBe(200);
+    const deletion = JSON.stringify({ for_user_id: '1', tweet_delete_events: [{ status: { id: '9001', user_id: '77' }, timestamp_ms: '1763892000000' }, { status: { id: 'not-a-number' } }] });
+    const res = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { gone: number }).gone).toBe(1);
+    const [row] = await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts).where(eq(posts.platformPostId, '9001'));
+    expect(row!.goneAt).toBeInstanceOf(Date);
+    // Told twice, marked once.
+    const again = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
+    expect(((await again.json()) as { gone: number }).gone).toBe(0);
+  });
+
   it('reads the edit chain of a delivered tweet, so an edit joins its first version', () => {
     const [edit] = postsFromActivity({ for_user_id: '1', tweet_create_events: [{ id_str: '9301', text: '@VedraTel ne radi (ispravak)', user: { id_str: '77', screen_name: 'ana_h' }, edit_history: { initial_tweet_id: '9300', edit_tweet_ids: ['9300', '9301'] } }] });
     expect(edit!.editOf).toEqual(['9300']);

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
-import { crcResponse, postsFromActivity, validSignature } from '../../../adapters/x/index.ts';
+import { crcResponse, deletedInActivity, postsFromActivity, validSignature } from '../../../adapters/x/index.ts';
 import { streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { ingest } from '../../ingest/ingest.ts';
+import { markGone } from '../../ingest/gone.ts';
 import type { ApiEnv } from '../env.ts';
 
 /**
@@ -38,7 +39,9 @@ export function webhookRoutes(deps: Deps) {
     await deps.database.db.insert(streams).values({ platform: 'x', name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
     const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'webhook')));
     const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
-    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates });
+    // A customer deleting a post: its case learns it now, not at the next metrics read.
+    const gone = await markGone(deps.database, 'x', deletedInActivity(body), new Date());
+    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, gone });
   });
   return app;
 }
