@@ -72,6 +72,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
   let brandId: string | undefined;
   /** Streams polled in the current window: the budget is shared between them. */
   const active = new Map<number, number>();
+  /** Until when engagement lookups wait for their rate-limit window (epoch ms). */
+  let lookupsResumeAt = 0;
 
   const ensureBrand = async (): Promise<string> => {
     if (brandId) return brandId;
@@ -213,17 +215,24 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     },
 
     async refreshMetrics(ids: string[]): Promise<MetricsRead> {
+      // Lookups have their own window (small on the lower tiers): once it is spent, no request is
+      // made until it resets, rather than a 429 every run.
       const out = new Map<string, EngagementMetrics>();
       const gone: string[] = [];
       for (let i = 0; i < ids.length; i += 100) {
+        const t = now();
+        if (t < lookupsResumeAt) throw new AdapterError('x', 'rate_limit', `GET /2/tweets: the lookup window is spent until ${new Date(lookupsResumeAt).toISOString()}`, lookupsResumeAt - t);
         const chunk = ids.slice(i, i + 100);
         try {
-          const res = await clients.app.v2.get<{ data?: TweetV2[]; errors?: LookupError[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { timeout: s.timeoutMs });
-          for (const t of res.data ?? []) out.set(t.id, metricsOf(t));
+          const res = await clients.app.v2.get<{ data?: TweetV2[]; errors?: LookupError[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { fullResponse: true, timeout: s.timeoutMs });
+          for (const tw of res.data.data ?? []) out.set(tw.id, metricsOf(tw));
           // Per-id problems come in `errors` with a 200: deleted, or the author went private or was suspended.
-          for (const err of res.errors ?? []) if (err.resource_type === 'tweet' && GONE.test(err.type ?? '') && (err.resource_id ?? err.value)) gone.push(err.resource_id ?? err.value!);
+          for (const err of res.data.errors ?? []) if (err.resource_type === 'tweet' && GONE.test(err.type ?? '') && (err.resource_id ?? err.value)) gone.push(err.resource_id ?? err.value!);
+          if (res.rateLimit?.remaining === 0 && res.rateLimit.reset) lookupsResumeAt = res.rateLimit.reset * 1000 + 1_000;
         } catch (e) {
-          throw toAdapterError(e, 'GET /2/tweets');
+          const err = toAdapterError(e, 'GET /2/tweets');
+          if (err.kind === 'rate_limit' && err.retryAfterMs !== undefined) lookupsResumeAt = now() + err.retryAfterMs;
+          throw err;
         }
       }
       return { metrics: out, gone };

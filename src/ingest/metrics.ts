@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { cases, metricSnapshots, posts } from '../../db/schema/index.ts';
@@ -58,7 +59,9 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
       }
       log.debug({ job: 'metrics', platform, posts: rows.length, updated: metrics.size, ms: Date.now() - started }, 'metrics');
     } catch (err) {
-      log.warn({ job: 'metrics', platform, err: (err as Error).message, ms: Date.now() - started }, 'metrics refresh failed');
+      // A spent rate window is expected on small plans: the adapter waits for it without asking.
+      const level = isAdapterError(err) && err.kind === 'rate_limit' ? 'debug' : 'warn';
+      log[level]({ job: 'metrics', platform, err: (err as Error).message, ms: Date.now() - started }, 'metrics refresh failed');
     }
   }
   return updated;

@@ -318,6 +318,23 @@ describe('X adapter against a fake X', () => {
     expect(x.requests.filter((r) => r.path === '/2/tweets').length).toBe(3);
   });
 
+  it('stops asking for engagement once the lookup window is spent, until it resets', async () => {
+    seed(x, 250);
+    adapter = createXAdapter(settings(x));
+    x.opts.windowLimit = 4;
+    const ids = x.tweets.map((t) => t.id);
+    const lookups = () => x.requests.filter((r) => r.path === '/2/tweets').length;
+    expect((await adapter.refreshMetrics!(ids)).metrics.size).toBe(250);
+    expect(lookups()).toBe(3);
+    // The fourth lookup spends the window (remaining 0): the rest wait for its reset, unasked.
+    for (let i = 0; i < 3; i++) {
+      const e = (await adapter.refreshMetrics!(ids).catch((err: unknown) => err)) as AdapterError;
+      expect(e.kind).toBe('rate_limit');
+      expect(e.retryAfterMs!).toBeGreaterThan(60_000);
+    }
+    expect(lookups()).toBe(4);
+  });
+
   it('learns from the metrics lookup that a customer deleted their post, and refuses replies to it', async () => {
     seed(x, 3);
     adapter = createXAdapter(settings(x));
