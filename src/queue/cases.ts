@@ -52,6 +52,7 @@ const caseSummary = {
     url: posts.url,
     text: posts.text,
     postedAt: posts.postedAt,
+    goneAt: posts.goneAt,
   },
   author: { handle: authors.handle, displayName: authors.displayName, followers: authors.followers, verified: authors.verified },
   language: analyses.language,

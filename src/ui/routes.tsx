@@ -308,6 +308,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
                 <span class="chip">{c.post.platform}</span>
                 {c.category ? <span class="chip">{c.category}</span> : null}
                 {c.status !== 'open' ? <span class="chip">{c.status}</span> : null}
+                {c.post.goneAt ? <span class="chip error">{t(L, 'gone')}</span> : null}
               </td>
               <td>{c.reason}</td>
               <td>

@@ -90,6 +90,10 @@ describe('the reply form', () => {
     const page = await (await h.app.request(`/cases/${id}`, { headers })).text();
     expect(page).toContain('id="post-gone"');
     expect(page).not.toContain(`action="/cases/${id}/reply"`);
+    // The queue shows it too, so the case can be closed without opening it.
+    const claimed = (await (await h.app.request('/api/cases?status=claimed', { headers })).json()) as { cases: Array<{ id: number; post: { goneAt: string | null } }> };
+    expect(claimed.cases.find((x) => x.id === id)!.post.goneAt).toBeTruthy();
+    expect(await (await h.app.request('/inbox?status=claimed', { headers })).text()).toContain('post deleted');
   });
 });
 

@@ -26,7 +26,7 @@ const CaseSummary = z
     assigneeId: z.number().nullable(),
     dueAt: DateTime,
     createdAt: DateTime,
-    post: z.object({ id: z.number(), platform: z.string(), platformPostId: z.string(), url: z.string().nullable(), text: z.string(), postedAt: DateTime }),
+    post: z.object({ id: z.number(), platform: z.string(), platformPostId: z.string(), url: z.string().nullable(), text: z.string(), postedAt: DateTime, goneAt: DateTime.nullable().openapi({ description: 'when the platform said the post is gone (deleted, or hidden from the brand)' }) }),
     author: z.object({ handle: z.string(), displayName: z.string().nullable(), followers: z.number().nullable(), verified: z.boolean() }),
     language: z.string().nullable(),
     sentiment: z.number().nullable(),
