@@ -4,13 +4,15 @@ import { AdapterError } from '../errors.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
-import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
+import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
 export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
 export { crcResponse, deletedInActivity, validSignature, postsFromActivity } from './webhook.ts';
 
 const WINDOW_MS = 15 * 60_000;
+/** How far back recent search reaches: seven days, less a margin for the request's way there. */
+const SEARCH_REACH_MS = 7 * 86_400_000 - 5 * 60_000;
 
 /** A lookup's per-id problem (X's partial errors). */
 interface LookupError {
@@ -138,7 +140,11 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       const brand = await ensureBrand();
       const runSince = cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
       const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
-      if (runSince) query.since_id = runSince;
+      // Recent search reaches back seven days and refuses an older since_id (after an outage of a
+      // week): then it starts from the oldest moment it still serves; what is older X no longer has.
+      const searchFrom = now() - SEARCH_REACH_MS;
+      if (runSince && cfg.data.kind === 'search' && snowflakeTime(runSince) < searchFrom) query.start_time = new Date(searchFrom).toISOString();
+      else if (runSince) query.since_id = runSince;
       let path: string;
       if (cfg.data.kind === 'mentions') {
         // Without a user id the stream watches the configured brand account.

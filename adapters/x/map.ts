@@ -66,3 +66,6 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     raw: { tweet: t, author: author ?? null },
   };
 }
+
+/** When an X id was made: a snowflake's top bits are milliseconds since X's epoch (2010-11-04). */
+export const snowflakeTime = (id: string): number => Number(BigInt(id) >> 22n) + 1288834974657;

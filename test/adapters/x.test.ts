@@ -8,7 +8,7 @@ import { claimCase } from '../../src/queue/cases.ts';
 import { createReply } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
-import { FakeX } from '../fakes/x-server.ts';
+import { FakeX, snowflakeAt, snowflakeTime } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
 
 const TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAfakebearer', appKey: 'app-key', appSecret: 'app-secret', accessToken: '1-access-token', accessSecret: 'access-secret' };
@@ -366,6 +366,27 @@ describe('X adapter against a fake X', () => {
     const r2 = await adapter.poll({ id: 999, name: 'search', config: { kind: 'search', query: 'vedra' } }, null);
     expect(r2.nextPollInMs).toBeGreaterThanOrEqual(30_000);
     expect(r.rateLimit?.remaining).toBe(99); // the mentions endpoint's own window
+  });
+
+  it('resumes a search after a week-long outage from the oldest moment X still serves, instead of failing every poll', async () => {
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, snowflakeSinceIds: true }).listen();
+    seed(x, 5);
+    adapter = createXAdapter(settings(x));
+    const [s] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform: 'x', name: 'search', config: { kind: 'search', query: '@VedraTel' }, cursor: JSON.stringify({ v: 1, since: snowflakeAt(Date.now() - 8 * 86_400_000) }) })
+      .returning();
+    await drain(adapter, s!);
+    expect(await stored()).toBe(5);
+    const first = x.requests.find((r) => r.path === '/2/tweets/search/recent')!;
+    expect(first.query.since_id).toBeUndefined();
+    expect(Date.parse(first.query.start_time!)).toBeGreaterThan(Date.now() - 7 * 86_400_000);
+    // Once caught up (the overlap re-reads from the previous cursor once), it is a recent id again.
+    for (let i = 0; i < 2; i++) await pollStream(deps(adapter), await fresh(s!.id), new Date());
+    const last = x.requests.filter((r) => r.path === '/2/tweets/search/recent').at(-1)!;
+    expect(last.query.since_id).toBeDefined();
+    expect(snowflakeTime(last.query.since_id!)).toBeGreaterThan(Date.now() - 86_400_000);
   });
 
   it('names the stream and field when a stream is misconfigured', async () => {

@@ -44,6 +44,8 @@ export interface FakeXOptions {
    * older than tweets served before (why a pure since_id poll misses some mentions for good).
    */
   hiddenUntilRequest?: Map<string, number>;
+  /** Check search since_ids by their snowflake time (X's seven-day window). */
+  snowflakeSinceIds?: boolean;
   /** Posts the user may create per 24 hours (X's x-user-limit-24hour-* on POST /2/tweets). */
   userDayLimit?: number;
 }
@@ -108,8 +110,10 @@ export class FakeX {
 
   /** Adds a tweet with a fresh, increasing id. */
   addTweet(t: Omit<FakeTweet, 'id' | 'created_at' | 'conversation_id' | 'public_metrics'> & Partial<FakeTweet>): FakeTweet {
-    const id = (this.nextId++).toString();
-    const tweet: FakeTweet = { id, created_at: new Date().toISOString(), conversation_id: id, public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0 }, ...t };
+    const createdAt = t.created_at ?? new Date().toISOString();
+    // Snowflakes carry their creation time (X's ids); otherwise plain increasing numbers.
+    const id = this.opts.snowflakeSinceIds ? ((BigInt(Date.parse(createdAt) - 1288834974657) << 22n) | (this.nextId++ & 0x3fffffn)).toString() : (this.nextId++).toString();
+    const tweet: FakeTweet = { id, created_at: createdAt, conversation_id: id, public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0 }, ...t };
     this.tweets.push(tweet);
     return tweet;
   }
@@ -185,6 +189,13 @@ export class FakeX {
     }
     if (req.method === 'GET' && url.pathname === '/2/tweets/search/recent') {
       if (!query.query) return this.invalid(res, 'query', 'The `query` query parameter can not be empty', rate);
+      // Recent search covers seven days: a since_id (a snowflake, whose time is in its high bits) or a
+      // start_time older than that is a 400, as at X. Only checked when the fake's ids are snowflakes.
+      const oldest = Date.now() - 7 * 86_400_000;
+      if (this.opts.snowflakeSinceIds && query.since_id && snowflakeTime(query.since_id) < oldest) {
+        return this.invalid(res, 'since_id', `Invalid 'since_id':'${query.since_id}'. 'since_id' must be a tweet id created after ${new Date(oldest).toISOString()}.`, rate);
+      }
+      if (query.start_time && Date.parse(query.start_time) < oldest) return this.invalid(res, 'start_time', `Invalid 'start_time':'${query.start_time}'. 'start_time' must be on or after ${new Date(oldest).toISOString()}`, rate);
       const terms = query.query.toLowerCase().split(/\s+OR\s+|\s+/i).filter((t) => t && !t.startsWith('-') && !t.includes(':'));
       const excludeRetweets = /-is:retweet/.test(query.query);
       const conversation = /conversation_id:(\d+)/.exec(query.query)?.[1];
@@ -269,6 +280,7 @@ export class FakeX {
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
+    if (q.start_time) list = list.filter((t) => Date.parse(t.created_at) >= Date.parse(q.start_time!));
     if (q.until_id) list = list.filter((t) => BigInt(t.id) < BigInt(q.until_id!));
     let start = 0;
     if (token) {
@@ -298,3 +310,8 @@ export class FakeX {
     );
   }
 }
+
+/** When an X id (a snowflake) was made: milliseconds since 1970 are its top bits plus X's epoch. */
+export const snowflakeTime = (id: string) => Number(BigInt(id) >> 22n) + 1288834974657;
+/** A snowflake id for a moment. */
+export const snowflakeAt = (ms: number) => ((BigInt(ms - 1288834974657) << 22n) | 1n).toString();
