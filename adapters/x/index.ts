@@ -4,7 +4,7 @@ import { AdapterError } from '../errors.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
-import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
+import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, unescapeTweetText, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
 export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
@@ -216,7 +216,14 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         const res = await clients.user.v2.post<{ data: { id: string } }>('tweets', { text, reply: { in_reply_to_tweet_id: target.platformPostId } }, { timeout: s.timeoutMs });
         return { platformReplyId: res.data.id, url: `https://x.com/${s.brandUsername}/status/${res.data.id}` };
       } catch (e) {
-        throw toAdapterError(e, 'POST /2/tweets', true);
+        const err = toAdapterError(e, 'POST /2/tweets', true);
+        // Search indexes a new post with a delay: when an earlier attempt went through but could not
+        // be found yet, X refuses the repeat as duplicate content. That is the earlier attempt's
+        // answer: it was posted. Look for it again on the next try instead of failing the reply.
+        if (o.mayHaveBeenSent && err.kind === 'invalid' && /duplicate content/i.test(err.message)) {
+          throw new AdapterError('x', 'unknown_outcome', 'POST /2/tweets: X has this reply already (an earlier attempt went through); looking for it again shortly', 60_000, { cause: e });
+        }
+        throw err;
       }
     },
 
@@ -250,8 +257,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
   };
 }
 
-/** X shortens links and may trim: compare texts without URLs and surrounding space. */
-function sameText(a: string, b: string): boolean {
+/** X shortens links, may trim, and escapes &, < and > in what it returns: compare what is left. */
+function sameText(fromX: string, ours: string): boolean {
   const norm = (t: string) => t.replace(/https?:\/\/\S+/g, '').replace(/\s+/g, ' ').trim();
-  return norm(a) === norm(b);
+  return norm(unescapeTweetText(fromX)) === norm(ours);
 }

@@ -243,6 +243,24 @@ describe('X adapter against a fake X', () => {
     expect(x.posted[1]).toMatchObject({ id: other.platformReplyId, inReplyTo: target.platformPostId });
   });
 
+  it('finds a lost reply with &, < or > in it, and takes X\'s duplicate refusal as "already posted" while search lags', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const target = { platformPostId: x.tweets[0]!.id, conversationId: x.tweets[0]!.conversation_id, authorHandle: 'customer0' };
+    const text = 'Internet & TV: <provjeravamo> odmah. – Ana';
+    // The answer is lost, and search has not indexed the reply yet.
+    x.faults.push('post-then-drop');
+    expect(((await adapter.reply(target, text, 'a1').catch((e: unknown) => e)) as AdapterError).kind).toBe('unknown_outcome');
+    x.unindexed.add(x.posted[0]!.id);
+    const lagging = (await adapter.reply(target, text, 'a1', { mayHaveBeenSent: true }).catch((e: unknown) => e)) as AdapterError;
+    expect([lagging.kind, lagging.retryable]).toEqual(['unknown_outcome', true]);
+    // Indexed now: found (X returns it escaped), not posted again.
+    x.unindexed.clear();
+    const found = await adapter.reply(target, text, 'a1', { mayHaveBeenSent: true });
+    expect(found.platformReplyId).toBe(x.posted[0]!.id);
+    expect(x.posted).toHaveLength(1);
+  });
+
   it('tells a reply to a deleted post and a repeated text from rejected credentials (X says 403 to all three)', async () => {
     seed(x, 3);
     adapter = createXAdapter(settings(x));

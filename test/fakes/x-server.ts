@@ -60,6 +60,8 @@ export class FakeX {
   readonly deleted = new Set<string>();
   /** Earlier versions of edited tweets: out of the timelines, still found by id. */
   readonly superseded = new Set<string>();
+  /** Tweets search has not indexed yet (X's search lags behind new posts). */
+  readonly unindexed = new Set<string>();
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
   private readonly windows = new Map<string, { used: number; reset: number }>();
   private server?: Server;
@@ -204,6 +206,7 @@ export class FakeX {
         res,
         query,
         (t) => {
+          if (this.unindexed.has(t.id)) return false;
           if (excludeRetweets && t.referenced_tweets?.some((r) => r.type === 'retweeted')) return false;
           if (conversation && t.conversation_id !== conversation) return false;
           if (from && this.users.get(t.author_id)?.username.toLowerCase() !== from.toLowerCase()) return false;
