@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
+import { posts } from './posts.ts';
 import { users } from './users.ts';
 
 export const REPLY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'dead'] as const;
@@ -17,6 +18,8 @@ export const replies = pgTable(
     caseId: bigint('case_id', { mode: 'number' })
       .notNull()
       .references(() => cases.id, { onDelete: 'cascade' }),
+    /** The post this reply answers: the customer's latest in the case's thread when it was written (null: the case's post). */
+    targetPostId: bigint('target_post_id', { mode: 'number' }).references(() => posts.id),
     userId: bigint('user_id', { mode: 'number' }).references(() => users.id),
     platform: text('platform').notNull(),
     text: text('text').notNull(),

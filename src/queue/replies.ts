@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
@@ -31,7 +31,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
     const [c] = await tx
-      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform, goneAt: posts.goneAt })
+      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform, postId: posts.id, conversationId: posts.conversationId, authorId: posts.authorId })
       .from(cases)
       .innerJoin(posts, eq(posts.id, cases.postId))
       .where(eq(cases.id, r.caseId))
@@ -46,7 +46,21 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     if (c.assigneeId !== r.userId) {
       throw new AppError('CONFLICT', c.assigneeId === null ? `claim case ${r.caseId} before replying` : `case ${r.caseId} is claimed by someone else`);
     }
-    if (c.goneAt) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
+    // The reply answers the customer's latest post in the thread (their follow-up, or the edit of
+    // their complaint), so it reads as an answer to what they said last, where they said it.
+    const [target] = await tx
+      .select({ id: posts.id })
+      .from(posts)
+      .where(
+        and(
+          c.conversationId ? and(eq(posts.platform, c.platform), eq(posts.conversationId, c.conversationId), eq(posts.authorId, c.authorId)) : eq(posts.id, c.postId),
+          eq(posts.isOwn, false),
+          isNull(posts.goneAt),
+        ),
+      )
+      .orderBy(desc(posts.postedAt), desc(posts.id))
+      .limit(1);
+    if (!target) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
     const length = adapter.replyLength?.(text) ?? [...text].length;
@@ -55,7 +69,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     }
     const [reply] = await tx
       .insert(replies)
-      .values({ caseId: r.caseId, userId: r.userId, platform: c.platform, text, idempotencyKey: key })
+      .values({ caseId: r.caseId, userId: r.userId, platform: c.platform, text, idempotencyKey: key, targetPostId: target.id })
       .returning();
     await audit(tx, { actorUserId: r.userId, action: 'reply.create', subjectType: 'case', subjectId: r.caseId, details: { replyId: reply!.id } });
     return { reply: reply!, replayed: false };
@@ -100,7 +114,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const [target] = await database.db
         .select({ platformPostId: posts.platformPostId, conversationId: posts.conversationId, handle: authors.handle })
         .from(cases)
-        .innerJoin(posts, eq(posts.id, cases.postId))
+        .innerJoin(posts, eq(posts.id, sql`coalesce(${reply.targetPostId}::bigint, ${cases.postId})`))
         .innerJoin(authors, eq(authors.id, posts.authorId))
         .where(eq(cases.id, reply.caseId));
       const adapter = adapters[reply.platform as keyof AdapterSet];

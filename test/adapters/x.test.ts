@@ -5,7 +5,7 @@ import { AdapterError } from '../../adapters/errors.ts';
 import { createXAdapter, postsFromActivity, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
 import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
-import { createReply } from '../../src/queue/replies.ts';
+import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX, snowflakeAt, snowflakeTime } from '../fakes/x-server.ts';
@@ -334,6 +334,29 @@ describe('X adapter against a fake X', () => {
     expect(gone).toEqual([]);
     expect(m.get(x.tweets[5]!.id)).toEqual({ likes: 120, reposts: 40, replies: 3, quotes: 7 });
     expect(x.requests.filter((r) => r.path === '/2/tweets').length).toBe(3);
+  });
+
+  it('answers the customer\'s latest post in the thread, and still can when the first one is deleted', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const followUp = x.addTweet({ text: '@VedraTel i dalje ne radi, treći dan!', author_id: complaint.author_id, conversation_id: complaint.conversation_id, referenced_tweets: [{ type: 'replied_to', id: complaint.id }] });
+    await drain(adapter, s);
+    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const responder = await h.user('responder');
+    await claimCase(h.deps.database, c!.id, responder.id);
+    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav, tehničar dolazi danas. – Iva', idempotencyKey: 't1' });
+    await deliverDueReplies(h.deps.database, { x: adapter }, silentLog);
+    expect(x.posted.at(-1)!.inReplyTo).toBe(followUp.id);
+    // The first post deleted, the follow-up still there: the answer goes to the follow-up.
+    x.deleted.add(complaint.id);
+    await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
+    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Javite nam se ako opet stane. – Iva', idempotencyKey: 't2' });
+    await deliverDueReplies(h.deps.database, { x: adapter }, silentLog);
+    expect(x.posted.at(-1)!.inReplyTo).toBe(followUp.id);
+    expect(x.posted).toHaveLength(2);
   });
 
   it('stops asking for engagement once the lookup window is spent, until it resets', async () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "replies" ADD COLUMN "target_post_id" bigint;--> statement-breakpoint
+ALTER TABLE "replies" ADD CONSTRAINT "replies_target_post_id_posts_id_fk" FOREIGN KEY ("target_post_id") REFERENCES "public"."posts"("id") ON DELETE no action ON UPDATE no action;
