@@ -353,7 +353,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const modelReasons = (c.analysis?.evidence as Record<string, string[]> | undefined)?.model ?? [];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
-  const post = c.post as { text: string; url: string | null; platform: string; goneAt: Date | null };
+  const post = c.post as { id: number; text: string; url: string | null; platform: string; goneAt: Date | null };
+  // The customer wrote again in the thread: a reply goes to that post, even if the first is gone.
+  const followedUp = c.thread.some((p) => !p.isOwn && p.id !== post.id && p.handle === author.handle);
   return (
     <Layout title={`${t(L, 'case')} ${c.id}`} user={props.user} csrf={props.csrf} locale={L} timeZone={props.tz} path={`/cases/${c.id}`}>
       <p>
@@ -372,7 +374,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             <div class="post" id="post-text">
               <Highlighted text={post.text} terms={terms} />
             </div>
-            {post.goneAt ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
+            {post.goneAt && !followedUp ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
             <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
           </div>
           {c.thread.length > 1 ? (
@@ -402,7 +404,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 </a>
               ))}
             </p>
-            {works && !post.goneAt ? (
+            {works && (!post.goneAt || followedUp) ? (
             <form method="post" action={`/cases/${c.id}/reply`}>
               {hidden}
               <input type="hidden" name="key" value={randomUUID()} />

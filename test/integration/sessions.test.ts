@@ -94,6 +94,13 @@ describe('the reply form', () => {
     const claimed = (await (await h.app.request('/api/cases?status=claimed', { headers })).json()) as { cases: Array<{ id: number; post: { goneAt: string | null } }> };
     expect(claimed.cases.find((x) => x.id === id)!.post.goneAt).toBeTruthy();
     expect(await (await h.app.request('/inbox?status=claimed', { headers })).text()).toContain('post deleted');
+    // The customer wrote again in the thread: the reply box is back (a reply goes to that post).
+    const [first] = await h.deps.database.db.select().from(posts).where(eq(posts.id, detail.post.id));
+    await h.deps.database.db.insert(posts).values({ platform: first!.platform, platformPostId: `${first!.platformPostId}-again`, authorId: first!.authorId, text: 'Još uvijek ne radi.', postedAt: new Date(), conversationId: first!.conversationId ?? first!.platformPostId, raw: {} });
+    if (!first!.conversationId) await h.deps.database.db.update(posts).set({ conversationId: first!.platformPostId }).where(eq(posts.id, first!.id));
+    const again = await (await h.app.request(`/cases/${id}`, { headers })).text();
+    expect(again).toContain(`action="/cases/${id}/reply"`);
+    expect(again).not.toContain('id="post-gone"');
   });
 });
 
