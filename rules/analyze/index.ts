@@ -315,7 +315,6 @@ function opener(n: Normalized, keys: string[], lexicon: PhraseLexicon<true>): st
   return m ? display(n.tokens, first, first + m.keys.length) : undefined;
 }
 
-
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** What the lexicons read in a post, before any model: the input of the features and of the rules. */

@@ -47,11 +47,10 @@ export async function ingest(
   const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {
-    for (const analyzedPost of analyzed) {
-      const { detail } = analyzedPost;
+    for (const { post: received, detail } of analyzed) {
       // An edit joins its first version's thread (and so its case); its words were counted once.
-      const first = await firstVersion(tx, analyzedPost.post);
-      const post = first ? { ...analyzedPost.post, conversationId: first.conversationId ?? first.platformPostId } : analyzedPost.post;
+      const first = await firstVersion(tx, received);
+      const post = first ? { ...received, conversationId: first.conversationId ?? first.platformPostId } : received;
       const stored = await storePost(tx, stream.id, post);
       if (stored === undefined) {
         summary.duplicates++;

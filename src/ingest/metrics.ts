@@ -35,13 +35,12 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     const started = Date.now();
     try {
       const { metrics, gone } = await adapter.refreshMetrics(rows.map((r) => r.platformPostId));
+      await markGone(database, platform, gone, now);
+      const goneIds = new Set(gone);
       for (const r of rows) {
+        if (goneIds.has(r.platformPostId)) continue;
         const m = metrics.get(r.platformPostId);
         const ageMs = now.getTime() - r.postedAt.getTime();
-        if (gone.includes(r.platformPostId)) {
-          await markGone(database, platform, [r.platformPostId], now);
-          continue;
-        }
         if (!m) {
           // Deleted or hidden on the platform: look again much later rather than every run.
           await database.db.update(posts).set({ metricsDueAt: new Date(now.getTime() + 3_600_000) }).where(eq(posts.id, r.id));

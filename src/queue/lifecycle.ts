@@ -93,6 +93,9 @@ export async function nextCase(database: Database, actor: AuthUser) {
   });
 }
 
+/** The longest note a case takes, from the API and from the case page alike. */
+export const MAX_NOTE_LENGTH = 5000;
+
 export async function addNote(database: Database, caseId: number, actor: AuthUser, text: string) {
   return database.db.transaction(async (tx) => {
     await lockCase(tx, caseId);

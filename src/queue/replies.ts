@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
+import type { PlatformAdapter } from '../../adapters/types.ts';
 import type { Database } from '../../db/client.ts';
 import { authors, cases, posts, replies, type Reply } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -11,6 +12,12 @@ import { sign } from './templates.ts';
 
 export const MAX_ATTEMPTS = 8;
 const SENDING_LEASE_MS = 2 * 60_000;
+
+/** A reply as the platform receives it: trimmed, and signed unless it ends with the signature. */
+export const outgoingReply = (text: string, sig: string | undefined): string => sign(text.trim(), sig);
+
+/** A reply's length as its platform counts it against `maxReplyLength` (code points unless the adapter says). */
+export const replyLength = (adapter: PlatformAdapter | undefined, text: string): number => adapter?.replyLength?.(text) ?? [...text].length;
 
 export interface NewReply {
   caseId: number;
@@ -27,7 +34,7 @@ export interface NewReply {
  * case returns the first intent instead of creating a second; reused with other text it is a 409.
  */
 export async function createReply(database: Database, adapters: AdapterSet, r: NewReply): Promise<{ reply: Reply; replayed: boolean }> {
-  const text = sign(r.text.trim(), r.signature);
+  const text = outgoingReply(r.text, r.signature);
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
     const [c] = await tx
@@ -63,7 +70,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     if (!target) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
-    const length = adapter.replyLength?.(text) ?? [...text].length;
+    const length = replyLength(adapter, text);
     if (length > adapter.maxReplyLength) {
       throw new AppError('UNPROCESSABLE', `text: ${length} characters as ${c.platform} counts them; it allows at most ${adapter.maxReplyLength}`);
     }
@@ -114,7 +121,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const [target] = await database.db
         .select({ platformPostId: posts.platformPostId, conversationId: posts.conversationId, handle: authors.handle })
         .from(cases)
-        .innerJoin(posts, eq(posts.id, sql`coalesce(${reply.targetPostId}::bigint, ${cases.postId})`))
+        .innerJoin(posts, eq(posts.id, reply.targetPostId ?? cases.postId))
         .innerJoin(authors, eq(authors.id, posts.authorId))
         .where(eq(cases.id, reply.caseId));
       const adapter = adapters[reply.platform as keyof AdapterSet];

@@ -13,9 +13,9 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
 import { claimCase, getCase, listCases } from '../queue/cases.ts';
-import { addNote, resolveCase, WAITING } from '../queue/lifecycle.ts';
-import { createReply, retryReply } from '../queue/replies.ts';
-import { sign, signature } from '../queue/templates.ts';
+import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
+import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
+import { signature } from '../queue/templates.ts';
 import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
@@ -206,7 +206,7 @@ export function uiRoutes(deps: Deps) {
   act('/cases/:id{[0-9]+}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
-    if (text.length > MAX_NOTE) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE.toLocaleString('en')}.`);
+    if (text.length > MAX_NOTE_LENGTH) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE_LENGTH.toLocaleString('en')}.`);
     await addNote(deps.database, id, c.get('user'), text);
     return 'noteAdded';
   });
@@ -324,9 +324,6 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
 
 type Detail = Awaited<ReturnType<typeof getCase>>;
 
-/** As the API's notes (`POST /api/cases/:id/notes`). */
-const MAX_NOTE = 5000;
-
 /**
  * How the reply box counts: the adapter's limit and count, of the text as it will be sent (with the
  * responder's signature, which the queue adds). The page's script counts the same way, X's too.
@@ -338,8 +335,7 @@ interface ReplyLimit {
   length: (text: string) => number;
 }
 function replyLimit(adapter: PlatformAdapter | undefined, sig: string | undefined): ReplyLimit {
-  const count = (text: string) => adapter?.replyLength?.(text) ?? [...text].length;
-  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', signature: sig ?? '', length: (text) => (text.trim() ? count(sign(text.trim(), sig)) : 0) };
+  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', signature: sig ?? '', length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0) };
 }
 
 function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; notice?: string }) {
@@ -485,7 +481,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             <form method="post" action={`/cases/${c.id}/note`}>
               {hidden}
               <label for="note-text">{t(L, 'addNote')}</label>
-              <textarea id="note-text" name="text" required maxlength={MAX_NOTE}></textarea>
+              <textarea id="note-text" name="text" required maxlength={MAX_NOTE_LENGTH}></textarea>
               <button type="submit" class="secondary">{t(L, 'addNoteButton')}</button>
             </form>
           </div>

@@ -114,7 +114,7 @@ export class FakeX {
   addTweet(t: Omit<FakeTweet, 'id' | 'created_at' | 'conversation_id' | 'public_metrics'> & Partial<FakeTweet>): FakeTweet {
     const createdAt = t.created_at ?? new Date().toISOString();
     // Snowflakes carry their creation time (X's ids); otherwise plain increasing numbers.
-    const id = this.opts.snowflakeSinceIds ? ((BigInt(Date.parse(createdAt) - 1288834974657) << 22n) | (this.nextId++ & 0x3fffffn)).toString() : (this.nextId++).toString();
+    const id = this.opts.snowflakeSinceIds ? snowflakeAt(Date.parse(createdAt), this.nextId++) : (this.nextId++).toString();
     const tweet: FakeTweet = { id, created_at: createdAt, conversation_id: id, public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0 }, ...t };
     this.tweets.push(tweet);
     return tweet;
@@ -316,5 +316,5 @@ export class FakeX {
 
 /** When an X id (a snowflake) was made: milliseconds since 1970 are its top bits plus X's epoch. */
 export const snowflakeTime = (id: string) => Number(BigInt(id) >> 22n) + 1288834974657;
-/** A snowflake id for a moment. */
-export const snowflakeAt = (ms: number) => ((BigInt(ms - 1288834974657) << 22n) | 1n).toString();
+/** A snowflake id for a moment; `sequence` tells apart ids of the same millisecond. */
+export const snowflakeAt = (ms: number, sequence = 1n) => ((BigInt(ms - 1288834974657) << 22n) | (sequence & 0x3fffffn)).toString();

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
-import { addNote, assignCase, escalateCase, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
+import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
 import { retryReply } from '../../queue/replies.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import { router } from '../router.ts';
@@ -56,7 +56,7 @@ const note = createRoute({
   summary: 'Add an internal note (never posted)',
   security: [{ Bearer: [] }],
   middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
-  request: { params: IdParam, body: body(z.object({ text: z.string({ error: 'expected the note text' }).trim().min(1, { error: 'expected the note text' }).max(5000, { error: 'at most 5,000 characters' }) }).openapi('NoteRequest')) },
+  request: { params: IdParam, body: body(z.object({ text: z.string({ error: 'expected the note text' }).trim().min(1, { error: 'expected the note text' }).max(MAX_NOTE_LENGTH, { error: `at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters` }) }).openapi('NoteRequest')) },
   responses: { 201: json(NoteSchema, 'The note'), ...errorResponses(400, 401, 403, 404) },
 });
 
