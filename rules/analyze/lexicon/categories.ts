@@ -19,8 +19,12 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 /** "kasni dva / tri … sata, dana": late by a count (the stem of "kasni" alone is also "kasnije", later). */
-const LATE_BY = ['dva', 'dvije', 'dve', 'tri', 'četiri', 'pet', 'šest', 'sedam', 'osam', 'deset', 'sat', 'mjesec', 'mesec']
+const LATE_BY = ['dva', 'dvije', 'dve', 'tri', 'četiri', 'pet', 'šest', 'sedam', 'osam', 'deset', 'sat', 'mjesec', 'mesec', 'tjedan', 'tjedna', 'nedelju', 'sedmicu', 'dan']
   .map((n) => `kasni ${n}`);
+
+/** A late parcel is both a delivery problem and a wait. */
+const LATE_PARCEL = ['paket kasni', 'kasni paket', 'dostava kasni', 'kasni dostava', 'narudžba kasni', 'kasni narudžba',
+  'porudžbina kasni', 'kasni porudžbina', 'pošiljka kasni', 'kasni pošiljka', 'isporuka kasni', 'kasni isporuka'];
 
 export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[]; bcs: string[] }> = {
   broken: {
@@ -41,7 +45,8 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'pokvario', 'pokvarila', 'pokvarilo', 'kvar', 'neispravan', 'neispravno', 'greška', 'nema signala', 'nema interneta',
       'nema mreže', 'nema struje', 'nema vode', 'pao sistem', 'pao sustav', 'ne mogu se prijaviti', 'ne mogu se ulogovati',
       'ne mogu ući', 'puca veza', 'prekid signala', 'prekid interneta', 'prekid struje', 'stalno prekida', 'prekida se',
-      'prekida mi', 'prekinuta linija', 'prekinut poziv', 'prekinula se veza', 'prekinuta veza', 'smetnje', 'blokiran račun', 'blokirana kartica', 'blokirali su mi', 'blokirali ste mi', 'zablokirao se',
+      'prekida mi', 'prekinuta linija', 'prekinut poziv', 'prekinula se veza', 'prekinuta veza', 'smetnje', 'blokiran račun', 'blokirana kartica', 'blokirali su mi', 'blokirali ste mi',
+      'kartica mi je blokirana', 'blokirana mi je kartica', 'račun mi je blokiran', 'blokiran mi je račun', 'zablokirao se',
       'zablokirala se', 'blokira se', 'crko', 'crkao', 'crkla',
       'oštećen', 'oštećen', 'razbijen', 'slomljen', 'slomio', 'puklo', 'pukao', 'opet ne radi', 'aplikacija ne radi',
       'internet ne radi', 'mreža pala', 'pala mreža', 'bug', 'ruši se', 'se ruši', 'zeza', 'telefon šuti', 'linija šuti',
@@ -77,7 +82,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'dispatch', 'dispatched', 'arrive', 'arrived', 'lost luggage', 'lost bag', 'baggage', 'luggage'],
     // "Paket" is as often a plan ("koji paket", "cijena paketa") as a parcel: only phrases about a parcel.
     bcs: ['dostava', 'dostave', 'dostavu', 'isporuka', 'isporuku', 'paket nije stigao', 'paket još nije stigao',
-      'paket kasni', 'kasni paket', 'čekam paket', 'čekam pošiljku', 'čekam narudžbu', 'čekam porudžbinu', 'čekam dostavu', 'gdje je moj paket', 'gde je moj paket', 'gdje mi je paket', 'gde mi je paket',
+      ...LATE_PARCEL, 'čekam paket', 'čekam pošiljku', 'čekam narudžbu', 'čekam porudžbinu', 'čekam dostavu', 'gdje je moj paket', 'gde je moj paket', 'gdje mi je paket', 'gde mi je paket',
       'izgubljen paket', 'izgubili paket', 'oštećen paket', 'paket je oštećen', 'trebao stići', 'trebala stići',
       'trebalo je stići', 'trebao je stići', 'nije dostavljen', 'nije isporučen', 'pošiljka', 'pošiljku', 'narudžba',
       'narudžbu', 'porudžbina', 'porudžbinu', 'naručio', 'naručila', 'poručio', 'poručila', 'kurirska', 'kurir nije',
@@ -106,7 +111,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       // Not "kasni" alone: its stem is also "kasnije" (later) and "kasno"; not "zovem" alone, nor "još uvijek".
       'treći put', 'po treći put', 'opet zovem', 'zovem vas', 'zvao sam', 'zvala sam', 'zvao sam vas', 'zvala sam vas',
       'opet kasni', 'stalno kasni', 'kasni već', 'kasni danima', 'kasni satima', ...LATE_BY, 'let kasni', 'vlak kasni',
-      'voz kasni', 'autobus kasni', 'opet kasnite', 'stalno kasnite', 'uvijek kasnite', 'uvek kasnite',
+      ...LATE_PARCEL, 'voz kasni', 'autobus kasni', 'opet kasnite', 'stalno kasnite', 'uvijek kasnite', 'uvek kasnite',
       'kašnjenje', 'dokle', 'koliko još', 'još uvijek nema', 'još uvek nema', 'još uvijek nije', 'još uvek nije',
       'još uvijek ne', 'još uvek ne', 'red čekanja'],
   },
@@ -119,7 +124,12 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       // How staff behaved, not who they are: "radnici", "vozač", "podrška" are as often news or thanks.
       'neljubazni', 'drska', 'drski', 'bahat', 'bahata', 'spustila slušalicu', 'spustio slušalicu', 'vikala', 'vikao',
       'dernjala', 'ismijavala', 'nekulturan', 'nekulturna', 'nesposobni', 'neprofesionalno', 'korisnička podrška',
-      'korisnicka podrska', 'služba za korisnike', 'tehnička podrška', 'call centar', 'pozivni centar'],
+      'korisnicka podrska', 'služba za korisnike', 'tehnička podrška', 'call centar', 'pozivni centar',
+      // The stemmer keeps the locative's k → c ("u podršci"): those forms are listed.
+      'korisničkoj podršci', 'tehničkoj podršci', 'korisničkoj službi', 'tehničkoj službi',
+      'užasna podrška', 'loša podrška', 'očajna podrška', 'grozna podrška', 'katastrofalna podrška', 'najgora podrška',
+      'užasna usluga', 'loša usluga', 'očajna usluga', 'grozna usluga', 'katastrofalna usluga', 'najgora usluga',
+      'sramotna usluga', 'katastrofa od usluge', 'užas od usluge'],
   },
   churn: {
     // The customer cancelling, not an airline cancelling a flight ("cancelled" shares the stem);
