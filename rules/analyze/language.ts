@@ -2,7 +2,8 @@ import type { Normalized, Token } from './normalize.ts';
 import { loadStandards, namedStandard, standardGuess, type StandardGuess, type StandardsTable } from './standards.ts';
 import { knownShare, loadTrigrams, trigramScore, type TrigramTable } from './trigrams.ts';
 
-export type Language = 'en' | 'hr' | 'sr' | 'bs' | 'bcs-family' | 'other';
+export const LANGUAGES = ['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'] as const;
+export type Language = (typeof LANGUAGES)[number];
 export type LanguageFamily = 'en' | 'bcs' | 'other';
 
 export interface LanguageGuess {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PLATFORMS } from '../../adapters/types.ts';
 import { CATEGORIES } from '../analyze/lexicon/categories.ts';
+import { LANGUAGES } from '../analyze/language.ts';
 
 const unit = (what: string) =>
   z
@@ -14,8 +16,6 @@ const count = z.number({ error: 'expected a whole number ≥ 0' }).int({ error: 
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1, { error: 'expected at least one value' })]);
 const nonEmpty = z.string({ error: 'expected text' }).trim().min(1, { error: 'expected non-empty text' });
 
-export const LANGUAGES = ['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'] as const;
-export const PLATFORMS = ['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'] as const;
 export const ALERT_AUDIENCES = ['marketing', 'community_manager'] as const;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

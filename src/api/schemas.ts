@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LANGUAGES } from '../../rules/index.ts';
 
 /** Schemas shared by several routes; each is also the route's TypeScript type and OpenAPI entry. */
 export const ErrorSchema = z
@@ -26,7 +27,7 @@ export const IdParam = z.object({
 
 export const AnalysisSchema = z
   .object({
-    language: z.enum(['en', 'hr', 'sr', 'bs', 'bcs-family', 'other']),
+    language: z.enum(LANGUAGES),
     languageConfidence: z.number(),
     sentiment: z.number().min(-1).max(1),
     negative: z.boolean(),

@@ -11,7 +11,8 @@ import { verifyLogin, type AuthUser } from '../auth/users.ts';
 import { audit } from '../audit.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { PlatformAdapter } from '../../adapters/types.ts';
+import { PLATFORMS, type PlatformAdapter } from '../../adapters/types.ts';
+import { LANGUAGES } from '../../rules/index.ts';
 import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
@@ -257,10 +258,10 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
           {t(L, 'status')} <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
         </label>
         <label>
-          {t(L, 'language')} <select name="language">{option('', f.language, t(L, 'any'))}{['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'].map((l) => option(l, f.language))}</select>
+          {t(L, 'language')} <select name="language">{option('', f.language, t(L, 'any'))}{LANGUAGES.map((l) => option(l, f.language))}</select>
         </label>
         <label>
-          {t(L, 'platform')} <select name="platform">{option('', f.platform, t(L, 'any'))}{['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'].map((p) => option(p, f.platform))}</select>
+          {t(L, 'platform')} <select name="platform">{option('', f.platform, t(L, 'any'))}{PLATFORMS.map((p) => option(p, f.platform))}</select>
         </label>
         <label>
           {t(L, 'sla')} <select name="sla">{option('', f.sla, t(L, 'any'))}{option('breached', f.sla)}{option('due_soon', f.sla, 'due soon')}</select>

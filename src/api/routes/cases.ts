@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { CASE_STATUSES } from '../../../db/schema/index.ts';
+import { PLATFORMS } from '../../../adapters/types.ts';
+import { LANGUAGES } from '../../../rules/index.ts';
 import type { Deps } from '../../deps.ts';
 import { claimCase, getCase, listCases } from '../../queue/cases.ts';
 import { createReply } from '../../queue/replies.ts';
@@ -39,8 +41,8 @@ const CaseList = z.object({ cases: z.array(CaseSummary), nextCursor: z.string().
 
 const ListQuery = z.object({
   status: z.enum(CASE_STATUSES, { error: `expected one of ${CASE_STATUSES.join(', ')}` }).optional(),
-  language: z.enum(['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'], { error: 'expected one of en, hr, sr, bs, bcs-family, other' }).optional(),
-  platform: z.enum(['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'], { error: 'expected one of x, facebook, instagram, mastodon, bluesky, replay' }).optional(),
+  language: z.enum(LANGUAGES, { error: `expected one of ${LANGUAGES.join(', ')}` }).optional(),
+  platform: z.enum(PLATFORMS, { error: `expected one of ${PLATFORMS.join(', ')}` }).optional(),
   team: z.string().min(1).max(60).optional(),
   category: z.string().min(1).max(40).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int().positive()], { error: 'expected "me", "none" or a user id' }).optional(),
