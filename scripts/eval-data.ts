@@ -16,6 +16,8 @@ export interface Row {
   text: string;
   lang: string;
   y: boolean;
+  /** en-airline: why a negative post is negative ("Late Flight", "Lost Luggage", …). */
+  reason?: string;
 }
 
 export const DATA_DIR = process.env.ODZIV_SHARED_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data');
@@ -29,7 +31,7 @@ export function readSet(name: SetName, split: 'train' | 'dev'): Row[] {
     .filter((l) => l.trim())
     .map((l) => {
       const r = JSON.parse(l) as Record<string, unknown>;
-      return { id: String(r.id), text: String(r.text), lang: String(r.lang), y: r[set.label] === true };
+      return { id: String(r.id), text: String(r.text), lang: String(r.lang), y: r[set.label] === true, ...(typeof r.reason === 'string' ? { reason: r.reason } : {}) };
     });
 }
 

@@ -1,12 +1,14 @@
 /**
  * `npm run eval`: quality of odziv's analyzer on the dev split of every labelled set, side by side
  * with natural's stock SentimentAnalyzer (AFINN) and VADER, how often the Croatian/Serbian/Bosnian
- * standard is named and how often rightly, and the share of BCS texts whose Serbian Cyrillic
+ * standard is named and how often rightly, how often the categories name what people said a
+ * negative airline post was about, and the share of BCS texts whose Serbian Cyrillic
  * transliteration gets the same decisions as the Latin original.
  */
 import { analyze, latinToCyrillic } from '../rules/index.ts';
 import { naturalScore, vaderCompound } from './baselines.ts';
-import { readSet, score, SETS, type Scores } from './eval-data.ts';
+import { readSet, score, SETS, type Row, type Scores } from './eval-data.ts';
+import type { Analysis, Category } from '../rules/index.ts';
 
 const baselines: Record<string, (text: string) => boolean> = {
   'natural (AFINN)': (t) => naturalScore(t) < 0,
@@ -17,6 +19,46 @@ const pct = (x: number) => x.toFixed(3);
 const row = (who: string, s: Scores) => `  ${who.padEnd(18)} P ${pct(s.precision)}  R ${pct(s.recall)}  F1 ${pct(s.f1)}  macro-F1 ${pct(s.macroF1)}  acc ${pct(s.accuracy)}`;
 
 const share = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
+
+/** The categories that answer each reason the en-airline annotators gave ("Bad Flight" and "Can't Tell" name none). */
+const REASON_CATEGORIES: Record<string, Category[]> = {
+  'Late Flight': ['waiting'],
+  longlines: ['waiting'],
+  'Cancelled Flight': ['broken'],
+  'Lost Luggage': ['delivery'],
+  'Damaged Luggage': ['delivery', 'broken'],
+  'Customer Service Issue': ['staff', 'waiting'],
+  'Flight Attendant Complaints': ['staff'],
+  'Flight Booking Problems': ['broken', 'billing'],
+};
+const COMPLAINT_TOPICS = new Set<Category>(['broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'legal', 'safety']);
+
+/** Share of labelled negative posts whose categories include one their reason names; topics on posts that are not negative. */
+function categoryReport(rows: Row[], results: Analysis[]): string[] {
+  const byReason = new Map<string, { n: number; hit: number }>();
+  let calm = 0;
+  let calmWithTopic = 0;
+  rows.forEach((r, i) => {
+    const cats = results[i]!.categories;
+    if (!r.y) {
+      calm++;
+      if (cats.some((c) => COMPLAINT_TOPICS.has(c))) calmWithTopic++;
+      return;
+    }
+    const want = r.reason ? REASON_CATEGORIES[r.reason] : undefined;
+    if (!want) return;
+    const s = byReason.get(r.reason!) ?? { n: 0, hit: 0 };
+    s.n++;
+    if (cats.some((c) => want.includes(c))) s.hit++;
+    byReason.set(r.reason!, s);
+  });
+  const all = [...byReason.values()].reduce((a, s) => ({ n: a.n + s.n, hit: a.hit + s.hit }), { n: 0, hit: 0 });
+  return [
+    `  categories for the annotators' reason (negative posts): ${share(all.hit, all.n)} of ${all.n} — ` +
+      [...byReason.entries()].sort((a, b) => b[1].n - a[1].n).map(([k, s]) => `${k} → ${REASON_CATEGORIES[k]!.join('/')} ${share(s.hit, s.n)}`).join(', '),
+    `  a complaint topic on posts that are not negative: ${share(calmWithTopic, calm)} of ${calm}`,
+  ];
+}
 const standards = { named: 0, right: 0, posts: 0 };
 let agree = 0;
 let compared = 0;
@@ -32,6 +74,7 @@ for (const set of SETS) {
   for (const [name, f] of Object.entries(baselines)) console.log(row(name, score(truth, rows.map((r) => f(r.text)))));
   const byLang = new Map<string, number[]>();
   results.forEach((a, i) => byLang.set(a.language, [...(byLang.get(a.language) ?? []), i]));
+  if (rows.some((r) => r.reason)) for (const line of categoryReport(rows, results)) console.log(line);
   console.log(`  detected languages: ${[...byLang.entries()].sort((a, b) => b[1].length - a[1].length).map(([l, ix]) => `${l} ${ix.length}`).join(', ')}`);
   if (set.name.endsWith('-tweets')) {
     // The set's language is its posts' standard (labels of the set, not of each post).

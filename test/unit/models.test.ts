@@ -57,7 +57,7 @@ describe.runIf(haveData)('trained models', () => {
     const committed = readdirSync('rules/analyze/models').sort();
     expect(readdirSync(out).sort()).toEqual(committed);
     for (const f of committed) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join('rules/analyze/models', f), 'utf8'));
-  }, 120_000);
+  }, 300_000);
 
   // A regression guard, not the report (npm run eval is): floors a little under today's dev scores.
   it.each([
