@@ -15,7 +15,7 @@ import { onlyFunctionWords } from './lexicon/function-words.ts';
 import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, loadModel, probability, sigmoid, topContributions, type Features, type LogisticModel } from './model.ts';
 
 export { CATEGORIES, type Category, LANGUAGES, type Language, normalize };
-export { latinToCyrillic, cyrillicToLatin, fold } from './normalize.ts';
+export { latinToCyrillic, cyrillicToLatin, cyrillicToLatinMapped, fold, hasCyrillic } from './normalize.ts';
 
 export const ANALYZER_VERSION = 'odziv-analyzer/0.5';
 

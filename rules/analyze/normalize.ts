@@ -33,6 +33,21 @@ export function cyrillicToLatin(text: string): string {
   });
 }
 
+/**
+ * `cyrillicToLatin` with, for each character of the Latin text, the index of the character it came
+ * from (both letters of "lj" point at "љ"): to find in the text as written what was matched in Latin.
+ */
+export function cyrillicToLatinMapped(text: string): { latin: string; from: number[] } {
+  let latin = '';
+  const from: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const lat = cyrillicToLatin(text[i]!);
+    latin += lat;
+    for (let k = 0; k < lat.length; k++) from.push(i);
+  }
+  return { latin, from };
+}
+
 const LATIN_TO_CYRILLIC: Array<[string, string]> = [
   ['dž', 'џ'], ['lj', 'љ'], ['nj', 'њ'],
   ...Object.entries(CYRILLIC_TO_LATIN)

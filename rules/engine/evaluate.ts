@@ -165,7 +165,7 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     if (act.flag) {
       const ev: string[] = [];
       rule.test(a, f, ctx, ev);
-      flags.push({ pack: rule.pack, ruleId: rule.id, category: act.flag.category, reason: act.flag.reason, evidence: [...new Set(ev)] });
+      flags.push({ pack: rule.pack, ruleId: rule.id, category: act.flag.category, reason: act.flag.reason, evidence: withoutRepeats(ev) });
     }
     if (act.priority?.set !== undefined) set = Math.max(set ?? 0, act.priority.set);
     if (act.priority?.add !== undefined) add += act.priority.add;
@@ -198,4 +198,17 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     templates,
     fired,
   };
+}
+
+/**
+ * A rule's evidence for a person to read: each entry once, and a matched keyword (`"never again"`)
+ * left out when another entry already quotes it (`churn: "never again"` from the category).
+ */
+function withoutRepeats(ev: string[]): string[] {
+  const unique = [...new Set(ev)];
+  const lower = unique.map((e) => e.toLowerCase());
+  return unique.filter((e, i) => {
+    if (!/^"[^"]+"$/.test(e)) return true;
+    return !lower.some((other, j) => j !== i && other !== lower[i] && other.includes(lower[i]!));
+  });
 }

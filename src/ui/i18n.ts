@@ -79,8 +79,15 @@ export function t(locale: Locale, key: MessageKey, vars: Record<string, string |
 
 export const isLocale = (s: unknown): s is Locale => (LOCALES as readonly unknown[]).includes(s);
 
+const TAGS: Record<Locale, string> = { en: 'en-GB', hr: 'hr-HR', sr: 'sr-Latn-RS' };
+
 /** A date and time as the user reads them: their language, their time zone. */
 export function formatDateTime(d: Date | string, locale: Locale, timeZone: string): string {
-  const tag = locale === 'en' ? 'en-GB' : locale === 'hr' ? 'hr-HR' : 'sr-Latn-RS';
+  const tag = TAGS[locale];
   return new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
+}
+
+/** A count as the user reads it: "213,887" in English, "213.887" in Croatian and Serbian. */
+export function formatCount(n: number, locale: Locale): string {
+  return new Intl.NumberFormat(TAGS[locale]).format(n);
 }

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { AuthUser } from '../auth/users.ts';
 import { LOCALES, t, type Locale } from './i18n.ts';
+import { cyrillicToLatinMapped, hasCyrillic } from '../../rules/index.ts';
 
 /** The page shell: one stylesheet, one script module, no inline code (the CSP forbids it). */
 export function Layout(props: { title: string; user?: AuthUser; csrf?: string; locale?: Locale; timeZone?: string; path?: string; children: Child }) {
@@ -57,24 +58,43 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
 }
 
 /**
- * The analysis evidence worth marking in a post: lexicon and topic words. The model's reasons
- * ("negative words, mentioning an account", a word pair) are told in words instead, not marked.
+ * The analysis evidence worth marking in a post: lexicon and topic words, and apart from them the
+ * positive words. The model's reasons ("negative words, mentioning an account", a word pair) are
+ * told in words instead, not marked.
  */
-export function evidenceTerms(evidence: Record<string, string[]> | null | undefined, opts: { positive: boolean }): string[] {
-  return Object.entries(evidence ?? {})
-    .filter(([k]) => k !== 'model' && (opts.positive || k !== 'positive'))
-    .flatMap(([, v]) => v);
+export function evidenceTerms(evidence: Record<string, string[]> | null | undefined): { terms: string[]; positive: string[] } {
+  const entries = Object.entries(evidence ?? {}).filter(([k]) => k !== 'model');
+  return { terms: entries.filter(([k]) => k !== 'positive').flatMap(([, v]) => v), positive: evidence?.positive ?? [] };
 }
 
-/** Splits a post into text and highlighted matches; everything stays escaped text. */
-export function Highlighted(props: { text: string; terms: string[] }) {
-  const terms = [...new Set(props.terms.map((t) => t.trim()).filter((t) => t.length >= 2))].sort((a, b) => b.length - a.length);
-  if (!terms.length) return <>{props.text}</>;
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+const clean = (terms: string[]) => terms.map((t) => t.trim()).filter((t) => t.length >= 2);
+
+/**
+ * Splits a post into text and highlighted matches; everything stays escaped text. Positive words
+ * are marked apart (`mark.pos`): "on top" in a complaint about fees is no reason it was flagged.
+ */
+export function Highlighted(props: { text: string; terms: string[]; positive?: string[] }) {
+  const flagged = new Set(clean(props.terms).map((t) => t.toLowerCase()));
+  const all = [...new Set([...clean(props.terms), ...clean(props.positive ?? [])])].sort((a, b) => b.length - a.length);
+  if (!all.length) return <>{props.text}</>;
+  const escaped = all.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   // Whole words only: "ne" must not light up inside "neizdrživo".
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
-  const parts = props.text.split(re);
-  return <>{parts.map((p, i) => (i % 2 === 1 ? <mark>{p}</mark> : p))}</>;
+  // The evidence names Cyrillic words in Latin (a text and its transliteration read alike): match
+  // in the Latin form, mark the same words as written.
+  const { latin, from } = hasCyrillic(props.text) ? cyrillicToLatinMapped(props.text) : { latin: props.text, from: undefined };
+  const out: Child[] = [];
+  let at = 0;
+  for (const m of latin.matchAll(re)) {
+    if (!m[0]) continue;
+    const start = from ? from[m.index]! : m.index;
+    const end = from ? from[m.index + m[0].length - 1]! + 1 : m.index + m[0].length;
+    const shown = props.text.slice(start, end);
+    out.push(props.text.slice(at, start), flagged.has(m[0].toLowerCase()) ? <mark>{shown}</mark> : <mark class="pos">{shown}</mark>);
+    at = end;
+  }
+  out.push(props.text.slice(at));
+  return <>{out}</>;
 }
 
 /** "due in 12 min" / "overdue 3 h" for the SLA countdown (the script keeps it ticking). */

@@ -20,7 +20,7 @@ import { signature } from '../queue/templates.ts';
 import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
-import { formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { formatCount, formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { savedViews, users } from '../../db/schema/index.ts';
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
@@ -301,9 +301,9 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
                 <span class="prio" title={c.priorityExplained}>{c.priority}</span>
               </td>
               <td>
-                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{c.author.followers ?? 0} {t(L, 'followers')}</span>
+                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{formatCount(c.author.followers ?? 0, L)} {t(L, 'followers')}</span>
                 <div class="post">
-                  <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence, { positive: false })} />
+                  <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />
                 </div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>
@@ -346,7 +346,8 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const mine = c.assignee?.id === props.user.id;
   // Marketing reads and notes; only people who work the queue see the claim, reply and resolve controls.
   const works = props.user.role !== 'marketing';
-  const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...evidenceTerms(c.analysis?.evidence as Record<string, string[]> | undefined, { positive: true })];
+  const read = evidenceTerms(c.analysis?.evidence as Record<string, string[]> | undefined);
+  const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...read.terms];
   const modelReasons = (c.analysis?.evidence as Record<string, string[]> | undefined)?.model ?? [];
   const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   const author = c.author as { handle: string; displayName: string | null; followers: number | null };
@@ -367,9 +368,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
       <div class="grid">
         <section aria-label="Post and reply">
           <div class="card">
-            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {author.followers ?? 0} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}</span>
+            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {formatCount(author.followers ?? 0, L)} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}</span>
             <div class="post" id="post-text">
-              <Highlighted text={post.text} terms={terms} />
+              <Highlighted text={post.text} terms={terms} positive={read.positive} />
             </div>
             {post.goneAt && !followedUp ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
             <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />

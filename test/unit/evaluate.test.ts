@@ -28,6 +28,14 @@ describe('conditions', () => {
     expect(run(p, 'I want my money back and a refund').flags[0]!.evidence).toEqual(['"refund"', '"money back"']);
   });
 
+  it('says a matched keyword once when a category already quotes it', () => {
+    const p = pack([flagRule('churn', { any: [{ category: 'churn' }, { keywords: ['never again', 'switching to'] }] })]);
+    expect(run(p, 'Never again, I am done with you').flags[0]!.evidence).toEqual(['churn: "never again", "done with you"']);
+    // A keyword the category did not quote stays.
+    const q = pack([flagRule('churn', { any: [{ category: 'churn' }, { keywords: ['done'] }] })]);
+    expect(run(q, 'Never again, I am done with you').flags[0]!.evidence).toEqual(['churn: "never again", "done with you"', '"done"']);
+  });
+
   it('combines with all / any / not', () => {
     const p = pack([flagRule('c', { all: [{ negative: true }, { any: [{ keywords: ['wifi'] }, { keywords: ['internet'] }] }, { not: { language: 'hr' } }] })]);
     expect(run(p, 'The wifi is terrible again').flags).toHaveLength(1);

@@ -68,7 +68,7 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'hidden fee', 'hidden fees', 'extra charge', 'extra charges', 'surcharge', 'price increase', 'price went up',
       'subscription', 'payment', 'paid', 'pay twice', 'deducted', 'debited', 'ripoff', 'rip off', 'ripped off', 'overpriced',
       'too expensive', 'money taken', 'card was charged', 'never activated', 'never ordered', "didn't order",
-      'didnt order', 'never signed up', 'payment reminder'],
+      'didnt order', 'never signed up', 'payment reminder', 'late fee', 'late fees', 'late charge', 'late payment'],
     bcs: ['račun', 'računu', 'naplata', 'naplatili', 'naplaćeno', 'naplaćuju', 'dvaput naplatili', 'dva puta naplatili',
       'dodatni trošak', 'dodatne troškove', 'skriveni troškovi', 'skrivene troškove', 'naknada', 'naknadu', 'pretplata',
       'pretplatu', 'povećali cijenu', 'povećali cenu', 'digli cijenu', 'digli cenu', 'cijena je porasla',
