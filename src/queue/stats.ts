@@ -3,16 +3,18 @@ import type { Database } from '../../db/client.ts';
 
 /** The numbers behind the dashboards: one query each, the same on PGlite and PostgreSQL. */
 export async function dashboardStats(database: Database, now = new Date()) {
-  const hourly = await database.rows<{ bucket: string; key: string | null; n: number }>(sql`
-    select to_char(date_trunc('hour', c.created_at at time zone 'UTC'), 'MM-DD HH24:00') as bucket, coalesce(c.category, 'other') as key, count(*)::int as n
-    from cases c where c.created_at > ${new Date(now.getTime() - 48 * 3_600_000)}
-    group by 1, 2 order by 1`);
-  const daily = await database.rows<{ bucket: string; lang: string; platform: string; complaints: number; flagged: number }>(sql`
-    select to_char(date_trunc('day', p.posted_at at time zone 'UTC'), 'MM-DD') as bucket, a.language as lang, p.platform,
+  // Counted per hour since the epoch (absolute, whatever the server's zone): the page puts the hours
+  // on the user's clock, and days are the user's days.
+  const hourly = await database.rows<{ hour: number; key: string | null; n: number }>(sql`
+    select floor(extract(epoch from c.created_at) / 3600)::int as hour, coalesce(c.category, 'other') as key, count(*)::int as n
+    from cases c where c.created_at > ${new Date(now.getTime() - HOURLY_WINDOW_H * 3_600_000)}
+    group by 1, 2`);
+  const daily = await database.rows<{ hour: number; lang: string; platform: string; complaints: number; flagged: number }>(sql`
+    select floor(extract(epoch from p.posted_at) / 3600)::int as hour, a.language as lang, p.platform,
            count(*) filter (where a.is_complaint)::int as complaints, count(c.id)::int as flagged
     from posts p join analyses a on a.post_id = p.id left join cases c on c.post_id = p.id
-    where p.posted_at > ${new Date(now.getTime() - 14 * 86_400_000)}
-    group by 1, 2, 3 order by 1`);
+    where p.posted_at > ${new Date(now.getTime() - DAILY_WINDOW_D * 86_400_000)}
+    group by 1, 2, 3`);
   const [times] = await database.rows<{ frp50: number | null; frp90: number | null; res50: number | null; res90: number | null; within: number | null; answered: number }>(sql`
     select percentile_cont(0.5) within group (order by extract(epoch from (first_response_at - created_at)) / 60) as frp50,
            percentile_cont(0.9) within group (order by extract(epoch from (first_response_at - created_at)) / 60) as frp90,
@@ -31,10 +33,43 @@ export async function dashboardStats(database: Database, now = new Date()) {
   return { hourly, daily, times: times ?? null, topics, alerts: alertCounts };
 }
 
-/** Turns rows of (bucket, key, n) into chart series. */
-export function toSeries<T extends { bucket: string }>(rows: T[], key: (r: T) => string, value: (r: T) => number): { buckets: string[]; series: Array<{ name: string; values: number[] }> } {
-  const buckets = [...new Set(rows.map((r) => r.bucket))].sort();
-  const names = [...new Set(rows.map(key))];
-  const series = names.map((name) => ({ name, values: buckets.map((b) => rows.filter((r) => r.bucket === b && key(r) === name).reduce((a, r) => a + value(r), 0)) }));
-  return { buckets, series: series.sort((a, b) => b.values.reduce((x, y) => x + y, 0) - a.values.reduce((x, y) => x + y, 0)) };
+export const HOURLY_WINDOW_H = 48;
+export const DAILY_WINDOW_D = 14;
+
+export type Unit = 'hour' | 'day';
+const CLOCKS = new Map<string, Intl.DateTimeFormat>();
+/** The hour ("11-23 08:00") or day ("11-23") an instant falls in, on the user's clock. */
+export function bucketLabel(at: Date, unit: Unit, timeZone: string): string {
+  let clock = CLOCKS.get(timeZone);
+  if (!clock) CLOCKS.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })));
+  const p = Object.fromEntries(clock.formatToParts(at).map((x) => [x.type, x.value]));
+  return unit === 'day' ? `${p.month}-${p.day}` : `${p.month}-${p.day} ${p.hour}:00`;
+}
+
+/**
+ * Every hour or day of a window, oldest first, empty ones too: one busy hour is a thin bar at its
+ * place, not the whole chart, and quiet hours show as gaps. Labels follow the calendar, not their
+ * spelling (12-31 comes before 01-01); an hour a DST change repeats is one bucket.
+ */
+export function timeAxis(to: Date, hours: number, unit: Unit, timeZone: string): string[] {
+  const labels = new Set<string>();
+  const last = Math.floor(to.getTime() / 3_600_000);
+  for (let h = last - hours + 1; h <= last; h++) labels.add(bucketLabel(new Date(h * 3_600_000), unit, timeZone));
+  return [...labels];
+}
+
+/** Turns rows counted per hour since the epoch into chart series over `axis` (rows outside it are left out). */
+export function toSeries<T extends { hour: number }>(rows: T[], axis: string[], unit: Unit, timeZone: string, key: (r: T) => string, value: (r: T) => number): { buckets: string[]; series: Array<{ name: string; values: number[] }> } {
+  const at = new Map(axis.map((b, i) => [b, i]));
+  const byName = new Map<string, number[]>();
+  for (const r of rows) {
+    const i = at.get(bucketLabel(new Date(r.hour * 3_600_000), unit, timeZone));
+    if (i === undefined) continue;
+    const name = key(r);
+    const values = byName.get(name) ?? byName.set(name, new Array<number>(axis.length).fill(0)).get(name)!;
+    values[i]! += value(r);
+  }
+  const series = [...byName].map(([name, values]) => ({ name, values })).filter((s) => s.values.some((v) => v > 0));
+  const total = (s: { values: number[] }) => s.values.reduce((x, y) => x + y, 0);
+  return { buckets: axis, series: series.sort((a, b) => total(b) - total(a)) };
 }

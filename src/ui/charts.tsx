@@ -51,7 +51,7 @@ export function StackedBars(props: { title: string; buckets: string[]; series: A
 }
 
 /** Horizontal bars: this week against last week per topic. */
-export function CompareBars(props: { title: string; rows: Array<{ name: string; now: number; before: number }> }) {
+export function CompareBars(props: { title: string; caption: string; rows: Array<{ name: string; now: number; before: number }> }) {
   const max = Math.max(1, ...props.rows.flatMap((r) => [r.now, r.before]));
   const width = 340;
   const rowH = 26;
@@ -70,7 +70,7 @@ export function CompareBars(props: { title: string; rows: Array<{ name: string; 
           </g>
         ))}
       </svg>
-      <figcaption class="muted">blue: this week · grey: last week</figcaption>
+      <figcaption class="muted">{props.caption}</figcaption>
     </figure>
   );
 }

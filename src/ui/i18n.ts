@@ -67,6 +67,20 @@ const T = {
   resolved: { en: 'Resolved.', hr: 'Riješeno.', sr: 'Rešeno.' },
   noteAdded: { en: 'Note added.', hr: 'Bilješka dodana.', sr: 'Beleška dodata.' },
   sendingAgain: { en: 'Sending again.', hr: 'Šaljem ponovo.', sr: 'Šaljem ponovo.' },
+  // Dashboard (marketing reads it too)
+  flaggedPerHour: { en: 'Flagged posts per hour, by category (48 h)', hr: 'Označene objave po satu, po kategoriji (48 h)', sr: 'Označene objave po satu, po kategoriji (48 h)' },
+  complaintsPerDay: { en: 'Complaints per day, by language (14 days)', hr: 'Pritužbe po danu, po jeziku (14 dana)', sr: 'Žalbe po danu, po jeziku (14 dana)' },
+  flaggedPerPlatform: { en: 'Flagged posts per day, by platform (14 days)', hr: 'Označene objave po danu, po platformi (14 dana)', sr: 'Označene objave po danu, po platformi (14 dana)' },
+  responseTimes: { en: 'Response times (7 days)', hr: 'Vrijeme odgovora (7 dana)', sr: 'Vreme odgovora (7 dana)' },
+  firstResponse: { en: 'First response', hr: 'Prvi odgovor', sr: 'Prvi odgovor' },
+  resolution: { en: 'Resolution', hr: 'Rješavanje', sr: 'Rešavanje' },
+  median: { en: 'median', hr: 'medijan', sr: 'medijana' },
+  p90: { en: '90th percentile', hr: '90. percentil', sr: '90. percentil' },
+  withinSla: { en: 'Within the first-response SLA: {share} of {n} answered cases', hr: 'Unutar roka za prvi odgovor: {share} od {n} odgovorenih slučajeva', sr: 'U roku za prvi odgovor: {share} od {n} odgovorenih slučajeva' },
+  topTopics: { en: 'Top complaint topics', hr: 'Najčešće teme pritužbi', sr: 'Najčešće teme žalbi' },
+  thisWeekLastWeek: { en: 'blue: this week · grey: last week', hr: 'plavo: ovaj tjedan · sivo: prošli tjedan', sr: 'plavo: ove nedelje · sivo: prošle nedelje' },
+  alertsRaised: { en: 'Alerts raised (7 days)', hr: 'Podignuta upozorenja (7 dana)', sr: 'Podignuta upozorenja (7 dana)' },
+  none: { en: 'none', hr: 'nema', sr: 'nema' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/users.ts';
 import { parseSince } from '../backtest/backtest.ts';
 import { startBacktest } from '../backtest/jobs.ts';
 import type { Deps } from '../deps.ts';
-import { dashboardStats, toSeries } from '../queue/stats.ts';
+import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
 import { Layout } from './layout.tsx';
 import { formatDateTime, t, type Locale } from './i18n.ts';
@@ -24,42 +24,45 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     });
 
   page('/dashboard', ['responder', 'community_manager', 'marketing'], async (c) => {
-    const s = await dashboardStats(deps.database);
-    const hourly = toSeries(s.hourly, (r) => r.key ?? 'other', (r) => r.n);
-    const byLang = toSeries(s.daily, (r) => r.lang, (r) => r.complaints);
-    const byPlatform = toSeries(s.daily, (r) => r.platform, (r) => r.flagged);
+    const now = new Date();
+    const tz = c.get('timeZone');
+    const L = c.get('locale');
+    const s = await dashboardStats(deps.database, now);
+    const hours = timeAxis(now, HOURLY_WINDOW_H, 'hour', tz);
+    const days = timeAxis(now, DAILY_WINDOW_D * 24, 'day', tz);
+    const hourly = toSeries(s.hourly, hours, 'hour', tz, (r) => r.key ?? 'other', (r) => r.n);
+    const byLang = toSeries(s.daily, days, 'day', tz, (r) => r.lang, (r) => r.complaints);
+    const byPlatform = toSeries(s.daily, days, 'day', tz, (r) => r.platform, (r) => r.flagged);
     return c.html(
-      <Layout title="Dashboard" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
-        <h1>{t(c.get('locale'), 'dashboard')}</h1>
+      <Layout title={t(L, 'dashboard')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path={c.req.path}>
+        <h1>{t(L, 'dashboard')}</h1>
         <div class="grid">
           <section>
-            <h2>Flagged posts per hour, by category (48 h)</h2>
-            <StackedBars title="Flagged posts per hour by category" {...hourly} />
-            <h2>Complaints per day, by language (14 days)</h2>
-            <StackedBars title="Complaints per day by language" {...byLang} />
-            <h2>Flagged posts per day, by platform</h2>
-            <StackedBars title="Flagged posts per day by platform" {...byPlatform} />
+            <h2>{t(L, 'flaggedPerHour')}</h2>
+            <StackedBars title={t(L, 'flaggedPerHour')} {...hourly} />
+            <h2>{t(L, 'complaintsPerDay')}</h2>
+            <StackedBars title={t(L, 'complaintsPerDay')} {...byLang} />
+            <h2>{t(L, 'flaggedPerPlatform')}</h2>
+            <StackedBars title={t(L, 'flaggedPerPlatform')} {...byPlatform} />
           </section>
           <aside>
             <div class="card">
-              <h2>Response times (7 days)</h2>
+              <h2>{t(L, 'responseTimes')}</h2>
               <p>
-                First response: median <strong>{minutes(s.times?.frp50)}</strong>, 90th percentile <strong>{minutes(s.times?.frp90)}</strong>
+                {t(L, 'firstResponse')}: {t(L, 'median')} <strong>{minutes(s.times?.frp50)}</strong>, {t(L, 'p90')} <strong>{minutes(s.times?.frp90)}</strong>
               </p>
               <p>
-                Resolution: median <strong>{minutes(s.times?.res50)}</strong>, 90th percentile <strong>{minutes(s.times?.res90)}</strong>
+                {t(L, 'resolution')}: {t(L, 'median')} <strong>{minutes(s.times?.res50)}</strong>, {t(L, 'p90')} <strong>{minutes(s.times?.res90)}</strong>
               </p>
-              <p>
-                Within the first-response SLA: <strong>{s.times?.within === null || s.times?.within === undefined ? '—' : `${Math.round(Number(s.times.within) * 100)} %`}</strong> of {s.times?.answered ?? 0} answered cases
-              </p>
+              <p>{t(L, 'withinSla', { share: s.times?.within === null || s.times?.within === undefined ? '—' : `${Math.round(Number(s.times.within) * 100)} %`, n: s.times?.answered ?? 0 })}</p>
             </div>
             <div class="card">
-              <h2>Top complaint topics</h2>
-              <CompareBars title="Cases by topic, this week and last week" rows={s.topics.map((t) => ({ name: t.key, now: t.now, before: t.before }))} />
+              <h2>{t(L, 'topTopics')}</h2>
+              <CompareBars title={t(L, 'topTopics')} caption={t(L, 'thisWeekLastWeek')} rows={s.topics.map((x) => ({ name: x.key, now: x.now, before: x.before }))} />
             </div>
             <div class="card">
-              <h2>Alerts raised (7 days)</h2>
-              {s.alerts.length ? s.alerts.map((a) => <p>{a.kind}: <strong>{a.n}</strong></p>) : <p class="muted">none</p>}
+              <h2>{t(L, 'alertsRaised')}</h2>
+              {s.alerts.length ? s.alerts.map((a) => <p>{a.kind}: <strong>{a.n}</strong></p>) : <p class="muted">{t(L, 'none')}</p>}
             </div>
           </aside>
         </div>
