@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { desc, eq } from 'drizzle-orm';
 import type { Hono, Context, MiddlewareHandler } from 'hono';
 import { backtests, streams } from '../../db/schema/index.ts';
@@ -10,6 +11,17 @@ import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } f
 import { CompareBars, StackedBars } from './charts.tsx';
 import { Layout } from './layout.tsx';
 import { formatDateTime, t, type Locale } from './i18n.ts';
+
+/** A pack file's text to start a candidate from ('' when it cannot be read, or is too large to edit here). */
+function packSource(file: string | undefined): string {
+  if (!file) return '';
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.length <= 200_000 ? text : '';
+  } catch {
+    return '';
+  }
+}
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
@@ -95,10 +107,15 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     );
   });
 
-  page('/rules', ['responder', 'community_manager', 'marketing'], async (c) => {
+  /**
+   * The rules page. A refused candidate comes back in its box with the reason (422), never lost; an
+   * empty box starts from the first pack in force, as its file reads now, to edit rather than retype.
+   */
+  const rulesPage = async (c: Context<UiEnv>, refused?: { pack: string; since: string; error: string }) => {
     const status = deps.rulebook.status();
     const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
     const canBacktest = ['community_manager', 'admin'].includes(c.get('user').role);
+    const draft = refused?.pack ?? packSource(status.packs[0]?.file);
     return c.html(
       <Layout title="Rules" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
         <h1>{t(c.get('locale'), 'rules')}</h1>
@@ -117,32 +134,35 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
             <input type="hidden" name="_csrf" value={c.get('csrf')} />
             <h2>Backtest a candidate pack</h2>
             <label for="pack">Pack (YAML)</label>
-            <textarea id="pack" name="pack" required>{c.req.query('pack') ?? ''}</textarea>
+            <textarea id="pack" name="pack" required rows={18}>{draft}</textarea>
             <label for="since">Since</label>
-            <input id="since" name="since" value="7d" />
-            {c.req.query('error') ? <p class="error" role="alert">{c.req.query('error')}</p> : null}
+            <input id="since" name="since" value={refused?.since ?? '7d'} />
+            {refused ? <p class="error" role="alert">{refused.error}</p> : null}
             <p><button type="submit">Run backtest</button></p>
           </form>
         ) : null}
         {recent.length ? <h2>Recent backtests</h2> : null}
         {recent.map((b) => <p><a href={`/rules/backtests/${b.id}`}>#{b.id}</a> {b.packName} since {b.since.toISOString().slice(0, 10)}: {b.status} ({b.processed}/{b.total})</p>)}
       </Layout>,
+      refused ? 422 : 200,
     );
-  });
+  };
+  page('/rules', ['responder', 'community_manager', 'marketing'], (c) => rulesPage(c));
 
   app.post('/rules/backtest', guard, async (c) => {
     const user = c.get('user');
     if (!['community_manager', 'admin'].includes(user.role)) return c.text('Only community managers can backtest.', 403);
     const form = await c.req.parseBody();
     const text = String(form.pack ?? '');
+    const sinceText = String(form.since ?? '7d');
     let since: Date;
     try {
-      since = parseSince(String(form.since ?? '7d'));
+      since = parseSince(sinceText);
     } catch (e) {
-      return c.redirect(`/rules?error=${encodeURIComponent((e as Error).message)}`, 303);
+      return rulesPage(c, { pack: text, since: sinceText, error: (e as Error).message });
     }
     const loaded = loadPackText(text, 'candidate.yaml');
-    if (!loaded.pack) return c.redirect(`/rules?error=${encodeURIComponent(loaded.errors.map(formatPackError).join(' · '))}`, 303);
+    if (!loaded.pack) return rulesPage(c, { pack: text, since: sinceText, error: loaded.errors.map(formatPackError).join(' · ') });
     const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: text, since, userId: user.id });
     return c.redirect(`/rules/backtests/${id}`, 303);
   });

@@ -203,3 +203,27 @@ describe('the alerts page', () => {
     expect((await h.app.request('/alerts', { headers: { cookie: `odziv_session=${rs}` } })).status).toBe(403);
   });
 });
+
+describe('the rules page', () => {
+  it('starts a candidate from the pack in force, and gives a refused one back in its box with the reason', async () => {
+    const cm = await h.user('community_manager', 'Iva Urednica');
+    const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: cm.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
+    const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = { cookie: `odziv_session=${session}` };
+    const page = await (await h.app.request('/rules', { headers })).text();
+    expect(page).toContain('- id: churn-intent');
+
+    const broken = 'pack: mine\nrules:\n  - id: loud\n    conditions: { minComplaint: 2 }\n    actions: { flag: { reason: "<b>loud</b>" } }\n';
+    const post = (pack: string, since: string) =>
+      h.app.request('/rules/backtest', { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfToken, pack, since }).toString() });
+    const refused = await post(broken, '7d');
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain('minComplaint');
+    expect(html).toContain('flag: { reason: &quot;&lt;b&gt;loud&lt;/b&gt;&quot; }');
+    const badSince = await post('pack: mine\nrules: []\n', 'last tuesday');
+    expect(badSince.status).toBe(422);
+    expect(await badSince.text()).toContain('value="last tuesday"');
+  });
+});
