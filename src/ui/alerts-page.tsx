@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { alertDeliveries, alerts, type Alert, type AlertKind } from '../../db/schema/index.ts';
+import { alertDeliveries, alerts, cases, posts, type Alert, type AlertKind } from '../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
 import type { AuthUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
@@ -26,13 +26,16 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     if (!audiences.length) return c.html(<Layout title="Not allowed" user={user} csrf={c.get('csrf')}><p>Your role has no alerts.</p></Layout>, 403);
     const status = c.req.query('status') === 'all' ? undefined : 'open';
     const kind = KINDS.find((k) => k === c.req.query('kind'));
+    // The post an alert is about, to read it here: rule and SLA alerts keep only the case's id.
     const rows = await deps.database.db
-      .select()
+      .select({ alert: alerts, postText: posts.text })
       .from(alerts)
+      .leftJoin(cases, eq(cases.id, alerts.caseId))
+      .leftJoin(posts, eq(posts.id, cases.postId))
       .where(and(inArray(alerts.audience, audiences), status ? eq(alerts.status, status) : undefined, kind ? eq(alerts.kind, kind) : undefined))
       .orderBy(desc(alerts.updatedAt))
       .limit(100);
-    const deliveries = rows.length ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.id))) : [];
+    const deliveries = rows.length ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.alert.id))) : [];
     return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} kind={kind} notice={c.req.query('notice')} />);
   });
 
@@ -47,7 +50,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   });
 }
 
-function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; kind?: AlertKind; notice?: string }) {
+function AlertsPage(props: { c: Context<UiEnv>; rows: Array<{ alert: Alert; postText: string | null }>; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; kind?: AlertKind; notice?: string }) {
   const { c } = props;
   const L = c.get('locale');
   const tz = c.get('timeZone');
@@ -64,8 +67,9 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array
         {props.showAll ? <a href={`/alerts${props.kind ? `?kind=${props.kind}` : ''}`}>open only</a> : <a href={`/alerts?status=all${props.kind ? `&kind=${props.kind}` : ''}`}>including acknowledged</a>}
       </nav>
       {props.rows.length ? null : <p class="muted">{t(L, 'noAlerts')}</p>}
-      {props.rows.map((a) => {
+      {props.rows.map(({ alert: a, postText }) => {
         const d = a.details as Record<string, unknown>;
+        const caseId = a.caseId ?? (typeof d.caseId === 'number' ? d.caseId : undefined);
         const samples = Array.isArray(d.samples) ? (d.samples as Sample[]) : [];
         const sent = props.deliveries.filter((x) => x.alertId === a.id);
         return (
@@ -79,7 +83,7 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: Alert[]; deliveries: Array
               {a.escalatedAt ? ` · escalated ${formatDateTime(a.escalatedAt, L, tz)}` : ''}
             </p>
             {typeof d.summary === 'string' ? <pre class="digest">{d.summary}</pre> : null}
-            {typeof d.caseId === 'number' ? <p><a href={`/cases/${d.caseId}`}>Case #{d.caseId}</a>{typeof d.text === 'string' ? `: ${d.text}` : ''}</p> : null}
+            {caseId !== undefined ? <p><a href={`/cases/${caseId}`}>{t(L, 'caseN', { n: caseId })}</a>{postText ? `: ${postText}` : typeof d.text === 'string' ? `: ${d.text}` : ''}</p> : null}
             {samples.length ? (
               <ul>
                 {samples.map((s) => (

@@ -81,6 +81,7 @@ const T = {
   thisWeekLastWeek: { en: 'blue: this week · grey: last week', hr: 'plavo: ovaj tjedan · sivo: prošli tjedan', sr: 'plavo: ove nedelje · sivo: prošle nedelje' },
   alertsRaised: { en: 'Alerts raised (7 days)', hr: 'Podignuta upozorenja (7 dana)', sr: 'Podignuta upozorenja (7 dana)' },
   none: { en: 'none', hr: 'nema', sr: 'nema' },
+  caseN: { en: 'Case #{n}', hr: 'Slučaj #{n}', sr: 'Slučaj #{n}' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;
