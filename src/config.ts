@@ -39,6 +39,12 @@ const EnvSchema = z.object({
   ODZIV_TEMPLATES: z.string().min(1).default('./rules/templates.yaml'),
   ODZIV_VIRAL_THRESHOLD: z.coerce.number().min(1).max(100).default(60),
   ODZIV_ALERTS_CRON: z.string().min(1).default('*/5 * * * * *'),
+  ODZIV_PUBLIC_URL: z
+    .string()
+    .url({ error: 'expected the address people open odziv at, like https://odziv.example.com' })
+    .regex(/^https?:\/\//, { error: 'expected an http:// or https:// address' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   ALERT_WEBHOOK_URL: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
   ALERT_WEBHOOK_URL_CM: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
   ALERT_SIGNED_WEBHOOK_URL: z.string().url({ error: 'expected a URL' }).optional(),

@@ -124,7 +124,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
             await enqueueDeliveries(database, channels, new Date(), policy);
             const escalated = await escalateUnacknowledged(database, channels, config.ALERT_ESCALATE_AFTER_MIN * 60_000, new Date(), policy);
             if (escalated) log.warn({ job: 'alerts', escalated }, 'alerts escalated: not acknowledged in time');
-            await deliverAlerts(database, channels, log);
+            await deliverAlerts(database, channels, log, undefined, config.ODZIV_PUBLIC_URL);
           },
         });
         scheduler.add({

@@ -79,7 +79,7 @@ export async function escalateUnacknowledged(database: Database, channels: Chann
 }
 
 /** Sends due deliveries; retryable failures back off, others and the last attempt are dead-lettered. */
-export async function deliverAlerts(database: Database, channels: ChannelSet, log: Logger, now?: Date): Promise<number> {
+export async function deliverAlerts(database: Database, channels: ChannelSet, log: Logger, now?: Date, publicUrl?: string): Promise<number> {
   // The database's clock decides what is due (its timestamps have microseconds; a JS Date does not).
   const dueBy = now ?? sql`now()`;
   const leaseFrom = now ?? new Date();
@@ -110,7 +110,9 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
         await database.db.update(alertDeliveries).set({ status: 'cancelled', lastError: `not sent: ${a.status} before it was due` }).where(eq(alertDeliveries.id, d.id));
         continue;
       }
-      const message: AlertMessage = { id: a.id, kind: a.kind, audience: a.audience, severity: a.severity, round: d.round, title: a.title, details: a.details, createdAt: a.createdAt };
+      const caseId = a.caseId ?? (typeof a.details.caseId === 'number' ? a.details.caseId : undefined);
+      const caseUrl = publicUrl && caseId !== undefined ? `${publicUrl}/cases/${caseId}` : undefined;
+      const message: AlertMessage = { id: a.id, kind: a.kind, audience: a.audience, severity: a.severity, round: d.round, title: a.title, details: a.details, createdAt: a.createdAt, ...(caseUrl ? { caseUrl } : {}) };
       await channel.send(message);
       await database.db.update(alertDeliveries).set({ status: 'sent', sentAt: leaseFrom, lastError: null }).where(eq(alertDeliveries.id, d.id));
       dlog.info({ attempts: d.attempts, kind: a.kind }, 'alert delivered');

@@ -62,6 +62,26 @@ describe('alert channels and their outbox', () => {
     expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
+  it('links the case in odziv, where it is answered, when ODZIV_PUBLIC_URL says where odziv is', async () => {
+    const channels = { slack: slackChannel({ marketing: `${r.url}/linked` }), webhook: signedWebhookChannel(`${r.url}/linked-hook`, 'a-long-shared-secret-123') };
+    await demo.h.pollOnce();
+    clock.advance(5_000);
+    await demo.h.pollOnce();
+    const [c] = await demo.h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
+    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId: c!.id, dedupKey: 'linked', title: 'Complaint going viral from @someone' });
+    await enqueueDeliveries(demo.h.deps.database, channels);
+    // (Whatever else the demo raised goes out too, twenty a run.)
+    while (await deliverAlerts(demo.h.deps.database, channels, silentLog, undefined, 'https://odziv.vedra.test'));
+    const mine = (path: string, title: string) => r.hook.got.filter((g) => g.path === path).map((g) => JSON.parse(g.body) as { text?: string; title?: string; caseUrl?: string }).find((b) => (b.text ?? b.title ?? '').includes(title))!;
+    expect(mine('/linked', 'from @someone').text).toContain(`odziv: https://odziv.vedra.test/cases/${c!.id}`);
+    expect(mine('/linked-hook', 'from @someone')).toMatchObject({ caseUrl: `https://odziv.vedra.test/cases/${c!.id}` });
+    // Without the address there is nothing to link.
+    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId: c!.id, dedupKey: 'unlinked', title: 'unlinked' });
+    await enqueueDeliveries(demo.h.deps.database, channels);
+    while (await deliverAlerts(demo.h.deps.database, channels, silentLog));
+    expect(mine('/linked', 'unlinked').text).not.toContain('odziv:');
+  });
+
   it('gives up after the last attempt and keeps the reason', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
     const a = await addAlert('viral', 'marketing', 'v3');
@@ -100,6 +120,15 @@ describe('e-mail alerts', () => {
       expect(mails).toHaveLength(1);
       expect(mails[0]!.to).toEqual(['cm@vedra.test']);
       expect(mails[0]!.data).toContain('Subject: [odziv] sla mail-1');
+      // An alert about a case says where to answer it.
+      await demo.h.pollOnce();
+      clock.advance(5_000);
+      await demo.h.pollOnce();
+      const [c] = await demo.h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
+      await demo.h.deps.database.db.insert(alerts).values({ kind: 'sla', audience: 'community_manager', caseId: c!.id, dedupKey: 'mail-3', title: 'SLA breached' });
+      await enqueueDeliveries(demo.h.deps.database, channels);
+      await deliverAlerts(demo.h.deps.database, channels, silentLog, undefined, 'https://odziv.vedra.test');
+      expect(mails.at(-1)!.data).toContain(`Open the case in odziv: https://odziv.vedra.test/cases/${c!.id}`);
     } finally {
       await channels.email.close?.();
       await new Promise<void>((r) => smtp.close(() => r()));

@@ -19,7 +19,7 @@ export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets 
           from: opts.from,
           to,
           subject: `[odziv] ${headline(m, false)}`.replace(/[\r\n]+/g, ' ').slice(0, 200),
-          text: `${m.title}\n\n${summary ? `${summary}\n\n` : ''}${fields.join('\n')}\n`,
+          text: `${m.title}\n\n${m.caseUrl ? `Open the case in odziv: ${m.caseUrl}\n\n` : ''}${summary ? `${summary}\n\n` : ''}${fields.join('\n')}\n`,
           headers: { 'X-Odziv-Alert-Id': String(m.id), ...(m.severity === 'urgent' || m.round === 'escalation' ? { Importance: 'high', 'X-Priority': '1' } : {}) },
         });
       } catch (e) {

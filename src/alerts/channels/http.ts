@@ -32,7 +32,8 @@ export function slackChannel(urls: Targets, timeoutMs = 5_000): AlertChannel {
       if (!url) throw new ChannelError('no webhook URL for this audience', false);
       const link = typeof m.details.url === 'string' && /^https?:\/\//.test(m.details.url) ? `\n${slackEscape(m.details.url)}` : '';
       const summary = summaryOf(m);
-      await post(url, JSON.stringify({ text: `${slackEscape(headline(m))}${link}${summary ? `\n${slackEscape(summary)}` : ''}` }), {}, timeoutMs);
+      const open = m.caseUrl ? `\nodziv: ${slackEscape(m.caseUrl)}` : '';
+      await post(url, JSON.stringify({ text: `${slackEscape(headline(m))}${link}${open}${summary ? `\n${slackEscape(summary)}` : ''}` }), {}, timeoutMs);
     },
   };
 }
@@ -43,7 +44,7 @@ export function signedWebhookChannel(url: string, secret: string, timeoutMs = 5_
     name: 'webhook',
     serves: () => true,
     async send(m) {
-      const body = JSON.stringify({ id: m.id, kind: m.kind, audience: m.audience, severity: m.severity, round: m.round, title: m.title, details: m.details, createdAt: m.createdAt.toISOString() });
+      const body = JSON.stringify({ id: m.id, kind: m.kind, audience: m.audience, severity: m.severity, round: m.round, title: m.title, details: m.details, createdAt: m.createdAt.toISOString(), ...(m.caseUrl ? { caseUrl: m.caseUrl } : {}) });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       await post(url, body, { 'x-odziv-signature': signature, 'x-odziv-alert-id': String(m.id) }, timeoutMs);
     },

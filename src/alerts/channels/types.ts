@@ -14,6 +14,8 @@ export interface AlertMessage {
   title: string;
   details: Record<string, unknown>;
   createdAt: Date;
+  /** odziv's page of the case the alert is about, where it is answered (when ODZIV_PUBLIC_URL is set). */
+  caseUrl?: string;
 }
 
 export const CHANNELS = ['slack', 'webhook', 'email'] as const;
