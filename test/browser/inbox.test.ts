@@ -150,16 +150,21 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
 
   it('backtests a candidate pack from the rules page, with progress and a result', async () => {
     await page.goto(`${base}/rules`);
+    // The box starts from the pack in force.
+    expect(await page.getByLabel('Pack (YAML)').inputValue()).toContain('- id: churn-intent');
     await page.getByLabel('Pack (YAML)').fill('pack: default\nrules:\n  - id: churn-only\n    conditions: { category: churn }\n    actions:\n      flag: { category: churn, reason: "Leaving" }\n');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await page.waitForURL(/\/rules\/backtests\/\d+/);
     await expect.poll(async () => page.locator('main').textContent(), { timeout: 20_000 }).toMatch(/no longer flagged/);
     expect(await page.locator('progress').count()).toBe(1);
     await page.goto(`${base}/rules`);
-    await page.getByLabel('Pack (YAML)').fill('pack: x\nrules:\n  - id: a\n    conditions: { minComplaint: 7 }\n    actions: { route: care }\n');
+    const bad = 'pack: x\nrules:\n  - id: a\n    conditions: { minComplaint: 7 }\n    actions: { route: care }\n';
+    await page.getByLabel('Pack (YAML)').fill(bad);
     await page.getByRole('button', { name: 'Run backtest' }).click();
-    await page.waitForURL(/error=/);
+    await page.waitForURL(/\/rules\/backtest$/);
     expect(await page.locator('[role=alert]').last().textContent()).toContain('conditions.minComplaint: expected a number between 0 and 1');
+    // The refused pack is still in the box, to be mended.
+    expect(await page.getByLabel('Pack (YAML)').inputValue()).toBe(bad);
   });
 
   it('lists the viral complaint alert for marketing and acknowledges it', async () => {
