@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { latinToCyrillic } from '../../rules/index.ts';
+import { cyrillicToLatin, latinToCyrillic } from '../../rules/index.ts';
 
 const LANGS = ['en', 'hr', 'sr', 'bs'] as const;
 type TemplateLang = (typeof LANGS)[number];
@@ -40,17 +40,28 @@ export function templateLanguage(language: string): TemplateLang {
   return language === 'bcs-family' ? 'hr' : 'en';
 }
 
-/** Fills a template for a case; Serbian goes out in Cyrillic when the customer wrote in Cyrillic. */
+/** Placeholders, links, e-mail addresses and @handles: what transliteration must leave as written. */
+const VERBATIM = /(\{[a-z]+\}|https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|@\w+)/u;
+
+/**
+ * Fills a template for a case; Serbian goes out in Cyrillic when the customer wrote in Cyrillic.
+ * Only the template's own words change script: names, @handles, links and order numbers stay as
+ * written ("@marko_p" is a handle, not "@марко_п"; "John" is not "Јохн").
+ */
 export function renderTemplate(templates: Templates, id: string, ctx: TemplateContext, lang = templateLanguage(ctx.language)): string | undefined {
   const t = templates[id];
   if (!t) return undefined;
-  const order = ORDER.exec(ctx.postText)?.[1];
-  let text = t[lang]
-    .replaceAll('{customer}', firstName(ctx.customerName) || `@${ctx.customerHandle}`)
-    .replaceAll('{responder}', firstName(ctx.responderName))
-    .replaceAll('{order}', order ?? '…');
-  if (lang === 'sr' && ctx.cyrillic) text = latinToCyrillic(text);
-  return text;
+  const order = ORDER.exec(cyrillicToLatin(ctx.postText))?.[1];
+  const values: Record<string, string> = {
+    '{customer}': firstName(ctx.customerName) || `@${ctx.customerHandle}`,
+    '{responder}': firstName(ctx.responderName),
+    '{order}': order ?? '…',
+  };
+  const cyrillic = lang === 'sr' && ctx.cyrillic;
+  return t[lang]
+    .split(VERBATIM)
+    .map((part, i) => (i % 2 === 1 ? (values[part] ?? part) : cyrillic ? latinToCyrillic(part) : part))
+    .join('');
 }
 
 /** "– Ana" by default; the team policy comes from ODZIV_SIGNATURE ("off" for none). */
