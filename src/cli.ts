@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -30,9 +31,12 @@ async function analyzeCommand(): Promise<number> {
   let n = 0;
   let failed = 0;
   const out: string[] = [];
-  const flush = () => {
-    if (out.length) process.stdout.write(out.join(''));
+  // Waits when stdout's buffer is full (a slow reader downstream): a million lines piped through
+  // `head` or over ssh must not pile up in memory.
+  const flush = async () => {
+    const full = out.length > 0 && !process.stdout.write(out.join(''));
     out.length = 0;
+    if (full) await once(process.stdout, 'drain');
   };
   for await (const raw of rl) {
     n++;
@@ -61,9 +65,9 @@ async function analyzeCommand(): Promise<number> {
     out.push(
       `${JSON.stringify({ id: parsed.id ?? null, language: a.language, sentiment: a.sentiment, negative: a.negative, complaint: a.complaint, isComplaint: a.isComplaint, categories: a.categories, evidence: a.evidence })}\n`,
     );
-    if (out.length >= 256) flush();
+    if (out.length >= 256) await flush();
   }
-  flush();
+  await flush();
   return failed ? 1 : 0;
 }
 
@@ -196,6 +200,12 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(`odziv: unknown command "${argv.join(' ')}"\n\n${HELP}`);
   return 2;
 }
+
+// The reader went away (`odziv analyze < posts.jsonl | head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

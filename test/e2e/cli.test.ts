@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 const odziv = (args: string[], input?: string) =>
@@ -39,6 +40,36 @@ describe('odziv CLI', () => {
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; negative?: boolean });
     expect(lines.map((l) => [l.id, l.negative])).toEqual([[1, true], [2, false]]);
   });
+
+  it('analyze: stops quietly when its reader goes away (| head), and keeps up with a slow one', async () => {
+    const posts = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i, text: `Internet ne radi već ${i} dana` })).join('\n');
+    const child = spawn(process.execPath, ['bin/odziv.js', 'analyze'], { env: { PATH: process.env.PATH ?? '' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', () => {}); // it may stop reading before all is written
+    child.stdin.end(posts);
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    // A reader that takes its time still gets every line, in order.
+    const slow = spawn(process.execPath, ['bin/odziv.js', 'analyze'], { env: { PATH: process.env.PATH ?? '' } });
+    slow.stdin.end(posts);
+    const ids: number[] = [];
+    let rest = '';
+    slow.stdout.pause();
+    for await (const chunk of slow.stdout) {
+      rest += (chunk as Buffer).toString();
+      const lines = rest.split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) ids.push((JSON.parse(l) as { id: number }).id);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(ids).toHaveLength(20_000);
+    expect(ids.every((id, i) => id === i)).toBe(true);
+  }, 60_000);
 
   it('rules check: ok on the default pack, every error and exit 1 on a broken one', () => {
     const ok = odziv(['rules', 'check']);
