@@ -17,6 +17,14 @@ const { clock } = demo;
 
 const addAlert = async (kind: 'viral' | 'rule' | 'sla', audience: 'marketing' | 'community_manager', key: string) =>
   (await demo.h.deps.database.db.insert(alerts).values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } }).returning())[0]!;
+/** A case of the replayed demo's first posts (polled twice: the first poll sets the stream's start). */
+async function demoCase(): Promise<number> {
+  await demo.h.pollOnce();
+  clock.advance(5_000);
+  await demo.h.pollOnce();
+  const [c] = await demo.h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
+  return c!.id;
+}
 const makeDue = () => demo.h.deps.database.db.update(alertDeliveries).set({ availableAt: sql`now() - interval '1 second'` });
 
 describe('alert channels and their outbox', () => {
@@ -64,19 +72,16 @@ describe('alert channels and their outbox', () => {
 
   it('links the case in odziv, where it is answered, when ODZIV_PUBLIC_URL says where odziv is', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/linked` }), webhook: signedWebhookChannel(`${r.url}/linked-hook`, 'a-long-shared-secret-123') };
-    await demo.h.pollOnce();
-    clock.advance(5_000);
-    await demo.h.pollOnce();
-    const [c] = await demo.h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
-    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId: c!.id, dedupKey: 'linked', title: 'Complaint going viral from @someone' });
+    const caseId = await demoCase();
+    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId, dedupKey: 'linked', title: 'Complaint going viral from @someone' });
     await enqueueDeliveries(demo.h.deps.database, channels);
     // (Whatever else the demo raised goes out too, twenty a run.)
     while (await deliverAlerts(demo.h.deps.database, channels, silentLog, undefined, 'https://odziv.vedra.test'));
     const mine = (path: string, title: string) => r.hook.got.filter((g) => g.path === path).map((g) => JSON.parse(g.body) as { text?: string; title?: string; caseUrl?: string }).find((b) => (b.text ?? b.title ?? '').includes(title))!;
-    expect(mine('/linked', 'from @someone').text).toContain(`odziv: https://odziv.vedra.test/cases/${c!.id}`);
-    expect(mine('/linked-hook', 'from @someone')).toMatchObject({ caseUrl: `https://odziv.vedra.test/cases/${c!.id}` });
+    expect(mine('/linked', 'from @someone').text).toContain(`odziv: https://odziv.vedra.test/cases/${caseId}`);
+    expect(mine('/linked-hook', 'from @someone')).toMatchObject({ caseUrl: `https://odziv.vedra.test/cases/${caseId}` });
     // Without the address there is nothing to link.
-    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId: c!.id, dedupKey: 'unlinked', title: 'unlinked' });
+    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId, dedupKey: 'unlinked', title: 'unlinked' });
     await enqueueDeliveries(demo.h.deps.database, channels);
     while (await deliverAlerts(demo.h.deps.database, channels, silentLog));
     expect(mine('/linked', 'unlinked').text).not.toContain('odziv:');
@@ -121,14 +126,11 @@ describe('e-mail alerts', () => {
       expect(mails[0]!.to).toEqual(['cm@vedra.test']);
       expect(mails[0]!.data).toContain('Subject: [odziv] sla mail-1');
       // An alert about a case says where to answer it.
-      await demo.h.pollOnce();
-      clock.advance(5_000);
-      await demo.h.pollOnce();
-      const [c] = await demo.h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
-      await demo.h.deps.database.db.insert(alerts).values({ kind: 'sla', audience: 'community_manager', caseId: c!.id, dedupKey: 'mail-3', title: 'SLA breached' });
+      const caseId = await demoCase();
+      await demo.h.deps.database.db.insert(alerts).values({ kind: 'sla', audience: 'community_manager', caseId, dedupKey: 'mail-3', title: 'SLA breached' });
       await enqueueDeliveries(demo.h.deps.database, channels);
       await deliverAlerts(demo.h.deps.database, channels, silentLog, undefined, 'https://odziv.vedra.test');
-      expect(mails.at(-1)!.data).toContain(`Open the case in odziv: https://odziv.vedra.test/cases/${c!.id}`);
+      expect(mails.at(-1)!.data).toContain(`Open the case in odziv: https://odziv.vedra.test/cases/${caseId}`);
     } finally {
       await channels.email.close?.();
       await new Promise<void>((r) => smtp.close(() => r()));

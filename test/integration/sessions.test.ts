@@ -213,8 +213,7 @@ describe('the alerts page', () => {
 describe('the rules page', () => {
   it('starts a candidate from the pack in force, and gives a refused one back in its box with the reason', async () => {
     const cm = await h.user('community_manager', 'Iva Urednica');
-    const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: cm.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
-    const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    const { res, session } = await login(JSON.stringify({ email: cm.email, password: 'correct horse battery staple' }), 'application/json');
     const { csrfToken } = (await res.json()) as { csrfToken: string };
     const headers = { cookie: `odziv_session=${session}` };
     const page = await (await h.app.request('/rules', { headers })).text();
