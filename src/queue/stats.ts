@@ -4,16 +4,18 @@ import type { Database } from '../../db/client.ts';
 /** The numbers behind the dashboards: one query each, the same on PGlite and PostgreSQL. */
 export async function dashboardStats(database: Database, now = new Date()) {
   // Counted per hour since the epoch (absolute, whatever the server's zone): the page puts the hours
-  // on the user's clock, and days are the user's days.
+  // on the user's clock, and days are the user's days. Each window reaches back to the start of its
+  // first bucket, so no bar stands for part of an hour or a day.
+  const firstHour = new Date((Math.floor(now.getTime() / 3_600_000) - HOURLY_WINDOW_H + 1) * 3_600_000);
   const hourly = await database.rows<{ hour: number; key: string | null; n: number }>(sql`
     select floor(extract(epoch from c.created_at) / 3600)::int as hour, coalesce(c.category, 'other') as key, count(*)::int as n
-    from cases c where c.created_at > ${new Date(now.getTime() - HOURLY_WINDOW_H * 3_600_000)}
+    from cases c where c.created_at >= ${firstHour}
     group by 1, 2`);
   const daily = await database.rows<{ hour: number; lang: string; platform: string; complaints: number; flagged: number }>(sql`
     select floor(extract(epoch from p.posted_at) / 3600)::int as hour, a.language as lang, p.platform,
            count(*) filter (where a.is_complaint)::int as complaints, count(c.id)::int as flagged
     from posts p join analyses a on a.post_id = p.id left join cases c on c.post_id = p.id
-    where p.posted_at > ${new Date(now.getTime() - DAILY_WINDOW_D * 86_400_000)}
+    where p.posted_at > ${new Date(now.getTime() - (DAILY_WINDOW_D + 1) * 86_400_000)}
     group by 1, 2, 3`);
   const [times] = await database.rows<{ frp50: number | null; frp90: number | null; res50: number | null; res90: number | null; within: number | null; answered: number }>(sql`
     select percentile_cont(0.5) within group (order by extract(epoch from (first_response_at - created_at)) / 60) as frp50,
@@ -47,15 +49,16 @@ export function bucketLabel(at: Date, unit: Unit, timeZone: string): string {
 }
 
 /**
- * Every hour or day of a window, oldest first, empty ones too: one busy hour is a thin bar at its
- * place, not the whole chart, and quiet hours show as gaps. Labels follow the calendar, not their
- * spelling (12-31 comes before 01-01); an hour a DST change repeats is one bucket.
+ * The last `count` hours or days up to `to`, oldest first, empty ones too: one busy hour is a thin
+ * bar at its place, not the whole chart, and quiet hours show as gaps. Labels follow the calendar,
+ * not their spelling (12-31 comes before 01-01); an hour a DST change repeats is one bucket.
  */
-export function timeAxis(to: Date, hours: number, unit: Unit, timeZone: string): string[] {
+export function timeAxis(to: Date, count: number, unit: Unit, timeZone: string): string[] {
   const labels = new Set<string>();
   const last = Math.floor(to.getTime() / 3_600_000);
+  const hours = unit === 'hour' ? count : (count + 1) * 24;
   for (let h = last - hours + 1; h <= last; h++) labels.add(bucketLabel(new Date(h * 3_600_000), unit, timeZone));
-  return [...labels];
+  return [...labels].slice(-count);
 }
 
 /** Turns rows counted per hour since the epoch into chart series over `axis` (rows outside it are left out). */

@@ -41,7 +41,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const L = c.get('locale');
     const s = await dashboardStats(deps.database, now);
     const hours = timeAxis(now, HOURLY_WINDOW_H, 'hour', tz);
-    const days = timeAxis(now, DAILY_WINDOW_D * 24, 'day', tz);
+    const days = timeAxis(now, DAILY_WINDOW_D, 'day', tz);
     const hourly = toSeries(s.hourly, hours, 'hour', tz, (r) => r.key ?? 'other', (r) => r.n);
     const byLang = toSeries(s.daily, days, 'day', tz, (r) => r.lang, (r) => r.complaints);
     const byPlatform = toSeries(s.daily, days, 'day', tz, (r) => r.platform, (r) => r.flagged);
