@@ -1,4 +1,5 @@
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { EngagementMetrics } from '../../adapters/types.ts';
 import { authors } from './authors.ts';
 import { streams } from './streams.ts';
@@ -17,6 +18,8 @@ export const posts = pgTable(
     postedAt: timestamp('posted_at', { withTimezone: true }).notNull(),
     conversationId: text('conversation_id'),
     inReplyToId: text('in_reply_to_id'),
+    /** The first stored version when this post is an edit of it (X gives every edit a new id). */
+    editOfPostId: bigint('edit_of_post_id', { mode: 'number' }).references((): AnyPgColumn => posts.id),
     isOwn: boolean('is_own').notNull().default(false),
     isRepost: boolean('is_repost').notNull().default(false),
     metrics: jsonb('metrics').$type<EngagementMetrics>(),
@@ -33,6 +36,7 @@ export const posts = pgTable(
     index('posts_author_idx').on(t.authorId, t.postedAt),
     index('posts_conversation_idx').on(t.platform, t.conversationId),
     index('posts_posted_at_idx').on(t.postedAt),
+    index('posts_edit_of_idx').on(t.editOfPostId).where(sql`edit_of_post_id is not null`),
   ],
 );
 

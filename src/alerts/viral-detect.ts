@@ -1,4 +1,4 @@
-import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, posts } from '../../db/schema/index.ts';
 import type { EngagementMetrics } from '../../adapters/types.ts';
@@ -9,33 +9,40 @@ import { viralScore } from './viral.ts';
 export const URGENT_VIRAL_SCORE = 85;
 
 /**
- * Scores the posts of unresolved cases from their two latest engagement snapshots and raises one
- * viral alert per post (for marketing) when the score reaches the threshold; later growth updates
- * that alert instead of raising another.
+ * Scores the posts of unresolved cases from their latest engagement snapshots and raises one viral
+ * alert per case (for marketing) when the score reaches the threshold; later growth updates that
+ * alert instead of raising another. An edited post is scored by its busiest version: X gives every
+ * edit a new id and counts engagement on the version people saw, so after an edit the first
+ * version stops growing while the complaint goes on spreading.
  */
 export async function detectViral(database: Database, threshold: number, now = new Date(), brandPerMinute?: number): Promise<number> {
-  const candidates = await database.db
-    .select({ postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
+  const versions = await database.db
+    .select({ casePostId: cases.postId, postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
     .from(cases)
-    .innerJoin(posts, eq(posts.id, cases.postId))
+    .innerJoin(posts, or(eq(posts.id, cases.postId), eq(posts.editOfPostId, cases.postId)))
     .innerJoin(authors, eq(authors.id, posts.authorId))
-    .innerJoin(analyses, eq(analyses.postId, posts.id))
+    .innerJoin(analyses, eq(analyses.postId, cases.postId))
     .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
-  if (!candidates.length) return 0;
+  if (!versions.length) return 0;
   const baseline = brandPerMinute ?? (await brandBaseline(database, now));
-  const snapshots = await latestSnapshots(database, candidates.map((c) => c.postId));
-  let raised = 0;
-  for (const c of candidates) {
+  const snapshots = await latestSnapshots(database, versions.map((c) => c.postId));
+  const best = new Map<number, { c: (typeof versions)[number]; v: ReturnType<typeof viralScore>; snaps: Array<{ at: Date; metrics: EngagementMetrics }> }>();
+  for (const c of versions) {
     const snaps = snapshots.get(c.postId);
     if (!snaps) continue;
     const v = viralScore({ postedAt: c.postedAt, snapshots: snaps, followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
+    const seen = best.get(c.caseId);
+    if (!seen || v.score > seen.v.score) best.set(c.caseId, { c, v, snaps });
+  }
+  let raised = 0;
+  for (const { c, v, snaps } of best.values()) {
     if (v.score < threshold || c.complaint < 0.5) continue;
     const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
     const severity = v.score >= URGENT_VIRAL_SCORE ? ('urgent' as const) : ('normal' as const);
     const title = `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`;
     const rows = await database.db
       .insert(alerts)
-      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.postId}`, title, details, severity })
+      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.casePostId}`, title, details, severity })
       .onConflictDoUpdate({ target: alerts.dedupKey, set: { title, details, updatedAt: now, ...(severity === 'urgent' ? { severity } : {}) } })
       .returning({ id: alerts.id, createdAt: alerts.createdAt, updatedAt: alerts.updatedAt });
     if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;

@@ -51,7 +51,7 @@ export async function ingest(
       // An edit joins its first version's thread (and so its case); its words were counted once.
       const first = await firstVersion(tx, received);
       const post = first ? { ...received, conversationId: first.conversationId ?? first.platformPostId } : received;
-      const stored = await storePost(tx, stream.id, post);
+      const stored = await storePost(tx, stream.id, post, first?.id);
       if (stored === undefined) {
         summary.duplicates++;
         continue;
@@ -91,10 +91,10 @@ export async function ingest(
 }
 
 /** The earliest stored version of an edited post, if any version is stored. */
-async function firstVersion(tx: Tx, post: NormalizedPost): Promise<{ platformPostId: string; conversationId: string | null } | undefined> {
+async function firstVersion(tx: Tx, post: NormalizedPost): Promise<{ id: number; platformPostId: string; conversationId: string | null } | undefined> {
   if (!post.editOf?.length) return undefined;
   const [row] = await tx
-    .select({ platformPostId: posts.platformPostId, conversationId: posts.conversationId })
+    .select({ id: posts.id, platformPostId: posts.platformPostId, conversationId: posts.conversationId })
     .from(posts)
     .where(and(eq(posts.platform, post.platform), inArray(posts.platformPostId, post.editOf)))
     .orderBy(asc(posts.id))
@@ -103,7 +103,7 @@ async function firstVersion(tx: Tx, post: NormalizedPost): Promise<{ platformPos
 }
 
 /** Inserts author and post; returns undefined when the post was already stored. */
-async function storePost(tx: Tx, streamId: number, post: NormalizedPost): Promise<{ postId: number; authorId: number } | undefined> {
+async function storePost(tx: Tx, streamId: number, post: NormalizedPost, editOfPostId?: number): Promise<{ postId: number; authorId: number } | undefined> {
   const [author] = await tx
     .insert(authors)
     .values({
@@ -137,6 +137,7 @@ async function storePost(tx: Tx, streamId: number, post: NormalizedPost): Promis
       postedAt: post.postedAt,
       conversationId: post.conversationId ?? null,
       inReplyToId: post.inReplyToId ?? null,
+      editOfPostId: editOfPostId ?? null,
       isOwn: post.isOwn,
       isRepost: post.isRepost,
       metrics: post.metrics ?? null,

@@ -13,7 +13,7 @@ const PER_RUN = 500;
 const MAX_AGE_MS = 72 * 3_600_000;
 
 /**
- * Refreshes the engagement of posts with unresolved cases whose next read is due (most overdue
+ * Refreshes the engagement of posts with unresolved cases (and of their edits) whose next read is due (most overdue
  * first), per platform, and schedules each post's next read from its age and how fast it moves
  * (refresh-schedule.ts). A platform's failure is logged and leaves the others untouched.
  * `brandPerMinute`: the brand baseline when the caller has it already (else read when needed).
@@ -26,7 +26,8 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     const rows = await database.db
       .selectDistinct({ id: posts.id, platformPostId: posts.platformPostId, postedAt: posts.postedAt, metrics: posts.metrics, metricsAt: posts.metricsAt, dueAt: posts.metricsDueAt })
       .from(posts)
-      .innerJoin(cases, eq(cases.postId, posts.id))
+      // A case's post and its edits: X counts engagement on the version people saw when they engaged.
+      .innerJoin(cases, or(eq(cases.postId, posts.id), eq(cases.postId, posts.editOfPostId)))
       .where(and(eq(posts.platform, platform), ne(cases.status, 'resolved'), gt(posts.postedAt, new Date(now.getTime() - MAX_AGE_MS)), or(isNull(posts.metricsDueAt), lte(posts.metricsDueAt, now))))
       .orderBy(sql`${posts.metricsDueAt} asc nulls first`, asc(posts.id))
       .limit(PER_RUN);

@@ -7,6 +7,7 @@ import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/s
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
+import { detectViral } from '../../src/alerts/viral-detect.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX, snowflakeAt, snowflakeTime } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -167,6 +168,32 @@ describe('X adapter against a fake X', () => {
     // An edited post's first version is still there at X: not "gone".
     await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
     expect((await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts)).every((r) => r.goneAt === null)).toBe(true);
+  });
+
+  it('scores an edited complaint by the version people engage with, and alerts marketing once for its case', async () => {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const edited = x.editTweet(complaint.id, `${complaint.text} — i TV ne radi od jutra!`);
+    await drain(adapter, s);
+    const [casePost] = await h.deps.database.db.select({ id: posts.id, caseId: cases.id }).from(posts).innerJoin(cases, eq(cases.postId, posts.id)).where(eq(posts.platformPostId, complaint.id));
+    const [edit] = await h.deps.database.db.select({ id: posts.id, editOf: posts.editOfPostId }).from(posts).where(eq(posts.platformPostId, edited.id));
+    expect(edit!.editOf).toBe(casePost!.id);
+
+    // X counts engagement on the version people saw: after the edit only the new id grows.
+    const t0 = Date.now();
+    await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date(t0 + 60_000), 1);
+    edited.public_metrics = { retweet_count: 300, reply_count: 120, like_count: 1_500, quote_count: 60 };
+    await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date(t0 + 6 * 60_000), 1);
+    const first = await h.deps.database.db.select({ metrics: posts.metrics }).from(posts).where(eq(posts.id, casePost!.id));
+    expect(first[0]!.metrics).toMatchObject({ likes: 0, reposts: 0 });
+    expect(await detectViral(h.deps.database, 60, new Date(t0 + 6 * 60_000), 1)).toBe(1);
+    const viral = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
+    expect(viral).toHaveLength(1);
+    expect(viral[0]).toMatchObject({ caseId: casePost!.caseId, dedupKey: `viral:${casePost!.id}` });
+    expect((viral[0]!.details as { text: string }).text).toContain('i TV ne radi');
   });
 
   it('waits out a 429 storm until the reset, and records it in the stream health', async () => {
