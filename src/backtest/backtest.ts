@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, gte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { analyses, authors, posts, streams } from '../../db/schema/index.ts';
 import { analyzeDetailed, evaluate, historyDaysFor, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { engagementPerHour } from '../ingest/ingest.ts';
+import { earlierComplaintTimes, type StoredComplaint } from '../ingest/complaint-history.ts';
 
 const PAGE = 500;
 const EXAMPLES = 5;
@@ -53,12 +54,12 @@ export async function runBacktest(
   // Author history: complaint times per author from the stored analyses, reaching back before `since`.
   const historyFrom = new Date(since.getTime() - historyDaysFor([...live, ...candidate]) * 86_400_000);
   const complaintRows = await db
-    .select({ authorId: posts.authorId, postedAt: posts.postedAt, postId: posts.id })
+    .select({ authorId: posts.authorId, at: posts.postedAt, thread: sql<string>`coalesce(${posts.conversationId}, ${posts.platformPostId})`, editOf: posts.editOfPostId })
     .from(posts)
     .innerJoin(analyses, eq(analyses.postId, posts.id))
     .where(and(gte(posts.postedAt, historyFrom), eq(analyses.isComplaint, true)));
-  const complaintsBy = new Map<number, Array<{ at: Date; postId: number }>>();
-  for (const r of complaintRows) complaintsBy.set(r.authorId, [...(complaintsBy.get(r.authorId) ?? []), { at: r.postedAt, postId: r.postId }]);
+  const complaintsBy = new Map<number, StoredComplaint[]>();
+  for (const r of complaintRows) complaintsBy.set(r.authorId, [...(complaintsBy.get(r.authorId) ?? []), r]);
 
   const result: BacktestResult = {
     since: since.toISOString(),
@@ -108,7 +109,7 @@ export async function runBacktest(
         verified: author.verified,
         engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
         engagementPerHour: engagementPerHour({ metrics: m ?? undefined, postedAt: post.postedAt }, post.ingestedAt),
-        authorComplaintTimes: (complaintsBy.get(author.id) ?? []).filter((c) => c.postId !== post.id && c.at <= post.postedAt).map((c) => c.at),
+        authorComplaintTimes: earlierComplaintTimes(complaintsBy.get(author.id) ?? [], post.conversationId ?? post.platformPostId, post.postedAt),
         now: post.postedAt,
       };
       const now = evaluate(live, detail, facts);

@@ -6,6 +6,7 @@ import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type Analy
 import { countComplaint } from '../alerts/spikes.ts';
 import { joinThread } from '../queue/lifecycle.ts';
 import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
+import { earlierComplaintTimes } from './complaint-history.ts';
 
 export interface IngestSummary {
   received: number;
@@ -177,7 +178,7 @@ async function assess(
   const since = new Date(now.getTime() - days * 86_400_000);
   const history = days
     ? await tx
-        .select({ postedAt: posts.postedAt })
+        .select({ at: posts.postedAt, thread: sql<string>`coalesce(${posts.conversationId}, ${posts.platformPostId})`, editOf: posts.editOfPostId })
         .from(posts)
         .innerJoin(analyses, eq(analyses.postId, posts.id))
         .where(and(eq(posts.authorId, authorId), ne(posts.id, postId), eq(analyses.isComplaint, true), gte(posts.postedAt, since)))
@@ -193,7 +194,7 @@ async function assess(
     verified: post.author.verified ?? false,
     engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
     engagementPerHour: engagementPerHour(post, now),
-    authorComplaintTimes: history.map((h) => h.postedAt),
+    authorComplaintTimes: earlierComplaintTimes(history, post.conversationId ?? post.platformPostId, now),
     now,
   });
   if (outcome.flags.length && !outcome.ignored) {

@@ -98,4 +98,23 @@ describe('ingest', () => {
     const repeat = await h.deps.database.db.select().from(flags).where(eq(flags.ruleId, 'repeat-complainer'));
     expect(repeat).toHaveLength(1);
   });
+
+  it('counts a thread of posts, or a complaint and its edit, as one complaint', async () => {
+    const s = await stream();
+    const author = { platformUserId: 'threader', handle: 'threader', followers: 50 };
+    const at = (h: number) => new Date(Date.now() - h * 3600_000);
+    // One complaint told in three posts of one thread…
+    for (const [i, text] of ['Internet ne radi, užas!', 'Već treći dan ne radi, sramota!', 'I TV ne radi, katastrofa!'].entries()) {
+      await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: `t${i}`, posts: [post(`5${i}`, text, { author, conversationId: '50', postedAt: at(5 - i) })] });
+    }
+    // …and another, then its corrected version (an edit: a new id at X).
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't3', posts: [post('60', 'Račun je opet pogrešan, sramota!', { author, postedAt: at(2) })] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't4', posts: [post('61', 'Račun je opet pogrešan, naplatili ste dvaput, sramota!', { author, editOf: ['60'], postedAt: at(1) })] });
+    const repeat = await h.deps.database.db.select().from(flags).innerJoin(posts, eq(posts.id, flags.postId)).where(eq(flags.ruleId, 'repeat-complainer'));
+    expect(repeat.filter((r) => r.posts.platformPostId.startsWith('5') || r.posts.platformPostId.startsWith('6'))).toHaveLength(0);
+    // A third complaint in a thread of its own is the third.
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't5', posts: [post('70', 'Dostava kasni tjedan dana, nitko se ne javlja!', { author, postedAt: at(0) })] });
+    const third = await h.deps.database.db.select().from(flags).innerJoin(posts, eq(posts.id, flags.postId)).where(eq(flags.ruleId, 'repeat-complainer'));
+    expect(third.map((r) => r.posts.platformPostId)).toContain('70');
+  });
 });
