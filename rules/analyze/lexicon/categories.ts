@@ -132,7 +132,11 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'cashier', 'driver', 'crew', 'flight attendant', 'hung up', 'hung up on me', 'yelled', 'shouted', 'laughed at',
       'condescending', 'unhelpful', 'incompetent', 'arrogant', 'disrespectful', 'blamed me', 'laughed when', 'customer service', 'support team',
       'nobody could help', 'no one could help', 'useless support', 'lack of help', 'no help', 'canned response', 'copy paste',
-      'no one wants to talk', "didn't help", 'did not help', 'not helpful', 'no assistance', 'poor communication', 'csr'],
+      'no one wants to talk', "didn't help", 'did not help', 'not helpful', 'no assistance', 'poor communication', 'csr',
+      // The service itself judged ("terrible support"): how the customer was treated, with or without a person named.
+      'terrible support', 'awful support', 'horrible support', 'bad support', 'worst support', 'poor support',
+      'terrible service', 'awful service', 'horrible service', 'bad service', 'worst service', 'poor service',
+      'appalling service', 'shocking service', 'dreadful service'],
     bcs: ['bezobrazan', 'bezobrazna', 'bezobrazni', 'bezobrazno', 'nepristojan', 'nepristojna', 'neljubazan', 'neljubazna',
       // How staff behaved, not who they are: "radnici", "vozač", "podrška" are as often news or thanks.
       'neljubazni', 'drska', 'drski', 'bahat', 'bahata', 'spustila slušalicu', 'spustio slušalicu', 'vikala', 'vikao',
