@@ -82,6 +82,18 @@ const T = {
   alertsRaised: { en: 'Alerts raised (7 days)', hr: 'Podignuta upozorenja (7 dana)', sr: 'Podignuta upozorenja (7 dana)' },
   none: { en: 'none', hr: 'nema', sr: 'nema' },
   caseN: { en: 'Case #{n}', hr: 'Slučaj #{n}', sr: 'Slučaj #{n}' },
+  // Streams
+  stream: { en: 'Stream', hr: 'Izvor', sr: 'Izvor' },
+  state: { en: 'State', hr: 'Stanje', sr: 'Stanje' },
+  lastSuccess: { en: 'Last success', hr: 'Zadnji uspjeh', sr: 'Poslednji uspeh' },
+  rateLimit: { en: 'Rate limit', hr: 'Ograničenje poziva', sr: 'Ograničenje poziva' },
+  lastError: { en: 'Last error', hr: 'Zadnja greška', sr: 'Poslednja greška' },
+  streamDisabled: { en: 'disabled', hr: 'isključen', sr: 'isključen' },
+  streamFailing: { en: 'failing since {when}', hr: 'ne radi od {when}', sr: 'ne radi od {when}' },
+  streamOk: { en: 'ok', hr: 'u redu', sr: 'u redu' },
+  streamWaiting: { en: 'waiting for its first poll', hr: 'čeka prvo čitanje', sr: 'čeka prvo čitanje' },
+  ago: { en: '{t} ago', hr: 'prije {t}', sr: 'pre {t}' },
+  callsLeft: { en: '{n} left, resets {when}', hr: 'preostalo {n}, obnavlja se {when}', sr: 'preostalo {n}, obnavlja se {when}' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

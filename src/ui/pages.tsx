@@ -24,6 +24,11 @@ function packSource(file: string | undefined): string {
 }
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
+/** "12 s", "5 min", "3 h", "2 d": how long ago, at a glance. */
+const elapsed = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
+};
 const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
 
 /** Dashboards, stream health and rules pages of the inbox. */
@@ -84,20 +89,23 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
 
   page('/streams', ['responder', 'community_manager', 'marketing'], async (c) => {
     const rows = await deps.database.db.select().from(streams).orderBy(streams.id);
+    const L = c.get('locale');
+    const tz = c.get('timeZone');
+    const when = (d: Date | string) => formatDateTime(d, L, tz);
     return c.html(
-      <Layout title="Streams" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
-        <h1>{t(c.get('locale'), 'streams')}</h1>
+      <Layout title={t(L, 'streams')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path={c.req.path}>
+        <h1>{t(L, 'streams')}</h1>
         <table>
           <thead>
-            <tr><th scope="col">Stream</th><th scope="col">State</th><th scope="col">Last success</th><th scope="col">Rate limit</th><th scope="col">Last error</th></tr>
+            <tr><th scope="col">{t(L, 'stream')}</th><th scope="col">{t(L, 'state')}</th><th scope="col">{t(L, 'lastSuccess')}</th><th scope="col">{t(L, 'rateLimit')}</th><th scope="col">{t(L, 'lastError')}</th></tr>
           </thead>
           <tbody>
             {rows.map((s) => (
               <tr>
                 <td>{s.platform}/{s.name}</td>
-                <td>{!s.enabled ? 'disabled' : s.failingSince ? <span class="error">failing since {formatDateTime(s.failingSince, c.get('locale'), c.get('timeZone'))}</span> : s.lastSuccessAt ? 'ok' : 'waiting'}</td>
-                <td>{s.lastSuccessAt ? `${Math.round((Date.now() - s.lastSuccessAt.getTime()) / 1000)} s ago` : '—'}</td>
-                <td>{s.rateLimit?.remaining !== undefined ? `${s.rateLimit.remaining} left, resets ${s.rateLimit.resetAt ?? '?'}` : '—'}</td>
+                <td>{!s.enabled ? t(L, 'streamDisabled') : s.failingSince ? <span class="error">{t(L, 'streamFailing', { when: when(s.failingSince) })}</span> : s.lastSuccessAt ? t(L, 'streamOk') : t(L, 'streamWaiting')}</td>
+                <td>{s.lastSuccessAt ? <time datetime={s.lastSuccessAt.toISOString()} title={when(s.lastSuccessAt)}>{t(L, 'ago', { t: elapsed(Date.now() - s.lastSuccessAt.getTime()) })}</time> : '—'}</td>
+                <td>{s.rateLimit?.remaining !== undefined ? t(L, 'callsLeft', { n: s.rateLimit.remaining, when: s.rateLimit.resetAt ? when(s.rateLimit.resetAt) : '?' }) : '—'}</td>
                 <td>{s.lastError ?? '—'}</td>
               </tr>
             ))}

@@ -232,3 +232,21 @@ describe('the rules page', () => {
     expect(await badSince.text()).toContain('value="last tuesday"');
   });
 });
+
+describe("pages in the user's language", () => {
+  it("shows the dashboard and the streams in Croatian", async () => {
+    const hr = await h.user('responder', 'Ivo Hrvatić');
+    const { res, session } = await login(JSON.stringify({ email: hr.email, password: 'correct horse battery staple' }), 'application/json');
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = { cookie: `odziv_session=${session}` };
+    const saved = await h.app.request('/me/preferences', { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfToken, locale: 'hr', timeZone: 'Europe/Zagreb', next: '/streams' }).toString() });
+    expect(saved.status).toBe(303);
+    const streamsPage = await (await h.app.request('/streams', { headers })).text();
+    expect(streamsPage).toContain('<th scope="col">Izvor</th>');
+    expect(streamsPage).toMatch(/u redu|čeka prvo čitanje|ne radi od/);
+    expect(streamsPage).not.toContain(' s ago');
+    const board = await (await h.app.request('/dashboard', { headers })).text();
+    expect(board).toContain('Označene objave po satu, po kategoriji (48 h)');
+    expect(board).toContain('Vrijeme odgovora (7 dana)');
+  });
+});
