@@ -13,6 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** A new user of the role, logged in: the cookie header and the form token. */
+async function signIn(role: Parameters<Harness['user']>[0], name: string) {
+  const u = await h.user(role, name);
+  const { res, session } = await login(JSON.stringify({ email: u.email, password: 'correct horse battery staple' }), 'application/json');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { headers: { cookie: `odziv_session=${session}` }, csrfToken };
+}
+
 async function login(body: string, type: string) {
   const res = await h.app.request('/auth/login', { method: 'POST', body, headers: { 'content-type': type } });
   const cookie = res.headers.get('set-cookie') ?? '';
@@ -212,10 +220,7 @@ describe('the alerts page', () => {
 
 describe('the rules page', () => {
   it('starts a candidate from the pack in force, and gives a refused one back in its box with the reason', async () => {
-    const cm = await h.user('community_manager', 'Iva Urednica');
-    const { res, session } = await login(JSON.stringify({ email: cm.email, password: 'correct horse battery staple' }), 'application/json');
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const headers = { cookie: `odziv_session=${session}` };
+    const { headers, csrfToken } = await signIn('community_manager', 'Iva Urednica');
     const page = await (await h.app.request('/rules', { headers })).text();
     expect(page).toContain('- id: churn-intent');
 
@@ -235,10 +240,7 @@ describe('the rules page', () => {
 
 describe("pages in the user's language", () => {
   it("shows the dashboard and the streams in Croatian", async () => {
-    const hr = await h.user('responder', 'Ivo Hrvatić');
-    const { res, session } = await login(JSON.stringify({ email: hr.email, password: 'correct horse battery staple' }), 'application/json');
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const headers = { cookie: `odziv_session=${session}` };
+    const { headers, csrfToken } = await signIn('responder', 'Ivo Hrvatić');
     const saved = await h.app.request('/me/preferences', { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfToken, locale: 'hr', timeZone: 'Europe/Zagreb', next: '/streams' }).toString() });
     expect(saved.status).toBe(303);
     const streamsPage = await (await h.app.request('/streams', { headers })).text();
