@@ -59,7 +59,11 @@ export async function runBacktest(
     .innerJoin(analyses, eq(analyses.postId, posts.id))
     .where(and(gte(posts.postedAt, historyFrom), eq(analyses.isComplaint, true)));
   const complaintsBy = new Map<number, StoredComplaint[]>();
-  for (const r of complaintRows) complaintsBy.set(r.authorId, [...(complaintsBy.get(r.authorId) ?? []), r]);
+  for (const r of complaintRows) {
+    const list = complaintsBy.get(r.authorId);
+    if (list) list.push(r);
+    else complaintsBy.set(r.authorId, [r]);
+  }
 
   const result: BacktestResult = {
     since: since.toISOString(),

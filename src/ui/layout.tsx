@@ -103,7 +103,7 @@ export function Due(props: { at: string | Date; waiting: boolean; locale?: Local
   const at = new Date(props.at);
   if (!props.waiting) return <span class="due done">{t(L, 'answered')}</span>;
   const mins = Math.round((at.getTime() - Date.now()) / 60_000);
-  const label = mins >= 0 ? `${t(L, 'dueIn')} ${fmt(mins)}` : `${t(L, 'overdue')} ${fmt(-mins)}`;
+  const label = mins >= 0 ? `${t(L, 'dueIn')} ${formatMinutes(mins)}` : `${t(L, 'overdue')} ${formatMinutes(-mins)}`;
   return (
     <time class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'} datetime={at.toISOString()} data-due={at.toISOString()} data-due-in={t(L, 'dueIn')} data-overdue={t(L, 'overdue')}>
       {label}
@@ -111,7 +111,8 @@ export function Due(props: { at: string | Date; waiting: boolean; locale?: Local
   );
 }
 
-function fmt(mins: number): string {
+/** "12 min", "5 h", "3 d": a span at a glance. */
+export function formatMinutes(mins: number): string {
   if (mins < 60) return `${mins} min`;
   if (mins < 48 * 60) return `${Math.round(mins / 60)} h`;
   return `${Math.round(mins / 1440)} d`;

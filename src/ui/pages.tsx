@@ -9,7 +9,7 @@ import { startBacktest } from '../backtest/jobs.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
-import { Layout } from './layout.tsx';
+import { formatMinutes, Layout } from './layout.tsx';
 import { formatDateTime, t, type Locale } from './i18n.ts';
 
 /** A pack file's text to start a candidate from ('' when it cannot be read, or is too large to edit here). */
@@ -24,10 +24,10 @@ function packSource(file: string | undefined): string {
 }
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
-/** "12 s", "5 min", "3 h", "2 d": how long ago, at a glance. */
+/** "12 s", then as the SLA countdown says it ("5 min", "3 h", "2 d"). */
 const elapsed = (ms: number) => {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
+  return s < 90 ? `${s} s` : formatMinutes(Math.round(s / 60));
 };
 const minutes = (m: number | null | undefined) => (m === null || m === undefined ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
 

@@ -75,6 +75,15 @@ describe('X adapter against a fake X', () => {
     throw new Error('stream did not drain');
   }
 
+  /** Three mentions polled in (one of them the outage complaint "… ne radi …"): the stream and that complaint at X. */
+  async function withComplaint() {
+    seed(x, 3);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    return { s, complaint: x.tweets.find((t) => t.text.includes('ne radi'))! };
+  }
+
   it('stores every mention exactly once across pages, and never the brand\'s own posts or retweets', async () => {
     seed(x, 2_500, { own: 30, retweets: 20 });
     adapter = createXAdapter(settings(x));
@@ -149,13 +158,9 @@ describe('X adapter against a fake X', () => {
   });
 
   it('files an edited post (a new id at X) under its first version\'s case, not as a second complaint', async () => {
-    seed(x, 3);
-    adapter = createXAdapter(settings(x));
-    const s = await xStream();
-    await drain(adapter, s);
+    const { s, complaint } = await withComplaint();
     const caseCount = async () => Number((await h.deps.database.db.select({ n: count() }).from(cases))[0]!.n);
     const before = await caseCount();
-    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
     const edited = x.editTweet(complaint.id, `${complaint.text} — i TV ne radi od jutra!`);
     await drain(adapter, s);
     expect(await stored()).toBe(4);
@@ -171,11 +176,7 @@ describe('X adapter against a fake X', () => {
   });
 
   it('scores an edited complaint by the version people engage with, and alerts marketing once for its case', async () => {
-    seed(x, 3);
-    adapter = createXAdapter(settings(x));
-    const s = await xStream();
-    await drain(adapter, s);
-    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const { s, complaint } = await withComplaint();
     const edited = x.editTweet(complaint.id, `${complaint.text} — i TV ne radi od jutra!`);
     await drain(adapter, s);
     const [casePost] = await h.deps.database.db.select({ id: posts.id, caseId: cases.id }).from(posts).innerJoin(cases, eq(cases.postId, posts.id)).where(eq(posts.platformPostId, complaint.id));
@@ -364,11 +365,7 @@ describe('X adapter against a fake X', () => {
   });
 
   it('answers the customer\'s latest post in the thread, and still can when the first one is deleted', async () => {
-    seed(x, 3);
-    adapter = createXAdapter(settings(x));
-    const s = await xStream();
-    await drain(adapter, s);
-    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const { s, complaint } = await withComplaint();
     const followUp = x.addTweet({ text: '@VedraTel i dalje ne radi, treći dan!', author_id: complaint.author_id, conversation_id: complaint.conversation_id, referenced_tweets: [{ type: 'replied_to', id: complaint.id }] });
     await drain(adapter, s);
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
@@ -404,10 +401,7 @@ describe('X adapter against a fake X', () => {
   });
 
   it('learns from the metrics lookup that a customer deleted their post, and refuses replies to it', async () => {
-    seed(x, 3);
-    adapter = createXAdapter(settings(x));
-    await drain(adapter, await xStream());
-    const complaint = x.tweets.find((t) => t.text.includes('ne radi'))!;
+    const { complaint } = await withComplaint();
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
     const responder = await h.user('responder');
     await claimCase(h.deps.database, c!.id, responder.id);
