@@ -1,4 +1,5 @@
 /** The contract every platform adapter implements; everything platform-specific stays behind it. */
+import { z } from 'zod';
 
 export const PLATFORMS = ['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -39,6 +40,27 @@ export interface NormalizedPost {
   /** The platform's payload as received, kept for audit and re-analysis. */
   raw: unknown;
 }
+
+/**
+ * What ingest checks of every post an adapter hands over: a platform that changes a field's shape
+ * must not fail the whole batch (the stream would stall on it) nor put a wrong value in the database.
+ */
+const count = z.number().int().nonnegative().max(2 ** 31 - 1);
+export const NormalizedPostSchema = z.object({
+  platform: z.enum(PLATFORMS),
+  platformPostId: z.string().min(1),
+  url: z.string().optional(),
+  author: z.object({ platformUserId: z.string().min(1), handle: z.string(), displayName: z.string().optional(), followers: count.optional(), verified: z.boolean().optional() }),
+  text: z.string(),
+  postedAt: z.date(),
+  conversationId: z.string().optional(),
+  inReplyToId: z.string().optional(),
+  editOf: z.array(z.string()).optional(),
+  isOwn: z.boolean(),
+  isRepost: z.boolean(),
+  metrics: z.object({ likes: count, reposts: count, replies: count, quotes: count, views: z.number().nonnegative().optional() }).optional(),
+  raw: z.unknown(),
+});
 
 /** The stream as the adapter needs it: its settings, validated by the adapter itself. */
 export interface StreamRef {

@@ -1,3 +1,4 @@
+import type { ZodError } from 'zod';
 /**
  * One error taxonomy: a code maps to an HTTP status; bodies are `{ code, message, requestId }`.
  * A client's mistake is a 4xx that names what is wrong, never a 500.
@@ -16,6 +17,14 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** A validation failure's problems, each with the path a person can find (`query.limit`, `items[2].name`). */
+export function zodIssues(error: ZodError, prefix?: string): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].filter(Boolean).join('.').replace(/\.\[/g, '['),
+    message: i.message,
+  }));
+}
 
 export class AppError extends Error {
   constructor(

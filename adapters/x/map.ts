@@ -26,23 +26,30 @@ export const TWEET_FIELDS = 'created_at,conversation_id,referenced_tweets,public
 export const USER_FIELDS = 'username,name,verified,public_metrics';
 export const EXPANSIONS = 'author_id';
 
+/*
+ * The payloads' types are what X documents, not what a response is checked to hold: the readers
+ * below pass a field of an unexpected shape on untouched (ingest's check names it and sets the post
+ * aside) instead of throwing, which would fail the whole page.
+ */
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+
 export function metricsOf(t: TweetV2): NonNullable<NormalizedPost['metrics']> {
   const m = t.public_metrics ?? {};
   return { likes: m.like_count ?? 0, reposts: m.retweet_count ?? 0, replies: m.reply_count ?? 0, quotes: m.quote_count ?? 0, ...(m.impression_count !== undefined ? { views: m.impression_count } : {}) };
 }
 
-export const isRetweet = (t: TweetV2) => t.referenced_tweets?.some((r) => r.type === 'retweeted') ?? false;
+export const isRetweet = (t: TweetV2) => list(t.referenced_tweets).some((r) => r?.type === 'retweeted');
 
 /**
  * X returns tweet text with "&", "<" and ">" escaped as HTML entities (v2 and v1.1 alike); the post
  * is stored as its author wrote it ("&amp;" last, so "&amp;lt;" stays the literal "&lt;"). Pages
  * escape again when they show it.
  */
-export const unescapeTweetText = (text: string) => (text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text);
+export const unescapeTweetText = (text: string) => (typeof text === 'string' && text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text);
 
 /** The earlier versions of an edited post (X lists the whole chain, oldest first, this one last). */
 export const editOf = (id: string, history: string[] | undefined): { editOf?: string[] } => {
-  const earlier = (history ?? []).filter((h) => h !== id);
+  const earlier = list(history).filter((h) => h !== id);
   return earlier.length ? { editOf: earlier } : {};
 };
 
@@ -58,7 +65,7 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     text: unescapeTweetText(t.note_tweet?.text ?? t.text),
     postedAt: t.created_at ? new Date(t.created_at) : new Date(),
     conversationId: t.conversation_id,
-    inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id,
+    inReplyToId: list(t.referenced_tweets).find((r) => r?.type === 'replied_to')?.id,
     ...editOf(t.id, t.edit_history_tweet_ids),
     isOwn: user.id === brandId,
     isRepost: isRetweet(t),

@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { uiRoutes } from '../ui/routes.tsx';
 import { streamRoutes } from './routes/streams.ts';
+import { refuseUnstorableInput } from './storable-input.ts';
 
 const PUBLIC_API = new Set(['/api/auth/token', '/api/openapi.json']);
 
@@ -41,6 +42,8 @@ export function createApp(deps: Deps) {
     onError: (c) => (c.req.path.startsWith('/api/') || c.req.path.startsWith('/auth/') ? c.json(errorBody(c, 'PAYLOAD_TOO_LARGE', 'body: larger than 64 KiB'), 413) : c.text('The form is larger than 64 KiB.', 413)),
   });
   app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? next() : small(c, next)));
+  // Webhooks are verified on their raw bytes; what they carry is mended at ingest instead.
+  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? next() : refuseUnstorableInput(c, next)));
   const auth = authenticate(deps.database);
   app.use('/api/*', async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
 

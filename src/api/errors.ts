@@ -1,20 +1,13 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.ts';
+import { AppError, ERROR_STATUS, zodIssues, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ApiEnv } from './env.ts';
 
 /** The body of every error: `{ code, message, requestId }`, plus `issues` for validation errors. */
 export function errorBody(c: Context<ApiEnv>, code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
   return { code, message, requestId: c.get('requestId') ?? null, ...extra };
-}
-
-export function zodIssues(error: ZodError, prefix?: string): Array<{ path: string; message: string }> {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].filter(Boolean).join('.').replace(/\.\[/g, '['),
-    message: i.message,
-  }));
 }
 
 /** Validation failure → 400 naming every field. */

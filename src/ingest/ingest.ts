@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
-import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
+import { NormalizedPostSchema, type NormalizedPost, type PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
@@ -7,11 +7,16 @@ import { countComplaint } from '../alerts/spikes.ts';
 import { joinThread } from '../queue/lifecycle.ts';
 import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
 import { earlierComplaintTimes } from './complaint-history.ts';
+import { storable } from '../storable.ts';
+import { audit } from '../audit.ts';
+import { zodIssues } from '../errors.ts';
 
 export interface IngestSummary {
   received: number;
   stored: number;
   duplicates: number;
+  /** Posts of a shape ingest cannot store (a field missing or of the wrong type): audited, not stored. */
+  rejected: number;
   flagged: number;
   ignored: number;
   caseIds: number[];
@@ -43,11 +48,19 @@ export async function ingest(
   now: Date = new Date(),
   opts: { businessHours?: BusinessHours } = {},
 ): Promise<IngestSummary> {
+  // A NUL or a broken surrogate from the platform becomes U+FFFD, and a post of the wrong shape is
+  // set aside in the audit log with what is wrong: either would otherwise fail every batch it is in.
+  const checked = result.posts.map(storable).map((post) => ({ post, check: NormalizedPostSchema.safeParse(post) }));
+  const rejected = checked.filter((c) => !c.check.success).map(({ post, check }) => ({ post, issues: check.error ? zodIssues(check.error) : [] }));
   // Analysis is pure CPU work: done before the transaction to keep it short.
-  const analyzed = result.posts.map((post) => ({ post, detail: analyzeDetailed(post.text) }));
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
+  const analyzed = checked.filter((c) => c.check.success).map(({ post }) => ({ post, detail: analyzeDetailed(post.text) }));
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: rejected.length, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {
+    for (const { post, issues } of rejected) {
+      const id = (post as { platformPostId?: unknown }).platformPostId;
+      await audit(tx, { actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: stream.id, details: { platformPostId: typeof id === 'string' ? id : null, issues, raw: storable(post.raw ?? null) } });
+    }
     for (const { post: received, detail } of analyzed) {
       // An edit joins its first version's thread (and so its case); its words were counted once.
       const first = await firstVersion(tx, received);

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
 import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
 import type { BusinessHours } from '../queue/sla.ts';
+import { storable } from '../storable.ts';
 
 export interface PollerDeps {
   database: Database;
@@ -73,7 +74,8 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     else if (result.more) next = new Date();
     // One line per run: info when something arrived, debug for the quiet runs every few seconds.
     const line = { ms: Date.now() - started, ...summary, caseIds: undefined, alerts: summary.alerts.length };
-    if (summary.received) log.info(line, 'poll');
+    if (summary.rejected) log.warn(line, 'poll: posts of a shape odziv cannot store were set aside (audit log, action post.rejected)');
+    else if (summary.received) log.info(line, 'poll');
     else log.debug(line, 'poll');
     await deps.onIngested?.(stream, summary);
     return summary;
@@ -103,6 +105,8 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
 async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: string, now: Date): Promise<void> {
   const since = stream.failingSince ?? now;
   if (now.getTime() - since.getTime() < (deps.alertAfterMs ?? 10 * 60_000)) return;
+  // The platform's words, cut to size: a NUL or half an emoji would make the alert's JSON unstorable.
+  const lastError = storable(message.slice(0, 500));
   await deps.database.db
     .insert(alerts)
     .values({
@@ -110,9 +114,9 @@ async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: 
       audience: 'community_manager',
       dedupKey: `stream:${stream.id}:${since.toISOString()}`,
       title: `Stream ${stream.platform}/${stream.name} has been failing since ${since.toISOString()}`,
-      details: { streamId: stream.id, lastError: message.slice(0, 500), failingSince: since.toISOString() },
+      details: { streamId: stream.id, lastError, failingSince: since.toISOString() },
     })
-    .onConflictDoUpdate({ target: alerts.dedupKey, set: { details: { streamId: stream.id, lastError: message.slice(0, 500), failingSince: since.toISOString() }, updatedAt: now } });
+    .onConflictDoUpdate({ target: alerts.dedupKey, set: { details: { streamId: stream.id, lastError, failingSince: since.toISOString() }, updatedAt: now } });
 }
 
 /** Polls every enabled stream that is due. */

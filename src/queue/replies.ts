@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs } from '../ingest/poller.ts';
 import { sign } from './templates.ts';
+import { storable } from '../storable.ts';
 
 export const MAX_ATTEMPTS = 8;
 const SENDING_LEASE_MS = 2 * 60_000;
@@ -152,7 +153,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(reply.attempts);
       await database.db
         .update(replies)
-        .set({ status, lastError: message.slice(0, 1000), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
+        .set({ status, lastError: storable(message.slice(0, 1000)), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
         .where(eq(replies.id, reply.id));
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
     }

@@ -39,7 +39,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} kind={kind} notice={c.req.query('notice')} />);
   });
 
-  app.post('/alerts/:id{[0-9]+}/ack', guard, async (c) => {
+  app.post('/alerts/:id{[0-9]{1,15}}/ack', guard, async (c) => {
     try {
       await acknowledgeAlert(deps.database, c.get('user'), Number(c.req.param('id')));
       return c.redirect('/alerts', 303);

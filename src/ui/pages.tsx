@@ -175,7 +175,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     return c.redirect(`/rules/backtests/${id}`, 303);
   });
 
-  page('/rules/backtests/:id{[0-9]+}', ['community_manager'], async (c) => {
+  page('/rules/backtests/:id{[0-9]{1,15}}', ['community_manager'], async (c) => {
     const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
     if (!b) return c.notFound();
     const r = b.result as null | { posts: number; flaggedNow: number; flaggedWithCandidate: number; newlyFlagged: number; noLongerFlagged: number; byCategory: Record<string, { added: number; removed: number }>; examples: { newlyFlagged: Array<{ postId: number; text: string; rules: string[] }>; noLongerFlagged: Array<{ postId: number; text: string; rules: string[] }> } };

@@ -166,7 +166,8 @@ export function uiRoutes(deps: Deps) {
     const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
     return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} notice={known} />, status);
   };
-  guarded.get('/cases/:id{[0-9]+}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
+  // Ids of up to 15 digits (JavaScript's safe integers): a longer one is no id of ours, so no route (404).
+  guarded.get('/cases/:id{[0-9]{1,15}}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
 
   const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
     guarded.post(path, async (c) => {
@@ -180,13 +181,13 @@ export function uiRoutes(deps: Deps) {
         throw e;
       }
     });
-  act('/cases/:id{[0-9]+}/claim', async (c, id) => {
+  act('/cases/:id{[0-9]{1,15}}/claim', async (c, id) => {
     await claimCase(deps.database, id, c.get('user').id);
     return 'claimed';
   });
   // A refused reply (too long for the platform, case claimed by someone else) comes back in the
   // reply box with the reason: a responder's words are never lost to a redirect.
-  guarded.post('/cases/:id{[0-9]+}/reply', async (c) => {
+  guarded.post('/cases/:id{[0-9]{1,15}}/reply', async (c) => {
     const id = Number(c.req.param('id'));
     const form = (await c.req.parseBody()) as Record<string, unknown>;
     const user = c.get('user');
@@ -200,18 +201,18 @@ export function uiRoutes(deps: Deps) {
       throw e;
     }
   });
-  act('/cases/:id{[0-9]+}/resolve', async (c, id) => {
+  act('/cases/:id{[0-9]{1,15}}/resolve', async (c, id) => {
     await resolveCase(deps.database, id, c.get('user'));
     return 'resolved';
   });
-  act('/cases/:id{[0-9]+}/note', async (c, id, form) => {
+  act('/cases/:id{[0-9]{1,15}}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
     if (text.length > MAX_NOTE_LENGTH) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE_LENGTH.toLocaleString('en')}.`);
     await addNote(deps.database, id, c.get('user'), text);
     return 'noteAdded';
   });
-  act('/cases/:id{[0-9]+}/replies/:rid{[0-9]+}/retry', async (c, id) => {
+  act('/cases/:id{[0-9]{1,15}}/replies/:rid{[0-9]{1,15}}/retry', async (c, id) => {
     await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user').id);
     return 'sendingAgain';
   });

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
 import { createXAdapter, postsFromActivity, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
-import { alerts, analyses, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, analyses, auditLog, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
@@ -533,6 +533,23 @@ describe('X webhooks through the API', () => {
     // Told twice, marked once.
     const again = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
     expect(((await again.json()) as { gone: number }).gone).toBe(0);
+  });
+
+  it('sets aside a delivered tweet of an unexpected shape, naming the field, and stores the others', async () => {
+    const odd = JSON.stringify({
+      for_user_id: '1',
+      tweet_create_events: [
+        { id_str: '9701', extended_tweet: { full_text: 42 }, edit_history: { edit_tweet_ids: 'x' }, user: { id_str: '79', screen_name: 'iva' } },
+        { id_str: '9702', text: '@VedraTel račun mi je opet kriv, sramota!', user: { id_str: '80', screen_name: 'ivo', followers_count: -5 } },
+        { id_str: '9703', text: '@VedraTel još čekam povrat novca\u0000', user: { id_str: '81', screen_name: 'eva' } },
+      ],
+    });
+    const res = await app.request('/webhooks/x', { method: 'POST', body: odd, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(odd) } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ received: 3, stored: 1, rejected: 2 });
+    expect(await storedIds()).toContain('9703');
+    const issues = (await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).map((r) => (r.details as { platformPostId: string; issues: Array<{ path: string }> }));
+    expect(issues.map((d) => [d.platformPostId, d.issues.map((i) => i.path).join()]).sort()).toEqual([['9701', 'text'], ['9702', 'author.followers']]);
   });
 
   it('reads the edit chain of a delivered tweet, so an edit joins its first version', () => {

@@ -48,6 +48,23 @@ describe('API: a client\'s mistakes are 4xx that name what is wrong', () => {
     await expectError(await h.request('POST', '/api/analyze', { token, json: { text: 'x'.repeat(10_001) } }), 400, 'BAD_REQUEST', 'text: at most 10,000');
   });
 
+  it('refuses text the database cannot store (a NUL, a lone surrogate), naming the field, and stores nothing', async () => {
+    const notes = async () => ((await (await h.request('GET', `/api/cases/${caseId}`, { token })).json()) as { notes: unknown[] }).notes.length;
+    const before = await notes();
+    const body = await expectError(await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'called him\u0000back' } }), 400, 'BAD_REQUEST', 'text: contains a NUL');
+    expect((body as unknown as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['text']);
+    await expectError(await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'broken \uD83D emoji' } }), 400, 'BAD_REQUEST', 'text: contains');
+    expect(await notes()).toBe(before);
+    await expectError(await h.request('GET', '/api/cases?category=%00', { token }), 400, 'BAD_REQUEST', 'query.category: contains a NUL');
+    await expectError(await h.request('POST', '/api/tokens', { token, json: { name: 'ci\uDC00' } }), 400, 'BAD_REQUEST', 'name: contains');
+    // A whole emoji (a surrogate pair) is of course fine.
+    expect((await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'called him back 🙂' } })).status).toBe(201);
+    // The sign-in form too: the failed login's audit line would have carried the NUL into the database.
+    const form = await h.request('POST', '/login', { body: 'email=a%00%40b.hr&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toContain('email: contains a NUL');
+  });
+
   it('refuses a body over 64 KiB', async () => {
     await expectError(await h.request('POST', '/api/analyze', { token, json: { text: 'x'.repeat(70_000) } }), 413, 'PAYLOAD_TOO_LARGE');
   });

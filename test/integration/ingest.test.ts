@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
-import { analyses, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { analyses, auditLog, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
@@ -62,12 +62,46 @@ describe('ingest', () => {
   it('keeps neither posts nor cursor when the transaction fails half-way', async () => {
     const s = await stream();
     const good = post('10', 'Terrible, nothing works');
-    // A post the database refuses (text with a NUL byte) after a good one: the whole batch rolls back.
-    const bad = post('11', 'bad\u0000text');
+    // A post the database refuses (a trigger stands in for a lost connection or a full disk) after a
+    // good one: the whole batch rolls back.
+    await h.deps.database.rows(sql`create function refuse_11() returns trigger language plpgsql as $$ begin if new.platform_post_id = '11' then raise exception 'refused'; end if; return new; end $$`);
+    await h.deps.database.rows(sql`create trigger refuse_11 before insert on posts for each row execute function refuse_11()`);
+    const bad = post('11', 'Still broken');
     await expect(ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'after', posts: [good, bad] })).rejects.toThrow();
+    await h.deps.database.rows(sql`drop trigger refuse_11 on posts`);
+    await h.deps.database.rows(sql`drop function refuse_11()`);
     expect(await countOf(posts)).toBe(0);
     expect(await countOf(cases)).toBe(0);
     expect((await stream()).cursor).toBeNull();
+  });
+
+  it('mends what the database cannot store (a NUL, a lone surrogate) instead of failing the batch forever', async () => {
+    const s = await stream();
+    const odd = post('12', 'Internet ne radi\u0000, sramota! \uD83D', {
+      author: { platformUserId: 'a-12', handle: 'user12', displayName: 'Ana \uDC00', followers: 5 },
+      raw: { id: '12', text: 'x\u0000', ['k\u0000']: ['\uD800'] },
+    });
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'mended', posts: [odd, post('13', 'Otkazujem ugovor!')] });
+    expect(summary).toMatchObject({ stored: 2, flagged: 2 });
+    const [row] = await h.deps.database.db.select().from(posts).where(eq(posts.platformPostId, '12'));
+    expect(row!.text).toBe('Internet ne radi\uFFFD, sramota! \uFFFD');
+    expect(row!.raw).toEqual({ id: '12', text: 'x\uFFFD', ['k\uFFFD']: ['\uFFFD'] });
+    expect((await stream()).cursor).toBe('mended');
+  });
+
+  it('sets a post of the wrong shape aside in the audit log, naming what is wrong, and stores the rest', async () => {
+    const s = await stream();
+    // What a platform changing a field's type would hand over (the adapter's types cannot stop it).
+    const odd = { ...post('14', 'x'), text: 42, postedAt: new Date('not a date') } as unknown as NormalizedPost;
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'past-odd', posts: [post('15', 'Internet ne radi, sramota!'), odd, post('16', 'Otkazujem ugovor!')] });
+    expect(summary).toMatchObject({ received: 3, stored: 2, rejected: 1, flagged: 2 });
+    expect((await stream()).cursor).toBe('past-odd');
+    const [entry] = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'));
+    expect(entry).toMatchObject({ subjectType: 'stream', subjectId: String(s.id) });
+    const details = entry!.details as { platformPostId: string; issues: Array<{ path: string }>; raw: unknown };
+    expect(details.platformPostId).toBe('14');
+    expect(details.issues.map((i) => i.path).sort()).toEqual(['postedAt', 'text']);
+    expect(details.raw).toEqual({ id: '14', text: 'x' });
   });
 
   it('never flags the brand\'s own posts or plain reposts', async () => {

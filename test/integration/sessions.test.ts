@@ -154,6 +154,15 @@ describe('inbox pages by role', () => {
     for (const m of marked) expect(lexical.some((t) => t === m || t.includes(m)), m).toBe(true);
   });
 
+  it('answers 404, not 500, for a case id too long to be ours, and 400 for a form with a NUL in it', async () => {
+    const { headers, csrfToken } = await signIn('responder', 'Iva Odd');
+    expect((await h.app.request('/cases/99999999999999999999', { headers })).status).toBe(404);
+    expect((await h.app.request('/alerts/99999999999999999999/ack', { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(404);
+    const note = await h.app.request('/cases/1/note', { method: 'POST', body: new URLSearchParams({ _csrf: csrfToken, text: 'called\u0000back' }).toString(), headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(note.status).toBe(400);
+    expect(await note.text()).toContain('text: contains a NUL');
+  });
+
   it('streams inbox events to a logged-in browser', async () => {
     const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
     const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];

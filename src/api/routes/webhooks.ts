@@ -41,7 +41,7 @@ export function webhookRoutes(deps: Deps) {
     const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
     // A customer deleting a post: its case learns it now, not at the next metrics read.
     const gone = await markGone(deps.database, 'x', deletedInActivity(body), new Date());
-    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, gone });
+    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone });
   });
   return app;
 }
