@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { compilePack, type CompiledPack } from './compile.ts';
 import { Pack, type ConditionT, type PackT } from './schema.ts';
@@ -90,17 +90,25 @@ export function validatePack(data: unknown, file: string): { pack?: PackT; error
   return errors.length ? { errors } : { pack: parsed.data, errors };
 }
 
-/** Parses YAML or JSON text of a pack; syntax errors name the line and column. */
+/**
+ * Parses YAML or JSON text of a pack; syntax errors name the line and column. YAML's warnings (an
+ * unknown tag such as `!!js/function`) are errors too: a pack means what it says or is refused,
+ * and nothing goes to stderr past the logger.
+ */
 export function parsePackText(text: string, file: string): { data?: unknown; errors: PackError[] } {
+  const json = extname(file) === '.json';
   try {
-    if (extname(file) === '.json') return { data: JSON.parse(text), errors: [] };
-    return { data: parseYaml(text, { prettyErrors: true, uniqueKeys: true }), errors: [] };
-  } catch (e) {
-    if (e instanceof YAMLParseError) {
-      const pos = e.linePos?.[0];
-      return { errors: [{ file, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: e.message.split('\n')[0]! }] };
+    if (json) return { data: JSON.parse(text), errors: [] };
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) {
+      const pos = problem.linePos?.[0];
+      return { errors: [{ file, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: problem.message.split('\n')[0]! }] };
     }
-    return { errors: [{ file, path: '', message: `not valid JSON (${(e as Error).message})` }] };
+    return { data: doc.toJS({ maxAliasCount: 100 }), errors: [] };
+  } catch (e) {
+    // JSON's syntax errors, and YAML's alias bombs ("excessive alias count") and nesting too deep.
+    return { errors: [{ file, path: '', message: `not valid ${json ? 'JSON' : 'YAML'} (${(e as Error).message})` }] };
   }
 }
 

@@ -128,11 +128,14 @@ export const Rule = z.strictObject({
   actions: Actions,
 });
 
-export const Pack = z.strictObject({
-  pack: z.string({ error: 'expected the pack name' }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, { error: 'expected a pack name of lower-case letters, digits, ".", "_" or "-"' }),
-  description: z.string().optional(),
-  rules: z.array(Rule, { error: 'expected a list of rules' }).min(1, { error: 'expected at least one rule' }),
-});
+export const Pack = z.strictObject(
+  {
+    pack: z.string({ error: 'expected the pack name' }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, { error: 'expected a pack name of lower-case letters, digits, ".", "_" or "-"' }),
+    description: z.string().optional(),
+    rules: z.array(Rule, { error: 'expected a list of rules' }).min(1, { error: 'expected at least one rule' }),
+  },
+  { error: (i) => (i.code === 'invalid_type' ? 'expected a pack: a mapping with `pack` (its name) and `rules`' : undefined) },
+);
 
 export type RuleT = z.infer<typeof Rule>;
 export type ActionsT = z.infer<typeof Actions>;

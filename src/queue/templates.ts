@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { cyrillicToLatin, latinToCyrillic } from '../../rules/index.ts';
 
@@ -14,7 +14,10 @@ export type Templates = z.infer<typeof TemplateFile>;
 
 /** Loads the templates file; an error names the file, the template and the field. */
 export function loadTemplates(path: string): Templates {
-  const parsed = TemplateFile.safeParse(parseYaml(readFileSync(path, 'utf8')));
+  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new Error(`${path}: ${problem.message.split('\n')[0]}`);
+  const parsed = TemplateFile.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `${path}: template "${String(i.path[0] ?? '')}": ${i.path.slice(1).join('.') || 'text'}: ${i.message}`).join('\n'));
   }

@@ -45,6 +45,22 @@ describe('rule pack loading', () => {
     expect(errors[0]!.path).toMatch(/^line \d+, column \d+$/);
   });
 
+  it('refuses an alias bomb, an unknown tag and a file that is no pack, each with a reason', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
+    const tag = 'pack: p\nrules:\n  - id: a\n    conditions: !!js/function "return true"\n    actions: { route: care }\n';
+    const cases: Array<[string, string, RegExp]> = [
+      ['bomb.yaml', bomb, /not valid YAML \(Excessive alias count/],
+      ['tag.yaml', tag, /Unresolved tag/],
+      ['list.yaml', '- just\n- a list\n', /expected a pack: a mapping with `pack` \(its name\) and `rules`/],
+    ];
+    for (const [name, text, message] of cases) {
+      const { path } = write(name, text);
+      const { packs, errors } = await loadPackFiles([path], '/');
+      expect(packs, name).toEqual([]);
+      expect(errors.map(formatPackError).join('\n'), name).toMatch(message);
+    }
+  });
+
   it('rejects two packs with the same name', async () => {
     const a = write('a.yaml', 'pack: same\nrules:\n  - id: r\n    conditions: { negative: true }\n    actions: { route: care }\n');
     const b = write('b.json', JSON.stringify({ pack: 'same', rules: [{ id: 'r', conditions: { negative: true }, actions: { route: 'care' } }] }));

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, type TemplateContext, type Templates } from '../../src/queue/templates.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTemplates, renderTemplate, type TemplateContext, type Templates } from '../../src/queue/templates.ts';
 
 const templates: Templates = {
   refund: {
@@ -25,5 +28,18 @@ describe('reply templates', () => {
       'Здраво @marko_p, овде Ana. Проверавам повраћај за 12345; пишите на podrska@vedra.test или https://vedra.test/pomoc и @VedraPomoc.',
     );
     expect(renderTemplate(templates, 'refund', ctx({ cyrillic: true, customerName: 'John Smith' }))).toContain('Здраво John, овде Ana.');
+  });
+
+  it('refuses a templates file with a syntax error or a missing language, naming the file and where', () => {
+    const file = (text: string) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'odziv-tpl-')), 'templates.yaml');
+      writeFileSync(path, text);
+      return path;
+    };
+    const broken = file('thanks:\n  en: "hi\n  hr: [\n');
+    expect(() => loadTemplates(broken)).toThrow(`${broken}: Missing closing "quote at line 4`);
+    const partial = file('thanks:\n  en: Thank you, {customer}!\n');
+    expect(() => loadTemplates(partial)).toThrow(`${partial}: template "thanks": hr:`);
+    expect(Object.keys(loadTemplates('rules/templates.yaml'))).toContain('refund');
   });
 });
