@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
 import { ROLES } from '../db/schema/index.ts';
 import { analyze, formatPackError, loadPackFiles, packFilesIn } from '../rules/index.ts';
@@ -18,7 +19,7 @@ Usage:
                                     a random one is printed once
 `;
 
-const InputLine = z.object({ id: z.union([z.string(), z.number()]).optional(), text: z.string({ error: 'expected "text" as a string' }) });
+const InputLine = z.object({ id: z.union([z.string(), z.number()], { error: 'expected "id" as a string or a number' }).optional(), text: z.string({ error: 'expected "text" as a string' }) });
 
 /**
  * `odziv analyze`: reads JSON lines with `id` and `text`, writes one JSON line per input in the
@@ -58,17 +59,27 @@ async function analyzeCommand(): Promise<number> {
       } catch {
         // not JSON: no id to echo
       }
-      out.push(`${JSON.stringify({ id, error: `line ${n}: ${message}` })}\n`);
+      const json = JSON.stringify({ id, error: `line ${n}: ${message}` });
+      out.push(`${typeof id === 'number' ? withExactId(json, line, id) : json}\n`);
       continue;
     }
     const a = analyze(parsed.text);
-    out.push(
-      `${JSON.stringify({ id: parsed.id ?? null, language: a.language, sentiment: a.sentiment, negative: a.negative, complaint: a.complaint, isComplaint: a.isComplaint, categories: a.categories, evidence: a.evidence })}\n`,
-    );
+    const json = JSON.stringify({ id: parsed.id ?? null, language: a.language, sentiment: a.sentiment, negative: a.negative, complaint: a.complaint, isComplaint: a.isComplaint, categories: a.categories, evidence: a.evidence });
+    out.push(`${typeof parsed.id === 'number' ? withExactId(json, line, parsed.id) : json}\n`);
     if (out.length >= 256) await flush();
   }
   await flush();
   return failed ? 1 : 0;
+}
+
+/**
+ * A numeric id echoed as it was written: JSON.parse rounds integers past 2^53, and ids that big are
+ * common (X's are 64-bit), so 1400000000000000001 would come back as another post's id.
+ */
+function withExactId(json: string, line: string, id: number): string {
+  if (Number.isSafeInteger(id)) return json;
+  const raw = (parseLossless(line) as { id?: unknown }).id;
+  return isLosslessNumber(raw) ? `{"id":${raw.toString()}${json.slice(`{"id":${JSON.stringify(id)}`.length)}` : json;
 }
 
 async function rulesCheck(files: string[]): Promise<number> {

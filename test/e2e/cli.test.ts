@@ -34,6 +34,15 @@ describe('odziv CLI', () => {
     expect(r.stderr).toContain('line 2: not valid JSON');
   });
 
+  it('analyze: echoes a numeric id exactly as written, even past 2^53 (X ids are 64-bit)', () => {
+    const r = odziv(['analyze'], '{"id":1400000000000000001,"text":"Internet opet ne radi!"}\n{"id":1400000000000000003,"text":5}\n{"id":7,"text":"ok"}\n');
+    const lines = r.stdout.trim().split('\n');
+    // Read as text: JSON.parse would round both big ids to 1400000000000000000.
+    expect(lines.map((l) => /^\{"id":([^,]+),/.exec(l)?.[1])).toEqual(['1400000000000000001', '1400000000000000003', '7']);
+    expect(lines[0]).toContain('"negative":true');
+    expect(lines[1]).toContain('"error":"line 2: text: expected');
+  });
+
   it('analyze: reads files saved by Windows tools (byte-order mark, CRLF line ends)', () => {
     const r = odziv(['analyze'], '\uFEFF{"id":1,"text":"Internet opet ne radi!"}\r\n{"id":2,"text":"Hvala, super ste!"}\r\n');
     expect(r.status).toBe(0);
