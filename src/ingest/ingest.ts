@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { NormalizedPostSchema, type NormalizedPost, type PollResult } from '../../adapters/types.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { alerts, analyses, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { alerts, analyses, auditLog, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { countComplaint } from '../alerts/spikes.ts';
 import { joinThread } from '../queue/lifecycle.ts';
@@ -15,7 +15,7 @@ export interface IngestSummary {
   received: number;
   stored: number;
   duplicates: number;
-  /** Posts of a shape ingest cannot store (a field missing or of the wrong type): audited, not stored. */
+  /** Posts of a shape ingest cannot store (a field missing or of the wrong type), newly set aside in the audit log. */
   rejected: number;
   flagged: number;
   ignored: number;
@@ -54,12 +54,16 @@ export async function ingest(
   const rejected = checked.filter((c) => !c.check.success).map(({ post, check }) => ({ post, issues: check.error ? zodIssues(check.error) : [] }));
   // Analysis is pure CPU work: done before the transaction to keep it short.
   const analyzed = checked.filter((c) => c.check.success).map(({ post }) => ({ post, detail: analyzeDetailed(post.text) }));
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: rejected.length, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {
     for (const { post, issues } of rejected) {
-      const id = (post as { platformPostId?: unknown }).platformPostId;
-      await audit(tx, { actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: stream.id, details: { platformPostId: typeof id === 'string' ? id : null, issues, raw: storable(post.raw ?? null) } });
+      const raw = (post as { platformPostId?: unknown }).platformPostId;
+      const id = typeof raw === 'string' ? raw : null;
+      // Polls re-read a little of what they saw (X delivers some posts late): set aside once.
+      if (id !== null && (await tx.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'post.rejected'), eq(auditLog.subjectId, String(stream.id)), sql`${auditLog.details}->>'platformPostId' = ${id}`)).limit(1)).length) continue;
+      summary.rejected++;
+      await audit(tx, { actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: stream.id, details: { platformPostId: id, issues, raw: storable(post.raw ?? null) } });
     }
     for (const { post: received, detail } of analyzed) {
       // An edit joins its first version's thread (and so its case); its words were counted once.

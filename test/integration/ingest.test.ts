@@ -102,6 +102,9 @@ describe('ingest', () => {
     expect(details.platformPostId).toBe('14');
     expect(details.issues.map((i) => i.path).sort()).toEqual(['postedAt', 'text']);
     expect(details.raw).toEqual({ id: '14', text: 'x' });
+    // Read again (polls overlap a little): set aside once.
+    expect(await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'again', posts: [odd] })).toMatchObject({ received: 1, stored: 0, rejected: 0 });
+    expect(await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).toHaveLength(1);
   });
 
   it('never flags the brand\'s own posts or plain reposts', async () => {
