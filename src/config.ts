@@ -3,6 +3,19 @@ import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settin
 import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
 import { parseBusinessHours, type BusinessHours } from './queue/sla.ts';
 
+const webhookUrl = (what: string) =>
+  z
+    .string()
+    .url({ error: `expected a URL (${what})` })
+    .regex(/^https?:\/\//i, { error: `expected an http:// or https:// URL (${what})` });
+
+/** One address ("ana@vedra.hr" or "Ana <ana@vedra.hr>"), or several separated by commas. */
+const ADDRESS = /^(?:[^<>@\s,]+@[^<>@\s,]+|[^<>@,]*<[^<>@\s,]+@[^<>@\s,]+>)$/;
+const addresses = (several: boolean) =>
+  z.string().refine((v) => (several ? v.split(',') : [v]).every((a) => ADDRESS.test(a.trim())), {
+    error: several ? 'expected e-mail addresses separated by commas (ana@vedra.hr, Marko <marko@vedra.hr>)' : 'expected one e-mail address (odziv@vedra.hr or "odziv <odziv@vedra.hr>")',
+  });
+
 /** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -45,16 +58,16 @@ const EnvSchema = z.object({
     .regex(/^https?:\/\//, { error: 'expected an http:// or https:// address' })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
-  ALERT_WEBHOOK_URL: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
-  ALERT_WEBHOOK_URL_CM: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
-  ALERT_SIGNED_WEBHOOK_URL: z.string().url({ error: 'expected a URL' }).optional(),
+  ALERT_WEBHOOK_URL: webhookUrl('a Slack-compatible incoming webhook').optional(),
+  ALERT_WEBHOOK_URL_CM: webhookUrl('a Slack-compatible incoming webhook').optional(),
+  ALERT_SIGNED_WEBHOOK_URL: webhookUrl('where the signed JSON is posted').optional(),
   ALERT_WEBHOOK_SECRET: z.string().min(16, { error: 'at least 16 characters' }).optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'expected smtp://user:pass@host:port or smtps://…' }).optional(),
-  ALERT_EMAIL_FROM: z.string().min(3).default('odziv <odziv@localhost>'),
-  ALERT_EMAIL_MARKETING: z.string().min(3).optional(),
-  ALERT_EMAIL_CM: z.string().min(3).optional(),
-  ALERT_WEBHOOK_URL_ESCALATION: z.string().url({ error: 'expected a URL (a Slack-compatible incoming webhook)' }).optional(),
-  ALERT_EMAIL_ESCALATION: z.string().min(3).optional(),
+  ALERT_EMAIL_FROM: addresses(false).default('odziv <odziv@localhost>'),
+  ALERT_EMAIL_MARKETING: addresses(true).optional(),
+  ALERT_EMAIL_CM: addresses(true).optional(),
+  ALERT_WEBHOOK_URL_ESCALATION: webhookUrl('a Slack-compatible incoming webhook').optional(),
+  ALERT_EMAIL_ESCALATION: addresses(true).optional(),
   ALERT_ESCALATE_AFTER_MIN: z.coerce.number().min(0).max(10_080).default(30),
   ALERT_QUIET_HOURS: z.string().min(1).optional(),
   ODZIV_TIME_ZONE: z
@@ -83,7 +96,8 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Blank is unset (`PORT= ` is a slip, and a number read from it would be 0: a random port).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   let x: XSettings | undefined;

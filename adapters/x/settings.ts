@@ -48,7 +48,7 @@ export interface XSettings {
 
 /** Undefined when X is not configured (no X_BEARER_TOKEN); throws naming every bad variable. */
 export function xSettingsFromEnv(env: NodeJS.ProcessEnv): XSettings | undefined {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('X_') && v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('X_') && v !== undefined && v.trim() !== ''));
   if (!cleaned.X_BEARER_TOKEN) return undefined;
   const parsed = XEnv.safeParse(cleaned);
   const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...userContextProblems(cleaned)];

@@ -16,4 +16,28 @@ describe('configuration', () => {
       expect((err as ConfigError).problems.join('\n'), bad).toContain('ODZIV_PUBLIC_URL:');
     }
   });
+
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (e) {
+      return (e as ConfigError).problems.join('\n');
+    }
+  };
+
+  it('takes a blank value as unset, not as 0 (a random port, alerts never escalated)', () => {
+    const c = loadConfig({ PORT: ' ', ALERT_ESCALATE_AFTER_MIN: '\t', X_BEARER_TOKEN: ' ' });
+    expect(c.PORT).toBe(3000);
+    expect(c.ALERT_ESCALATE_AFTER_MIN).toBe(30);
+    expect(c.x).toBeUndefined();
+  });
+
+  it('names a webhook that is not http(s) and e-mail recipients that are not addresses', () => {
+    expect(problems({ ALERT_WEBHOOK_URL: 'ftp://hooks.vedra.hr/x' })).toContain('ALERT_WEBHOOK_URL: expected an http:// or https:// URL');
+    expect(problems({ ALERT_EMAIL_CM: 'true' })).toContain('ALERT_EMAIL_CM: expected e-mail addresses separated by commas');
+    expect(problems({ ALERT_EMAIL_FROM: 'a@vedra.hr, b@vedra.hr' })).toContain('ALERT_EMAIL_FROM: expected one e-mail address');
+    const c = loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', ALERT_EMAIL_MARKETING: 'ana@vedra.hr, Marko Kovač <marko@vedra.hr>', ALERT_EMAIL_FROM: 'odziv <odziv@vedra.hr>' });
+    expect(c.ALERT_EMAIL_MARKETING).toBe('ana@vedra.hr, Marko Kovač <marko@vedra.hr>');
+  });
 });
