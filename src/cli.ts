@@ -108,7 +108,7 @@ async function rulesBacktest(args: string[]): Promise<number> {
   }
   const { readFile } = await import('node:fs/promises');
   const { loadPackText } = await import('../rules/index.ts');
-  const { parseSince, runBacktest, withCandidate } = await import('./backtest/backtest.ts');
+  const { describeLabels, parseSince, runBacktest, withCandidate } = await import('./backtest/backtest.ts');
   let since: Date;
   try {
     since = parseSince(values.since!);
@@ -151,6 +151,8 @@ async function rulesBacktest(args: string[]): Promise<number> {
       `backtest of pack "${candidate.pack.name}" (${file}) on ${r.posts} posts since ${r.since}`,
       `  flagged now ${r.flaggedNow}, with the candidate ${r.flaggedWithCandidate}: +${r.newlyFlagged} newly flagged, −${r.noLongerFlagged} no longer flagged`,
     ];
+    const verdicts = describeLabels(r.labels);
+    if (verdicts) lines.push(`  ${verdicts}`);
     const cats = Object.entries(r.byCategory).map(([c, v]) => `${c} +${v.added}/−${v.removed}`);
     if (cats.length) lines.push(`  by category: ${cats.join(', ')}`);
     const changed = Object.entries(r.byRule).filter(([, v]) => v.now !== v.candidate);

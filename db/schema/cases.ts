@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { posts } from './posts.ts';
 import { users } from './users.ts';
 
@@ -31,6 +31,11 @@ export const cases = pgTable(
     /** Resolution target, by priority band in business time. */
     resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /**
+     * Resolved by a person who said the post needed no one ("not a complaint"): the rules' false
+     * alarms, counted per rule on the dashboard and replayed by backtests of a candidate pack.
+     */
+    falseAlarm: boolean('false_alarm').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { analyses, authors, posts, streams } from '../../db/schema/index.ts';
+import { analyses, authors, cases, posts, streams } from '../../db/schema/index.ts';
 import { analyzeDetailed, evaluate, historyDaysFor, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { engagementPerHour } from '../ingest/ingest.ts';
 import { earlierComplaintTimes, type StoredComplaint } from '../ingest/complaint-history.ts';
@@ -27,6 +27,11 @@ export interface BacktestResult {
   /** Per rule (pack/rule): how often it fires now and with the candidate. */
   byRule: Record<string, { now: number; candidate: number }>;
   examples: { newlyFlagged: BacktestExample[]; noLongerFlagged: BacktestExample[] };
+  /**
+   * The candidate measured against what people did with the cases: posts resolved as false alarms
+   * it would still flag, and posts someone answered (they needed a person) it would no longer flag.
+   */
+  labels: { falseAlarms: number; falseAlarmsStillFlagged: number; answered: number; answeredNoLongerFlagged: number };
 }
 
 /** The packs in force with the candidate in place of the pack of the same name (or added). */
@@ -75,6 +80,7 @@ export async function runBacktest(
     byCategory: {},
     byRule: {},
     examples: { newlyFlagged: [], noLongerFlagged: [] },
+    labels: { falseAlarms: 0, falseAlarmsStillFlagged: 0, answered: 0, answeredNoLongerFlagged: 0 },
   };
   const bump = (key: string, field: 'now' | 'candidate') => {
     const e = (result.byRule[key] ??= { now: 0, candidate: 0 });
@@ -99,6 +105,15 @@ export async function runBacktest(
       .orderBy(asc(posts.id))
       .limit(PAGE);
     if (!page.length) break;
+    const outcomes = new Map(
+      (
+        await db
+          .select({ postId: cases.postId, falseAlarm: sql<boolean>`bool_or(${cases.falseAlarm})`, answered: sql<boolean>`bool_or(${cases.firstResponseAt} is not null)` })
+          .from(cases)
+          .where(inArray(cases.postId, page.map((r) => r.post.id)))
+          .groupBy(cases.postId)
+      ).map((o) => [o.postId, o]),
+    );
     for (const { post, author, streamName } of page) {
       lastId = post.id;
       const detail = analyzeDetailed(post.text);
@@ -125,6 +140,14 @@ export async function runBacktest(
       const b = flagged(cand);
       if (a) result.flaggedNow++;
       if (b) result.flaggedWithCandidate++;
+      const said = outcomes.get(post.id);
+      if (said?.falseAlarm) {
+        result.labels.falseAlarms++;
+        if (b) result.labels.falseAlarmsStillFlagged++;
+      } else if (said?.answered) {
+        result.labels.answered++;
+        if (!b) result.labels.answeredNoLongerFlagged++;
+      }
       if (!a && b) {
         result.newlyFlagged++;
         cat(cand.category ?? 'uncategorized').added++;
@@ -138,6 +161,12 @@ export async function runBacktest(
     await onProgress?.(result.posts, total);
   }
   return result;
+}
+
+/** The candidate against people's verdicts, in a sentence (undefined before anyone resolved a flagged post). */
+export function describeLabels(l: BacktestResult['labels'] | undefined): string | undefined {
+  if (!l || (!l.falseAlarms && !l.answered)) return undefined;
+  return `against people's verdicts: of ${l.falseAlarms} posts resolved as false alarms it still flags ${l.falseAlarmsStillFlagged}; of ${l.answered} posts someone answered it no longer flags ${l.answeredNoLongerFlagged}`;
 }
 
 /** "7d", "24h", "90m" or an ISO date → the moment it names. */

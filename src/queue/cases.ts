@@ -45,6 +45,7 @@ const caseSummary = {
   assigneeId: cases.assigneeId,
   dueAt: cases.dueAt,
   createdAt: cases.createdAt,
+  falseAlarm: cases.falseAlarm,
   post: {
     id: posts.id,
     platform: posts.platform,

@@ -22,13 +22,16 @@ function mayAct(actor: AuthUser, c: { assigneeId: number | null }, what: string)
   throw new AppError('FORBIDDEN', c.assigneeId === null ? `claim the case before you ${what} it` : `only the person holding the case or a community manager can ${what} it`);
 }
 
-export async function resolveCase(database: Database, caseId: number, actor: AuthUser) {
+export async function resolveCase(database: Database, caseId: number, actor: AuthUser, opts: { falseAlarm?: boolean } = {}) {
+  const falseAlarm = opts.falseAlarm ?? false;
   return database.db.transaction(async (tx) => {
     const c = await lockCase(tx, caseId);
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is already resolved`);
     mayAct(actor, c, 'resolve');
-    const [row] = await tx.update(cases).set({ status: 'resolved', resolvedAt: sql`now()`, snoozedUntil: null, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
-    await audit(tx, { actorUserId: actor.id, action: 'case.resolve', subjectType: 'case', subjectId: caseId, details: { from: c.status } });
+    // A reply went out: the post did need someone, whatever is said now.
+    if (falseAlarm && c.firstResponseAt) throw new AppError('CONFLICT', `case ${caseId} was answered, so it was no false alarm; resolve it without`);
+    const [row] = await tx.update(cases).set({ status: 'resolved', resolvedAt: sql`now()`, snoozedUntil: null, falseAlarm, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    await audit(tx, { actorUserId: actor.id, action: 'case.resolve', subjectType: 'case', subjectId: caseId, details: { from: c.status, ...(falseAlarm ? { falseAlarm } : {}) } });
     return row!;
   });
 }
@@ -124,7 +127,7 @@ export async function joinThread(tx: Tx, post: { platform: string; conversationI
   if (!WAITING.includes(c.status)) {
     await tx
       .update(cases)
-      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, dueAt: firstResponseDue(c.priority, post.postedAt, bh), updatedAt: sql`now()` })
+      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, falseAlarm: false, dueAt: firstResponseDue(c.priority, post.postedAt, bh), updatedAt: sql`now()` })
       .where(eq(cases.id, c.id));
     await audit(tx, { actorUserId: null, action: 'case.reopen', subjectType: 'case', subjectId: c.id, details: { from: c.status, postId: post.postId } });
   } else {

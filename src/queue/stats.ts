@@ -32,7 +32,17 @@ export async function dashboardStats(database: Database, now = new Date()) {
     from cases where created_at > ${new Date(now.getTime() - 14 * 86_400_000)} group by 1 order by 2 desc limit 11`);
   const alertCounts = await database.rows<{ kind: string; n: number }>(sql`
     select kind, count(*)::int as n from alerts where created_at > ${new Date(now.getTime() - 7 * 86_400_000)} group by 1 order by 2 desc`);
-  return { hourly, daily, times: times ?? null, topics, alerts: alertCounts };
+  // Per rule, of the cases its flags opened in the last 14 days: how many people resolved, and how
+  // many of those they said needed no one. A false alarm counts against every rule that flagged it.
+  const falseAlarms = await database.rows<{ rule: string; resolved: number; falseAlarms: number }>(sql`
+    select f.pack || '/' || f.rule_id as rule,
+           count(distinct c.id) filter (where c.status = 'resolved')::int as "resolved",
+           count(distinct c.id) filter (where c.false_alarm)::int as "falseAlarms"
+    from cases c join flags f on f.post_id = c.post_id
+    where c.created_at > ${new Date(now.getTime() - 14 * 86_400_000)}
+    group by 1 having count(distinct c.id) filter (where c.false_alarm) > 0
+    order by 3 desc, 2 desc, 1 limit 10`);
+  return { hourly, daily, times: times ?? null, topics, alerts: alertCounts, falseAlarms };
 }
 
 export const HOURLY_WINDOW_H = 48;

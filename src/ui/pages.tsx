@@ -4,7 +4,7 @@ import type { Hono, Context, MiddlewareHandler } from 'hono';
 import { backtests, streams } from '../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
 import type { AuthUser } from '../auth/users.ts';
-import { parseSince } from '../backtest/backtest.ts';
+import { describeLabels, parseSince, type BacktestResult } from '../backtest/backtest.ts';
 import { startBacktest } from '../backtest/jobs.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
@@ -76,6 +76,23 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
             <div class="card">
               <h2>{t(L, 'topTopics')}</h2>
               <CompareBars title={t(L, 'topTopics')} caption={t(L, 'thisWeekLastWeek')} rows={s.topics.map((x) => ({ name: x.key, now: x.now, before: x.before }))} />
+            </div>
+            <div class="card">
+              <h2>{t(L, 'falseAlarmsByRule')}</h2>
+              {s.falseAlarms.length ? (
+                <table>
+                  <thead>
+                    <tr><th scope="col">{t(L, 'rule')}</th><th scope="col">{t(L, 'falseAlarmsOfResolved')}</th></tr>
+                  </thead>
+                  <tbody>
+                    {s.falseAlarms.map((r) => (
+                      <tr><td>{r.rule}</td><td>{r.falseAlarms} / {r.resolved} ({Math.round((100 * r.falseAlarms) / Math.max(1, r.resolved))} %)</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : (
+                <p class="muted">{t(L, 'none')}</p>
+              )}
             </div>
             <div class="card">
               <h2>{t(L, 'alertsRaised')}</h2>
@@ -178,7 +195,9 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   page('/rules/backtests/:id{[0-9]{1,15}}', ['community_manager'], async (c) => {
     const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
     if (!b) return c.notFound();
-    const r = b.result as null | { posts: number; flaggedNow: number; flaggedWithCandidate: number; newlyFlagged: number; noLongerFlagged: number; byCategory: Record<string, { added: number; removed: number }>; examples: { newlyFlagged: Array<{ postId: number; text: string; rules: string[] }>; noLongerFlagged: Array<{ postId: number; text: string; rules: string[] }> } };
+    // Backtests stored before people could mark false alarms have no labels.
+    const r = b.result as null | (Omit<BacktestResult, 'labels'> & { labels?: BacktestResult['labels'] });
+    const verdicts = describeLabels(r?.labels);
     return c.html(
       <Layout title={`Backtest ${b.id}`} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
         {b.status === 'running' ? <meta http-equiv="refresh" content="2" /> : null}
@@ -190,6 +209,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
         {r ? (
           <div class="card">
             <p>Flagged now {r.flaggedNow}, with the candidate {r.flaggedWithCandidate}: <strong>+{r.newlyFlagged}</strong> newly flagged, <strong>−{r.noLongerFlagged}</strong> no longer flagged.</p>
+            {verdicts ? <p>With the candidate, {verdicts}.</p> : null}
             {Object.entries(r.byCategory).map(([k, v]) => <span class="chip">{k} +{v.added}/−{v.removed}</span>)}
             <h2>Examples newly flagged</h2>
             {r.examples.newlyFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}

@@ -163,7 +163,7 @@ export function uiRoutes(deps: Deps) {
     const user = c.get('user');
     const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    const known = notice && ['claimed', 'queued', 'resolved', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
+    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
     return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} notice={known} />, status);
   };
   // Ids of up to 15 digits (JavaScript's safe integers): a longer one is no id of ours, so no route (404).
@@ -201,9 +201,10 @@ export function uiRoutes(deps: Deps) {
       throw e;
     }
   });
-  act('/cases/:id{[0-9]{1,15}}/resolve', async (c, id) => {
-    await resolveCase(deps.database, id, c.get('user'));
-    return 'resolved';
+  act('/cases/:id{[0-9]{1,15}}/resolve', async (c, id, form) => {
+    const falseAlarm = form.falseAlarm === '1';
+    await resolveCase(deps.database, id, c.get('user'), { falseAlarm });
+    return falseAlarm ? 'resolvedFalseAlarm' : 'resolved';
   });
   act('/cases/:id{[0-9]{1,15}}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
@@ -310,6 +311,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
                 <span class="chip">{c.post.platform}</span>
                 {c.category ? <span class="chip">{c.category}</span> : null}
                 {c.status !== 'open' ? <span class="chip">{c.status}</span> : null}
+                {c.falseAlarm ? <span class="chip">{t(L, 'falseAlarmChip')}</span> : null}
                 {c.post.goneAt ? <span class="chip error">{t(L, 'gone')}</span> : null}
               </td>
               <td>{c.reason}</td>
@@ -362,7 +364,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
       </p>
       {props.notice ? <p role="status" class="card">{props.notice}</p> : null}
       <h1>
-        {t(L, 'case')} {c.id}: <span class="chip">{c.status}</span> <span title={c.priorityExplained}>priority {c.priority}</span>
+        {t(L, 'case')} {c.id}: <span class="chip">{c.status}</span>{c.falseAlarm ? <> <span class="chip">{t(L, 'falseAlarmChip')}</span></> : null} <span title={c.priorityExplained}>priority {c.priority}</span>
       </h1>
       <p class="muted">{c.priorityExplained}</p>
       {c.viewers.length ? <p class="notice">{t(L, 'alsoViewing')} {c.viewers.map((v) => v.name).join(', ')}</p> : null}
@@ -443,6 +445,12 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             <form method="post" action={`/cases/${c.id}/resolve`}>
               {hidden}
               <button type="submit" class="secondary" data-key="e">{t(L, 'resolve')}</button>
+              {/* Once answered, the post did need someone: no false alarm to report. */}
+              {c.firstResponseAt ? null : (
+                <button type="submit" class="secondary" name="falseAlarm" value="1" title={t(L, 'falseAlarmHint')}>
+                  {t(L, 'falseAlarm')}
+                </button>
+              )}
             </form>
           ) : null}
         </section>

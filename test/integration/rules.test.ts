@@ -2,8 +2,11 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { alerts, cases, flags } from '../../db/schema/index.ts';
+import { loadPackText } from '../../rules/index.ts';
+import { describeLabels, runBacktest, withCandidate } from '../../src/backtest/backtest.ts';
+import { dashboardStats } from '../../src/queue/stats.ts';
 import { Rulebook } from '../../src/rulebook.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
@@ -116,6 +119,37 @@ rules:
     const bad = await h.request('POST', '/api/rules/backtest', { token: cm.token, json: { pack: candidate, since: 'last tuesday' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain('since:');
+  });
+
+  it("measures a candidate against people's verdicts: false alarms it still flags, answered posts it drops", async () => {
+    const r = await h.user('responder');
+    const open = ((await (await h.request('GET', '/api/cases?status=open&limit=3', { token: r.token })).json()) as { cases: Array<{ id: number }> }).cases;
+    for (const c of open.slice(0, 2)) {
+      expect((await h.request('POST', `/api/cases/${c.id}/claim`, { token: r.token })).status).toBe(200);
+      expect((await h.request('POST', `/api/cases/${c.id}/resolve`, { token: r.token, json: { falseAlarm: true } })).status).toBe(200);
+    }
+    expect((await h.request('POST', `/api/cases/${open[2]!.id}/claim`, { token: r.token })).status).toBe(200);
+    expect((await h.request('POST', `/api/cases/${open[2]!.id}/replies`, { token: r.token, json: { text: 'Hi, checking now.' } })).status).toBe(202);
+    expect(await h.deliver()).toBe(1);
+
+    const live = h.deps.rulebook.current();
+    const same = await runBacktest(h.deps.database, live, live, new Date(0));
+    expect(same.labels).toEqual({ falseAlarms: 2, falseAlarmsStillFlagged: 2, answered: 1, answeredNoLongerFlagged: 0 });
+    const silent = loadPackText('pack: default\nrules:\n  - id: nothing\n    conditions: { own: true }\n    actions: { ignore: true }\n', 'silent.yaml').pack!;
+    const none = await runBacktest(h.deps.database, live, withCandidate(live, silent), new Date(0));
+    expect(none.labels).toEqual({ falseAlarms: 2, falseAlarmsStillFlagged: 0, answered: 1, answeredNoLongerFlagged: 1 });
+    expect(describeLabels(none.labels)).toBe("against people's verdicts: of 2 posts resolved as false alarms it still flags 0; of 1 posts someone answered it no longer flags 1");
+
+    // The dashboard counts the false alarms against the rules that flagged them.
+    const expected = new Map<string, number>();
+    for (const c of await h.deps.database.db.select().from(cases).where(eq(cases.falseAlarm, true))) {
+      const rules = new Set((await h.deps.database.db.select().from(flags).where(eq(flags.postId, c.postId))).map((f) => `${f.pack}/${f.ruleId}`));
+      for (const rule of rules) expected.set(rule, (expected.get(rule) ?? 0) + 1);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    const stats = await dashboardStats(h.deps.database);
+    expect(new Map(stats.falseAlarms.map((row) => [row.rule, row.falseAlarms]))).toEqual(expected);
+    for (const row of stats.falseAlarms) expect(row.resolved).toBeGreaterThanOrEqual(row.falseAlarms);
   });
 
   it('is for community managers; responders get 403', async () => {

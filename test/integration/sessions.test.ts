@@ -163,6 +163,31 @@ describe('inbox pages by role', () => {
     expect(await note.text()).toContain('text: contains a NUL');
   });
 
+  it('resolves a case as a false alarm from its page (never an answered one), and the dashboard counts it per rule', async () => {
+    const { headers, csrfToken } = await signIn('responder', 'Eva False');
+    const form = { ...headers, 'content-type': 'application/x-www-form-urlencoded' };
+    const list = (await (await h.app.request('/api/cases?status=open', { headers })).json()) as { cases: Array<{ id: number }> };
+    const id = list.cases[0]!.id;
+    const page = await (await h.app.request(`/cases/${id}`, { headers })).text();
+    expect(page).toContain('name="falseAlarm" value="1"');
+    expect((await h.app.request(`/api/cases/${id}/claim`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(200);
+    const res = await h.app.request(`/cases/${id}/resolve`, { method: 'POST', headers: form, body: new URLSearchParams({ _csrf: csrfToken, falseAlarm: '1' }).toString() });
+    expect([res.status, res.headers.get('location')]).toEqual([303, `/cases/${id}?notice=resolvedFalseAlarm`]);
+    const after = await (await h.app.request(`/cases/${id}?notice=resolvedFalseAlarm`, { headers })).text();
+    expect(after).toContain('Resolved as a false alarm.');
+    expect(after).toContain('<span class="chip">false alarm</span>');
+    const [row] = await h.deps.database.db.select().from(cases).where(eq(cases.id, id));
+    expect(row).toMatchObject({ status: 'resolved', falseAlarm: true });
+    const dashboard = await (await h.app.request('/dashboard', { headers })).text();
+    expect(dashboard).toContain('False alarms by rule (14 days)');
+    expect(dashboard).toMatch(/<td>default\/[a-z-]+<\/td><td>1 \/ \d+ \(\d+ %\)<\/td>/);
+    // An answered case offers no false alarm.
+    const other = list.cases[1]!.id;
+    expect((await h.app.request(`/api/cases/${other}/claim`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(200);
+    await h.deps.database.db.update(cases).set({ firstResponseAt: new Date(), status: 'replied' }).where(eq(cases.id, other));
+    expect(await (await h.app.request(`/cases/${other}`, { headers })).text()).not.toContain('name="falseAlarm"');
+  });
+
   it('streams inbox events to a logged-in browser', async () => {
     const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
     const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];

@@ -71,6 +71,31 @@ describe('case lifecycle', () => {
     expect(d2.history.map((x) => x.action)).toEqual(['case.claim', 'reply.create', 'reply.sent', 'case.resolve', 'case.reopen']);
   });
 
+  it('resolves a flag that needed no one as a false alarm, but never one that was answered', async () => {
+    const s = await ingestPosts([post('f1', 'Otkazujem ugovor!', { conversationId: 'conv-f1' }), post('f2', 'Internet ne radi od jutra, sramota!', { conversationId: 'conv-f2', author: { platformUserId: 'cust-2', handle: 'ivo' } })]);
+    const [fa, answered] = s.caseIds as [number, number];
+    expect((await api(ana, 'POST', `/api/cases/${fa}/claim`)).status).toBe(200);
+    const bad = await api(ana, 'POST', `/api/cases/${fa}/resolve`, { falseAlarm: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('falseAlarm: expected true or false');
+    const res = await api(ana, 'POST', `/api/cases/${fa}/resolve`, { falseAlarm: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: fa, status: 'resolved', falseAlarm: true });
+    expect((await caseOf(fa)).falseAlarm).toBe(true);
+    // Answered first: it was no false alarm, and nothing changes.
+    expect((await api(ana, 'POST', `/api/cases/${answered}/claim`)).status).toBe(200);
+    expect((await api(ana, 'POST', `/api/cases/${answered}/replies`, { text: 'Pozdrav, provjeravamo.' })).status).toBe(202);
+    await h.deliver();
+    const refused = await api(ana, 'POST', `/api/cases/${answered}/resolve`, { falseAlarm: true });
+    expect(refused.status).toBe(409);
+    expect((await caseOf(answered)).status).toBe('replied');
+    expect(await (await api(ana, 'POST', `/api/cases/${answered}/resolve`)).json()).toMatchObject({ status: 'resolved', falseAlarm: false });
+    // The customer writing again makes the case live: its outcome is decided anew.
+    const again = await ingestPosts([post('f3', 'Ipak ne, ali net i dalje ne radi!', { conversationId: 'conv-f1', inReplyToId: 'f1' })]);
+    expect(again.reopened).toEqual([fa]);
+    expect(await caseOf(fa)).toMatchObject({ status: 'open', falseAlarm: false });
+  });
+
   it('snooze until the customer writes again, or until a time', async () => {
     const s = await ingestPosts([post('s1', 'Internet ne radi od jutra, užas!'), post('s2', 'TV ne radi, sramota!', { author: { platformUserId: 'cust-2', handle: 'b' }, conversationId: 'conv-2' })]);
     const [a, b] = s.caseIds as [number, number];

@@ -11,15 +11,25 @@ import { CASE_STATUSES } from '../../../db/schema/index.ts';
 
 const WORKERS = ['responder', 'community_manager'] as const;
 const CaseState = z
-  .object({ id: z.number(), status: z.enum(CASE_STATUSES), team: z.string(), assigneeId: z.number().nullable(), snoozedUntil: DateTime.nullable(), dueAt: DateTime, resolvedAt: DateTime.nullable() })
+  .object({ id: z.number(), status: z.enum(CASE_STATUSES), team: z.string(), assigneeId: z.number().nullable(), snoozedUntil: DateTime.nullable(), dueAt: DateTime, resolvedAt: DateTime.nullable(), falseAlarm: z.boolean() })
   .openapi('CaseState');
-const state = (c: { id: number; status: (typeof CASE_STATUSES)[number]; team: string; assigneeId: number | null; snoozedUntil: Date | null; dueAt: Date; resolvedAt: Date | null }) =>
-  jsonify({ id: c.id, status: c.status, team: c.team, assigneeId: c.assigneeId, snoozedUntil: c.snoozedUntil, dueAt: c.dueAt, resolvedAt: c.resolvedAt });
+const state = (c: { id: number; status: (typeof CASE_STATUSES)[number]; team: string; assigneeId: number | null; snoozedUntil: Date | null; dueAt: Date; resolvedAt: Date | null; falseAlarm: boolean }) =>
+  jsonify({ id: c.id, status: c.status, team: c.team, assigneeId: c.assigneeId, snoozedUntil: c.snoozedUntil, dueAt: c.dueAt, resolvedAt: c.resolvedAt, falseAlarm: c.falseAlarm });
 
 const actionResponses = { 200: json(CaseState, 'The case after the change'), ...errorResponses(400, 401, 403, 404, 409, 422) };
 const common = { method: 'post' as const, tags: ['cases'], security: [{ Bearer: [] }] };
 
-const resolve = createRoute({ ...common, path: '/api/cases/{id}/resolve', summary: 'Resolve a case', middleware: [requireRole(...WORKERS)] as const, request: { params: IdParam }, responses: actionResponses });
+const resolve = createRoute({
+  ...common,
+  path: '/api/cases/{id}/resolve',
+  summary: 'Resolve a case; `falseAlarm: true` says the post needed no one (counted per rule, replayed by backtests)',
+  middleware: [requireRole(...WORKERS)] as const,
+  request: {
+    params: IdParam,
+    body: { required: false, content: { 'application/json': { schema: z.object({ falseAlarm: z.boolean({ error: 'expected true or false' }).optional() }).openapi('ResolveRequest') } } },
+  },
+  responses: actionResponses,
+});
 const snooze = createRoute({
   ...common,
   path: '/api/cases/{id}/snooze',
@@ -87,7 +97,7 @@ export function caseActionRoutes(deps: Deps) {
       const got = await nextCase(deps.database, currentUser(c));
       return got ? c.json(state(got), 200) : c.body(null, 204);
     })
-    .openapi(resolve, async (c) => c.json(state(await resolveCase(deps.database, c.req.valid('param').id, currentUser(c))), 200))
+    .openapi(resolve, async (c) => c.json(state(await resolveCase(deps.database, c.req.valid('param').id, currentUser(c), { falseAlarm: c.req.valid('json')?.falseAlarm })), 200))
     .openapi(snooze, async (c) => {
       const { until } = c.req.valid('json');
       return c.json(state(await snoozeCase(deps.database, c.req.valid('param').id, currentUser(c), until ? new Date(until) : null)), 200);

@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "false_alarm" boolean DEFAULT false NOT NULL;
