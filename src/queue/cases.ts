@@ -45,6 +45,7 @@ const caseSummary = {
   assigneeId: cases.assigneeId,
   dueAt: cases.dueAt,
   createdAt: cases.createdAt,
+  firstResponseAt: cases.firstResponseAt,
   falseAlarm: cases.falseAlarm,
   post: {
     id: posts.id,

@@ -25,11 +25,14 @@ export async function dashboardStats(database: Database, now = new Date()) {
            avg(case when first_response_at <= due_at then 1.0 else 0.0 end) as within,
            count(*)::int as answered
     from cases where first_response_at is not null and created_at > ${new Date(now.getTime() - 7 * 86_400_000)}`);
+  // Complaint topics: praise and plain questions have their own places (marketing, the queue).
   const topics = await database.rows<{ key: string; now: number; before: number }>(sql`
     select coalesce(category, 'other') as key,
            count(*) filter (where created_at > ${new Date(now.getTime() - 7 * 86_400_000)})::int as now,
            count(*) filter (where created_at <= ${new Date(now.getTime() - 7 * 86_400_000)} and created_at > ${new Date(now.getTime() - 14 * 86_400_000)})::int as before
-    from cases where created_at > ${new Date(now.getTime() - 14 * 86_400_000)} group by 1 order by 2 desc limit 11`);
+    from cases where created_at > ${new Date(now.getTime() - 14 * 86_400_000)}
+      and coalesce(category, 'other') not in ('praise', 'question')
+    group by 1 order by 2 desc limit 11`);
   const alertCounts = await database.rows<{ kind: string; n: number }>(sql`
     select kind, count(*)::int as n from alerts where created_at > ${new Date(now.getTime() - 7 * 86_400_000)} group by 1 order by 2 desc`);
   // Per rule, of the cases its flags opened in the last 14 days: how many people resolved, and how

@@ -31,6 +31,7 @@ const T = {
   dueIn: { en: 'due in', hr: 'rok za', sr: 'rok za' },
   overdue: { en: 'overdue', hr: 'kasni', sr: 'kasni' },
   answered: { en: 'answered', hr: 'odgovoreno', sr: 'odgovoreno' },
+  closedNoReply: { en: 'closed without a reply', hr: 'zatvoreno bez odgovora', sr: 'zatvoreno bez odgovora' },
   backToInbox: { en: '← Inbox', hr: '← Pristigla pošta', sr: '← Prijemno sanduče' },
   case: { en: 'Case', hr: 'Slučaj', sr: 'Slučaj' },
   gone: { en: 'post deleted', hr: 'objava obrisana', sr: 'objava obrisana' },

@@ -98,10 +98,11 @@ export function Highlighted(props: { text: string; terms: string[]; positive?: s
 }
 
 /** "due in 12 min" / "overdue 3 h" for the SLA countdown (the script keeps it ticking). */
-export function Due(props: { at: string | Date; waiting: boolean; locale?: Locale }) {
+export function Due(props: { at: string | Date; waiting: boolean; answered: boolean; locale?: Locale }) {
   const L = props.locale ?? 'en';
   const at = new Date(props.at);
-  if (!props.waiting) return <span class="due done">{t(L, 'answered')}</span>;
+  // Not waiting: answered, or closed without a reply (a false alarm, or handled off the platform).
+  if (!props.waiting) return <span class="due done">{t(L, props.answered ? 'answered' : 'closedNoReply')}</span>;
   const mins = Math.round((at.getTime() - Date.now()) / 60_000);
   const label = mins >= 0 ? `${t(L, 'dueIn')} ${formatMinutes(mins)}` : `${t(L, 'overdue')} ${formatMinutes(-mins)}`;
   return (

@@ -316,7 +316,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
               </td>
               <td>{c.reason}</td>
               <td>
-                <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
+                <Due at={c.dueAt} waiting={WAITING.includes(c.status)} answered={c.firstResponseAt !== null} locale={L} />
               </td>
             </tr>
           ))}
@@ -376,7 +376,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               <Highlighted text={post.text} terms={terms} positive={read.positive} />
             </div>
             {post.goneAt && !followedUp ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
-            <Due at={c.dueAt} waiting={WAITING.includes(c.status)} locale={L} />
+            <Due at={c.dueAt} waiting={WAITING.includes(c.status)} answered={c.firstResponseAt !== null} locale={L} />
           </div>
           {c.thread.length > 1 ? (
             <div class="card">
@@ -442,7 +442,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             ))}
           </div>
           {works && c.status !== 'resolved' ? (
-            <form method="post" action={`/cases/${c.id}/resolve`}>
+            <form method="post" action={`/cases/${c.id}/resolve`} class="buttons">
               {hidden}
               <button type="submit" class="secondary" data-key="e">{t(L, 'resolve')}</button>
               {/* Once answered, the post did need someone: no false alarm to report. */}

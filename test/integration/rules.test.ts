@@ -150,6 +150,11 @@ rules:
     const stats = await dashboardStats(h.deps.database);
     expect(new Map(stats.falseAlarms.map((row) => [row.rule, row.falseAlarms]))).toEqual(expected);
     for (const row of stats.falseAlarms) expect(row.resolved).toBeGreaterThanOrEqual(row.falseAlarms);
+    // Complaint topics leave out praise and plain questions, which the demo has plenty of.
+    expect((await h.deps.database.db.select().from(cases).where(eq(cases.category, 'praise'))).length).toBeGreaterThan(0);
+    expect(stats.topics.map((x) => x.key)).not.toContain('praise');
+    expect(stats.topics.map((x) => x.key)).not.toContain('question');
+    expect(stats.topics.length).toBeGreaterThan(0);
   });
 
   it('is for community managers; responders get 403', async () => {

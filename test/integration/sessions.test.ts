@@ -176,6 +176,7 @@ describe('inbox pages by role', () => {
     const after = await (await h.app.request(`/cases/${id}?notice=resolvedFalseAlarm`, { headers })).text();
     expect(after).toContain('Resolved as a false alarm.');
     expect(after).toContain('<span class="chip">false alarm</span>');
+    expect(after).toContain('closed without a reply');
     const [row] = await h.deps.database.db.select().from(cases).where(eq(cases.id, id));
     expect(row).toMatchObject({ status: 'resolved', falseAlarm: true });
     const dashboard = await (await h.app.request('/dashboard', { headers })).text();

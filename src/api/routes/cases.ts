@@ -28,6 +28,7 @@ const CaseSummary = z
     assigneeId: z.number().nullable(),
     dueAt: DateTime,
     createdAt: DateTime,
+    firstResponseAt: DateTime.nullable(),
     falseAlarm: z.boolean().openapi({ description: 'resolved by a person who said the post needed no one' }),
     post: z.object({ id: z.number(), platform: z.string(), platformPostId: z.string(), url: z.string().nullable(), text: z.string(), postedAt: DateTime, goneAt: DateTime.nullable().openapi({ description: 'when the platform said the post is gone (deleted, or hidden from the brand)' }) }),
     author: z.object({ handle: z.string(), displayName: z.string().nullable(), followers: z.number().nullable(), verified: z.boolean() }),
