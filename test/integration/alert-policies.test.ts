@@ -178,6 +178,9 @@ describe('daily digest', () => {
     await db.update(cases).set({ firstResponseAt: sql`created_at + interval '3 minutes'`, status: 'replied' }).where(eq(cases.id, a!.id));
     await db.update(cases).set({ firstResponseAt: sql`created_at + interval '5 minutes'`, status: 'replied' }).where(eq(cases.id, b!.id));
     await db.update(cases).set({ firstResponseAt: sql`due_at + interval '60 minutes'`, status: 'replied' }).where(eq(cases.id, c!.id));
+    // Closed without a reply long past its due time (a false alarm): not among the worst handled.
+    const [d] = all.slice(3);
+    await db.update(cases).set({ dueAt: sql`created_at - interval '2 hours'`, status: 'resolved', resolvedAt: sql`now()`, falseAlarm: true }).where(eq(cases.id, d!.id));
     const now = new Date();
     const day = { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 3_600_000), label: 'test-day' };
     const digest = await buildDigest(demo.h.deps.database, day, now);
@@ -191,6 +194,7 @@ describe('daily digest', () => {
     expect(digest.details.best).not.toContain(c!.id);
     expect(digest.summary).toMatch(/Top complaint topics: \w+ \d+/);
     expect(digest.summary).toContain('Worst handled:');
+    expect(digest.summary).toMatch(new RegExp(`#${c!.id} p\\d+ \\S+ @\\S+ \\(replied, answered in `));
 
     expect(await raiseDigest(demo.h.deps.database, 'Europe/Zagreb')).toBe(true);
     expect(await raiseDigest(demo.h.deps.database, 'Europe/Zagreb')).toBe(false);
