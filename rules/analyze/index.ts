@@ -17,7 +17,7 @@ import { addCharNgrams, addFeature, combineHashes, emptyFeatures, hashFeature, l
 export { CATEGORIES, type Category, LANGUAGES, type Language, normalize };
 export { latinToCyrillic, cyrillicToLatin, cyrillicToLatinMapped, fold, hasCyrillic } from './normalize.ts';
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.5';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.6';
 
 export interface Analysis {
   language: Language;
@@ -338,6 +338,19 @@ interface Reading {
   words: { en?: VocabReading; bcs?: VocabReading };
   /** Which vocabularies found sentiment or complaint-topic words in the post. */
   known: { en: boolean; bcs: boolean };
+  /** The post reached the brand through one of its streams (see AnalysisContext). */
+  toBrand: boolean;
+}
+
+/** What the caller knows of a post beyond its text. */
+export interface AnalysisContext {
+  /**
+   * The post came in on one of the brand's streams, so it speaks to the brand even when its text
+   * names no @handle (a search hit naming the brand, a comment under the brand's post). The English
+   * models learned from posts written to brands' handles; without this they read such a post as
+   * chatter (stripping the handles from the complaint set's complaints loses 9 % of them).
+   */
+  toBrand?: boolean;
 }
 
 /**
@@ -346,19 +359,19 @@ interface Reading {
  */
 const CARE_HANDLE = /^ask|help|support|care|service|pomoc|podrska|servis/i;
 
-function read(text: string): Reading {
+function read(text: string, ctx: AnalysisContext = {}): Reading {
   const n = normalize(text);
   const lang = detectLanguage(n);
-  const r = readAs(n, lang);
+  const r = readAs(n, lang, ctx);
   if (lang.family !== 'other') return r;
   // Too short for function words or trigrams to tell ("Otkazujem pretplatu", "Prevara!"): when only
   // one family's care and sentiment words know the post, it is read in that family, at low confidence.
   const [only, ...more] = (['en', 'bcs'] as const).filter((f) => r.known[f]);
   if (!only || more.length) return r;
-  return readAs(n, { language: n.hasCyrillic ? 'sr' : only === 'en' ? 'en' : 'bcs-family', confidence: 0.4, family: only });
+  return readAs(n, { language: n.hasCyrillic ? 'sr' : only === 'en' ? 'en' : 'bcs-family', confidence: 0.4, family: only }, ctx);
 }
 
-function readAs(n: Normalized, lang: LanguageGuess): Reading {
+function readAs(n: Normalized, lang: LanguageGuess, ctx: AnalysisContext): Reading {
   const evidence: Record<string, string[]> = {};
   const symbols = scoreSymbols(n.tokens, evidence);
   let lexicon = 0;
@@ -394,7 +407,7 @@ function readAs(n: Normalized, lang: LanguageGuess): Reading {
     delete evidence.praise;
   }
   const careHandles = n.handles.length ? n.handles.filter((h) => CARE_HANDLE.test(h)).length : 0;
-  return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words, known };
+  return { n, lang, evidence, lexicon, symbols, categories, question, request, careHandles, words, known, toBrand: ctx.toBrand ?? false };
 }
 
 /**
@@ -481,16 +494,20 @@ function featurize(r: Reading, pNeg?: number): Features {
   if (pos && topics) addFeature(f, 'mix:pos+topic');
   if (r.question && topics) addFeature(f, 'mix:question+topic');
   if (r.question && neg) addFeature(f, 'mix:question+neg');
-  if (topics && r.n.handles.length) addFeature(f, 'mix:handle+topic');
-  if (neg && r.n.handles.length) addFeature(f, 'mix:handle+neg');
+  // Written to an account: one of its @handles, or (English and undecided posts: the models that
+  // read these learned from posts to brands' handles) the brand's own stream without one.
+  const implicit = r.toBrand && r.lang.family !== 'bcs' && r.n.handles.length === 0;
+  const toAccount = r.n.handles.length > 0 || implicit;
+  if (topics && toAccount) addFeature(f, 'mix:handle+topic');
+  if (neg && toAccount) addFeature(f, 'mix:handle+neg');
   if (topics && hasNumber) addFeature(f, 'mix:number+topic');
   if (r.n.exclamations && neg) addFeature(f, 'mix:exclaim+neg');
   if (r.question) addFeature(f, 'shape:question');
   if (r.n.exclamations) addFeature(f, 'shape:exclaim');
   if (r.n.tokens.some((t) => t.shout)) addFeature(f, 'shape:shout');
   if (r.n.urls.length) addFeature(f, 'shape:url');
-  if (r.n.handles.length) addFeature(f, 'shape:handle');
-  if (r.n.addressed) addFeature(f, 'shape:addressed');
+  if (toAccount) addFeature(f, 'shape:handle');
+  if (r.n.addressed || implicit) addFeature(f, 'shape:addressed');
   if (r.careHandles) addFeature(f, 'shape:care-handle', r.careHandles / r.n.handles.length);
   if (hasNumber) addFeature(f, 'shape:number');
   addFeature(f, `family:${r.lang.family}`);
@@ -510,15 +527,15 @@ const FEATURE_LABELS: Record<string, string> = {
   'mix:pos+topic': 'praise words around a problem',
   'mix:question+topic': 'a question about a problem',
   'mix:question+neg': 'a question in a negative tone',
-  'mix:handle+topic': 'a problem, mentioning an account',
-  'mix:handle+neg': 'negative words, mentioning an account',
+  'mix:handle+topic': 'a problem, written to an account',
+  'mix:handle+neg': 'negative words, written to an account',
   'mix:number+topic': 'a number (order, account) with a problem',
   'mix:exclaim+neg': 'exclamations with negative words',
   'shape:question': 'a question',
   'shape:exclaim': 'exclamation marks',
   'shape:shout': 'capitals (shouting)',
   'shape:url': 'a link',
-  'shape:handle': 'mentions an account',
+  'shape:handle': 'written to an account (an @handle, or the brand’s stream)',
   'shape:addressed': 'a reply to an account (starts with its @handle)',
   'shape:care-handle': 'mentions a customer-care account',
   'shape:number': 'a number',
@@ -583,7 +600,7 @@ function complaintFromSignals(r: Reading, neg: { p: number; threshold: number },
   if (kept.length > 0 && readsNegative && !bcsPlainQuestion) z += 0.8;
   if (kept.some((c) => SEVERE.has(c))) z += 0.9;
   if (kept.length > 0 && r.n.tokens.some((t) => t.kind === 'number')) z += 0.4;
-  if (kept.length > 0 && r.n.handles.length > 0) z += 0.3;
+  if (kept.length > 0 && (r.n.handles.length > 0 || r.toBrand)) z += 0.3;
   if (kept.length > 0 && r.question) z += 0.3;
   // Writing to a care account is asking for help: with a problem topic or a question, more so.
   if (r.careHandles > 0 && (kept.length > 0 || r.question)) z += 0.4;
@@ -615,8 +632,8 @@ const MAX_EVIDENCE_TERMS = 12;
  *
  * @example analyze('Internet opet ne radi, čekam od jutra!').categories // ['broken', 'waiting']
  */
-export function analyzeDetailed(text: string): AnalysisDetail {
-  const r = read(text);
+export function analyzeDetailed(text: string, ctx: AnalysisContext = {}): AnalysisDetail {
+  const r = read(text, ctx);
   const { n, lang, evidence, categories } = r;
   const features = featurize(r);
   const neg = negativity(r, features);
@@ -703,7 +720,7 @@ export function stemsFor(detail: AnalysisDetail, family: 'en' | 'bcs'): string[]
 }
 
 /** The public analysis of a post (what the API and CLI return). */
-export function analyze(text: string): Analysis {
-  const d = analyzeDetailed(text);
+export function analyze(text: string, ctx: AnalysisContext = {}): Analysis {
+  const d = analyzeDetailed(text, ctx);
   return { language: d.language, languageConfidence: d.languageConfidence, sentiment: d.sentiment, negative: d.negative, complaint: d.complaint, isComplaint: d.isComplaint, isQuestion: d.isQuestion, categories: d.categories, evidence: d.evidence };
 }

@@ -116,7 +116,7 @@ export async function runBacktest(
     );
     for (const { post, author, streamName } of page) {
       lastId = post.id;
-      const detail = analyzeDetailed(post.text);
+      const detail = analyzeDetailed(post.text, { toBrand: true });
       const m = post.metrics;
       const facts = {
         platform: post.platform,

@@ -53,7 +53,7 @@ export async function ingest(
   const checked = result.posts.map(storable).map((post) => ({ post, check: NormalizedPostSchema.safeParse(post) }));
   const rejected = checked.filter((c) => !c.check.success).map(({ post, check }) => ({ post, issues: check.error ? zodIssues(check.error) : [] }));
   // Analysis is pure CPU work: done before the transaction to keep it short.
-  const analyzed = checked.filter((c) => c.check.success).map(({ post }) => ({ post, detail: analyzeDetailed(post.text) }));
+  const analyzed = checked.filter((c) => c.check.success).map(({ post }) => ({ post, detail: analyzeDetailed(post.text, { toBrand: true }) }));
   const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
 
   await database.db.transaction(async (tx) => {

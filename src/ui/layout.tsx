@@ -59,7 +59,7 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
 
 /**
  * The analysis evidence worth marking in a post: lexicon and topic words, and apart from them the
- * positive words. The model's reasons ("negative words, mentioning an account", a word pair) are
+ * positive words. The model's reasons ("negative words, written to an account", a word pair) are
  * told in words instead, not marked.
  */
 export function evidenceTerms(evidence: Record<string, string[]> | null | undefined): { terms: string[]; positive: string[] } {

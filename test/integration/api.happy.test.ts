@@ -107,6 +107,11 @@ describe('API: the path a complaint travels', () => {
     const a = (await res.json()) as { categories: string[]; isComplaint: boolean; evidence: Record<string, string[]> };
     expect(a.categories).toContain('churn');
     expect(a.evidence.churn?.length).toBeGreaterThan(0);
+    // As ingest reads a post from the brand's streams: written to the brand, @handle or not.
+    const read = async (body: unknown) => (await (await h.request('POST', '/api/analyze', { token: m.token, json: body })).json()) as { isComplaint: boolean; message?: string };
+    expect((await read({ text: 'Vedra package late again' })).isComplaint).toBe(false);
+    expect((await read({ text: 'Vedra package late again', toBrand: true })).isComplaint).toBe(true);
+    expect((await read({ text: 'x', toBrand: 'yes' })).message).toContain('toBrand: expected true or false');
   });
 
   it('exchanges e-mail and password for a token', async () => {

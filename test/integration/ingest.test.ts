@@ -107,6 +107,14 @@ describe('ingest', () => {
     expect(await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).toHaveLength(1);
   });
 
+  it('reads every post as written to the brand: a search hit naming it without its @handle is flagged', async () => {
+    const s = await stream();
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'search', posts: [post('17', 'Vedra internet down again in Split')] });
+    expect(summary.flagged).toBe(1);
+    const [a] = await h.deps.database.db.select().from(analyses);
+    expect(a!.isComplaint).toBe(true);
+  });
+
   it('never flags the brand\'s own posts or plain reposts', async () => {
     const s = await stream();
     await ingest(h.deps.database, h.deps.rulebook.current(), s, {

@@ -165,6 +165,22 @@ describe('analyze', () => {
     }
   });
 
+  it('reads a post from the brand\'s stream as written to the brand, @handle or not (search hits, comments)', () => {
+    // Complaints naming the brand without its handle: chatter to the English model alone, a complaint in context.
+    for (const text of ['Vedra package late again', 'Vedra internet down again in Split', 'App keeps crashing']) {
+      const alone = analyze(text);
+      const inStream = analyze(text, { toBrand: true });
+      expect(alone.isComplaint, text).toBe(false);
+      expect(inStream.isComplaint, text).toBe(true);
+      expect(inStream.complaint, text).toBeGreaterThan(alone.complaint + 0.1);
+    }
+    expect(analyze('App keeps crashing', { toBrand: true }).evidence.model).toContain('a problem, written to an account');
+    // Context does not make a complaint of praise, a question or chatter.
+    for (const text of ['Love the new Vedra store!', 'Does Vedra ship to Canada?', 'Watching the game tonight']) expect(analyze(text, { toBrand: true }).isComplaint, text).toBe(false);
+    // A post that names the brand's handle reads the same either way.
+    expect(analyze('@VedraTel my order 1234 still has not arrived', { toBrand: true }).complaint).toBe(analyze('@VedraTel my order 1234 still has not arrived').complaint);
+  });
+
   it('explains the model in words a responder reads: post words as written, signals in plain language', () => {
     for (const text of ['@AskVedraTel where is my refund?? nothing works :(((', 'Internet opet ne radi, sramota!', 'Отказујем, не ради ништа!']) {
       const model = analyze(text).evidence.model ?? [];

@@ -6,7 +6,13 @@ import { ALL_ROLES, requireRole } from '../auth.ts';
 import { AnalysisSchema, body, errorResponses, json } from '../schemas.ts';
 
 const AnalyzeRequest = z
-  .object({ text: z.string({ error: 'expected the post text as a string' }).min(1, { error: 'expected non-empty text' }).max(10_000, { error: 'at most 10,000 characters' }) })
+  .object({
+    text: z.string({ error: 'expected the post text as a string' }).min(1, { error: 'expected non-empty text' }).max(10_000, { error: 'at most 10,000 characters' }),
+    toBrand: z
+      .boolean({ error: 'expected true or false' })
+      .optional()
+      .openapi({ description: 'read it as odziv reads a post from the brand’s streams: written to the brand even without an @handle' }),
+  })
   .openapi('AnalyzeRequest');
 
 const route = createRoute({
@@ -21,5 +27,8 @@ const route = createRoute({
 });
 
 export function analyzeRoutes(_deps: Deps) {
-  return router().openapi(route, (c) => c.json(analyze(c.req.valid('json').text), 200));
+  return router().openapi(route, (c) => {
+    const { text, toBrand } = c.req.valid('json');
+    return c.json(analyze(text, { toBrand }), 200);
+  });
 }
