@@ -35,6 +35,7 @@ const T = {
   backToInbox: { en: '← Inbox', hr: '← Pristigla pošta', sr: '← Prijemno sanduče' },
   case: { en: 'Case', hr: 'Slučaj', sr: 'Slučaj' },
   gone: { en: 'post deleted', hr: 'objava obrisana', sr: 'objava obrisana' },
+  wordsForgotten: { en: 'Deleted by its author: its words are no longer kept.', hr: 'Autor ju je obrisao: njezin se tekst više ne čuva.', sr: 'Autor ju je obrisao: njen tekst se više ne čuva.' },
   postGone: {
     en: 'The customer\'s post is gone from the platform (deleted, or no longer visible to us): a public reply cannot reach it. Resolve the case, or reach them another way.',
     hr: 'Kupčeve objave više nema na platformi (obrisana je ili nam više nije vidljiva): javni odgovor do nje ne može doći. Zatvorite slučaj ili se javite drugim putem.',

@@ -305,7 +305,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
               <td>
                 <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{formatCount(c.author.followers ?? 0, L)} {t(L, 'followers')}</span>
                 <div class="post">
-                  <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />
+                  {c.post.goneAt && !c.post.text ? <span class="muted">{t(L, 'wordsForgotten')}</span> : <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />}
                 </div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>
@@ -373,7 +373,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
           <div class="card">
             <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {formatCount(author.followers ?? 0, L)} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}</span>
             <div class="post" id="post-text">
-              <Highlighted text={post.text} terms={terms} positive={read.positive} />
+              {post.goneAt && !post.text ? <span class="muted">{t(L, 'wordsForgotten')}</span> : <Highlighted text={post.text} terms={terms} positive={read.positive} />}
             </div>
             {post.goneAt && !followedUp ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
             <Due at={c.dueAt} waiting={WAITING.includes(c.status)} answered={c.firstResponseAt !== null} locale={L} />

@@ -528,8 +528,10 @@ describe('X webhooks through the API', () => {
     const res = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { gone: number }).gone).toBe(1);
-    const [row] = await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts).where(eq(posts.platformPostId, '9001'));
+    const [row] = await h.deps.database.db.select({ goneAt: posts.goneAt, text: posts.text }).from(posts).where(eq(posts.platformPostId, '9001'));
     expect(row!.goneAt).toBeInstanceOf(Date);
+    // X's policy: what its author deleted is not kept.
+    expect(row!.text).toBe('');
     // Told twice, marked once.
     const again = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
     expect(((await again.json()) as { gone: number }).gone).toBe(0);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
-import { analyses, auditLog, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { alerts, analyses, auditLog, backtests, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
+import { markGone } from '../../src/ingest/gone.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -113,6 +114,36 @@ describe('ingest', () => {
     expect(summary.flagged).toBe(1);
     const [a] = await h.deps.database.db.select().from(analyses);
     expect(a!.isComplaint).toBe(true);
+  });
+
+  it('forgets the words of a post its author deleted: text, payload, evidence, and the quotes in alerts and backtests', async () => {
+    const s = await stream();
+    const words = 'Internet ne radi tri dana, sramota, otkazujem!';
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'f', posts: [post('40', words), post('41', 'Otkazujem ugovor, sramota!')] });
+    const [p40, p41] = await h.deps.database.db.select().from(posts).orderBy(posts.platformPostId);
+    const [c40] = await h.deps.database.db.select().from(cases).where(eq(cases.postId, p40!.id));
+    const sample = (p: typeof p40) => ({ postId: p!.id, caseId: null, handle: 'x', text: p!.text, url: null });
+    await h.deps.database.db.insert(alerts).values([
+      { kind: 'viral', audience: 'marketing', caseId: c40!.id, dedupKey: 'viral:t', title: `Complaint going viral (score 70) from @user40: ${words}`, details: { score: 70, caseId: c40!.id, text: words } },
+      { kind: 'spike', audience: 'marketing', dedupKey: 'spike:t', title: 'Spike: 2 complaints about churn', details: { samples: [sample(p40), sample(p41)] } },
+    ]);
+    await h.deps.database.db.insert(backtests).values({ packName: 'default', packText: 'x', since: new Date(0), status: 'done', result: { examples: { newlyFlagged: [sample(p40)], noLongerFlagged: [] } } });
+
+    expect(await markGone(h.deps.database, 'replay', ['40'], new Date())).toBe(1);
+    const [after] = await h.deps.database.db.select().from(posts).where(eq(posts.id, p40!.id));
+    expect(after).toMatchObject({ text: '', raw: {} });
+    expect(after!.goneAt).toBeInstanceOf(Date);
+    expect((await h.deps.database.db.select().from(analyses).where(eq(analyses.postId, p40!.id)))[0]!.evidence).toEqual({});
+    for (const f of await h.deps.database.db.select().from(flags).where(eq(flags.postId, p40!.id))) expect(f.evidence).toEqual([]);
+    // Nothing that quoted it still does; the other post's words stay.
+    const stored = JSON.stringify([await h.deps.database.db.select().from(alerts), await h.deps.database.db.select().from(backtests)]);
+    expect(stored).not.toContain('tri dana');
+    expect(stored).toContain('Otkazujem ugovor, sramota!');
+    const [viral] = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
+    expect(viral!.title).toBe('Complaint going viral (score 70) from @user40: (deleted by its author)');
+    expect(viral!.details).toEqual({ score: 70, caseId: c40!.id });
+    // The other post keeps its words and evidence.
+    expect((await h.deps.database.db.select().from(posts).where(eq(posts.id, p41!.id)))[0]!.text).toBe('Otkazujem ugovor, sramota!');
   });
 
   it('never flags the brand\'s own posts or plain reposts', async () => {
