@@ -5,17 +5,21 @@ import { audit } from '../audit.ts';
 
 /**
  * The platform says these posts are gone (their author deleted them, went private or was
- * suspended): their cases say so in their history, replies to them are refused, their engagement
+ * suspended), and with them every version of an edited one: their cases say so in their history, replies to them are refused, their engagement
  * is not read again, and their words are forgotten (see forgetWords). Posts already marked, or
  * never stored, are skipped. Returns how many were marked now.
  */
 export async function markGone(database: Database, platform: string, platformPostIds: string[], now: Date): Promise<number> {
   if (!platformPostIds.length) return 0;
   return database.db.transaction(async (tx) => {
+    // Deleting any version of an edited post deletes the whole chain (docs.x.com, "Edit Posts").
+    const named = await tx.select({ id: posts.id, first: posts.editOfPostId }).from(posts).where(and(eq(posts.platform, platform), inArray(posts.platformPostId, platformPostIds)));
+    if (!named.length) return 0;
+    const firsts = [...new Set(named.map((p) => p.first ?? p.id))];
     const marked = await tx
       .update(posts)
       .set({ goneAt: now, metricsDueAt: new Date(now.getTime() + 365 * 86_400_000) })
-      .where(and(eq(posts.platform, platform), inArray(posts.platformPostId, platformPostIds), isNull(posts.goneAt)))
+      .where(and(or(inArray(posts.id, firsts), inArray(posts.editOfPostId, firsts)), isNull(posts.goneAt)))
       .returning({ id: posts.id });
     if (!marked.length) return 0;
     const ids = marked.map((p) => p.id);

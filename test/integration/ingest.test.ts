@@ -146,6 +146,17 @@ describe('ingest', () => {
     expect((await h.deps.database.db.select().from(posts).where(eq(posts.id, p41!.id)))[0]!.text).toBe('Otkazujem ugovor, sramota!');
   });
 
+  it('takes a deleted edit for its whole chain: every version of the post is gone and forgotten', async () => {
+    const s = await stream();
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'e1', posts: [post('50', 'Internet ne radi, sramota!')] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'e2', posts: [post('51', 'Internet ne radi od jutra, sramota!', { editOf: ['50'] })] });
+    // X reports the newest version deleted; the first version goes with it.
+    expect(await markGone(h.deps.database, 'replay', ['51'], new Date())).toBe(2);
+    const rows = await h.deps.database.db.select().from(posts).orderBy(posts.platformPostId);
+    expect(rows.map((r) => [r.platformPostId, r.text, r.goneAt !== null])).toEqual([['50', '', true], ['51', '', true]]);
+    expect(await markGone(h.deps.database, 'replay', ['50'], new Date())).toBe(0);
+  });
+
   it('never flags the brand\'s own posts or plain reposts', async () => {
     const s = await stream();
     await ingest(h.deps.database, h.deps.rulebook.current(), s, {
