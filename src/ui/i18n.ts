@@ -107,6 +107,30 @@ const T = {
   streamWaiting: { en: 'waiting for its first poll', hr: 'čeka prvo čitanje', sr: 'čeka prvo čitanje' },
   ago: { en: '{t} ago', hr: 'prije {t}', sr: 'pre {t}' },
   callsLeft: { en: '{n} left, resets {when}', hr: 'preostalo {n}, obnavlja se {when}', sr: 'preostalo {n}, obnavlja se {when}' },
+  // Rules and backtests (the packs' YAML keys stay English: they are the format)
+  packsInForce: { en: 'Packs in force', hr: 'Aktivni paketi pravila', sr: 'Aktivni paketi pravila' },
+  packRules: { en: '{file}, {n} rules', hr: '{file}, pravila: {n}', sr: '{file}, pravila: {n}' },
+  editRejected: { en: 'The last edit was rejected; the packs above keep running', hr: 'Zadnja izmjena je odbijena; gornji paketi i dalje rade', sr: 'Poslednja izmena je odbijena; gornji paketi i dalje rade' },
+  backtestTitle: { en: 'Backtest a candidate pack', hr: 'Provjeri novi paket na spremljenim objavama', sr: 'Proveri novi paket na sačuvanim objavama' },
+  packYaml: { en: 'Pack (YAML)', hr: 'Paket (YAML)', sr: 'Paket (YAML)' },
+  since: { en: 'Since (7d, 24h or a date)', hr: 'Od (7d, 24h ili datum)', sr: 'Od (7d, 24h ili datum)' },
+  runBacktest: { en: 'Run backtest', hr: 'Pokreni provjeru', sr: 'Pokreni proveru' },
+  recentBacktests: { en: 'Recent backtests', hr: 'Nedavne provjere', sr: 'Nedavne provere' },
+  backtestLine: { en: '{pack} since {date}: {status} ({done}/{total})', hr: '{pack} od {date}: {status} ({done}/{total})', sr: '{pack} od {date}: {status} ({done}/{total})' },
+  backtestN: { en: 'Backtest #{n}: {pack}', hr: 'Provjera #{n}: {pack}', sr: 'Provera #{n}: {pack}' },
+  backtestProgress: { en: '{done} / {total} posts · {status}', hr: '{done} / {total} objava · {status}', sr: '{done} / {total} objava · {status}' },
+  backtestFlagged: {
+    en: 'Flagged now {now}, with the candidate {candidate}: +{added} newly flagged, −{removed} no longer flagged.',
+    hr: 'Sada označeno {now}, s novim paketom {candidate}: +{added} novo označenih, −{removed} više nije označeno.',
+    sr: 'Sada označeno {now}, sa novim paketom {candidate}: +{added} novo označenih, −{removed} više nije označeno.',
+  },
+  backtestVerdicts: {
+    en: 'Against people\'s verdicts: of {falseAlarms} posts resolved as false alarms the candidate still flags {still}; of {answered} posts someone answered it no longer flags {dropped}.',
+    hr: 'Prema odlukama ljudi: od {falseAlarms} objava riješenih kao lažna uzbuna novi paket i dalje označava {still}; od {answered} objava na koje je netko odgovorio više ne označava {dropped}.',
+    sr: 'Prema odlukama ljudi: od {falseAlarms} objava rešenih kao lažna uzbuna novi paket i dalje označava {still}; od {answered} objava na koje je neko odgovorio više ne označava {dropped}.',
+  },
+  examplesNew: { en: 'Examples newly flagged', hr: 'Primjeri novo označenih', sr: 'Primeri novo označenih' },
+  examplesGone: { en: 'Examples no longer flagged', hr: 'Primjeri koji više nisu označeni', sr: 'Primeri koji više nisu označeni' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

@@ -4,7 +4,7 @@ import type { Hono, Context, MiddlewareHandler } from 'hono';
 import { backtests, streams } from '../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
 import type { AuthUser } from '../auth/users.ts';
-import { describeLabels, parseSince, type BacktestResult } from '../backtest/backtest.ts';
+import { parseSince, type BacktestResult } from '../backtest/backtest.ts';
 import { startBacktest } from '../backtest/jobs.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
@@ -141,15 +141,16 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
     const canBacktest = ['community_manager', 'admin'].includes(c.get('user').role);
     const draft = refused?.pack ?? packSource(status.packs[0]?.file);
+    const L = c.get('locale');
     return c.html(
-      <Layout title="Rules" user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
-        <h1>{t(c.get('locale'), 'rules')}</h1>
+      <Layout title={t(L, 'rules')} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+        <h1>{t(L, 'rules')}</h1>
         <div class="card">
-          <h2>Packs in force</h2>
-          {status.packs.map((p) => <p>{p.name} <span class="muted">({p.file}, {p.rules} rules)</span></p>)}
+          <h2>{t(L, 'packsInForce')}</h2>
+          {status.packs.map((p) => <p>{p.name} <span class="muted">({t(L, 'packRules', { file: p.file, n: p.rules })})</span></p>)}
           {status.errors.length ? (
             <div role="alert">
-              <h3 class="error">The last edit was rejected; the packs above keep running</h3>
+              <h3 class="error">{t(L, 'editRejected')}</h3>
               {status.errors.map((e) => <p class="error">{e}</p>)}
             </div>
           ) : null}
@@ -157,17 +158,17 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
         {canBacktest ? (
           <form method="post" action="/rules/backtest" class="card">
             <input type="hidden" name="_csrf" value={c.get('csrf')} />
-            <h2>Backtest a candidate pack</h2>
-            <label for="pack">Pack (YAML)</label>
+            <h2>{t(L, 'backtestTitle')}</h2>
+            <label for="pack">{t(L, 'packYaml')}</label>
             <textarea id="pack" name="pack" required rows={18}>{draft}</textarea>
-            <label for="since">Since</label>
+            <label for="since">{t(L, 'since')}</label>
             <input id="since" name="since" value={refused?.since ?? '7d'} />
             {refused ? <p class="error" role="alert">{refused.error}</p> : null}
-            <p><button type="submit">Run backtest</button></p>
+            <p><button type="submit">{t(L, 'runBacktest')}</button></p>
           </form>
         ) : null}
-        {recent.length ? <h2>Recent backtests</h2> : null}
-        {recent.map((b) => <p><a href={`/rules/backtests/${b.id}`}>#{b.id}</a> {b.packName} since {b.since.toISOString().slice(0, 10)}: {b.status} ({b.processed}/{b.total})</p>)}
+        {recent.length ? <h2>{t(L, 'recentBacktests')}</h2> : null}
+        {recent.map((b) => <p><a href={`/rules/backtests/${b.id}`}>#{b.id}</a> {t(L, 'backtestLine', { pack: b.packName, date: formatDateTime(b.since, L, c.get('timeZone')), status: b.status, done: b.processed, total: b.total })}</p>)}
       </Layout>,
       refused ? 422 : 200,
     );
@@ -197,23 +198,24 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     if (!b) return c.notFound();
     // Backtests stored before people could mark false alarms have no labels.
     const r = b.result as null | (Omit<BacktestResult, 'labels'> & { labels?: BacktestResult['labels'] });
-    const verdicts = describeLabels(r?.labels);
+    const L = c.get('locale');
+    const l = r?.labels;
     return c.html(
-      <Layout title={`Backtest ${b.id}`} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+      <Layout title={t(L, 'backtestN', { n: b.id, pack: b.packName })} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
         {b.status === 'running' ? <meta http-equiv="refresh" content="2" /> : null}
-        <h1>Backtest #{b.id}: {b.packName}</h1>
+        <h1>{t(L, 'backtestN', { n: b.id, pack: b.packName })}</h1>
         <p>
-          <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" /> {b.processed} / {b.total} posts · {b.status}
+          <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" /> {t(L, 'backtestProgress', { done: b.processed, total: b.total, status: b.status })}
         </p>
         {b.error ? <p class="error">{b.error}</p> : null}
         {r ? (
           <div class="card">
-            <p>Flagged now {r.flaggedNow}, with the candidate {r.flaggedWithCandidate}: <strong>+{r.newlyFlagged}</strong> newly flagged, <strong>−{r.noLongerFlagged}</strong> no longer flagged.</p>
-            {verdicts ? <p>With the candidate, {verdicts}.</p> : null}
+            <p>{t(L, 'backtestFlagged', { now: r.flaggedNow, candidate: r.flaggedWithCandidate, added: r.newlyFlagged, removed: r.noLongerFlagged })}</p>
+            {l && (l.falseAlarms || l.answered) ? <p>{t(L, 'backtestVerdicts', { falseAlarms: l.falseAlarms, still: l.falseAlarmsStillFlagged, answered: l.answered, dropped: l.answeredNoLongerFlagged })}</p> : null}
             {Object.entries(r.byCategory).map(([k, v]) => <span class="chip">{k} +{v.added}/−{v.removed}</span>)}
-            <h2>Examples newly flagged</h2>
+            <h2>{t(L, 'examplesNew')}</h2>
             {r.examples.newlyFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
-            <h2>Examples no longer flagged</h2>
+            <h2>{t(L, 'examplesGone')}</h2>
             {r.examples.noLongerFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
           </div>
         ) : null}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, cases, posts } from '../../db/schema/index.ts';
+import { alerts, backtests, cases, posts } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
 import type { Harness } from '../helpers/harness.ts';
@@ -270,6 +270,25 @@ describe('the rules page', () => {
     const badSince = await post('pack: mine\nrules: []\n', 'last tuesday');
     expect(badSince.status).toBe(422);
     expect(await badSince.text()).toContain('value="last tuesday"');
+  });
+});
+
+describe('backtest pages', () => {
+  it('shows a finished backtest in the user\'s language, with the verdicts of people when there are any', async () => {
+    const { headers, csrfToken } = await signIn('community_manager', 'Maja Urednica');
+    await h.app.request('/me/preferences', { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrfToken, locale: 'hr', timeZone: 'Europe/Zagreb', next: '/rules' }).toString() });
+    const [b] = await h.deps.database.db
+      .insert(backtests)
+      .values({ packName: 'default', packText: 'x', since: new Date('2026-11-16T08:00:00Z'), status: 'done', total: 9, processed: 9, result: { posts: 9, flaggedNow: 5, flaggedWithCandidate: 4, newlyFlagged: 1, noLongerFlagged: 2, byCategory: {}, byRule: {}, examples: { newlyFlagged: [], noLongerFlagged: [] }, labels: { falseAlarms: 3, falseAlarmsStillFlagged: 1, answered: 2, answeredNoLongerFlagged: 0 } } })
+      .returning();
+    const page = await (await h.app.request(`/rules/backtests/${b!.id}`, { headers })).text();
+    expect(page).toContain(`Provjera #${b!.id}: default`);
+    expect(page).toContain('Sada označeno 5, s novim paketom 4: +1 novo označenih, −2 više nije označeno.');
+    expect(page).toContain('od 3 objava riješenih kao lažna uzbuna novi paket i dalje označava 1; od 2 objava na koje je netko odgovorio više ne označava 0.');
+    const rules = await (await h.app.request('/rules', { headers })).text();
+    expect(rules).toContain('Aktivni paketi pravila');
+    expect(rules).toContain('Pokreni provjeru');
+    expect(rules).toContain('default od 16. stu 2026. 09:00: done (9/9)');
   });
 });
 
