@@ -383,7 +383,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               <h2>{t(L, 'thread')}</h2>
               {c.thread.map((p) => (
                 <p>
-                  <span class="muted">@{p.handle}:</span> {p.text}
+                  <span class="muted">@{p.handle}:</span> {p.text || <span class="muted">{t(L, 'wordsForgotten')}</span>}
                 </p>
               ))}
             </div>
@@ -501,7 +501,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               <h2>{t(L, 'earlier')}</h2>
               {c.earlierCases.map((e) => (
                 <p>
-                  <a href={`/cases/${e.id}`}>#{e.id}</a> {e.status}: {e.text}
+                  <a href={`/cases/${e.id}`}>#{e.id}</a> {e.status}: {e.text || <span class="muted">{t(L, 'wordsForgotten')}</span>}
                 </p>
               ))}
             </div>

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { alerts, backtests, cases, posts } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
+import { markGone } from '../../src/ingest/gone.ts';
 import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -95,9 +96,12 @@ describe('the reply form', () => {
     const detail = (await (await h.app.request(`/api/cases/${id}`, { headers })).json()) as { notes: unknown[]; post: { id: number } };
     expect(detail.notes).toEqual([]);
     // A post its author deleted: the page says so and offers no reply box.
-    await h.deps.database.db.update(posts).set({ goneAt: new Date() }).where(eq(posts.id, detail.post.id));
+    const [gone] = await h.deps.database.db.select().from(posts).where(eq(posts.id, detail.post.id));
+    expect(await markGone(h.deps.database, gone!.platform, [gone!.platformPostId], new Date())).toBe(1);
     const page = await (await h.app.request(`/cases/${id}`, { headers })).text();
     expect(page).toContain('id="post-gone"');
+    // Its words are no longer kept, and the page says so instead of showing an empty quote.
+    expect(page).toContain('Deleted by its author: its words are no longer kept.');
     expect(page).not.toContain(`action="/cases/${id}/reply"`);
     // The queue shows it too, so the case can be closed without opening it.
     const claimed = (await (await h.app.request('/api/cases?status=claimed', { headers })).json()) as { cases: Array<{ id: number; post: { goneAt: string | null } }> };
