@@ -23,7 +23,10 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   app.get('/alerts', guard, async (c) => {
     const user = c.get('user');
     const audiences = audiencesOf(user);
-    if (!audiences.length) return c.html(<Layout title="Not allowed" user={user} csrf={c.get('csrf')}><p>Your role has no alerts.</p></Layout>, 403);
+    if (!audiences.length) {
+      const L = c.get('locale');
+      return c.html(<Layout title={t(L, 'notAllowed')} user={user} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}><p>{t(L, 'roleHasNoAlerts')}</p></Layout>, 403);
+    }
     const status = c.req.query('status') === 'all' ? undefined : 'open';
     const kind = KINDS.find((k) => k === c.req.query('kind'));
     // The post an alert is about, to read it here: rule and SLA alerts keep only the case's id.

@@ -107,6 +107,11 @@ const T = {
   streamWaiting: { en: 'waiting for its first poll', hr: 'čeka prvo čitanje', sr: 'čeka prvo čitanje' },
   ago: { en: '{t} ago', hr: 'prije {t}', sr: 'pre {t}' },
   callsLeft: { en: '{n} left, resets {when}', hr: 'preostalo {n}, obnavlja se {when}', sr: 'preostalo {n}, obnavlja se {when}' },
+  viewName: { en: 'name this view', hr: 'naziv prikaza', sr: 'naziv prikaza' },
+  saveView: { en: 'Save view', hr: 'Spremi prikaz', sr: 'Sačuvaj prikaz' },
+  notAllowed: { en: 'Not allowed', hr: 'Nije dopušteno', sr: 'Nije dozvoljeno' },
+  roleCannotSee: { en: 'Your role cannot see this page.', hr: 'Vaša uloga ne vidi ovu stranicu.', sr: 'Vaša uloga ne vidi ovu stranicu.' },
+  roleHasNoAlerts: { en: 'Your role has no alerts.', hr: 'Vaša uloga nema upozorenja.', sr: 'Vaša uloga nema upozorenja.' },
   // Rules and backtests (the packs' YAML keys stay English: they are the format)
   packsInForce: { en: 'Packs in force', hr: 'Aktivni paketi pravila', sr: 'Aktivni paketi pravila' },
   packRules: { en: '{file}, {n} rules', hr: '{file}, pravila: {n}', sr: '{file}, pravila: {n}' },

@@ -36,7 +36,10 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   const page = (path: string, roles: string[], render: (c: Context<UiEnv>) => Promise<Response>) =>
     app.get(path, guard, async (c) => {
       const u = c.get('user');
-      if (u.role !== 'admin' && !roles.includes(u.role)) return c.html(<Layout title="Not allowed" user={u} csrf={c.get('csrf')}><p>Your role cannot see this page.</p></Layout>, 403);
+      if (u.role !== 'admin' && !roles.includes(u.role)) {
+        const L = c.get('locale');
+        return c.html(<Layout title={t(L, 'notAllowed')} user={u} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}><p>{t(L, 'roleCannotSee')}</p></Layout>, 403);
+      }
       return render(c);
     });
 

@@ -282,8 +282,8 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
         <form method="post" action="/inbox/views" class="inline">
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="query" value={props.query} />
-          <input name="name" aria-label="View name" placeholder="name this view" size={14} />
-          <button type="submit" class="secondary">Save view</button>
+          <input name="name" aria-label={t(L, 'viewName')} placeholder={t(L, 'viewName')} size={14} />
+          <button type="submit" class="secondary">{t(L, 'saveView')}</button>
         </form>
       </nav>
       <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>

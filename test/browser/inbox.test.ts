@@ -206,7 +206,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
   it('highlights the matched words in the queue and keeps saved views', async () => {
     await page.goto(`${base}/inbox?language=hr`);
     expect(await page.locator('tr[data-href] mark').count()).toBeGreaterThan(0);
-    await page.getByLabel('View name').fill('Hrvatski');
+    await page.getByLabel('name this view').fill('Hrvatski');
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.goto(`${base}/inbox`);
     const chip = page.locator('nav[aria-label="Saved views"] a', { hasText: 'Hrvatski' });
