@@ -91,24 +91,34 @@ export function validatePack(data: unknown, file: string): { pack?: PackT; error
 }
 
 /**
- * Parses YAML or JSON text of a pack; syntax errors name the line and column. YAML's warnings (an
- * unknown tag such as `!!js/function`) are errors too: a pack means what it says or is refused,
- * and nothing goes to stderr past the logger.
+ * YAML that people write (packs, reply templates). Warnings (an unknown tag such as
+ * `!!js/function`) are errors too: the file means what it says or is refused, and nothing goes to
+ * stderr past the logger. Alias bombs ("excessive alias count") are refused, not expanded.
  */
-export function parsePackText(text: string, file: string): { data?: unknown; errors: PackError[] } {
-  const json = extname(file) === '.json';
+export function readYaml(text: string): { data: unknown } | { error: string; where?: string } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    return { error: problem.message.split('\n')[0]!, ...(pos ? { where: `line ${pos.line}, column ${pos.col}` } : {}) };
+  }
   try {
-    if (json) return { data: JSON.parse(text), errors: [] };
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) {
-      const pos = problem.linePos?.[0];
-      return { errors: [{ file, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: problem.message.split('\n')[0]! }] };
-    }
-    return { data: doc.toJS({ maxAliasCount: 100 }), errors: [] };
+    return { data: doc.toJS({ maxAliasCount: 100 }) };
   } catch (e) {
-    // JSON's syntax errors, and YAML's alias bombs ("excessive alias count") and nesting too deep.
-    return { errors: [{ file, path: '', message: `not valid ${json ? 'JSON' : 'YAML'} (${(e as Error).message})` }] };
+    return { error: `not valid YAML (${(e as Error).message})` };
+  }
+}
+
+/** Parses YAML or JSON text of a pack; syntax errors name the line and column. */
+export function parsePackText(text: string, file: string): { data?: unknown; errors: PackError[] } {
+  if (extname(file) !== '.json') {
+    const r = readYaml(text);
+    return 'data' in r ? { data: r.data, errors: [] } : { errors: [{ file, path: r.where ?? '', message: r.error }] };
+  }
+  try {
+    return { data: JSON.parse(text), errors: [] };
+  } catch (e) {
+    return { errors: [{ file, path: '', message: `not valid JSON (${(e as Error).message})` }] };
   }
 }
 

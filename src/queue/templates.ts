@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { cyrillicToLatin, latinToCyrillic } from '../../rules/index.ts';
+import { cyrillicToLatin, latinToCyrillic, readYaml } from '../../rules/index.ts';
 
 const LANGS = ['en', 'hr', 'sr', 'bs'] as const;
 type TemplateLang = (typeof LANGS)[number];
@@ -14,10 +13,9 @@ export type Templates = z.infer<typeof TemplateFile>;
 
 /** Loads the templates file; an error names the file, the template and the field. */
 export function loadTemplates(path: string): Templates {
-  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw new Error(`${path}: ${problem.message.split('\n')[0]}`);
-  const parsed = TemplateFile.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const yaml = readYaml(readFileSync(path, 'utf8'));
+  if (!('data' in yaml)) throw new Error(`${path}: ${yaml.error}`);
+  const parsed = TemplateFile.safeParse(yaml.data);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `${path}: template "${String(i.path[0] ?? '')}": ${i.path.slice(1).join('.') || 'text'}: ${i.message}`).join('\n'));
   }
