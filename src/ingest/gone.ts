@@ -5,9 +5,10 @@ import { audit } from '../audit.ts';
 
 /**
  * The platform says these posts are gone (their author deleted them, went private or was
- * suspended), and with them every version of an edited one: their cases say so in their history, replies to them are refused, their engagement
- * is not read again, and their words are forgotten (see forgetWords). Posts already marked, or
- * never stored, are skipped. Returns how many were marked now.
+ * suspended), and with them every version of an edited one: their cases say so in their history,
+ * replies to them are refused, their engagement is not read again, and their words are forgotten
+ * (see forgetWords). Posts already marked, or never stored, are skipped. Returns how many were
+ * marked now.
  */
 export async function markGone(database: Database, platform: string, platformPostIds: string[], now: Date): Promise<number> {
   if (!platformPostIds.length) return 0;
