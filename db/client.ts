@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -46,15 +47,23 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   let client: PGlite;
+  let unlock = () => {};
   if (dataDir === 'memory://') {
     client = new PGlite();
   } else {
     const dir = resolve(dataDir, 'pglite');
     mkdirSync(dirname(dir), { recursive: true });
+    unlock = lockDataDir(`${dir}.lock`);
     client = new PGlite(dir);
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR });
+  try {
+    await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR });
+  } catch (e) {
+    await client.close().catch(() => {});
+    unlock();
+    throw e;
+  }
   return {
     db,
     kind: 'pglite',
@@ -64,6 +73,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     close: async () => {
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }

@@ -225,7 +225,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`odziv: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
+    // A person's mistake (bad configuration, the data folder in use) needs its message, not a stack.
+    const plain = err instanceof Error && (err.name === 'ConfigError' || err.name === 'DataDirLockedError');
+    process.stderr.write(`odziv: ${plain ? err.message : ((err as Error).stack ?? String(err))}\n`);
+    process.exitCode = plain && err.name === 'ConfigError' ? 2 : 1;
   },
 );

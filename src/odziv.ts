@@ -15,7 +15,7 @@ import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
-import { pollDueStreams } from './ingest/poller.ts';
+import { pollDueStreams, releaseOrphanedLeases } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
@@ -75,6 +75,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
     throw e;
   }
   try {
+    if (database.kind === 'pglite') await releaseOrphanedLeases(database);
     const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     const templates = loadTemplates(resolve(config.ODZIV_TEMPLATES));

@@ -23,9 +23,12 @@ export interface PollerDeps {
   alertAfterMs?: number;
   /** SLA clocks run only in these hours (always, when absent). */
   businessHours?: BusinessHours;
+  /** How long a stream stays leased without renewal (LEASE_MS); renewed every quarter of it. */
+  leaseMs?: number;
 }
 
-const LEASE_MS = 60_000;
+/** A poll renews its lease while it runs, so a poller that died holds its stream this long at most. */
+const LEASE_MS = 20_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 /** Exponential back-off with full jitter: 5 s, 10 s, 20 s … up to 15 min. */
@@ -35,13 +38,28 @@ export function backoffMs(failures: number, random = Math.random): number {
 }
 
 /** Takes the stream's lease unless another instance holds it; true when this process may poll. */
-async function takeLease(database: Database, streamId: number, owner: string, now: Date): Promise<boolean> {
+async function takeLease(database: Database, streamId: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
   const rows = await database.db
     .update(streams)
-    .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) })
+    .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
     .where(and(eq(streams.id, streamId), or(isNull(streams.leaseUntil), lt(streams.leaseUntil, now), eq(streams.leaseOwner, owner))))
     .returning({ id: streams.id });
   return rows.length === 1;
+}
+
+async function renewLease(database: Database, streamId: number, owner: string, leaseMs: number): Promise<void> {
+  await database.db
+    .update(streams)
+    .set({ leaseUntil: new Date(Date.now() + leaseMs) })
+    .where(and(eq(streams.id, streamId), eq(streams.leaseOwner, owner)));
+}
+
+/**
+ * On the embedded database this process is the only one (db/data-dir-lock.ts), so a lease found
+ * at start-up was left by a process that died: give its streams back now rather than in LEASE_MS.
+ */
+export async function releaseOrphanedLeases(database: Database): Promise<void> {
+  await database.db.update(streams).set({ leaseOwner: null, leaseUntil: null }).where(sql`${streams.leaseOwner} is not null`);
 }
 
 async function releaseLease(database: Database, streamId: number, owner: string, nextPollAt: Date): Promise<void> {
@@ -63,7 +81,12 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     await deps.database.db.update(streams).set({ nextPollAt: new Date(now.getTime() + MAX_BACKOFF_MS) }).where(eq(streams.id, stream.id));
     return undefined;
   }
-  if (!(await takeLease(deps.database, stream.id, deps.instanceId, now))) return undefined;
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  if (!(await takeLease(deps.database, stream.id, deps.instanceId, now, leaseMs))) return undefined;
+  const renewal = setInterval(() => {
+    renewLease(deps.database, stream.id, deps.instanceId, leaseMs).catch((err) => log.error({ err }, 'renewing the stream lease failed'));
+  }, leaseMs / 4);
+  renewal.unref();
   const started = Date.now();
   let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
   try {
@@ -94,6 +117,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
       .catch(() => {});
     return undefined;
   } finally {
+    clearInterval(renewal);
     await releaseLease(deps.database, stream.id, deps.instanceId, next).catch((err) => log.error({ err }, 'releasing the stream lease failed'));
   }
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,16 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
       15_000 - (Date.now() - started),
     );
     expect(langs.size).toBeGreaterThanOrEqual(3);
+    if (!tdb) {
+      // A second process on the embedded database would overwrite the first one's writes: refused.
+      const cli = spawnSync(process.execPath, ['bin/odziv.js', 'users', 'add', '--email', 'late@odziv.local', '--name', 'Late', '--role', 'responder'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ODZIV_DATA_DIR: dataDir },
+      });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain('in use by another odziv process');
+      expect((await fetch(`${base}/health`)).ok).toBe(true);
+    }
     running.child.kill('SIGKILL');
     await running.exited;
   });
@@ -88,7 +99,7 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
         const body = (await (await fetch(`${base}/api/cases?limit=200`, { headers: { authorization: `Bearer ${t}` } })).json()) as { cases: unknown[] };
         return body.cases.length >= 40 ? true : undefined;
       },
-      30_000,
+      90_000,
     );
     running.child.kill('SIGKILL');
     await running.exited;
@@ -112,6 +123,7 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     expect(running.output()).toContain('"msg":"stopped"');
+    expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
     // On a shortfall, the last lines of the restarted process's log say what it was doing.
     expect(await storedPosts(), running.output().split('\n').slice(-15).join('\n')).toBe(SAMPLE.length);
   }, 240_000);
