@@ -14,9 +14,11 @@ Usage:
   odziv rules backtest [--since 7d] [--json] <pack file>
                                     replay stored posts through a candidate pack (read-only) and
                                     report what would change against the packs in force
-  odziv users add --email E --name N --role R [--password P]
-                                    create a user (roles: ${ROLES.join(', ')}); without --password
-                                    a random one is printed once
+  odziv users add --email E --name N --role R [--teams T1,T2] [--password P]
+                                    create a user (roles: ${ROLES.join(', ')}; teams: default care);
+                                    without --password a random one is printed once. On the
+                                    embedded database stop odziv first, or add people on its
+                                    People page
 `;
 
 const InputLine = z.object({ id: z.union([z.string(), z.number()], { error: 'expected "id" as a string or a number' }).optional(), text: z.string({ error: 'expected "text" as a string' }) });
@@ -168,17 +170,12 @@ async function rulesBacktest(args: string[]): Promise<number> {
 }
 
 async function usersAdd(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } } });
-  const parsed = z
-    .object({
-      email: z.string({ error: 'required' }).email({ error: 'expected an e-mail address' }),
-      name: z.string({ error: 'required' }).min(1, { error: 'required' }),
-      role: z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` }),
-      password: z.string().min(12, { error: 'at least 12 characters' }).optional(),
-    })
-    .safeParse(values);
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, teams: { type: 'string' }, password: { type: 'string' } } });
+  const { NewPersonInput } = await import('./auth/people.ts');
+  // The same rules as the People page and POST /api/users.
+  const parsed = NewPersonInput.safeParse({ ...values, teams: values.teams?.split(',') });
   if (!parsed.success) {
-    for (const i of parsed.error.issues) process.stderr.write(`odziv users add: --${i.path.join('.')}: ${i.message}\n`);
+    for (const i of parsed.error.issues) process.stderr.write(`odziv users add: --${String(i.path[0])}: ${i.message}\n`);
     return 2;
   }
   const { loadConfig } = await import('./config.ts');
@@ -226,8 +223,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // A person's mistake (bad configuration, the data folder in use) needs its message, not a stack.
-    const plain = err instanceof Error && (err.name === 'ConfigError' || err.name === 'DataDirLockedError');
-    process.stderr.write(`odziv: ${plain ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exitCode = plain && err.name === 'ConfigError' ? 2 : 1;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const usage = err instanceof Error && (err.name === 'ConfigError' || code.startsWith('ERR_PARSE_ARGS_'));
+    const plain = usage || (err instanceof Error && err.name === 'DataDirLockedError');
+    process.stderr.write(`odziv: ${plain ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    process.exitCode = usage ? 2 : 1;
   },
 );

@@ -17,6 +17,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { userRoutes } from './routes/users.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { uiRoutes } from '../ui/routes.tsx';
 import { streamRoutes } from './routes/streams.ts';
@@ -54,6 +55,7 @@ export function createApp(deps: Deps) {
   app.route('/', caseRoutes(deps));
   app.route('/', noticeRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', userRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));

@@ -11,12 +11,12 @@ export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 const TOKEN_PREFIX = 'odz_';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createUser(database: Database, u: { email: string; name: string; role: Role; password?: string }, actorUserId: number | null = null): Promise<AuthUser> {
+export async function createUser(database: Database, u: { email: string; name: string; role: Role; teams?: string[]; password?: string }, actorUserId: number | null = null): Promise<AuthUser> {
   const passwordHash = u.password ? await hashPassword(u.password) : null;
   return database.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
-      .values({ email: u.email.toLowerCase(), name: u.name, role: u.role, passwordHash })
+      .values({ email: u.email.toLowerCase(), name: u.name, role: u.role, passwordHash, ...(u.teams ? { teams: u.teams } : {}) })
       .onConflictDoNothing()
       .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
     if (!row) throw new AppError('CONFLICT', `a user with e-mail ${u.email} already exists`);

@@ -1,6 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.ts';
+import { users } from '../../db/schema/index.ts';
+import { verifyLogin } from '../../src/auth/users.ts';
 
 const odziv = (args: string[], input?: string) =>
   spawnSync(process.execPath, ['bin/odziv.js', ...args], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
@@ -89,6 +96,43 @@ describe('odziv CLI', () => {
     expect(bad.stdout).toContain('test/fixtures/packs/broken.yaml: rule "refund-delay": conditions.any[2].minComplaint: expected a number between 0 and 1');
     expect(bad.stdout).toContain('4 errors');
   });
+
+  it('users add: creates a person who can sign in, names each bad option, refuses a second with the same e-mail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odziv-cli-users-'));
+    const env = { PATH: process.env.PATH ?? '', ODZIV_DATA_DIR: dir };
+    const add = (args: string[]) => spawnSync(process.execPath, ['bin/odziv.js', 'users', 'add', ...args], { encoding: 'utf8', env });
+    try {
+      const ok = add(['--email', 'Ana@Example.com', '--name', 'Ana', '--role', 'responder', '--teams', 'care,billing']);
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+      const m = /^created responder ana@example\.com \(id (\d+)\)\npassword \(shown once\): (\S{16,})$/.exec(ok.stdout.trim());
+      expect(m, ok.stdout).not.toBeNull();
+
+      const bad = add(['--email', 'nope', '--name', 'X', '--role', 'boss', '--teams', ',']);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('--email: expected an e-mail address');
+      expect(bad.stderr).toContain('--role: expected one of responder');
+      expect(bad.stderr).toContain('--teams: expected a team name');
+      const unknown = add(['--emial', 'a@b.c']);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toMatch(/^odziv: Unknown option '--emial'/);
+
+      const twice = add(['--email', 'ana@example.com', '--name', 'Ana', '--role', 'marketing']);
+      expect(twice.status).toBe(1);
+      expect(twice.stderr).toContain('a user with e-mail ana@example.com already exists');
+
+      const database = await openDatabase({ dataDir: dir });
+      try {
+        expect(await verifyLogin(database, 'ana@example.com', m![2]!)).toMatchObject({ id: Number(m![1]), role: 'responder' });
+        const [row] = await database.db.select({ teams: users.teams }).from(users).where(eq(users.id, Number(m![1])));
+        expect(row!.teams).toEqual(['care', 'billing']);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('unknown commands exit 2 with help', () => {
     const r = odziv(['frobnicate']);
