@@ -136,6 +136,24 @@ const T = {
   },
   examplesNew: { en: 'Examples newly flagged', hr: 'Primjeri novo označenih', sr: 'Primeri novo označenih' },
   examplesGone: { en: 'Examples no longer flagged', hr: 'Primjeri koji više nisu označeni', sr: 'Primeri koji više nisu označeni' },
+  // People (admins)
+  people: { en: 'People', hr: 'Ljudi', sr: 'Ljudi' },
+  addPerson: { en: 'Add a person', hr: 'Dodaj osobu', sr: 'Dodaj osobu' },
+  name: { en: 'Name', hr: 'Ime', sr: 'Ime' },
+  role: { en: 'Role', hr: 'Uloga', sr: 'Uloga' },
+  teams: { en: 'Teams', hr: 'Timovi', sr: 'Timovi' },
+  teamsHint: { en: 'comma-separated; "next case" draws from them', hr: 'odvojeni zarezom; „sljedeći slučaj” bira iz njih', sr: 'odvojeni zarezom; „sledeći slučaj” bira iz njih' },
+  passwordOptional: { en: 'Password (empty: one is made and shown once)', hr: 'Lozinka (prazno: stvara se i prikazuje jednom)', sr: 'Lozinka (prazno: pravi se i prikazuje jednom)' },
+  add: { en: 'Add', hr: 'Dodaj', sr: 'Dodaj' },
+  change: { en: 'Change', hr: 'Promijeni', sr: 'Promeni' },
+  disable: { en: 'Disable', hr: 'Isključi', sr: 'Isključi' },
+  enable: { en: 'Enable', hr: 'Uključi', sr: 'Uključi' },
+  disabledChip: { en: 'disabled', hr: 'isključen', sr: 'isključen' },
+  disableHint: { en: 'Ends their sessions and puts the cases they hold back in the queue', hr: 'Završava prijave i vraća njihove slučajeve u red', sr: 'Završava prijave i vraća njihove slučajeve u red' },
+  resetPassword: { en: 'New password', hr: 'Nova lozinka', sr: 'Nova lozinka' },
+  passwordOnce: { en: 'Password for {email}, shown only now: ', hr: 'Lozinka za {email}, prikazuje se samo sada: ', sr: 'Lozinka za {email}, prikazuje se samo sada: ' },
+  personAdded: { en: 'Added {email}.', hr: 'Dodano: {email}.', sr: 'Dodato: {email}.' },
+  personChanged: { en: 'Saved the changes to {email}.', hr: 'Spremljene promjene za {email}.', sr: 'Sačuvane promene za {email}.' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

@@ -25,6 +25,7 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
               <a href="/streams">{t(L, 'streams')}</a>
               <a href="/rules">{t(L, 'rules')}</a>
               {['admin', 'marketing', 'community_manager'].includes(props.user.role) ? <a href="/alerts">{t(L, 'alerts')}</a> : null}
+              {props.user.role === 'admin' ? <a href="/people">{t(L, 'people')}</a> : null}
               <span class="who">
                 {props.user.name} · {props.user.role.replace('_', ' ')}
               </span>

@@ -20,6 +20,7 @@ import { signature } from '../queue/templates.ts';
 import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
+import { registerPeoplePage } from './people-page.tsx';
 import { formatCount, formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
 import { savedViews, users } from '../../db/schema/index.ts';
 
@@ -48,7 +49,7 @@ export function uiRoutes(deps: Deps) {
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
   app.use('/static/*', csp);
-  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*', '/alerts', '/alerts/*']) app.use(path, csp);
+  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*', '/alerts', '/alerts/*', '/people', '/people/*']) app.use(path, csp);
   app.get('/static/:file', (c) => {
     const f = STATIC[c.req.param('file')];
     if (!f) return c.notFound();
@@ -220,6 +221,7 @@ export function uiRoutes(deps: Deps) {
 
   registerPages(app, deps, guard);
   registerAlertsPage(app, deps, guard);
+  registerPeoplePage(app, deps, guard);
   return app;
 }
 

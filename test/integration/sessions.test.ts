@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, backtests, cases, posts } from '../../db/schema/index.ts';
+import { alerts, backtests, cases, posts, users } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
 import { markGone } from '../../src/ingest/gone.ts';
@@ -308,5 +308,52 @@ describe("pages in the user's language", () => {
     const board = await (await h.app.request('/dashboard', { headers })).text();
     expect(board).toContain('Označene objave po satu, po kategoriji (48 h)');
     expect(board).toContain('Vrijeme odgovora (7 dana)');
+  });
+});
+
+describe('the People page', () => {
+  const form = (csrf: string, fields: Record<string, string>) => new URLSearchParams({ _csrf: csrf, ...fields }).toString();
+
+  it('lets an admin add a person (password shown once), move them, and disable them; nobody else sees it', async () => {
+    const admin = await signIn('admin', 'Ivana Admin');
+    const post = (path: string, fields: Record<string, string>) => h.app.request(path, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form(admin.csrfToken, fields) });
+
+    const page = await h.app.request('/people', { headers: admin.headers });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('Ivana Admin');
+
+    // Post text is hostile, and so is a name: it is escaped like everything else.
+    const added = await post('/people', { email: 'luka@example.com', name: 'Luka <script>x</script>', role: 'responder', teams: 'care, billing', password: '' });
+    expect(added.status).toBe(200);
+    const html = await added.text();
+    expect(html).toContain('Added luka@example.com.');
+    expect(html).not.toContain('<script>x</script>');
+    const password = /id="password-once">[^<]*<code>([^<]+)<\/code>/.exec(html)?.[1];
+    expect(password).toMatch(/^\S{16,}$/);
+    const luka = (await login(JSON.stringify({ email: 'luka@example.com', password }), 'application/json')).res;
+    expect(luka.status).toBe(200);
+
+    const bad = await post('/people', { email: 'nope', name: 'X', role: 'boss', teams: '' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/email: expected an e-mail address; role: expected one of/);
+
+    const { id } = (await (await h.request('GET', '/api/users', { token: (await h.user('admin')).token })).json() as { users: Array<{ id: number; email: string }> }).users.find((u) => u.email === 'luka@example.com')!;
+    const moved = await post(`/people/${id}`, { name: 'Luka', role: 'community_manager', teams: 'social' });
+    expect(moved.status).toBe(200);
+    const disabled = await post(`/people/${id}/disable`, {});
+    expect(await disabled.text()).toContain('Saved the changes to luka@example.com.');
+    const [row] = await h.deps.database.db.select().from(users).where(eq(users.id, id));
+    expect(row).toMatchObject({ name: 'Luka', role: 'community_manager', teams: ['social'], disabled: true });
+    expect((await login(JSON.stringify({ email: 'luka@example.com', password }), 'application/json')).res.status).toBe(401);
+
+    const forged = await h.app.request(`/people/${id}/enable`, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form('forged', {}) });
+    expect(forged.status).toBe(403);
+
+    const cm = await signIn('community_manager', 'Petra CM');
+    expect((await h.app.request('/people', { headers: cm.headers })).status).toBe(403);
+    const sneaky = await h.app.request(`/people/${id}/enable`, { method: 'POST', headers: { ...cm.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form(cm.csrfToken, {}) });
+    expect(sneaky.status).toBe(403);
+    expect((await h.deps.database.db.select().from(users).where(eq(users.id, id)))[0]!.disabled).toBe(true);
   });
 });
