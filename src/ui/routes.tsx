@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { languageDetector } from 'hono/language';
 import { streamSSE } from 'hono/streaming';
 import { and, count, eq } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.ts';
@@ -21,7 +22,7 @@ import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
 import { registerPeoplePage } from './people-page.tsx';
-import { formatCount, formatDateTime, isLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { formatCount, formatDateTime, isLocale, LOCALES, t, type Locale, type MessageKey } from './i18n.ts';
 import { savedViews, users } from '../../db/schema/index.ts';
 
 type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
@@ -40,6 +41,18 @@ const csp: MiddlewareHandler = async (c, next) => {
 };
 
 const STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
+/**
+ * Before anyone has signed in (and chosen a language), the login page speaks the browser's:
+ * Bosnian readers get the Croatian (ijekavian Latin) text, Montenegrin the Serbian.
+ */
+const loginLanguage = languageDetector({
+  order: ['header'],
+  caches: false,
+  supportedLanguages: [...LOCALES],
+  fallbackLanguage: 'en',
+  convertDetectedLanguage: (tag) => ({ bs: 'hr', cnr: 'sr' } as Record<string, string>)[tag.toLowerCase().split('-')[0]!] ?? tag.toLowerCase().split('-')[0]!,
+});
+
 const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.startsWith('//') ? n : '/inbox');
 
 /** The web inbox: server-rendered pages; forms carry the session's CSRF token. */
@@ -57,17 +70,18 @@ export function uiRoutes(deps: Deps) {
   });
   app.get('/', (c) => c.redirect('/inbox'));
 
-  app.get('/login', (c) => c.html(<LoginPage next={safeNext(c.req.query('next'))} />));
-  app.post('/login', async (c) => {
+  app.get('/login', loginLanguage, (c) => c.html(<LoginPage L={c.get('language') as Locale} next={safeNext(c.req.query('next'))} />));
+  app.post('/login', loginLanguage, async (c) => {
+    const L = c.get('language') as Locale;
     const form = await c.req.parseBody();
     const email = String(form.email ?? '').trim().toLowerCase();
     const next = safeNext(String(form.next ?? ''));
-    if (limiter.blocked(email)) return c.html(<LoginPage next={next} error="Too many failed attempts; try again in 15 minutes." />, 429);
+    if (limiter.blocked(email)) return c.html(<LoginPage L={L} next={next} error={t(L, 'tooMany')} />, 429);
     const user = email ? await verifyLogin(deps.database, email, String(form.password ?? '')) : undefined;
     if (!user) {
       limiter.fail(email);
       await audit(deps.database.db, { actorUserId: null, action: 'login.failed', subjectType: 'user', details: { email, via: 'web' } });
-      return c.html(<LoginPage next={next} error="Wrong e-mail or password." />, 401);
+      return c.html(<LoginPage L={L} next={next} error={t(L, 'wrongLogin')} />, 401);
     }
     limiter.succeed(email);
     await audit(deps.database.db, { actorUserId: user.id, action: 'login', subjectType: 'user', subjectId: user.id, details: { via: 'web' } });
@@ -225,19 +239,20 @@ export function uiRoutes(deps: Deps) {
   return app;
 }
 
-function LoginPage(props: { next: string; error?: string }) {
+function LoginPage(props: { L: Locale; next: string; error?: string }) {
+  const L = props.L;
   return (
-    <Layout title="Log in">
-      <h1>Log in</h1>
+    <Layout title={t(L, 'login')} locale={L}>
+      <h1>{t(L, 'login')}</h1>
       {props.error ? <p class="error" role="alert">{props.error}</p> : null}
       <form method="post" action="/login" class="card">
         <input type="hidden" name="next" value={props.next} />
-        <label for="email">E-mail</label>
+        <label for="email">{t(L, 'email')}</label>
         <input id="email" name="email" type="email" autocomplete="username" required autofocus />
-        <label for="password">Password</label>
+        <label for="password">{t(L, 'password')}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required />
         <p>
-          <button type="submit">Log in</button>
+          <button type="submit">{t(L, 'login')}</button>
         </p>
       </form>
     </Layout>

@@ -51,6 +51,17 @@ describe('browser sessions', () => {
     expect((await h.app.request('/api/cases', { headers })).status).toBe(401);
   });
 
+  it('shows the login page in the browser\'s language (Bosnian as Croatian), English otherwise', async () => {
+    const page = async (lang: string) => (await h.app.request('/login', { headers: { 'accept-language': lang } })).text();
+    expect(await page('hr-HR,hr;q=0.9,en;q=0.8')).toMatch(/<html lang="hr">[\s\S]*<h1>Prijava<\/h1>[\s\S]*Lozinka/);
+    expect(await page('bs-BA')).toContain('<html lang="hr">');
+    expect(await page('de-DE,sr-Cyrl-RS;q=0.9,en;q=0.5')).toContain('<html lang="sr-Latn">');
+    expect(await page('de-DE')).toMatch(/<h1>Log in<\/h1>[\s\S]*Password/);
+    const wrong = await h.app.request('/login', { method: 'POST', headers: { 'accept-language': 'hr', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: user.email, password: 'wrong password here' }).toString() });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Pogrešna e-pošta ili lozinka.');
+  });
+
   it('refuses wrong passwords and malformed bodies clearly', async () => {
     expect((await login(JSON.stringify({ email: user.email, password: 'nope-nope' }), 'application/json')).res.status).toBe(401);
     const bad = await login('{"email":', 'application/json');
