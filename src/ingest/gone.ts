@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../db/client.ts';
-import { alerts, analyses, backtests, cases, flags, posts } from '../../db/schema/index.ts';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { cases, posts } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
+import { forgetWords } from '../privacy/forget.ts';
 
 /**
  * The platform says these posts are gone (their author deleted them, went private or was
@@ -26,47 +27,7 @@ export async function markGone(database: Database, platform: string, platformPos
     const ids = marked.map((p) => p.id);
     const affected = await tx.select({ id: cases.id, postId: cases.postId }).from(cases).where(inArray(cases.postId, ids));
     for (const c of affected) await audit(tx, { actorUserId: null, action: 'post.gone', subjectType: 'case', subjectId: c.id, details: { postId: c.postId } });
-    await forgetWords(tx, ids, affected.map((c) => c.id));
+    await forgetWords(tx, ids, affected.map((c) => c.id), '(deleted by its author)');
     return marked.length;
   });
-}
-
-const GONE = '(deleted by its author)';
-
-/**
- * What a person took back must not live on in odziv: X's developer policy asks that stored posts
- * reflect their current state, a deleted or hidden one included (docs.x.com, "Compliance"). The
- * post keeps its id, author and times, so its case and history still make sense; its text, payload,
- * the words quoted as evidence, and the quotes in alerts and backtest examples are removed.
- */
-async function forgetWords(tx: Tx, postIds: number[], caseIds: number[]): Promise<void> {
-  const gone = new Set(postIds);
-  await tx.update(posts).set({ text: '', raw: {} }).where(inArray(posts.id, postIds));
-  await tx.update(analyses).set({ evidence: {} }).where(inArray(analyses.postId, postIds));
-  await tx.update(flags).set({ evidence: [] }).where(inArray(flags.postId, postIds));
-  // A viral alert quotes its case's post in its title and details.
-  if (caseIds.length) {
-    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'viral'), inArray(alerts.caseId, caseIds)))) {
-      const { text: _quoted, ...details } = a.details;
-      await tx.update(alerts).set({ title: a.title.replace(/: [\s\S]*$/, `: ${GONE}`), details }).where(eq(alerts.id, a.id));
-    }
-  }
-  // Spike alerts and backtest reports quote sample posts by id.
-  const unquote = <T extends { postId?: unknown; text?: unknown }>(list: T[] | undefined) => {
-    let changed = false;
-    const out = (list ?? []).map((s) => (gone.has(Number(s.postId)) && s.text !== GONE ? ((changed = true), { ...s, text: GONE }) : s));
-    return { out, changed };
-  };
-  const quoting = (list: SQL) => or(...postIds.map((id) => sql`${list} @> ${JSON.stringify([{ postId: id }])}::jsonb`))!;
-  for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'spike'), quoting(sql`${alerts.details}->'samples'`)))) {
-    const samples = unquote(a.details.samples as Array<{ postId: number; text: string }> | undefined);
-    if (samples.changed) await tx.update(alerts).set({ details: { ...a.details, samples: samples.out } }).where(eq(alerts.id, a.id));
-  }
-  const examples = (k: string) => quoting(sql`${backtests.result}->'examples'->${k}`);
-  for (const b of await tx.select({ id: backtests.id, result: backtests.result }).from(backtests).where(or(examples('newlyFlagged'), examples('noLongerFlagged')))) {
-    const r = b.result as { examples?: Record<string, Array<{ postId: number; text: string }>> };
-    if (!r.examples) continue;
-    const lists = Object.entries(r.examples).map(([k, v]) => [k, unquote(v)] as const);
-    if (lists.some(([, v]) => v.changed)) await tx.update(backtests).set({ result: { ...r, examples: Object.fromEntries(lists.map(([k, v]) => [k, v.out])) } }).where(eq(backtests.id, b.id));
-  }
 }

@@ -36,6 +36,8 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       viewport: { width: 1280, height: 900 },
+      // The login page follows the browser's language; this test reads the English one.
+      locale: 'en-GB',
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('dialog', () => {

@@ -4,6 +4,7 @@ import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import { alerts, analyses, auditLog, backtests, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { markGone } from '../../src/ingest/gone.ts';
+import { buildDigest } from '../../src/alerts/digest.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -128,6 +129,11 @@ describe('ingest', () => {
       { kind: 'spike', audience: 'marketing', dedupKey: 'spike:t', title: 'Spike: 2 complaints about churn', details: { samples: [sample(p40), sample(p41)] } },
     ]);
     await h.deps.database.db.insert(backtests).values({ packName: 'default', packText: 'x', since: new Date(0), status: 'done', result: { examples: { newlyFlagged: [sample(p40)], noLongerFlagged: [] } } });
+    // Marketing's daily digest quotes the worst-handled cases, this one among them.
+    // (Read a week on, when both cases are overdue and so among the worst.)
+    const digest = await buildDigest(h.deps.database, { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 60_000), label: 'today' }, new Date(Date.now() + 7 * 86_400_000));
+    expect(digest.summary).toContain('tri dana');
+    await h.deps.database.db.insert(alerts).values({ kind: 'digest', audience: 'marketing', dedupKey: 'digest:t', title: digest.title, details: digest.details, status: 'closed' });
 
     expect(await markGone(h.deps.database, 'replay', ['40'], new Date())).toBe(1);
     const [after] = await h.deps.database.db.select().from(posts).where(eq(posts.id, p40!.id));
@@ -142,6 +148,8 @@ describe('ingest', () => {
     const [viral] = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
     expect(viral!.title).toBe('Complaint going viral (score 70) from @user40: (deleted by its author)');
     expect(viral!.details).toEqual({ score: 70, caseId: c40!.id });
+    const [day] = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'digest'));
+    expect(day!.details.summary).toMatch(new RegExp(`  #${c40!.id} p\\d+ \\S+ @\\S+ \\([^)]*\\): \\(deleted by its author\\)`));
     // The other post keeps its words and evidence.
     expect((await h.deps.database.db.select().from(posts).where(eq(posts.id, p41!.id)))[0]!.text).toBe('Otkazujem ugovor, sramota!');
   });

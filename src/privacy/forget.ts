@@ -1,0 +1,50 @@
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { alerts, analyses, backtests, flags, posts } from '../../db/schema/index.ts';
+
+/**
+ * What a person took back must not live on in odziv: X's developer policy asks that stored posts
+ * reflect their current state, a deleted or hidden one included (docs.x.com, "Compliance"), and
+ * the GDPR gives a customer the right to have their data erased. The post keeps its id, author and
+ * times, so its case and history still make sense; its text, payload, the words quoted as
+ * evidence, and the quotes in alerts, daily digests and backtest examples are replaced by `why`.
+ */
+export async function forgetWords(tx: Tx, postIds: number[], caseIds: number[], why: string): Promise<void> {
+  if (!postIds.length) return;
+  const gone = new Set(postIds);
+  await tx.update(posts).set({ text: '', raw: {} }).where(inArray(posts.id, postIds));
+  await tx.update(analyses).set({ evidence: {} }).where(inArray(analyses.postId, postIds));
+  await tx.update(flags).set({ evidence: [] }).where(inArray(flags.postId, postIds));
+  if (caseIds.length) {
+    // A viral alert quotes its case's post in its title and details.
+    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'viral'), inArray(alerts.caseId, caseIds)))) {
+      const { text: _quoted, ...details } = a.details;
+      await tx.update(alerts).set({ title: a.title.replace(/: [\s\S]*$/, `: ${why}`), details }).where(eq(alerts.id, a.id));
+    }
+    // A daily digest quotes its worst and best cases, a line each: "  #12 p80 billing @ana (…): words".
+    const listed = (k: string) => or(...caseIds.map((id) => sql`${alerts.details}->${k} @> ${JSON.stringify([id])}::jsonb`))!;
+    const lineOf = new RegExp(`^(  #(?:${caseIds.join('|')}) [^\\n]*?\\)): .*$`, 'gm');
+    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'digest'), or(listed('worst'), listed('best'))))) {
+      const summary = String(a.details.summary ?? '').replace(lineOf, `$1: ${why}`);
+      await tx.update(alerts).set({ details: { ...a.details, summary } }).where(eq(alerts.id, a.id));
+    }
+  }
+  // Spike alerts and backtest reports quote sample posts by id.
+  const unquote = <T extends { postId?: unknown; text?: unknown }>(list: T[] | undefined) => {
+    let changed = false;
+    const out = (list ?? []).map((s) => (gone.has(Number(s.postId)) && s.text !== why ? ((changed = true), { ...s, text: why }) : s));
+    return { out, changed };
+  };
+  const quoting = (list: SQL) => or(...postIds.map((id) => sql`${list} @> ${JSON.stringify([{ postId: id }])}::jsonb`))!;
+  for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'spike'), quoting(sql`${alerts.details}->'samples'`)))) {
+    const samples = unquote(a.details.samples as Array<{ postId: number; text: string }> | undefined);
+    if (samples.changed) await tx.update(alerts).set({ details: { ...a.details, samples: samples.out } }).where(eq(alerts.id, a.id));
+  }
+  const examples = (k: string) => quoting(sql`${backtests.result}->'examples'->${k}`);
+  for (const b of await tx.select({ id: backtests.id, result: backtests.result }).from(backtests).where(or(examples('newlyFlagged'), examples('noLongerFlagged')))) {
+    const r = b.result as { examples?: Record<string, Array<{ postId: number; text: string }>> };
+    if (!r.examples) continue;
+    const lists = Object.entries(r.examples).map(([k, v]) => [k, unquote(v)] as const);
+    if (lists.some(([, v]) => v.changed)) await tx.update(backtests).set({ result: { ...r, examples: Object.fromEntries(lists.map(([k, v]) => [k, v.out])) } }).where(eq(backtests.id, b.id));
+  }
+}
