@@ -18,6 +18,7 @@ import { caseActionRoutes } from './routes/case-actions.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { userRoutes } from './routes/users.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { uiRoutes } from '../ui/routes.tsx';
 import { streamRoutes } from './routes/streams.ts';
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   app.route('/', noticeRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', userRoutes(deps));
+  app.route('/', privacyRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', replayRoutes(deps));

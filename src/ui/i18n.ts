@@ -154,6 +154,17 @@ const T = {
   passwordOnce: { en: 'Password for {email}, shown only now: ', hr: 'Lozinka za {email}, prikazuje se samo sada: ', sr: 'Lozinka za {email}, prikazuje se samo sada: ' },
   personAdded: { en: 'Added {email}.', hr: 'Dodano: {email}.', sr: 'Dodato: {email}.' },
   personChanged: { en: 'Saved the changes to {email}.', hr: 'Spremljene promjene za {email}.', sr: 'Sačuvane promene za {email}.' },
+  // Erasure (admins)
+  eraseCustomer: { en: 'Erase this customer’s data', hr: 'Izbriši podatke ovog korisnika', sr: 'Izbriši podatke ovog korisnika' },
+  eraseHint: {
+    en: 'At their request (GDPR): their posts’ words, handle and name go from odziv, wherever they are quoted. The case stays, under a pseudonym. This cannot be undone.',
+    hr: 'Na njihov zahtjev (GDPR): riječi njihovih objava, korisničko ime i ime nestaju iz odziva, gdje god su navedeni. Slučaj ostaje, pod pseudonimom. Ne može se poništiti.',
+    sr: 'Na njihov zahtev (GDPR): reči njihovih objava, korisničko ime i ime nestaju iz odziva, gde god su navedeni. Slučaj ostaje, pod pseudonimom. Ne može se poništiti.',
+  },
+  eraseConfirm: { en: '@{handle} asked for it', hr: '@{handle} je to zatražio/la', sr: '@{handle} je to zatražio/la' },
+  eraseButton: { en: 'Erase', hr: 'Izbriši', sr: 'Izbriši' },
+  eraseConfirmMissing: { en: 'Tick the box to confirm the customer asked for erasure.', hr: 'Označite da je korisnik zatražio brisanje.', sr: 'Označite da je korisnik zatražio brisanje.' },
+  customerErased: { en: 'The customer’s data is erased; the case stays under a pseudonym.', hr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.', sr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

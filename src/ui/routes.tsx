@@ -5,7 +5,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { streamSSE } from 'hono/streaming';
 import { and, count, eq } from 'drizzle-orm';
-import { cases } from '../../db/schema/index.ts';
+import { authors, cases, posts } from '../../db/schema/index.ts';
+import { eraseAuthor } from '../privacy/erase.ts';
 import { LoginLimiter } from '../auth/limiter.ts';
 import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
 import { verifyLogin, type AuthUser } from '../auth/users.ts';
@@ -178,7 +179,7 @@ export function uiRoutes(deps: Deps) {
     const user = c.get('user');
     const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
+    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain', 'customerErased'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
     return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} notice={known} />, status);
   };
   // Ids of up to 15 digits (JavaScript's safe integers): a longer one is no id of ours, so no route (404).
@@ -227,6 +228,19 @@ export function uiRoutes(deps: Deps) {
     if (text.length > MAX_NOTE_LENGTH) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE_LENGTH.toLocaleString('en')}.`);
     await addNote(deps.database, id, c.get('user'), text);
     return 'noteAdded';
+  });
+  act('/cases/:id{[0-9]{1,15}}/erase', async (c, id, form) => {
+    if (c.get('user').role !== 'admin') throw new AppError('FORBIDDEN', t(c.get('locale'), 'roleCannotSee'));
+    if (form.confirm !== '1') throw new AppError('BAD_REQUEST', t(c.get('locale'), 'eraseConfirmMissing'));
+    const [who] = await deps.database.db
+      .select({ platform: authors.platform, platformUserId: authors.platformUserId })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .innerJoin(authors, eq(authors.id, posts.authorId))
+      .where(eq(cases.id, id));
+    if (!who) throw new AppError('NOT_FOUND', `case ${id} not found`);
+    await eraseAuthor(deps.database, who, c.get('user'));
+    return 'customerErased';
   });
   act('/cases/:id{[0-9]{1,15}}/replies/:rid{[0-9]{1,15}}/retry', async (c, id) => {
     await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user').id);
@@ -522,6 +536,17 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 </p>
               ))}
             </div>
+          ) : null}
+          {props.user.role === 'admin' ? (
+            <form method="post" action={`/cases/${c.id}/erase`} class="card">
+              {hidden}
+              <h2>{t(L, 'eraseCustomer')}</h2>
+              <p class="muted">{t(L, 'eraseHint')}</p>
+              <label>
+                <input type="checkbox" name="confirm" value="1" required /> {t(L, 'eraseConfirm', { handle: author.handle })}
+              </label>
+              <button type="submit" class="secondary">{t(L, 'eraseButton')}</button>
+            </form>
           ) : null}
           <div class="card">
             <h2>{t(L, 'history')}</h2>

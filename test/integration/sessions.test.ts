@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, backtests, cases, posts, users } from '../../db/schema/index.ts';
+import { alerts, authors, backtests, cases, posts, users } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
 import { markGone } from '../../src/ingest/gone.ts';
@@ -366,5 +366,34 @@ describe('the People page', () => {
     const sneaky = await h.app.request(`/people/${id}/enable`, { method: 'POST', headers: { ...cm.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form(cm.csrfToken, {}) });
     expect(sneaky.status).toBe(403);
     expect((await h.deps.database.db.select().from(users).where(eq(users.id, id)))[0]!.disabled).toBe(true);
+  });
+});
+
+describe('erasure from the case page', () => {
+  it('offers admins, and only admins, to erase the customer once they confirm the request', async () => {
+    const admin = await signIn('admin', 'Ivana Admin');
+    const responder = await signIn('responder', 'Rade');
+    const list = (await (await h.app.request('/api/cases?status=open&limit=200', { headers: admin.headers })).json()) as { cases: Array<{ id: number; author: { handle: string } }> };
+    const everyone = await h.deps.database.db.select().from(authors);
+    const c = list.cases.find((x) => everyone.filter((a) => a.handle === x.author.handle).length === 1)!;
+    const form = (who: typeof admin, fields: Record<string, string>) =>
+      h.app.request(`/cases/${c.id}/erase`, { method: 'POST', headers: { ...who.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: who.csrfToken, ...fields }).toString() });
+
+    expect(await (await h.app.request(`/cases/${c.id}`, { headers: responder.headers })).text()).not.toContain(`/cases/${c.id}/erase`);
+    expect(await (await h.app.request(`/cases/${c.id}`, { headers: admin.headers })).text()).toContain(`@${c.author.handle} asked for it`);
+
+    const refused = await form(responder, { confirm: '1' });
+    expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('Your role cannot see this page.');
+    const unconfirmed = await form(admin, {});
+    expect(decodeURIComponent(unconfirmed.headers.get('location') ?? '')).toContain('Tick the box');
+    expect(everyone.some((a) => a.handle === c.author.handle)).toBe(true);
+    expect((await h.deps.database.db.select().from(authors).where(eq(authors.handle, c.author.handle))).length).toBe(1);
+
+    const done = await form(admin, { confirm: '1' });
+    expect(done.headers.get('location')).toBe(`/cases/${c.id}?notice=customerErased`);
+    const page = await (await h.app.request(done.headers.get('location')!, { headers: admin.headers })).text();
+    expect(page).toContain('The customer’s data is erased');
+    expect(page).not.toContain(`@${c.author.handle}`);
+    expect(page).toMatch(/@erased-\d+/);
   });
 });
