@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
 import { retryReply } from '../../queue/replies.ts';
+import { bulkAct, BulkInput, MAX_BULK } from '../../queue/bulk.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
@@ -91,8 +92,25 @@ const next = createRoute({
   responses: { 200: json(CaseState, 'The case now held'), 204: { description: 'Nothing is waiting' }, ...errorResponses(401, 403) },
 });
 
+const BulkResultSchema = z
+  .object({ id: z.number(), ok: z.boolean(), status: z.string().optional(), code: z.string().optional(), message: z.string().optional() })
+  .openapi('BulkResult');
+
+const bulk = createRoute({
+  ...common,
+  path: '/api/cases/bulk',
+  summary: `One action for up to ${MAX_BULK} cases (resolve, false_alarm, escalate, assign, snooze); each case by the rules of one, with its own result`,
+  middleware: [requireRole(...WORKERS)] as const,
+  request: { body: body(BulkInput.openapi('BulkRequest')) },
+  responses: { 200: json(z.object({ done: z.number(), refused: z.number(), results: z.array(BulkResultSchema) }), 'What happened to each case'), ...errorResponses(400, 401, 403) },
+});
+
 export function caseActionRoutes(deps: Deps) {
   return router()
+    .openapi(bulk, async (c) => {
+      const results = await bulkAct(deps.database, currentUser(c), c.req.valid('json'));
+      return c.json({ done: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length, results }, 200);
+    })
     .openapi(next, async (c) => {
       const got = await nextCase(deps.database, currentUser(c));
       return got ? c.json(state(got), 200) : c.body(null, 204);
