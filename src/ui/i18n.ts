@@ -68,7 +68,7 @@ const T = {
   addNoteButton: { en: 'Add note', hr: 'Dodaj bilješku', sr: 'Dodaj belešku' },
   earlier: { en: 'Earlier cases from this customer', hr: 'Raniji slučajevi ovog korisnika', sr: 'Raniji slučajevi ovog korisnika' },
   history: { en: 'History', hr: 'Povijest', sr: 'Istorija' },
-  keys: { en: 'Keys: j/k move · Enter open · c claim · r reply · e resolve · ? this help', hr: 'Tipke: j/k pomak · Enter otvori · c preuzmi · r odgovori · e riješi · ? pomoć', sr: 'Tasteri: j/k pomeranje · Enter otvori · c preuzmi · r odgovori · e reši · ? pomoć' },
+  keys: { en: 'Keys: j/k move · x choose · Enter open · c claim · r reply · e resolve · ? this help', hr: 'Tipke: j/k pomak · x odaberi · Enter otvori · c preuzmi · r odgovori · e riješi · ? pomoć', sr: 'Tasteri: j/k pomeranje · x odaberi · Enter otvori · c preuzmi · r odgovori · e reši · ? pomoć' },
   settings: { en: 'Language and time zone', hr: 'Jezik i vremenska zona', sr: 'Jezik i vremenska zona' },
   save: { en: 'Save', hr: 'Spremi', sr: 'Sačuvaj' },
   claimed: { en: 'Claimed: the case is yours.', hr: 'Preuzeto: slučaj je vaš.', sr: 'Preuzeto: slučaj je vaš.' },
@@ -165,6 +165,17 @@ const T = {
   eraseButton: { en: 'Erase', hr: 'Izbriši', sr: 'Izbriši' },
   eraseConfirmMissing: { en: 'Tick the box to confirm the customer asked for erasure.', hr: 'Označite da je korisnik zatražio brisanje.', sr: 'Označite da je korisnik zatražio brisanje.' },
   customerErased: { en: 'The customer’s data is erased; the case stays under a pseudonym.', hr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.', sr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.' },
+  // Bulk actions in the inbox
+  bulkLabel: { en: 'Act on the chosen cases', hr: 'Radnja za odabrane slučajeve', sr: 'Radnja za odabrane slučajeve' },
+  bulkSelected: { en: 'Chosen cases:', hr: 'Odabrani slučajevi:', sr: 'Odabrani slučajevi:' },
+  bulkPick: { en: 'Choose case', hr: 'Odaberi slučaj', sr: 'Odaberi slučaj' },
+  bulkEscalate: { en: 'Escalate to team', hr: 'Proslijedi timu', sr: 'Prosledi timu' },
+  bulkAssign: { en: 'Assign to', hr: 'Dodijeli osobi', sr: 'Dodeli osobi' },
+  bulkTeam: { en: 'team', hr: 'tim', sr: 'tim' },
+  bulkNote: { en: 'note for the team', hr: 'bilješka za tim', sr: 'beleška za tim' },
+  bulkAssignee: { en: 'person', hr: 'osoba', sr: 'osoba' },
+  bulkApply: { en: 'Apply', hr: 'Primijeni', sr: 'Primeni' },
+  bulkDone: { en: 'Done for {done} cases, {refused} refused.', hr: 'Gotovo za {done} slučajeva, odbijeno {refused}.', sr: 'Gotovo za {done} slučajeva, odbijeno {refused}.' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof T;

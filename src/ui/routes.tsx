@@ -10,9 +10,11 @@ import { eraseAuthor } from '../privacy/erase.ts';
 import { LoginLimiter } from '../auth/limiter.ts';
 import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
 import { verifyLogin, type AuthUser } from '../auth/users.ts';
+import { listPeople } from '../auth/people.ts';
+import { bulkAct, BulkInput } from '../queue/bulk.ts';
 import { audit } from '../audit.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, zodIssues } from '../errors.ts';
 import { PLATFORMS, type PlatformAdapter } from '../../adapters/types.ts';
 import { LANGUAGES } from '../../rules/index.ts';
 import { claimCase, getCase, listCases } from '../queue/cases.ts';
@@ -53,6 +55,13 @@ const loginLanguage = languageDetector({
   fallbackLanguage: 'en',
   convertDetectedLanguage: (tag) => ({ bs: 'hr', cnr: 'sr' } as Record<string, string>)[tag.toLowerCase().split('-')[0]!] ?? tag.toLowerCase().split('-')[0]!,
 });
+
+/** The inbox's filters as a query string, without the one-time notice (views and "back" keep filters only). */
+function inboxQuery(search: string): string {
+  const params = new URLSearchParams(search.replace(/^\?/, ''));
+  params.delete('notice');
+  return params.toString().slice(0, 500);
+}
 
 const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.startsWith('//') ? n : '/inbox');
 
@@ -145,8 +154,34 @@ export function uiRoutes(deps: Deps) {
     };
     const page = await listCases(deps.database, { ...filters, limit: 100 });
     const views = await deps.database.db.select().from(savedViews).where(eq(savedViews.userId, c.get('user').id)).orderBy(savedViews.name);
-    const query = new URL(c.req.url).search.replace(/^\?/, '');
-    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} views={views.map((v) => ({ name: v.name, query: v.query }))} query={query} />);
+    const query = inboxQuery(new URL(c.req.url).search);
+    const manages = ['community_manager', 'admin'].includes(c.get('user').role);
+    const people = manages ? (await listPeople(deps.database)).filter((p) => !p.disabled && p.role !== 'marketing') : [];
+    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} views={views.map((v) => ({ name: v.name, query: v.query }))} query={query} notice={q.notice?.slice(0, 2000)} people={people} />);
+  });
+
+  // Many cases at once (an outage, a spam wave): the same rules as one, each case answered.
+  guarded.post('/inbox/bulk', async (c) => {
+    const L = c.get('locale');
+    const form = (await c.req.parseBody({ all: true })) as Record<string, string | string[] | File | File[]>;
+    const one = (k: string) => (typeof form[k] === 'string' && form[k] !== '' ? (form[k] as string) : undefined);
+    const back = inboxQuery(one('query') ?? '');
+    const ids = [form.ids ?? []].flat().map((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v));
+    const assigneeId = one('assigneeId');
+    const parsed = BulkInput.safeParse({ action: one('action'), ids, team: one('team'), note: one('note'), ...(assigneeId ? { assigneeId: Number(assigneeId) } : {}) });
+    let notice: string;
+    if (!parsed.success) notice = zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+    else {
+      try {
+        const results = await bulkAct(deps.database, c.get('user'), parsed.data);
+        const refused = results.filter((r) => !r.ok);
+        notice = [t(L, 'bulkDone', { done: results.length - refused.length, refused: refused.length }), ...refused.slice(0, 5).map((r) => `#${r.id}: ${'message' in r ? r.message : ''}`)].join(' ');
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        notice = e.message;
+      }
+    }
+    return c.redirect(`/inbox?${[back, `notice=${encodeURIComponent(notice)}`].filter(Boolean).join('&')}`, 303);
   });
 
   guarded.post('/inbox/views', async (c) => {
@@ -275,7 +310,7 @@ function LoginPage(props: { L: Locale; next: string; error?: string }) {
 
 type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
 
-function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
+function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; notice?: string; people: Array<{ id: number; name: string }>; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
   const f = props.filters;
   const L = props.L;
   const option = (value: string, current: string | undefined, label = value) => (
@@ -317,10 +352,38 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
           <button type="submit" class="secondary">{t(L, 'saveView')}</button>
         </form>
       </nav>
+      {props.notice ? <p role="status" class="card" id="bulk-notice">{props.notice}</p> : null}
       <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>
+      {props.user.role !== 'marketing' && props.cases.length ? (
+        <form method="post" action="/inbox/bulk" id="bulk" class="filters" aria-label={t(L, 'bulkLabel')}>
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="query" value={props.query} />
+          <label>
+            {t(L, 'bulkSelected')}{' '}
+            <select name="action">
+              <option value="resolve">{t(L, 'resolve')}</option>
+              <option value="false_alarm">{t(L, 'falseAlarm')}</option>
+              <option value="escalate">{t(L, 'bulkEscalate')}</option>
+              {props.people.length ? <option value="assign">{t(L, 'bulkAssign')}</option> : null}
+            </select>
+          </label>
+          <input name="team" aria-label={t(L, 'bulkTeam')} placeholder={t(L, 'bulkTeam')} size={10} />
+          <input name="note" aria-label={t(L, 'bulkNote')} placeholder={t(L, 'bulkNote')} size={24} />
+          {props.people.length ? (
+            <select name="assigneeId" aria-label={t(L, 'bulkAssignee')}>
+              <option value="">{t(L, 'bulkAssignee')}</option>
+              {props.people.map((p) => (
+                <option value={String(p.id)}>{p.name}</option>
+              ))}
+            </select>
+          ) : null}
+          <button type="submit" class="secondary">{t(L, 'bulkApply')}</button>
+        </form>
+      ) : null}
       <table data-live-inbox>
         <thead>
           <tr>
+            <th scope="col"><span class="visually-hidden">{t(L, 'bulkPick')}</span></th>
             <th scope="col">{t(L, 'priority')}</th>
             <th scope="col">{t(L, 'post')}</th>
             <th scope="col">{t(L, 'why')}</th>
@@ -330,6 +393,9 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
         <tbody>
           {props.cases.map((c) => (
             <tr data-href={`/cases/${c.id}`} tabindex={0}>
+              <td>
+                <input type="checkbox" name="ids" value={String(c.id)} form="bulk" aria-label={`${t(L, 'bulkPick')} ${c.id}`} />
+              </td>
               <td>
                 <span class="prio" title={c.priorityExplained}>{c.priority}</span>
               </td>

@@ -205,6 +205,27 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.getByRole('heading', { name: 'Why flagged' }).count()).toBe(1);
   });
 
+  it('escalates chosen cases at once: x chooses the current row, a click on a box chooses without opening', async () => {
+    await page.goto(`${base}/inbox?status=open`);
+    const boxes = page.locator('tr[data-href] input[name="ids"]');
+    await expect.poll(() => boxes.count()).toBeGreaterThan(2);
+    const chosen = [await boxes.nth(0).getAttribute('value'), await boxes.nth(1).getAttribute('value')];
+    await page.keyboard.press('x');
+    await boxes.nth(1).click();
+    expect(page.url()).toMatch(/\/inbox\?status=open$/);
+    expect(await boxes.nth(0).isChecked()).toBe(true);
+    await page.getByLabel('Chosen cases:').selectOption('escalate');
+    await page.getByLabel('team', { exact: true }).fill('network');
+    await page.getByLabel('note for the team').fill('Same outage in Split');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/notice=/);
+    expect(await page.locator('#bulk-notice').textContent()).toBe('Done for 2 cases, 0 refused.');
+    for (const id of chosen) {
+      const state = (await (await page.request.get(`${base}/api/cases/${id}`)).json()) as { status: string; team: string };
+      expect(state).toMatchObject({ status: 'escalated', team: 'network' });
+    }
+  });
+
   it('highlights the matched words in the queue and keeps saved views', async () => {
     await page.goto(`${base}/inbox?language=hr`);
     expect(await page.locator('tr[data-href] mark').count()).toBeGreaterThan(0);

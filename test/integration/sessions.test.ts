@@ -397,3 +397,30 @@ describe('erasure from the case page', () => {
     expect(page).toMatch(/@erased-\d+/);
   });
 });
+
+describe('bulk actions in the inbox', () => {
+  it('applies one action to the chosen cases and says how it went, keeping the filters', async () => {
+    const cm = await signIn('community_manager', 'Petra Bulk');
+    const page = await (await h.app.request('/inbox?status=open', { headers: cm.headers })).text();
+    const ids = [...page.matchAll(/name="ids" value="(\d+)" form="bulk"/g)].map((m) => Number(m[1])).slice(0, 2);
+    expect(ids).toHaveLength(2);
+    const post = (fields: Array<[string, string]>) =>
+      h.app.request('/inbox/bulk', { method: 'POST', headers: { ...cm.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([['_csrf', cm.csrfToken], ['query', 'status=open&notice=old'], ...fields]).toString() });
+
+    const bad = await post([['action', 'escalate'], ...ids.map((id): [string, string] => ['ids', String(id)])]);
+    expect(bad.status).toBe(303);
+    expect(decodeURIComponent(bad.headers.get('location')!)).toBe('/inbox?status=open&notice=team: expected a team; note: expected a note for the team');
+
+    const done = await post([['action', 'false_alarm'], ...ids.map((id): [string, string] => ['ids', String(id)])]);
+    const location = done.headers.get('location')!;
+    expect(decodeURIComponent(location)).toBe('/inbox?status=open&notice=Done for 2 cases, 0 refused.');
+    for (const id of ids) expect((await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]).toMatchObject({ status: 'resolved', falseAlarm: true });
+    const after = await (await h.app.request(location, { headers: cm.headers })).text();
+    expect(after).toContain('id="bulk-notice">Done for 2 cases, 0 refused.');
+    // The notice is said once: a view saved from here keeps the filters only.
+    expect(after).toContain('name="query" value="status=open"');
+
+    const marketing = await signIn('marketing', 'Mia Marketing');
+    expect(await (await h.app.request('/inbox?status=open', { headers: marketing.headers })).text()).not.toContain('action="/inbox/bulk"');
+  });
+});

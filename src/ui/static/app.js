@@ -14,13 +14,14 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'j') select(current + 1);
   else if (e.key === 'k') select(current - 1);
   else if (e.key === 'Enter' && rows[current]) location.href = rows[current].dataset.href;
+  else if (e.key === 'x' && rows[current]) rows[current].querySelector('input[name="ids"]')?.click();
   else if (e.key === 'c') click('[data-key="c"]');
   else if (e.key === 'e') click('[data-key="e"]');
   else if (e.key === 'r') { e.preventDefault(); document.querySelector('#reply-text')?.focus(); }
   else if (e.key === '?') { const h = document.querySelector('#help'); if (h) h.hidden = !h.hidden; }
   else return;
 });
-rows.forEach((r, n) => r.addEventListener('click', (ev) => { if (ev.target.closest('a,button,form')) return; select(n); location.href = r.dataset.href; }));
+rows.forEach((r, n) => r.addEventListener('click', (ev) => { if (ev.target.closest('a,button,form,input,label')) return; select(n); location.href = r.dataset.href; }));
 if (rows.length && current < 0) select(0);
 
 // Character counter for the platform's limit, counted as the platform counts. X (twitter-text's
@@ -66,5 +67,6 @@ setInterval(() => {
 // New cases appear without a reload: the inbox listens to the server's event stream.
 if (document.querySelector('[data-live-inbox]') && 'EventSource' in window) {
   const es = new EventSource('/inbox/events');
-  es.addEventListener('cases', () => { if (!document.querySelector('tr.selected:focus-within textarea')) location.reload(); });
+  // Not while someone is choosing cases for a bulk action: a reload would drop their choice.
+  es.addEventListener('cases', () => { if (!document.querySelector('tr.selected:focus-within textarea, input[name="ids"]:checked')) location.reload(); });
 }
