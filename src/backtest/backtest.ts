@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { analyses, authors, cases, posts, streams } from '../../db/schema/index.ts';
 import { analyzeDetailed, evaluate, historyDaysFor, type CompiledPack, type Outcome } from '../../rules/index.ts';
@@ -94,6 +94,8 @@ export async function runBacktest(
     rules: o.flags.map((f) => `${f.pack}/${f.ruleId}`),
   });
 
+  // Posts whose words odziv no longer keeps (deleted, erased, past retention) have nothing to
+  // replay: read as empty, every one would count as "no longer flagged".
   let lastId = 0;
   for (;;) {
     const page = await db
@@ -101,7 +103,7 @@ export async function runBacktest(
       .from(posts)
       .innerJoin(authors, eq(authors.id, posts.authorId))
       .leftJoin(streams, eq(streams.id, posts.streamId))
-      .where(and(gte(posts.postedAt, since), gt(posts.id, lastId)))
+      .where(and(gte(posts.postedAt, since), gt(posts.id, lastId), ne(posts.text, '')))
       .orderBy(asc(posts.id))
       .limit(PAGE);
     if (!page.length) break;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { alerts, cases, flags } from '../../db/schema/index.ts';
+import { alerts, cases, flags, posts } from '../../db/schema/index.ts';
+import { markGone } from '../../src/ingest/gone.ts';
 import { loadPackText } from '../../rules/index.ts';
 import { describeLabels, runBacktest, withCandidate } from '../../src/backtest/backtest.ts';
 import { dashboardStats } from '../../src/queue/stats.ts';
@@ -155,6 +156,13 @@ rules:
     expect(stats.topics.map((x) => x.key)).not.toContain('praise');
     expect(stats.topics.map((x) => x.key)).not.toContain('question');
     expect(stats.topics.length).toBeGreaterThan(0);
+
+    // A post whose words are gone (deleted by its author) has nothing to replay: not counted.
+    const [gone] = await h.deps.database.db.select({ platform: posts.platform, platformPostId: posts.platformPostId }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(cases.id, open[0]!.id));
+    expect(await markGone(h.deps.database, gone!.platform, [gone!.platformPostId], new Date())).toBe(1);
+    const after = await runBacktest(h.deps.database, live, live, new Date(0));
+    expect(after.labels).toEqual({ falseAlarms: 1, falseAlarmsStillFlagged: 1, answered: 1, answeredNoLongerFlagged: 0 });
+    expect(after.posts).toBe(same.posts - 1);
   });
 
   it('is for community managers; responders get 403', async () => {
