@@ -83,6 +83,14 @@ const EnvSchema = z.object({
     }, 'expected an IANA time zone such as Europe/Zagreb'),
   ODZIV_DIGEST_CRON: z.string().min(1).default('0 8 * * *'),
   ODZIV_SPIKES_CRON: z.string().min(1).default('30 * * * * *'),
+  /** Customers' words older than this are forgotten (unset: kept). */
+  ODZIV_RETENTION_DAYS: z.coerce
+    .number({ error: 'expected a number of days from 7 to 3650' })
+    .int({ error: 'expected a whole number of days from 7 to 3650' })
+    .min(7, { error: 'expected a number of days from 7 to 3650' })
+    .max(3650, { error: 'expected a number of days from 7 to 3650' })
+    .optional(),
+  ODZIV_RETENTION_CRON: z.string().min(1).default('17 3 * * *'),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; businessHours?: BusinessHours; quietHours?: QuietHours };

@@ -16,6 +16,7 @@ import { bootstrapAdmin } from './auth/users.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { pollDueStreams, releaseOrphanedLeases } from './ingest/poller.ts';
+import { forgetPastRetention } from './privacy/retention.ts';
 import type { Logger } from './logger.ts';
 import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
@@ -155,6 +156,18 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
           },
         });
         scheduler.add({ name: 'outbox', schedule: config.ODZIV_OUTBOX_CRON, run: () => deliverDueReplies(database, adapters, log) });
+        const retentionDays = config.ODZIV_RETENTION_DAYS;
+        if (retentionDays !== undefined) {
+          scheduler.add({
+            name: 'retention',
+            schedule: config.ODZIV_RETENTION_CRON,
+            timeZone: config.ODZIV_TIME_ZONE,
+            run: async () => {
+              const forgotten = await forgetPastRetention(database, retentionDays);
+              if (forgotten) log.info({ job: 'retention', forgotten, days: retentionDays }, 'forgot the words of posts past the retention period');
+            },
+          });
+        }
         rulebook.watch();
       },
       async close() {
