@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createReplayAdapter } from './replay/index.ts';
 import { createXAdapter, type XSettings } from './x/index.ts';
+import { createMastodonAdapter, type MastodonSettings } from './mastodon/index.ts';
 import { PLATFORMS, type Platform, type PlatformAdapter } from './types.ts';
 
 export interface AdapterContext {
@@ -8,6 +9,8 @@ export interface AdapterContext {
   replaySpeed: number;
   /** X settings from the environment; absent when X is not configured. */
   x?: XSettings;
+  /** Mastodon settings from the environment; absent when Mastodon is not configured. */
+  mastodon?: MastodonSettings;
 }
 
 /**
@@ -19,7 +22,7 @@ const FACTORIES = {
   x: (ctx) => (ctx.x ? createXAdapter(ctx.x) : undefined),
   facebook: null,
   instagram: null,
-  mastodon: null,
+  mastodon: (ctx) => (ctx.mastodon ? createMastodonAdapter(ctx.mastodon) : undefined),
   bluesky: null,
 } satisfies Record<Platform, ((ctx: AdapterContext) => PlatformAdapter | undefined) | null>;
 

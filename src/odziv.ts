@@ -4,6 +4,7 @@ import { createAdapters } from '../adapters/registry.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
+import type { MastodonAdapter } from '../adapters/mastodon/index.ts';
 import { brandBaseline, refreshEngagement } from './ingest/metrics.ts';
 import { createChannels } from './alerts/channels/registry.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from './alerts/outbox.ts';
@@ -38,7 +39,7 @@ export interface Odziv {
 
 /** Platforms configured from the environment; none means the demo replay stream runs. */
 function configuredPlatforms(config: Config): string[] {
-  return config.x ? ['x'] : [];
+  return [config.x ? 'x' : undefined, config.mastodon ? 'mastodon' : undefined].filter((p): p is string => !!p);
 }
 
 /**
@@ -63,6 +64,24 @@ async function setUpX(adapter: XAdapter, config: Config, database: Database, log
   log.info({ brand: config.x!.brandUsername, streams: wanted.map((w) => w.name), canReply: verified?.canReply }, 'X configured');
 }
 
+/**
+ * Checks the Mastodon token and creates the brand's mentions stream. A rejected token stops the
+ * start with the variable's name; a server that is down for a moment does not.
+ */
+async function setUpMastodon(adapter: MastodonAdapter, config: Config, database: Database, log: Logger): Promise<void> {
+  let verified: { acct: string; maxCharacters: number } | undefined;
+  try {
+    verified = await adapter.verify();
+  } catch (e) {
+    if (isAdapterError(e) && e.kind === 'auth') throw new Error(`MASTODON_ACCESS_TOKEN was rejected by ${config.mastodon!.baseUrl} (${e.message})`);
+    if (isAdapterError(e) && (e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(`MASTODON_URL: ${config.mastodon!.baseUrl} does not answer as a Mastodon server (${e.message})`);
+    log.warn({ err: (e as Error).message, baseUrl: config.mastodon!.baseUrl }, 'Mastodon is not reachable now; its stream will retry');
+  }
+  const cfg = { kind: 'mentions' };
+  await database.db.insert(streams).values({ platform: 'mastodon', name: 'mentions', config: cfg }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: cfg, enabled: true } });
+  log.info({ account: verified?.acct, maxCharacters: verified?.maxCharacters }, 'Mastodon configured');
+}
+
 /** The composition root: builds every part once and wires them together. */
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
@@ -77,8 +96,9 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   }
   try {
     if (database.kind === 'pglite') await releaseOrphanedLeases(database);
-    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x });
+    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
+    if (adapters.mastodon) await setUpMastodon(adapters.mastodon as MastodonAdapter, config, database, log);
     const templates = loadTemplates(resolve(config.ODZIV_TEMPLATES));
     const channels = createChannels(config);
     const deps: Deps = { config, database, adapters, rulebook, templates, log };
