@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
@@ -160,27 +161,32 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
         since = parsed.data.since;
       }
       const me = await ensureBrand();
-      const read = (extra: Array<[string, string]>) => call('GET', '/api/v1/notifications', z.array(Notification), { query: new URLSearchParams([['types[]', 'mention'], ['limit', String(PAGE)], ...extra]) });
+      // Items are read one by one: one notification of a shape odziv does not know must not stall the stream.
+      const read = (extra: Array<[string, string]>) => call('GET', '/api/v1/notifications', z.array(z.unknown()), { query: new URLSearchParams([['types[]', 'mention'], ['limit', String(PAGE)], ...extra]) });
+      const idOf = (item: unknown) => (typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined);
       // Later polls: min_id, the page right after what was read, so nothing between two polls is
       // skipped. The first: the recent mentions, newest page first, back along the "next" links.
       const page = await read(since ? [['min_id', since]] : []);
-      const notifications = [...page.body];
+      const items = [...page.body];
       for (let back = page, n = 1; !since && back.body.length === PAGE && n < BACKFILL_PAGES; n++) {
-        const maxId = back.link.get('next')?.searchParams.get('max_id') ?? back.body.at(-1)!.id;
+        const maxId = back.link.get('next')?.searchParams.get('max_id') ?? idOf(back.body.at(-1));
+        if (!maxId) break;
         back = await read([['max_id', maxId]]);
-        notifications.push(...back.body);
+        items.push(...back.body);
       }
-      const newest = page.link.get('prev')?.searchParams.get('min_id') ?? page.body[0]?.id ?? since;
+      const newest = page.link.get('prev')?.searchParams.get('min_id') ?? idOf(page.body[0]) ?? since;
       const posts: NormalizedPost[] = [];
-      for (const n of notifications) {
-        if (n.type !== 'mention') continue;
-        const status = Status.safeParse(n.status);
-        // A mention whose status does not read as one is set aside by ingest, with its payload.
-        if (!status.success) {
-          posts.push({ platform: 'mastodon', platformPostId: typeof (n.status as { id?: unknown } | null)?.id === 'string' ? (n.status as { id: string }).id : `notification-${n.id}`, raw: n.status } as unknown as NormalizedPost);
+      for (const item of items) {
+        const n = Notification.safeParse(item);
+        if (n.success && n.data.type !== 'mention') continue;
+        const status = Status.safeParse(n.success ? n.data.status : undefined);
+        if (n.success && status.success) {
+          posts.push(normalizeStatus(status.data, me.id, await conversationOf(status.data)));
           continue;
         }
-        posts.push(normalizeStatus(status.data, me.id, await conversationOf(status.data)));
+        // What does not read as a mention is set aside by ingest (audit log, post.rejected) with its payload.
+        const raw = n.success ? n.data.status : item;
+        posts.push({ platform: 'mastodon', platformPostId: idOf(raw) ?? `notification-${idOf(item) ?? createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 16)}`, raw } as unknown as NormalizedPost);
       }
       const { remaining, resetAt } = page.rateLimit;
       const starved = remaining !== undefined && remaining < 5 && resetAt && resetAt.getTime() > now();

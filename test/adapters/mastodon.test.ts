@@ -99,6 +99,19 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     expect(rejected).toBeDefined();
   });
 
+  it('does not stall on items it cannot read: they are set aside and the rest are stored', async () => {
+    const people = customers(3);
+    const s = await stream();
+    await drain(s);
+    for (const p of people) m.addStatus(p, '<p>@vedra ne radi</p>');
+    m.faults.push('junk-items');
+    await drain(s);
+    expect(await stored()).toBe(3);
+    expect((await fresh(s.id)).lastError).toBeNull();
+    const rejected = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'));
+    expect(rejected.length).toBe(2);
+  });
+
   it('waits out a rate limit, with the time the server gave, and catches up after', async () => {
     customers(1).forEach((c) => m.addStatus(c, '<p>@vedra ne radi</p>'));
     const s = await stream();

@@ -32,7 +32,7 @@ export interface FakeStatus {
   reblog: null;
 }
 
-export type MastodonFault = '429' | '503' | 'slow' | 'broken-status';
+export type MastodonFault = '429' | '503' | 'slow' | 'broken-status' | 'junk-items';
 
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
@@ -159,6 +159,7 @@ export class FakeMastodon {
       list = minId !== undefined ? list.slice(-limit) : list.slice(0, limit);
       let body: unknown[] = list;
       if (fault === 'broken-status' && list[0]) body = [{ ...list[0], status: { id: (list[0].status as FakeStatus).id, content: 42 } }, ...list.slice(1)];
+      if (fault === 'junk-items') body = [42, { type: 'mention', status: null }, ...list];
       const base = `${this.url}/api/v1/notifications`;
       const link = list.length ? `<${base}?max_id=${list.at(-1)!.id}>; rel="next", <${base}?min_id=${list[0]!.id}>; rel="prev"` : '';
       return this.send(res, 200, body, link ? { link } : {});
