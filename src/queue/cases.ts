@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { analyses, auditLog, authors, caseNotes, caseViewers, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
 import { fold } from '../../rules/index.ts';
 import { WAITING } from './lifecycle.ts';
+import { matchesSearch } from './search.ts';
 import { renderTemplate, type Templates } from './templates.ts';
 import { explainPriority, type PriorityComponents } from '../../rules/index.ts';
 import { audit } from '../audit.ts';
@@ -19,6 +20,8 @@ export interface CaseListQuery {
   /** breached: past due and still waiting; due_soon: due within the hour; ok: the rest. */
   sla?: 'breached' | 'due_soon' | 'ok';
   minPriority?: number;
+  /** Words or a handle to look for (see search.ts). */
+  q?: string;
   limit: number;
   /** Opaque keyset cursor from the previous page. */
   cursor?: string;
@@ -74,6 +77,7 @@ export async function listCases(database: Database, q: CaseListQuery) {
   if (q.assignee === 'none') where.push(isNull(cases.assigneeId));
   else if (q.assignee !== undefined) where.push(eq(cases.assigneeId, q.assignee));
   if (q.minPriority !== undefined) where.push(gte(cases.priority, q.minPriority));
+  if (q.q) where.push(matchesSearch(q.q));
   if (q.sla) {
     const waiting = and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt));
     const hour = new Date(Date.now() + 3_600_000);

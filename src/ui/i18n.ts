@@ -165,6 +165,8 @@ const T = {
   eraseButton: { en: 'Erase', hr: 'Izbriši', sr: 'Izbriši' },
   eraseConfirmMissing: { en: 'Tick the box to confirm the customer asked for erasure.', hr: 'Označite da je korisnik zatražio brisanje.', sr: 'Označite da je korisnik zatražio brisanje.' },
   customerErased: { en: 'The customer’s data is erased; the case stays under a pseudonym.', hr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.', sr: 'Podaci korisnika su izbrisani; slučaj ostaje pod pseudonimom.' },
+  search: { en: 'Search', hr: 'Traži', sr: 'Traži' },
+  searchHint: { en: 'words or @handle', hr: 'riječi ili @korisnik', sr: 'reči ili @korisnik' },
   // Bulk actions in the inbox
   bulkLabel: { en: 'Act on the chosen cases', hr: 'Radnja za odabrane slučajeve', sr: 'Radnja za odabrane slučajeve' },
   bulkSelected: { en: 'Chosen cases:', hr: 'Odabrani slučajevi:', sr: 'Odabrani slučajevi:' },

@@ -151,6 +151,7 @@ export function uiRoutes(deps: Deps) {
       category: q.category || undefined,
       sla: (['breached', 'due_soon', 'ok'] as const).find((s) => s === q.sla),
       assignee: q.mine ? c.get('user').id : undefined,
+      q: q.q?.trim().slice(0, 200) || undefined,
     };
     const page = await listCases(deps.database, { ...filters, limit: 100 });
     const views = await deps.database.db.select().from(savedViews).where(eq(savedViews.userId, c.get('user').id)).orderBy(savedViews.name);
@@ -310,7 +311,7 @@ function LoginPage(props: { L: Locale; next: string; error?: string }) {
 
 type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
 
-function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; notice?: string; people: Array<{ id: number; name: string }>; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean } }) {
+function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; notice?: string; people: Array<{ id: number; name: string }>; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean; q?: string } }) {
   const f = props.filters;
   const L = props.L;
   const option = (value: string, current: string | undefined, label = value) => (
@@ -322,6 +323,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
     <Layout title={t(L, 'inbox')} user={props.user} csrf={props.csrf} locale={L} timeZone={props.tz} path="/inbox">
       <h1>{t(L, 'inbox')}</h1>
       <form method="get" action="/inbox" class="filters" aria-label="Filters">
+        <input type="search" name="q" value={f.q ?? ''} aria-label={t(L, 'search')} placeholder={t(L, 'searchHint')} size={22} maxlength={200} />
         <label>
           {t(L, 'status')} <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
         </label>

@@ -52,6 +52,7 @@ const ListQuery = z.object({
   minPriority: z.coerce.number({ error: 'expected a number from 0 to 100' }).int().min(0, { error: 'expected a number from 0 to 100' }).max(100, { error: 'expected a number from 0 to 100' }).optional(),
   limit: z.coerce.number({ error: 'expected a number from 1 to 200' }).int({ error: 'expected a number from 1 to 200' }).min(1, { error: 'expected a number from 1 to 200' }).max(200, { error: 'expected a number from 1 to 200' }).default(50),
   cursor: z.string().max(200, { error: 'not a cursor this API returned' }).optional(),
+  q: z.string().trim().min(1, { error: 'expected words or a handle to look for' }).max(200, { error: 'at most 200 characters' }).optional(),
 });
 
 const ReplySchema = z

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { NormalizedPost } from '../../adapters/types.ts';
+import { streams } from '../../db/schema/index.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+let token: string;
+const post = (id: string, handle: string, text: string): NormalizedPost => ({
+  platform: 'replay',
+  platformPostId: id,
+  author: { platformUserId: `a-${id}`, handle, followers: 50 },
+  text,
+  postedAt: new Date(),
+  isOwn: false,
+  isRepost: false,
+  raw: { id },
+});
+
+beforeAll(async () => {
+  h = await createHarness();
+  await h.tdb.truncate();
+  await h.deps.database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: {} });
+  const [s] = await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
+  await ingest(h.deps.database, h.deps.rulebook.current(), s!, {
+    cursor: 'x',
+    posts: [
+      post('1', 'ivana_k', 'ČEKAM tehničara od jutra, internet ne radi, sramota!'),
+      post('2', 'dragan', 'Рачун ми је дупло наплаћен, срамота, отказујем!'),
+      post('3', 'marko_x', 'Internet radi 50% vremena, sramota, otkazujem ugovor!'),
+      post('4', 'ana', 'Dostava kasni tjedan dana, nitko se ne javlja, sramota!'),
+    ],
+  });
+  token = (await h.user('responder')).token;
+});
+afterAll(() => h.close());
+
+async function found(q: string): Promise<string[]> {
+  const res = await h.request('GET', `/api/cases?q=${encodeURIComponent(q)}&limit=200`, { token });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { cases: Array<{ author: { handle: string } }> }).cases.map((c) => c.author.handle).sort();
+}
+
+describe('searching the queue', () => {
+  it('finds words as people type them: without diacritics, in either case, across scripts, and by handle', async () => {
+    expect(await found('all four are complaints')).toEqual([]);
+    // A Latin word finds the Cyrillic one too: "sramota" is "срамота".
+    expect(await found('sramota')).toEqual(['ana', 'dragan', 'ivana_k', 'marko_x']);
+    expect(await found('kasni tjedan')).toEqual(['ana']);
+    expect(await found('cekam tehnicara')).toEqual(['ivana_k']);
+    expect(await found('Čekam')).toEqual(['ivana_k']);
+    expect(await found('racun')).toEqual(['dragan']);
+    expect(await found('НАПЛАЋЕН')).toEqual(['dragan']);
+    expect(await found('СРАМОТА')).toEqual(await found('sramota'));
+    expect(await found('@marko')).toEqual(['marko_x']);
+  });
+
+  it('takes a search for what it says: % and _ are characters, not wildcards; a blank search is refused', async () => {
+    expect(await found('50%')).toEqual(['marko_x']);
+    expect(await found('%')).toEqual(['marko_x']);
+    expect(await found('o_x')).toEqual(['marko_x']);
+    expect(await found("' or 1=1 --")).toEqual([]);
+    const blank = await h.request('GET', '/api/cases?q=%20', { token });
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { message: string }).message).toContain('q: expected words or a handle to look for');
+  });
+
+  it('has a search box in the inbox that keeps what was typed', async () => {
+    const u = await h.user('community_manager');
+    const login = await h.app.request('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: u.email, password: 'correct horse battery staple' }) });
+    const cookie = `odziv_session=${/odziv_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]}`;
+    const page = await (await h.app.request('/inbox?q=racun', { headers: { cookie } })).text();
+    expect(page).toContain('name="q" value="racun"');
+    expect(page).toContain('>@dragan</a>');
+    expect(page).not.toContain('>@ivana_k</a>');
+  });
+});
