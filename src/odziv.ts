@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { and, eq, like, notInArray } from 'drizzle-orm';
 import { createAdapters } from '../adapters/registry.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
@@ -77,9 +78,16 @@ async function setUpMastodon(adapter: MastodonAdapter, config: Config, database:
     if (isAdapterError(e) && (e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(`MASTODON_URL: ${config.mastodon!.baseUrl} does not answer as a Mastodon server (${e.message})`);
     log.warn({ err: (e as Error).message, baseUrl: config.mastodon!.baseUrl }, 'Mastodon is not reachable now; its stream will retry');
   }
-  const cfg = { kind: 'mentions' };
-  await database.db.insert(streams).values({ platform: 'mastodon', name: 'mentions', config: cfg }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: cfg, enabled: true } });
-  log.info({ account: verified?.acct, maxCharacters: verified?.maxCharacters }, 'Mastodon configured');
+  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'mentions', config: { kind: 'mentions' } }, ...config.mastodon!.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } }))];
+  for (const w of wanted) {
+    await database.db.insert(streams).values({ platform: 'mastodon', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
+  }
+  // A hashtag taken out of MASTODON_HASHTAGS stops being read (its posts and cases stay).
+  await database.db
+    .update(streams)
+    .set({ enabled: false })
+    .where(and(eq(streams.platform, 'mastodon'), like(streams.name, '#%'), notInArray(streams.name, wanted.map((w) => w.name))));
+  log.info({ account: verified?.acct, maxCharacters: verified?.maxCharacters, streams: wanted.map((w) => w.name) }, 'Mastodon configured');
 }
 
 /** The composition root: builds every part once and wires them together. */

@@ -19,7 +19,10 @@ const DEFAULT_MAX_CHARACTERS = 500;
 /** How far a new stream reads back: the last 200 mentions, so a new install sees what is waiting. */
 const BACKFILL_PAGES = 5;
 
-const StreamConfig = z.object({ kind: z.literal('mentions') });
+/** A Mastodon hashtag as its timeline takes it: letters, digits and _, without the #. */
+export const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
+/** What a stream watches: the brand account's mentions, or a hashtag's public timeline. */
+const StreamConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('mentions') }), z.object({ kind: z.literal('hashtag'), tag: z.string().regex(HASHTAG) })]);
 const Cursor = z.object({ v: z.literal(1), since: z.string().min(1) });
 
 interface Response<T> {
@@ -147,7 +150,8 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
 
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
       const cfg = StreamConfig.safeParse(stream.config);
-      if (!cfg.success) throw new AdapterError('mastodon', 'invalid', `stream "${stream.name}": expected {"kind": "mentions"}`);
+      if (!cfg.success) throw new AdapterError('mastodon', 'invalid', `stream "${stream.name}": expected {"kind": "mentions"} or {"kind": "hashtag", "tag": "…"} (letters, digits, _)`);
+      const mentions = cfg.data.kind === 'mentions';
       let since: string | undefined;
       if (cursor !== null) {
         let c: unknown;
@@ -162,7 +166,9 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       }
       const me = await ensureBrand();
       // Items are read one by one: one notification of a shape odziv does not know must not stall the stream.
-      const read = (extra: Array<[string, string]>) => call('GET', '/api/v1/notifications', z.array(z.unknown()), { query: new URLSearchParams([['types[]', 'mention'], ['limit', String(PAGE)], ...extra]) });
+      // Mentions arrive as notifications; a hashtag's posts as statuses of its timeline. Both page alike.
+      const path = cfg.data.kind === 'hashtag' ? `/api/v1/timelines/tag/${encodeURIComponent(cfg.data.tag)}` : '/api/v1/notifications';
+      const read = (extra: Array<[string, string]>) => call('GET', path, z.array(z.unknown()), { query: new URLSearchParams([...(mentions ? [['types[]', 'mention'] as [string, string]] : []), ['limit', String(PAGE)], ...extra]) });
       const idOf = (item: unknown) => (typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined);
       // Later polls: min_id, the page right after what was read, so nothing between two polls is
       // skipped. The first: the recent mentions, newest page first, back along the "next" links.
@@ -177,14 +183,16 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       const newest = page.link.get('prev')?.searchParams.get('min_id') ?? idOf(page.body[0]) ?? since;
       const posts: NormalizedPost[] = [];
       for (const item of items) {
-        const n = Notification.safeParse(item);
+        const n = mentions ? Notification.safeParse(item) : { success: true as const, data: { type: 'mention', status: item } };
         if (n.success && n.data.type !== 'mention') continue;
         const status = Status.safeParse(n.success ? n.data.status : undefined);
-        if (n.success && status.success) {
+        // The brand's own posts with its hashtag are its own: stored as such, never flagged.
+        if (n.success && status.success && !status.data.reblog) {
           posts.push(normalizeStatus(status.data, me.id, await conversationOf(status.data)));
           continue;
         }
-        // What does not read as a mention is set aside by ingest (audit log, post.rejected) with its payload.
+        if (n.success && status.success) continue; // a boost: the post is someone else's, already in its author's words
+        // What does not read as a post is set aside by ingest (audit log, post.rejected) with its payload.
         const raw = n.success ? n.data.status : item;
         posts.push({ platform: 'mastodon', platformPostId: idOf(raw) ?? `notification-${idOf(item) ?? createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 16)}`, raw } as unknown as NormalizedPost);
       }

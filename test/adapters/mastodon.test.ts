@@ -25,7 +25,7 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   beforeEach(async () => {
     await h.reset();
     m = await new FakeMastodon(TOKEN).listen();
-    adapter = createMastodonAdapter({ baseUrl: m.url, accessToken: TOKEN, timeoutMs: 1_000 });
+    adapter = createMastodonAdapter({ baseUrl: m.url, accessToken: TOKEN, timeoutMs: 1_000, hashtags: [] });
   });
   afterEach(() => m.close());
 
@@ -97,6 +97,24 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     expect(await h.deps.database.db.select().from(cases).where(eq(cases.postId, thread[1]!.id))).toHaveLength(0);
     const [rejected] = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'));
     expect(rejected).toBeDefined();
+  });
+
+  it('watches a hashtag’s timeline too: the tagged posts, once, whichever stream saw them first', async () => {
+    const people = customers(4);
+    const tagged = m.addStatus(people[0]!, '<p>Treći dan bez interneta <a href="https://social.example/tags/vedra" class="mention hashtag">#<span>Vedra</span></a>, sramota</p>', { mention: false });
+    m.addStatus(people[1]!, '<p>Lijep dan u Splitu #more</p>', { mention: false });
+    const both = m.addStatus(people[2]!, '<p>@vedra #vedra račun je kriv</p>');
+    m.addStatus(m.brand, '<p>Radovi na mreži večeras #vedra</p>', { mention: false });
+    const [tag] = await h.deps.database.db.insert(streams).values({ platform: 'mastodon', name: '#vedra', config: { kind: 'hashtag', tag: 'vedra' } }).returning();
+    await drain(tag!);
+    await drain(await stream());
+    const rows = await h.deps.database.db.select().from(posts).orderBy(posts.id);
+    expect(rows.map((r) => r.platformPostId).sort()).toEqual([tagged.id, both.id, [...m.statuses.values()].find((x) => x.account.id === m.brand.id)!.id].sort());
+    expect(rows.find((r) => r.platformPostId === tagged.id)!.text).toBe('Treći dan bez interneta #Vedra, sramota');
+    expect(rows.filter((r) => r.isOwn)).toHaveLength(1);
+    expect(m.requests).toContain('GET /api/v1/timelines/tag/vedra');
+    const bad = (await adapter.poll({ id: 1, name: 'x', config: { kind: 'hashtag', tag: 'two words' } }, null).catch((e: unknown) => e)) as AdapterError;
+    expect(bad).toMatchObject({ kind: 'invalid' });
   });
 
   it('does not stall on items it cannot read: they are set aside and the rest are stored', async () => {
@@ -185,12 +203,14 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   });
 
   it('names what is wrong: a rejected token, and settings that do not go together', async () => {
-    const bad = createMastodonAdapter({ baseUrl: m.url, accessToken: 'not-the-token-at-all-000', timeoutMs: 1_000 });
+    const bad = createMastodonAdapter({ baseUrl: m.url, accessToken: 'not-the-token-at-all-000', timeoutMs: 1_000, hashtags: [] });
     const e = (await bad.verify().catch((err: unknown) => err)) as AdapterError;
     expect(e).toMatchObject({ kind: 'auth', message: expect.stringContaining('The access token is invalid') });
     expect(() => mastodonSettingsFromEnv({ MASTODON_ACCESS_TOKEN: TOKEN })).toThrow('MASTODON_URL: required with MASTODON_ACCESS_TOKEN');
     expect(() => mastodonSettingsFromEnv({ MASTODON_URL: 'ftp://x' })).toThrow(/MASTODON_URL: expected an http:\/\/ or https:\/\/ address; MASTODON_ACCESS_TOKEN: required with MASTODON_URL/);
-    expect(mastodonSettingsFromEnv({ MASTODON_URL: 'https://mastodon.social/', MASTODON_ACCESS_TOKEN: TOKEN })).toEqual({ baseUrl: 'https://mastodon.social', accessToken: TOKEN, timeoutMs: 10_000 });
+    expect(mastodonSettingsFromEnv({ MASTODON_URL: 'https://mastodon.social/', MASTODON_ACCESS_TOKEN: TOKEN })).toEqual({ baseUrl: 'https://mastodon.social', accessToken: TOKEN, timeoutMs: 10_000, hashtags: [] });
+    expect(mastodonSettingsFromEnv({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: '#vedra, VedraTelekom,vedra' })!.hashtags).toEqual(['vedra', 'VedraTelekom']);
+    expect(() => mastodonSettingsFromEnv({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: 'vedra,no spaces' })).toThrow(/MASTODON_HASHTAGS\.1: expected hashtags of letters, digits and _/);
     expect(mastodonSettingsFromEnv({})).toBeUndefined();
   });
 });

@@ -165,6 +165,22 @@ export class FakeMastodon {
       return this.send(res, 200, body, link ? { link } : {});
     }
 
+    if (req.method === 'GET' && (m = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(path))) {
+      const tag = decodeURIComponent(m[1]!).toLowerCase();
+      const limit = Math.min(40, Number(url.searchParams.get('limit') ?? 20) || 20);
+      const after = (k: string) => (url.searchParams.get(k) ? BigInt(url.searchParams.get(k)!) : undefined);
+      const minId = after('min_id');
+      const maxId = after('max_id');
+      const text = (x: FakeStatus) => x.content.replace(/<[^>]*>/g, '').toLowerCase();
+      let list = [...this.statuses.values()]
+        .filter((x) => x.visibility === 'public' && new RegExp(`#${tag}(?![\\p{L}\\p{N}_])`, 'u').test(text(x)))
+        .filter((x) => (minId === undefined || BigInt(x.id) > minId) && (maxId === undefined || BigInt(x.id) < maxId))
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+      list = minId !== undefined ? list.slice(-limit) : list.slice(0, limit);
+      const base = `${this.url}${path}`;
+      const link = list.length ? `<${base}?max_id=${list.at(-1)!.id}>; rel="next", <${base}?min_id=${list[0]!.id}>; rel="prev"` : '';
+      return this.send(res, 200, list, link ? { link } : {});
+    }
     if (req.method === 'GET' && path === '/api/v1/statuses') {
       if (!this.multiStatus) return this.send(res, 404, { error: 'Record not found' });
       const ids = url.searchParams.getAll('id[]');
