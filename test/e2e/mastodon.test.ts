@@ -46,7 +46,7 @@ describe('odziv watching Mastodon (a fake server on loopback)', () => {
   it('flags the complaints among the mentions and answers one on Mastodon, addressed to the customer', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    running = startOdziv(env(port));
+    running = startOdziv(env(port, { MASTODON_HASHTAGS: 'vedra' }));
     await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
     const { token } = (await (await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) })).json()) as { token: string };
     const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -54,9 +54,9 @@ describe('odziv watching Mastodon (a fake server on loopback)', () => {
       const body = (await (await fetch(`${base}/api/cases?platform=mastodon&limit=200`, { headers: h })).json()) as { cases: Array<{ id: number; author: { handle: string } }> };
       return body.cases.length >= 40 ? body.cases : undefined;
     }, 60_000, 500);
-    // Only the mastodon stream runs: a configured platform replaces the demo.
+    // Only the Mastodon streams run: a configured platform replaces the demo.
     const streams = (await (await fetch(`${base}/api/streams`, { headers: h })).json()) as { streams: Array<{ platform: string; name: string }> };
-    expect(streams.streams.map((s) => `${s.platform}/${s.name}`)).toEqual(['mastodon/mentions']);
+    expect(streams.streams.map((s) => `${s.platform}/${s.name}`)).toEqual(['mastodon/mentions', 'mastodon/#vedra']);
 
     const c = list[0]!;
     expect((await fetch(`${base}/api/cases/${c.id}/claim`, { method: 'POST', headers: h })).status).toBe(200);
@@ -65,6 +65,19 @@ describe('odziv watching Mastodon (a fake server on loopback)', () => {
     await waitFor('the reply on Mastodon', async () => (m.posted.length ? true : undefined), 30_000, 300);
     expect(m.posted[0]!.status).toBe(`@${c.author.handle} Pozdrav, tehničar dolazi sutra ujutro.\n– Admin`);
   }, 120_000);
+
+  it('stops reading a hashtag taken out of MASTODON_HASHTAGS', async () => {
+    running?.child.kill('SIGTERM');
+    await running?.exited;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    running = startOdziv(env(port));
+    await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
+    const { token } = (await (await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) })).json()) as { token: string };
+    const body = (await (await fetch(`${base}/api/streams`, { headers: { authorization: `Bearer ${token}` } })).json()) as { streams: Array<{ name: string; status: string }> };
+    expect(body.streams.find((s) => s.name === '#vedra')?.status).toBe('disabled');
+    expect(body.streams.find((s) => s.name === 'mentions')?.status).not.toBe('disabled');
+  }, 60_000);
 
   it('refuses to start with a rejected token, naming the variable and not the token', async () => {
     running?.child.kill('SIGKILL');
