@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createReplayAdapter } from './replay/index.ts';
 import { createXAdapter, type XSettings } from './x/index.ts';
 import { createMastodonAdapter, type MastodonSettings } from './mastodon/index.ts';
+import { createBlueskyAdapter, type BlueskySettings } from './bluesky/index.ts';
 import { PLATFORMS, type Platform, type PlatformAdapter } from './types.ts';
 
 export interface AdapterContext {
@@ -11,6 +12,8 @@ export interface AdapterContext {
   x?: XSettings;
   /** Mastodon settings from the environment; absent when Mastodon is not configured. */
   mastodon?: MastodonSettings;
+  /** Bluesky settings from the environment; absent when Bluesky is not configured. */
+  bluesky?: BlueskySettings;
 }
 
 /**
@@ -23,7 +26,7 @@ const FACTORIES = {
   facebook: null,
   instagram: null,
   mastodon: (ctx) => (ctx.mastodon ? createMastodonAdapter(ctx.mastodon) : undefined),
-  bluesky: null,
+  bluesky: (ctx) => (ctx.bluesky ? createBlueskyAdapter(ctx.bluesky) : undefined),
 } satisfies Record<Platform, ((ctx: AdapterContext) => PlatformAdapter | undefined) | null>;
 
 export type AdapterSet = Partial<Record<Platform, PlatformAdapter>>;

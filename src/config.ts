@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
 import { mastodonSettingsFromEnv, type MastodonSettings } from '../adapters/mastodon/settings.ts';
+import { blueskySettingsFromEnv, type BlueskySettings } from '../adapters/bluesky/settings.ts';
 import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
 import { parseBusinessHours, type BusinessHours } from './queue/sla.ts';
 
@@ -94,7 +95,7 @@ const EnvSchema = z.object({
   ODZIV_RETENTION_CRON: z.string().min(1).default('17 3 * * *'),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; mastodon?: MastodonSettings; businessHours?: BusinessHours; quietHours?: QuietHours };
+export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; mastodon?: MastodonSettings; bluesky?: BlueskySettings; businessHours?: BusinessHours; quietHours?: QuietHours };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -121,6 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (e) {
     problems.push(...(e as Error).message.split('; '));
   }
+  let bluesky: BlueskySettings | undefined;
+  try {
+    bluesky = blueskySettingsFromEnv(env);
+  } catch (e) {
+    problems.push(...(e as Error).message.split('; '));
+  }
   let quietHours: QuietHours | undefined;
   if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
     try {
@@ -132,8 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
   // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
-  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken].filter(
+  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken, bluesky?.appPassword].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets, x, mastodon, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
+  return { ...parsed.data, secrets, x, mastodon, bluesky, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
 }

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
 import type { MastodonAdapter } from '../adapters/mastodon/index.ts';
+import type { BlueskyAdapter } from '../adapters/bluesky/index.ts';
 import { brandBaseline, refreshEngagement } from './ingest/metrics.ts';
 import { createChannels } from './alerts/channels/registry.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from './alerts/outbox.ts';
@@ -40,7 +41,7 @@ export interface Odziv {
 
 /** Platforms configured from the environment; none means the demo replay stream runs. */
 function configuredPlatforms(config: Config): string[] {
-  return [config.x ? 'x' : undefined, config.mastodon ? 'mastodon' : undefined].filter((p): p is string => !!p);
+  return [config.x ? 'x' : undefined, config.mastodon ? 'mastodon' : undefined, config.bluesky ? 'bluesky' : undefined].filter((p): p is string => !!p);
 }
 
 /**
@@ -90,6 +91,24 @@ async function setUpMastodon(adapter: MastodonAdapter, config: Config, database:
   log.info({ account: verified?.acct, maxCharacters: verified?.maxCharacters, streams: wanted.map((w) => w.name) }, 'Mastodon configured');
 }
 
+/**
+ * Signs in to Bluesky and creates the brand's notifications stream (mentions, replies, quotes). A
+ * refused app password stops the start with the variable's name; a server down for a moment does not.
+ */
+async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: Database, log: Logger): Promise<void> {
+  let did: string | undefined;
+  try {
+    did = (await adapter.verify()).did;
+  } catch (e) {
+    if (isAdapterError(e) && e.kind === 'auth') throw new Error(`BLUESKY_APP_PASSWORD was refused for ${config.bluesky!.handle} by ${config.bluesky!.service} (${e.message})`);
+    if (isAdapterError(e) && (e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(`BLUESKY_SERVICE: ${config.bluesky!.service} does not answer as a Bluesky server (${e.message})`);
+    log.warn({ err: (e as Error).message, service: config.bluesky!.service }, 'Bluesky is not reachable now; its stream will retry');
+  }
+  const cfg = { kind: 'notifications' };
+  await database.db.insert(streams).values({ platform: 'bluesky', name: 'notifications', config: cfg }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: cfg, enabled: true } });
+  log.info({ handle: config.bluesky!.handle, did }, 'Bluesky configured');
+}
+
 /** The composition root: builds every part once and wires them together. */
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
@@ -104,9 +123,10 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   }
   try {
     if (database.kind === 'pglite') await releaseOrphanedLeases(database);
-    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon });
+    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon, bluesky: config.bluesky });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     if (adapters.mastodon) await setUpMastodon(adapters.mastodon as MastodonAdapter, config, database, log);
+    if (adapters.bluesky) await setUpBluesky(adapters.bluesky as BlueskyAdapter, config, database, log);
     const templates = loadTemplates(resolve(config.ODZIV_TEMPLATES));
     const channels = createChannels(config);
     const deps: Deps = { config, database, adapters, rulebook, templates, log };

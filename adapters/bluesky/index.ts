@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { AdapterError } from '../errors.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
+import type { BlueskySettings } from './settings.ts';
+
+export { blueskySettingsFromEnv, type BlueskySettings } from './settings.ts';
+
+/**
+ * Bluesky through XRPC (plain HTTP and JSON) with fetch. Not @atproto/api: its current releases
+ * need Node 22 (odziv runs on 20), and it hides the rate-limit headers the adapter paces itself by.
+ */
+const PAGE = 50;
+/** A new stream reads back this many pages (200 notifications); a poll at most RUN_PAGES before it stores a position. */
+const BACKFILL_PAGES = 4;
+const RUN_PAGES = 10;
+const LIMIT = 300;
+const REASONS = ['mention', 'reply', 'quote'];
+
+/**
+ * Where a stream stands. Notifications come newest first, paged towards older ones, so a poll reads
+ * down to the newest one it stored (`since`, with the posts `seen` at that instant). A burst longer
+ * than a poll's pages keeps its place in `run` (the page to go on from, and the run's newest), so
+ * nothing between is skipped.
+ */
+const Cursor = z.object({
+  v: z.literal(1),
+  since: z.string().optional(),
+  seen: z.array(z.string()).default([]),
+  run: z.object({ next: z.string(), top: z.string(), topSeen: z.array(z.string()) }).optional(),
+});
+type Cursor = z.infer<typeof Cursor>;
+
+export interface BlueskyAdapter extends PlatformAdapter {
+  /** Signs in at start-up; the brand account's DID. */
+  verify(): Promise<{ did: string; handle: string }>;
+}
+
+interface Session {
+  accessJwt: string;
+  refreshJwt: string;
+  did: string;
+  handle: string;
+}
+const SessionSchema = z.object({ accessJwt: z.string(), refreshJwt: z.string(), did: z.string(), handle: z.string() });
+
+export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => number } = {}): BlueskyAdapter {
+  const now = opts.now ?? Date.now;
+  let session: Session | undefined;
+
+  async function xrpc<T>(method: 'GET' | 'POST', nsid: string, schema: z.ZodType<T>, o: { query?: URLSearchParams; body?: unknown; token?: string } = {}): Promise<{ body: T; remaining?: number; resetAt?: Date }> {
+    const url = `${s.service}/xrpc/${nsid}${o.query && [...o.query].length ? `?${o.query}` : ''}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { accept: 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        signal: AbortSignal.timeout(s.timeoutMs),
+      });
+    } catch (e) {
+      const timedOut = (e as Error).name === 'TimeoutError';
+      throw new AdapterError('bluesky', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : (e as Error).message}`, undefined, { cause: e });
+    }
+    const remaining = res.headers.has('ratelimit-remaining') ? Number(res.headers.get('ratelimit-remaining')) : undefined;
+    const resetSec = Number(res.headers.get('ratelimit-reset'));
+    const resetAt = res.headers.has('ratelimit-reset') && Number.isFinite(resetSec) ? new Date(resetSec * 1000) : undefined;
+    const text = await res.text();
+    if (!res.ok) {
+      // XRPC errors are {"error": "Name", "message": "…"}.
+      let name = '';
+      let said = text.slice(0, 300);
+      try {
+        const e = JSON.parse(text) as { error?: unknown; message?: unknown };
+        name = typeof e.error === 'string' ? e.error : '';
+        said = [name, typeof e.message === 'string' ? e.message : ''].filter(Boolean).join(': ').slice(0, 300);
+      } catch {
+        // Not JSON (a proxy's page): its first words will do.
+      }
+      const what = `${nsid}: ${res.status} ${said}`;
+      if (res.status === 429) throw new AdapterError('bluesky', 'rate_limit', what, Math.max(1_000, (resetAt?.getTime() ?? now() + 60_000) - now()));
+      if (name === 'ExpiredToken' || name === 'InvalidToken' || res.status === 401) throw new AdapterError('bluesky', 'auth', what);
+      if (res.status === 403) throw new AdapterError('bluesky', 'auth', what);
+      if (res.status === 404 || name === 'RecordNotFound' || name === 'NotFound') throw new AdapterError('bluesky', 'not_found', what);
+      if (res.status >= 500) throw new AdapterError('bluesky', 'server', what);
+      throw new AdapterError('bluesky', 'invalid', what);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AdapterError('bluesky', 'server', `${nsid}: the answer is not JSON`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new AdapterError('bluesky', 'server', `${nsid}: unexpected answer (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})`);
+    return { body: parsed.data, remaining, resetAt };
+  }
+
+  async function signIn(): Promise<Session> {
+    session = (await xrpc('POST', 'com.atproto.server.createSession', SessionSchema, { body: { identifier: s.handle, password: s.appPassword } })).body;
+    return session;
+  }
+
+  /** A call as the brand: an expired access token is refreshed (or the session made again) once. */
+  async function authed<T>(method: 'GET' | 'POST', nsid: string, schema: z.ZodType<T>, o: { query?: URLSearchParams; body?: unknown } = {}) {
+    const current = session ?? (await signIn());
+    try {
+      return await xrpc(method, nsid, schema, { ...o, token: current.accessJwt });
+    } catch (e) {
+      if (!(e instanceof AdapterError && e.kind === 'auth' && /ExpiredToken|InvalidToken|401/.test(e.message))) throw e;
+      try {
+        session = (await xrpc('POST', 'com.atproto.server.refreshSession', SessionSchema, { token: current.refreshJwt })).body;
+      } catch {
+        await signIn();
+      }
+      return xrpc(method, nsid, schema, { ...o, token: session!.accessJwt });
+    }
+  }
+
+  const NotificationPage = z.object({ notifications: z.array(z.unknown()), cursor: z.string().nullish() });
+  const readPage = (cursor?: string) =>
+    authed('GET', 'app.bsky.notification.listNotifications', NotificationPage, { query: new URLSearchParams([['limit', String(PAGE)], ...REASONS.map((r): [string, string] => ['reasons', r]), ...(cursor ? [['cursor', cursor] as [string, string]] : [])]) });
+
+  const getPosts = async (uris: string[]) => (await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(PostView) }), { query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])) })).body.posts;
+
+  return {
+    platform: 'bluesky',
+    maxReplyLength: LIMIT,
+    replyLength: blueskyLength,
+    async verify() {
+      const me = await signIn();
+      return { did: me.did, handle: me.handle };
+    },
+
+    async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
+      if (!z.object({ kind: z.literal('notifications') }).safeParse(stream.config).success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"}`);
+      let c: Cursor = { v: 1, seen: [] };
+      if (cursor !== null) {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(cursor);
+        } catch {
+          raw = undefined;
+        }
+        const parsed = Cursor.safeParse(raw);
+        if (!parsed.success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": unreadable cursor "${cursor.slice(0, 40)}"`);
+        c = parsed.data;
+      }
+      const me = session ?? (await signIn());
+      const since = c.since ? Date.parse(c.since) : undefined;
+      // Older than the newest stored: the rest is read. At that same instant, only what was seen is.
+      const older = (n: { indexedAt: string }) => since !== undefined && Date.parse(n.indexedAt) < since;
+      const seenAlready = (n: { uri: string; indexedAt: string }) => since !== undefined && Date.parse(n.indexedAt) === since && c.seen.includes(n.uri);
+      const items: unknown[] = [];
+      let next = c.run?.next;
+      let reached = false;
+      let last: Awaited<ReturnType<typeof readPage>> | undefined;
+      const pages = c.since || c.run ? RUN_PAGES : BACKFILL_PAGES;
+      for (let i = 0; i < pages && !reached; i++) {
+        last = await readPage(next);
+        for (const item of last.body.notifications) {
+          const n = Notification.safeParse(item);
+          if (n.success && older(n.data)) {
+            reached = true;
+            break;
+          }
+          if (!(n.success && seenAlready(n.data))) items.push(item);
+        }
+        next = last.body.cursor ?? undefined;
+        if (!next || last.body.notifications.length < PAGE) reached = true;
+      }
+      // A new stream stops after its backfill: what is older is history, not the queue.
+      if (!c.since && !c.run) reached = true;
+      const dated = items.map((i) => Notification.safeParse(i)).filter((n) => n.success).map((n) => n.data);
+      const newestAt = c.run?.top ?? dated[0]?.indexedAt;
+      const atNewest = (at: string | undefined) => (at ? dated.filter((n) => n.indexedAt === at).map((n) => n.uri) : []);
+      const top = newestAt ?? c.since;
+      const topSeen = c.run ? c.run.topSeen : !newestAt ? c.seen : newestAt === c.since ? [...new Set([...c.seen, ...atNewest(newestAt)])] : atNewest(newestAt);
+      const nextCursor: Cursor = reached ? { v: 1, since: top, seen: topSeen } : { v: 1, since: c.since, seen: c.seen, run: { next: next!, top: top!, topSeen } };
+
+      const posts: NormalizedPost[] = [];
+      for (const item of items) {
+        const n = Notification.safeParse(item);
+        const post = n.success ? normalizeNotification(n.data, me.did) : undefined;
+        if (post) posts.push(post);
+        // What does not read as a post is set aside by ingest (audit log, post.rejected) with its payload.
+        else {
+          const uri = (item as { uri?: unknown } | null)?.uri;
+          posts.push({ platform: 'bluesky', platformPostId: typeof uri === 'string' ? uri : `notification-${createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 16)}`, raw: item } as unknown as NormalizedPost);
+        }
+      }
+      const starved = last?.remaining !== undefined && last.remaining < 5 && last.resetAt && last.resetAt.getTime() > now();
+      return {
+        posts: posts.reverse(),
+        cursor: JSON.stringify(nextCursor),
+        more: !reached && !starved,
+        rateLimit: { remaining: last?.remaining, resetAt: last?.resetAt },
+        ...(starved ? { nextPollInMs: last!.resetAt!.getTime() - now() } : {}),
+      };
+    },
+
+    async reply(target: ReplyTarget, text: string, idempotencyKey: string, o: { mayHaveBeenSent?: boolean } = {}): Promise<SentReply> {
+      const me = session ?? (await signIn());
+      const rkey = rkeyFor(idempotencyKey);
+      const mine = { uri: `at://${me.did}/app.bsky.feed.post/${rkey}`, url: webUrl(`at://${me.did}/app.bsky.feed.post/${rkey}`, me.handle) };
+      const earlier = async () => {
+        try {
+          await authed('GET', 'com.atproto.repo.getRecord', z.object({ uri: z.string() }), { query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.post', rkey }) });
+          return true;
+        } catch (e) {
+          if (e instanceof AdapterError && e.kind === 'not_found') return false;
+          throw e;
+        }
+      };
+      if (o.mayHaveBeenSent && (await earlier())) return { platformReplyId: mine.uri, url: mine.url };
+      const [parent] = await getPosts([target.platformPostId]);
+      if (!parent) throw new AdapterError('bluesky', 'not_found', `the post ${target.platformPostId} is gone`);
+      const parentRecord = PostRecord.safeParse(parent.record);
+      const root = parentRecord.success && parentRecord.data.reply ? parentRecord.data.reply.root : { uri: parent.uri, cid: parent.cid };
+      const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date(now()).toISOString(), reply: { root, parent: { uri: parent.uri, cid: parent.cid } }, ...(linkFacets(text).length ? { facets: linkFacets(text) } : {}) };
+      try {
+        await authed('POST', 'com.atproto.repo.createRecord', z.object({ uri: z.string(), cid: z.string() }), { body: { repo: me.did, collection: 'app.bsky.feed.post', rkey, record } });
+      } catch (e) {
+        // The same key written before: that earlier reply is this one.
+        if (e instanceof AdapterError && e.kind === 'invalid' && (await earlier())) return { platformReplyId: mine.uri, url: mine.url };
+        throw e;
+      }
+      return { platformReplyId: mine.uri, url: mine.url };
+    },
+
+    async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
+      const metrics = new Map<string, EngagementMetrics>();
+      const gone: string[] = [];
+      for (let i = 0; i < platformPostIds.length; i += 25) {
+        const uris = platformPostIds.slice(i, i + 25);
+        for (const p of await getPosts(uris)) metrics.set(p.uri, metricsOf(p));
+        // A post getPosts does not return is deleted, or hidden from the brand.
+        for (const u of uris) if (!metrics.has(u)) gone.push(u);
+      }
+      return { metrics, gone };
+    },
+  };
+}
