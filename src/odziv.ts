@@ -104,9 +104,14 @@ async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: D
     if (isAdapterError(e) && (e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(`BLUESKY_SERVICE: ${config.bluesky!.service} does not answer as a Bluesky server (${e.message})`);
     log.warn({ err: (e as Error).message, service: config.bluesky!.service }, 'Bluesky is not reachable now; its stream will retry');
   }
-  const cfg = { kind: 'notifications' };
-  await database.db.insert(streams).values({ platform: 'bluesky', name: 'notifications', config: cfg }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: cfg, enabled: true } });
-  log.info({ handle: config.bluesky!.handle, did }, 'Bluesky configured');
+  const query = config.bluesky!.searchQuery;
+  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'notifications', config: { kind: 'notifications' } }, ...(query ? [{ name: 'search', config: { kind: 'search', q: query } }] : [])];
+  for (const w of wanted) {
+    await database.db.insert(streams).values({ platform: 'bluesky', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
+  }
+  // A search taken out of BLUESKY_SEARCH_QUERY stops being read (its posts and cases stay).
+  if (!query) await database.db.update(streams).set({ enabled: false }).where(and(eq(streams.platform, 'bluesky'), eq(streams.name, 'search')));
+  log.info({ handle: config.bluesky!.handle, did, streams: wanted.map((w) => w.name) }, 'Bluesky configured');
 }
 
 /** The composition root: builds every part once and wires them together. */

@@ -18,6 +18,10 @@ const RUN_PAGES = 10;
 const LIMIT = 300;
 const REASONS = ['mention', 'reply', 'quote'];
 
+/** What a stream reads: the brand account's notifications, or a search of all posts (newest first). */
+const StreamConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('notifications') }), z.object({ kind: z.literal('search'), q: z.string().min(1).max(300) })]);
+type StreamConfig = z.infer<typeof StreamConfig>;
+
 /**
  * Where a stream stands. Notifications come newest first, paged towards older ones, so a poll reads
  * down to the newest one it stored (`since`, with the posts `seen` at that instant). A burst longer
@@ -119,8 +123,25 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
   }
 
   const NotificationPage = z.object({ notifications: z.array(z.unknown()), cursor: z.string().nullish() });
-  const readPage = (cursor?: string) =>
-    authed('GET', 'app.bsky.notification.listNotifications', NotificationPage, { query: new URLSearchParams([['limit', String(PAGE)], ...REASONS.map((r): [string, string] => ['reasons', r]), ...(cursor ? [['cursor', cursor] as [string, string]] : [])]) });
+  const SearchPage = z.object({ posts: z.array(z.unknown()), cursor: z.string().nullish() });
+  const SearchHit = PostView.extend({ indexedAt: z.string() });
+  /**
+   * One page, newest first, as notifications: a search hit reads as one (reason "search"), so both
+   * streams share the reading down to the last stored post.
+   */
+  async function readPage(source: StreamConfig, cursor?: string): Promise<{ items: unknown[]; cursor?: string; remaining?: number; resetAt?: Date }> {
+    const paging: Array<[string, string]> = [['limit', String(PAGE)], ...(cursor ? [['cursor', cursor] as [string, string]] : [])];
+    if (source.kind === 'notifications') {
+      const r = await authed('GET', 'app.bsky.notification.listNotifications', NotificationPage, { query: new URLSearchParams([...paging, ...REASONS.map((x): [string, string] => ['reasons', x])]) });
+      return { items: r.body.notifications, cursor: r.body.cursor ?? undefined, remaining: r.remaining, resetAt: r.resetAt };
+    }
+    const r = await authed('GET', 'app.bsky.feed.searchPosts', SearchPage, { query: new URLSearchParams([...paging, ['q', source.q], ['sort', 'latest']]) });
+    const items = r.body.posts.map((p) => {
+      const hit = SearchHit.safeParse(p);
+      return hit.success ? { uri: hit.data.uri, cid: hit.data.cid, author: hit.data.author, reason: 'search', record: hit.data.record, indexedAt: hit.data.indexedAt } : p;
+    });
+    return { items, cursor: r.body.cursor ?? undefined, remaining: r.remaining, resetAt: r.resetAt };
+  }
 
   const getPosts = async (uris: string[]) => (await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(PostView) }), { query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])) })).body.posts;
 
@@ -134,7 +155,8 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
     },
 
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
-      if (!z.object({ kind: z.literal('notifications') }).safeParse(stream.config).success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"}`);
+      const source = StreamConfig.safeParse(stream.config);
+      if (!source.success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"} or {"kind": "search", "q": "…"}`);
       let c: Cursor = { v: 1, seen: [] };
       if (cursor !== null) {
         let raw: unknown;
@@ -158,8 +180,8 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       let last: Awaited<ReturnType<typeof readPage>> | undefined;
       const pages = c.since || c.run ? RUN_PAGES : BACKFILL_PAGES;
       for (let i = 0; i < pages && !reached; i++) {
-        last = await readPage(next);
-        for (const item of last.body.notifications) {
+        last = await readPage(source.data, next);
+        for (const item of last.items) {
           const n = Notification.safeParse(item);
           if (n.success && older(n.data)) {
             reached = true;
@@ -167,8 +189,8 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
           }
           if (!(n.success && seenAlready(n.data))) items.push(item);
         }
-        next = last.body.cursor ?? undefined;
-        if (!next || last.body.notifications.length < PAGE) reached = true;
+        next = last.cursor;
+        if (!next || last.items.length < PAGE) reached = true;
       }
       // A new stream stops after its backfill: what is older is history, not the queue.
       if (!c.since && !c.run) reached = true;

@@ -6,6 +6,7 @@ const BlueskyEnv = z.object({
   BLUESKY_APP_PASSWORD: z.string({ error: 'required with BLUESKY_HANDLE: an app password (Settings → App passwords)' }).min(8, { error: 'expected an app password, like abcd-efgh-ijkl-mnop' }),
   BLUESKY_SERVICE: z.string().url({ error: 'expected the account’s server, like https://bsky.social' }).regex(/^https?:\/\//i, { error: 'expected an http:// or https:// address' }).default('https://bsky.social'),
   BLUESKY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BLUESKY_SEARCH_QUERY: z.string().trim().min(1).max(300, { error: 'at most 300 characters' }).optional(),
 });
 
 export interface BlueskySettings {
@@ -13,6 +14,8 @@ export interface BlueskySettings {
   appPassword: string;
   service: string;
   timeoutMs: number;
+  /** A search of all posts (brand and product names) read besides the notifications. */
+  searchQuery?: string;
 }
 
 /** Undefined when Bluesky is not configured; throws naming every bad variable. */
@@ -23,5 +26,5 @@ export function blueskySettingsFromEnv(env: NodeJS.ProcessEnv): BlueskySettings 
   const parsed = BlueskyEnv.safeParse(cleaned);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const e = parsed.data;
-  return { handle: e.BLUESKY_HANDLE.replace(/^@/, '').toLowerCase(), appPassword: e.BLUESKY_APP_PASSWORD, service: e.BLUESKY_SERVICE.replace(/\/+$/, ''), timeoutMs: e.BLUESKY_REQUEST_TIMEOUT_MS };
+  return { handle: e.BLUESKY_HANDLE.replace(/^@/, '').toLowerCase(), appPassword: e.BLUESKY_APP_PASSWORD, service: e.BLUESKY_SERVICE.replace(/\/+$/, ''), timeoutMs: e.BLUESKY_REQUEST_TIMEOUT_MS, searchQuery: e.BLUESKY_SEARCH_QUERY };
 }

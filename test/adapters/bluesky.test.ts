@@ -72,6 +72,22 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     expect(await stored()).toBe(653);
   });
 
+  it('reads a search of all posts too: the ones naming the brand without tagging it, once', async () => {
+    const who = people(5);
+    for (let i = 0; i < 70; i++) b.addPost(who[i % 5]!, i % 2 ? `Vedra internet opet pao u Splitu (${i})` : `Lijep dan na moru ${i}`);
+    const tagged = b.addPost(who[0]!, `@${b.brand.handle} Vedra mi ne radi`);
+    const [search] = await h.deps.database.db.insert(streams).values({ platform: 'bluesky', name: 'search', config: { kind: 'search', q: 'vedra' } }).returning();
+    await drain(search!);
+    await drain(await stream());
+    // 35 about Vedra, and the tagged one, which both streams saw: stored once.
+    expect(await stored()).toBe(36);
+    expect((await h.deps.database.db.select().from(posts).where(eq(posts.platformPostId, tagged.uri))).length).toBe(1);
+    b.addPost(who[1]!, 'Vedra opet ne radi!');
+    await drain(search!);
+    expect(await stored()).toBe(37);
+    expect(b.requests).toContain('app.bsky.feed.searchPosts');
+  });
+
   it('joins a reply in a thread to the thread’s case, and sets aside what it cannot read', async () => {
     const [ana] = people(1);
     const first = b.addPost(ana!, `@${b.brand.handle} internet ne radi od jutra, sramota!`);
@@ -159,7 +175,7 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     expect((await bad.poll({ id: 1, name: 'n', config: { kind: 'nope' } }, null).catch((e: unknown) => e)) as AdapterError).toMatchObject({ kind: 'invalid' });
     expect(() => blueskySettingsFromEnv({ BLUESKY_APP_PASSWORD: PASSWORD })).toThrow('BLUESKY_HANDLE: required with BLUESKY_APP_PASSWORD');
     expect(() => blueskySettingsFromEnv({ BLUESKY_HANDLE: 'not a handle' })).toThrow(/BLUESKY_HANDLE: expected the brand’s handle.*BLUESKY_APP_PASSWORD: required with BLUESKY_HANDLE/);
-    expect(blueskySettingsFromEnv({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD })).toEqual({ handle: 'vedra.bsky.social', appPassword: PASSWORD, service: 'https://bsky.social', timeoutMs: 10_000 });
+    expect(blueskySettingsFromEnv({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD })).toEqual({ handle: 'vedra.bsky.social', appPassword: PASSWORD, service: 'https://bsky.social', timeoutMs: 10_000, searchQuery: undefined });
     expect(blueskySettingsFromEnv({})).toBeUndefined();
   });
 });

@@ -162,6 +162,18 @@ export class FakeBluesky {
       const next = list.length > limit ? Buffer.from(key(list[limit - 1]!)).toString('base64url') : undefined;
       return this.send(res, 200, { notifications: page, ...(next ? { cursor: next } : {}) });
     }
+    if (nsid === 'app.bsky.feed.searchPosts') {
+      const q = (url.searchParams.get('q') ?? '').toLowerCase();
+      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 25) || 25);
+      const key = (p: FakePost) => `${p.indexedAt}|${p.uri}`;
+      const cursor = url.searchParams.get('cursor');
+      const list = [...this.posts.values()]
+        .filter((p) => q && p.record.text.toLowerCase().includes(q))
+        .sort((a, b) => (key(b) > key(a) ? 1 : -1))
+        .filter((p) => !cursor || key(p) < Buffer.from(cursor, 'base64url').toString());
+      const next = list.length > limit ? Buffer.from(key(list[limit - 1]!)).toString('base64url') : undefined;
+      return this.send(res, 200, { posts: list.slice(0, limit), ...(next ? { cursor: next } : {}), hitsTotal: list.length });
+    }
     if (nsid === 'app.bsky.feed.getPosts') {
       const uris = url.searchParams.getAll('uris');
       if (uris.length > 25) return this.send(res, 400, { error: 'InvalidRequest', message: 'uris must not have more than 25 elements' });
