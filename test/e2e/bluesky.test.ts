@@ -1,53 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBluesky } from '../fakes/bluesky-server.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { useOdzivProcess } from '../helpers/odziv-process.ts';
+import { freePort, startOdziv, waitFor } from '../helpers/process.ts';
 
 const APP_PASSWORD = 'e2e1-blue-sky0-pass';
-const PASSWORD = 'e2e-admin-password-1234';
 
 describe('odziv watching Bluesky (a fake server on loopback)', () => {
   let b: FakeBluesky;
-  let dataDir: string;
-  let tdb: TestDatabase | undefined;
-  let running: Running | undefined;
+  const odziv = useOdzivProcess('bluesky', () => ({ BLUESKY_HANDLE: b.brand.handle, BLUESKY_APP_PASSWORD: APP_PASSWORD, BLUESKY_SERVICE: b.url }));
 
   beforeAll(async () => {
     b = await new FakeBluesky(APP_PASSWORD).listen();
     for (let i = 0; i < 40; i++) b.addPost(b.author(`kupac${i}`), i % 3 ? `@${b.brand.handle} internet opet ne radi, čekam tehničara ${(i % 9) + 1} dana` : `@${b.brand.handle} hvala, sve radi!`);
-    dataDir = mkdtempSync(join(tmpdir(), 'odziv-e2e-bluesky-'));
-    if (process.env.TEST_DATABASE_URL) tdb = await createTestDatabase();
   });
-  afterAll(async () => {
-    running?.child.kill('SIGKILL');
-    await b.close();
-    await tdb?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const env = (port: number, over: Record<string, string> = {}) => ({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ODZIV_DATA_DIR: dataDir,
-    ODZIV_ADMIN_PASSWORD: PASSWORD,
-    ODZIV_POLL_CRON: '* * * * * *',
-    BLUESKY_HANDLE: b.brand.handle,
-    BLUESKY_APP_PASSWORD: APP_PASSWORD,
-    BLUESKY_SERVICE: b.url,
-    ...(tdb?.url ? { DATABASE_URL: tdb.url } : {}),
-    ...over,
-  });
+  afterAll(() => b.close());
 
   it('flags the complaints among the notifications and answers one in its thread', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    running = startOdziv(env(port));
-    await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
-    const { token } = (await (await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) })).json()) as { token: string };
-    const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const { base, headers: h } = await odziv.start();
     const list = await waitFor('the complaints', async () => {
       const body = (await (await fetch(`${base}/api/cases?platform=bluesky&limit=200`, { headers: h })).json()) as { cases: Array<{ id: number }> };
       return body.cases.length >= 20 ? body.cases : undefined;
@@ -61,9 +30,8 @@ describe('odziv watching Bluesky (a fake server on loopback)', () => {
   }, 120_000);
 
   it('refuses to start with a refused app password, naming the variable and not the password', async () => {
-    running?.child.kill('SIGKILL');
-    await running?.exited;
-    const bad = startOdziv(env(await freePort(), { BLUESKY_APP_PASSWORD: 'zzzz-wrong-app-pass' }));
+    await odziv.stop('SIGKILL');
+    const bad = startOdziv(odziv.env(await freePort(), { BLUESKY_APP_PASSWORD: 'zzzz-wrong-app-pass' }));
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain('BLUESKY_APP_PASSWORD was refused');
     expect(bad.output()).not.toContain('zzzz-wrong-app-pass');

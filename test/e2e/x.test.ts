@@ -1,20 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeX } from '../fakes/x-server.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { useOdzivProcess } from '../helpers/odziv-process.ts';
+import { freePort, startOdziv, waitFor } from '../helpers/process.ts';
 
 const TOKENS = { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAe2ebearertoken', X_APP_KEY: 'e2e-app-key', X_APP_SECRET: 'e2e-app-secret', X_ACCESS_TOKEN: '1-e2e-access', X_ACCESS_SECRET: 'e2e-access-secret' };
-const PASSWORD = 'e2e-admin-password-1234';
 const MENTIONS = 2_000;
 
 describe('odziv watching X (a fake X on loopback)', () => {
   let x: FakeX;
-  let dataDir: string;
-  let tdb: TestDatabase | undefined;
-  let running: Running | undefined;
+  const odziv = useOdzivProcess('x', () => ({ ...TOKENS, X_BRAND_USERNAME: 'VedraTel', X_API_BASE_URL: x.url, X_RATE_BUDGET: '100000' }));
 
   beforeAll(async () => {
     x = await new FakeX({ bearerToken: TOKENS.X_BEARER_TOKEN, appKey: TOKENS.X_APP_KEY, accessToken: TOKENS.X_ACCESS_TOKEN, windowLimit: 8, windowSeconds: 2 }).listen();
@@ -25,39 +19,14 @@ describe('odziv watching X (a fake X on loopback)', () => {
       x.addTweet({ text: i % 4 ? `@VedraTel internet opet ne radi, čekam tehničara već ${i % 9 + 1} dana` : `@VedraTel hvala, sve radi!`, author_id: String(100 + (i % 40)), created_at: new Date(start + i * 1000).toISOString() });
       if (i % 250 === 0) x.addTweet({ text: `@VedraTel our own announcement ${i}`, author_id: '1' });
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'odziv-e2e-x-'));
-    if (process.env.TEST_DATABASE_URL) tdb = await createTestDatabase();
   });
-  afterAll(async () => {
-    running?.child.kill('SIGKILL');
-    await x.close();
-    await tdb?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const env = (port: number, over: Record<string, string> = {}) => ({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ODZIV_DATA_DIR: dataDir,
-    ODZIV_ADMIN_PASSWORD: PASSWORD,
-    ODZIV_POLL_CRON: '* * * * * *',
-    ...TOKENS,
-    X_BRAND_USERNAME: 'VedraTel',
-    X_API_BASE_URL: x.url,
-    X_RATE_BUDGET: '100000',
-    ...(tdb?.url ? { DATABASE_URL: tdb.url } : {}),
-    ...over,
-  });
+  afterAll(() => x.close());
 
   it('stores every mention once through rate limits and faults, shows the faults, and replies once', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
     x.faults.push('503', 'ok', '500', 'slow');
     x.opts.slowMs = 200;
-    running = startOdziv(env(port));
-    await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
-    const auth = await (await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) })).json() as { token: string };
-    const h = { authorization: `Bearer ${auth.token}` };
+    const { base, headers: h } = await odziv.start();
+    const running = odziv.running!;
     let sawFault = false;
     const mentions = await waitFor(
       'all mentions',
@@ -100,11 +69,11 @@ describe('odziv watching X (a fake X on loopback)', () => {
   }, 180_000);
 
   it('refuses to start with a rejected or missing credential, naming the variable', async () => {
-    const bad = startOdziv(env(await freePort(), { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAnotvalidtoken' }));
+    const bad = startOdziv(odziv.env(await freePort(), { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAnotvalidtoken' }));
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain('X_BEARER_TOKEN was rejected by X');
     expect(bad.output()).not.toContain('AAAAAAAAAAAAAAAAAAAAAnotvalidtoken');
-    const missing = startOdziv(env(await freePort(), { X_BRAND_USERNAME: '', X_ACCESS_SECRET: '' }));
+    const missing = startOdziv(odziv.env(await freePort(), { X_BRAND_USERNAME: '', X_ACCESS_SECRET: '' }));
     expect(await missing.exited).toBe(2);
     expect(missing.output()).toContain('X_BRAND_USERNAME');
     expect(missing.output()).toContain('X_ACCESS_SECRET: required with');
