@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { EngagementMetrics, NormalizedPost } from '../types.ts';
 
 /** The fields of Mastodon's Account and Status entities odziv reads (docs.joinmastodon.org/entities). */
+/** Ids as servers make them (Mastodon: digits; others: letters and digits); anything else is no id. */
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected an id of letters and digits' });
+
 export const Account = z.object({
-  id: z.string(),
+  id: Id,
   username: z.string(),
   acct: z.string(),
   display_name: z.string().nullish(),
@@ -14,9 +17,9 @@ export const Account = z.object({
 export type Account = z.infer<typeof Account>;
 
 export const Status = z.object({
-  id: z.string(),
+  id: Id,
   created_at: z.string(),
-  in_reply_to_id: z.string().nullish(),
+  in_reply_to_id: Id.nullish(),
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']).catch('public'),
   spoiler_text: z.string().nullish(),
   content: z.string(),

@@ -127,7 +127,7 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     expect(await stored()).toBe(3);
     expect((await fresh(s.id)).lastError).toBeNull();
     const rejected = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'));
-    expect(rejected.length).toBe(2);
+    expect(rejected.length).toBe(3);
   });
 
   it('waits out a rate limit, with the time the server gave, and catches up after', async () => {

@@ -159,7 +159,8 @@ export class FakeMastodon {
       list = minId !== undefined ? list.slice(-limit) : list.slice(0, limit);
       let body: unknown[] = list;
       if (fault === 'broken-status' && list[0]) body = [{ ...list[0], status: { id: (list[0].status as FakeStatus).id, content: 42 } }, ...list.slice(1)];
-      if (fault === 'junk-items') body = [42, { type: 'mention', status: null }, ...list];
+      // Junk, a mention without its post, and a post replying to an id no server makes (a lone surrogate).
+      if (fault === 'junk-items') body = [42, { type: 'mention', status: null }, ...(list[0] ? [{ ...list[0], id: '1', status: { ...(list[0].status as FakeStatus), id: '2', in_reply_to_id: '\uD800' } }] : []), ...list];
       const base = `${this.url}/api/v1/notifications`;
       const link = list.length ? `<${base}?max_id=${list.at(-1)!.id}>; rel="next", <${base}?min_id=${list[0]!.id}>; rel="prev"` : '';
       return this.send(res, 200, body, link ? { link } : {});
