@@ -143,7 +143,13 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
     return { items, cursor: r.body.cursor ?? undefined, remaining: r.remaining, resetAt: r.resetAt };
   }
 
-  const getPosts = async (uris: string[]) => (await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(PostView) }), { query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])) })).body.posts;
+  /** The posts as returned, and the addresses the answer named at all (an odd entry is not "gone"). */
+  async function getPosts(uris: string[]): Promise<{ posts: PostView[]; named: Set<string> }> {
+    const r = await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(z.unknown()) }), { query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])) });
+    const posts = r.body.posts.map((p) => PostView.safeParse(p)).filter((p) => p.success).map((p) => p.data);
+    const named = new Set(r.body.posts.map((p) => (p as { uri?: unknown } | null)?.uri).filter((u): u is string => typeof u === 'string'));
+    return { posts, named };
+  }
 
   return {
     platform: 'bluesky',
@@ -236,7 +242,7 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
         }
       };
       if (o.mayHaveBeenSent && (await earlier())) return { platformReplyId: mine.uri, url: mine.url };
-      const [parent] = await getPosts([target.platformPostId]);
+      const [parent] = (await getPosts([target.platformPostId])).posts;
       if (!parent) throw new AdapterError('bluesky', 'not_found', `the post ${target.platformPostId} is gone`);
       const parentRecord = PostRecord.safeParse(parent.record);
       const root = parentRecord.success && parentRecord.data.reply ? parentRecord.data.reply.root : { uri: parent.uri, cid: parent.cid };
@@ -256,9 +262,10 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       const gone: string[] = [];
       for (let i = 0; i < platformPostIds.length; i += 25) {
         const uris = platformPostIds.slice(i, i + 25);
-        for (const p of await getPosts(uris)) metrics.set(p.uri, metricsOf(p));
+        const got = await getPosts(uris);
+        for (const p of got.posts) metrics.set(p.uri, metricsOf(p));
         // A post getPosts does not return is deleted, or hidden from the brand.
-        for (const u of uris) if (!metrics.has(u)) gone.push(u);
+        for (const u of uris) if (!got.named.has(u)) gone.push(u);
       }
       return { metrics, gone };
     },

@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EngagementMetrics, NormalizedPost } from '../types.ts';
 
-/** The fields of app.bsky.* views odziv reads (docs.bsky.app, lexicons). */
-const StrongRef = z.object({ uri: z.string(), cid: z.string() });
+/** The fields of app.bsky.* views odziv reads (docs.bsky.app, lexicons); an address or id of another shape is no post's. */
+const AtUri = z.string().regex(/^at:\/\/[A-Za-z0-9._:%-]+\/[A-Za-z0-9.-]+\/[A-Za-z0-9._:~-]{1,512}$/, { error: 'expected an at:// address' });
+const Did = z.string().regex(/^did:[a-z]+:[A-Za-z0-9._:%-]{1,2048}$/, { error: 'expected a DID' });
+const StrongRef = z.object({ uri: AtUri, cid: z.string() });
 export const PostRecord = z.object({
   text: z.string(),
   createdAt: z.string(),
   reply: z.object({ root: StrongRef, parent: StrongRef }).nullish(),
 });
-export const Author = z.object({ did: z.string(), handle: z.string(), displayName: z.string().nullish() });
+export const Author = z.object({ did: Did, handle: z.string().min(1).max(253), displayName: z.string().nullish() });
 
 export const Notification = z.object({
-  uri: z.string(),
+  uri: AtUri,
   cid: z.string(),
   author: Author,
   reason: z.string(),
@@ -22,7 +24,7 @@ export const Notification = z.object({
 export type Notification = z.infer<typeof Notification>;
 
 export const PostView = z.object({
-  uri: z.string(),
+  uri: AtUri,
   cid: z.string(),
   author: Author,
   record: z.unknown(),

@@ -212,8 +212,9 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       const original = (await call('GET', `/api/v1/statuses/${encodeURIComponent(target.platformPostId)}`, Status)).body;
       // Mastodon remembers an Idempotency-Key for an hour; past that, look in the thread first.
       if (o.mayHaveBeenSent) {
-        const ctx = await call('GET', `/api/v1/statuses/${encodeURIComponent(target.platformPostId)}/context`, z.object({ descendants: z.array(Status) }));
-        const earlier = ctx.body.descendants.find((d) => d.account.id === me.id && d.in_reply_to_id === target.platformPostId);
+        const ctx = await call('GET', `/api/v1/statuses/${encodeURIComponent(target.platformPostId)}/context`, z.object({ descendants: z.array(z.unknown()) }));
+        const replies = ctx.body.descendants.map((d) => Status.safeParse(d)).filter((d) => d.success).map((d) => d.data);
+        const earlier = replies.find((d) => d.account.id === me.id && d.in_reply_to_id === target.platformPostId);
         if (earlier) return { platformReplyId: earlier.id, url: earlier.url ?? undefined };
       }
       // Addressed to the customer, or they are not told; as private as the post they wrote.
@@ -233,9 +234,14 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       try {
         for (let i = 0; i < platformPostIds.length; i += 20) {
           const ids = platformPostIds.slice(i, i + 20);
-          const got = await call('GET', '/api/v1/statuses', z.array(Status), { query: new URLSearchParams(ids.map((id): [string, string] => ['id[]', id])) });
-          for (const st of got.body) metrics.set(st.id, metricsOf(st));
-          for (const id of ids) if (!metrics.has(id)) gone.push(id);
+          const got = await call('GET', '/api/v1/statuses', z.array(z.unknown()), { query: new URLSearchParams(ids.map((id): [string, string] => ['id[]', id])) });
+          // One odd status does not cost the others their numbers, nor is it taken for deleted.
+          for (const raw of got.body) {
+            const st = Status.safeParse(raw);
+            if (st.success) metrics.set(st.data.id, metricsOf(st.data));
+          }
+          const named = new Set(got.body.map((x) => (x as { id?: unknown } | null)?.id));
+          for (const id of ids) if (!named.has(id)) gone.push(id);
         }
         return { metrics, gone };
       } catch (e) {
