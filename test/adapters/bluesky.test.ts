@@ -156,7 +156,10 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     list[0]!.likeCount = 40;
     list[0]!.quoteCount = 2;
     b.posts.delete(list[1]!.uri);
+    (list[4] as unknown as { likeCount: unknown }).likeCount = 'many';
     const read = await adapter.refreshMetrics!(list.map((p) => p.uri));
+    expect(read.metrics.has(list[4]!.uri)).toBe(false);
+    list[4]!.likeCount = 0;
     expect(read.metrics.get(list[0]!.uri)).toEqual({ likes: 40, reposts: 0, replies: 0, quotes: 2 });
     expect(read.gone).toEqual([list[1]!.uri]);
     expect(b.requests.filter((r) => r === 'app.bsky.feed.getPosts').length).toBe(2);

@@ -181,9 +181,14 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     list[0]!.favourites_count = 40;
     list[0]!.reblogs_count = 12;
     m.statuses.delete(list[1]!.id);
+    // A status of a shape odziv does not know: no numbers for it, but it is not deleted either.
+    (list[3] as unknown as { content: unknown }).content = 42;
     const read = await adapter.refreshMetrics!(list.map((x) => x.id));
     expect(read.metrics.get(list[0]!.id)).toEqual({ likes: 40, reposts: 12, replies: 0, quotes: 0 });
     expect(read.gone).toEqual([list[1]!.id]);
+    expect(read.metrics.has(list[3]!.id)).toBe(false);
+    expect(read.metrics.size).toBe(23);
+    (list[3] as unknown as { content: unknown }).content = '<p>@vedra ne radi 3</p>';
     expect(m.requests.filter((r) => r === 'GET /api/v1/statuses').length).toBe(2);
 
     m.multiStatus = false;
