@@ -102,8 +102,9 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; outcome?: Outc
         <thead>
           <tr>
             <th scope="col">{t(L, 'name')}</th>
-            <th scope="col">{t(L, 'role')}</th>
-            <th scope="col">{t(L, 'teams')}</th>
+            <th scope="col">
+              {t(L, 'role')} · {t(L, 'teams')}
+            </th>
             <th scope="col"></th>
           </tr>
         </thead>
@@ -115,8 +116,8 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; outcome?: Outc
                 <br />
                 <span class="muted">{p.email}</span>
               </td>
-              <td colspan={2}>
-                <form method="post" action={`/people/${p.id}`} class="inline">
+              <td>
+                <form method="post" action={`/people/${p.id}`} class="row-edit">
                   {hidden}
                   <input type="hidden" name="name" value={p.name} />
                   {roleSelect(p.role)}
