@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
+import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
 import type { BlueskySettings } from './settings.ts';
@@ -163,18 +163,7 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
       const source = StreamConfig.safeParse(stream.config);
       if (!source.success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"} or {"kind": "search", "q": "…"}`);
-      let c: Cursor = { v: 1, seen: [] };
-      if (cursor !== null) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(cursor);
-        } catch {
-          raw = undefined;
-        }
-        const parsed = Cursor.safeParse(raw);
-        if (!parsed.success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": unreadable cursor "${cursor.slice(0, 40)}"`);
-        c = parsed.data;
-      }
+      const c: Cursor = cursor === null ? { v: 1, seen: [] } : readCursor('bluesky', stream.name, cursor, Cursor);
       const me = session ?? (await signIn());
       const since = c.since ? Date.parse(c.since) : undefined;
       // Older than the newest stored: the rest is read. At that same instant, only what was seen is.
@@ -212,10 +201,9 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
         const n = Notification.safeParse(item);
         const post = n.success ? normalizeNotification(n.data, me.did) : undefined;
         if (post) posts.push(post);
-        // What does not read as a post is set aside by ingest (audit log, post.rejected) with its payload.
         else {
           const uri = (item as { uri?: unknown } | null)?.uri;
-          posts.push({ platform: 'bluesky', platformPostId: typeof uri === 'string' ? uri : `notification-${createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 16)}`, raw: item } as unknown as NormalizedPost);
+          posts.push(unreadablePost('bluesky', item, typeof uri === 'string' ? uri : undefined));
         }
       }
       const starved = last?.remaining !== undefined && last.remaining < 5 && last.resetAt && last.resetAt.getTime() > now();
@@ -246,7 +234,8 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       if (!parent) throw new AdapterError('bluesky', 'not_found', `the post ${target.platformPostId} is gone`);
       const parentRecord = PostRecord.safeParse(parent.record);
       const root = parentRecord.success && parentRecord.data.reply ? parentRecord.data.reply.root : { uri: parent.uri, cid: parent.cid };
-      const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date(now()).toISOString(), reply: { root, parent: { uri: parent.uri, cid: parent.cid } }, ...(linkFacets(text).length ? { facets: linkFacets(text) } : {}) };
+      const facets = linkFacets(text);
+      const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date(now()).toISOString(), reply: { root, parent: { uri: parent.uri, cid: parent.cid } }, ...(facets.length ? { facets } : {}) };
       try {
         await authed('POST', 'com.atproto.repo.createRecord', z.object({ uri: z.string(), cid: z.string() }), { body: { repo: me.did, collection: 'app.bsky.feed.post', rkey, record } });
       } catch (e) {

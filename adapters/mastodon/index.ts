@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
+import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { Account, mastodonLength, metricsOf, normalizeStatus, Notification, Status } from './map.ts';
 import type { MastodonSettings } from './settings.ts';
@@ -152,18 +152,7 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       const cfg = StreamConfig.safeParse(stream.config);
       if (!cfg.success) throw new AdapterError('mastodon', 'invalid', `stream "${stream.name}": expected {"kind": "mentions"} or {"kind": "hashtag", "tag": "…"} (letters, digits, _)`);
       const mentions = cfg.data.kind === 'mentions';
-      let since: string | undefined;
-      if (cursor !== null) {
-        let c: unknown;
-        try {
-          c = JSON.parse(cursor);
-        } catch {
-          c = undefined;
-        }
-        const parsed = Cursor.safeParse(c);
-        if (!parsed.success) throw new AdapterError('mastodon', 'invalid', `stream "${stream.name}": unreadable cursor "${cursor.slice(0, 40)}"`);
-        since = parsed.data.since;
-      }
+      const since = cursor === null ? undefined : readCursor('mastodon', stream.name, cursor, Cursor).since;
       const me = await ensureBrand();
       // Items are read one by one: one notification of a shape odziv does not know must not stall the stream.
       // Mentions arrive as notifications; a hashtag's posts as statuses of its timeline. Both page alike.
@@ -194,7 +183,7 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
         if (n.success && status.success) continue; // a boost: the post is someone else's, already in its author's words
         // What does not read as a post is set aside by ingest (audit log, post.rejected) with its payload.
         const raw = n.success ? n.data.status : item;
-        posts.push({ platform: 'mastodon', platformPostId: idOf(raw) ?? `notification-${idOf(item) ?? createHash('sha256').update(JSON.stringify(item) ?? '').digest('hex').slice(0, 16)}`, raw } as unknown as NormalizedPost);
+        posts.push(unreadablePost('mastodon', raw, idOf(raw) ?? idOf(item)));
       }
       const { remaining, resetAt } = page.rateLimit;
       const starved = remaining !== undefined && remaining < 5 && resetAt && resetAt.getTime() > now();

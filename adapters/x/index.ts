@@ -1,6 +1,7 @@
 import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
+import { readCursor } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
@@ -129,14 +130,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     async poll(stream: StreamRef, rawCursor: string | null): Promise<PollResult> {
       const cfg = XStreamConfig.safeParse(stream.config);
       if (!cfg.success) throw new AdapterError('x', 'invalid', `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
-      let cursor: Cursor = { v: 1 };
-      if (rawCursor) {
-        try {
-          cursor = Cursor.parse(JSON.parse(rawCursor));
-        } catch {
-          throw new AdapterError('x', 'invalid', `stream "${stream.name}": unreadable cursor`);
-        }
-      }
+      const cursor: Cursor = rawCursor ? readCursor('x', stream.name, rawCursor, Cursor) : { v: 1 };
       const brand = await ensureBrand();
       const runSince = cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
       const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
