@@ -3,7 +3,7 @@ import { AdapterError } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { Account, mastodonLength, metricsOf, normalizeStatus, Notification, Status } from './map.ts';
-import type { MastodonSettings } from './settings.ts';
+import { HASHTAG, type MastodonSettings } from './settings.ts';
 
 export { mastodonSettingsFromEnv, type MastodonSettings } from './settings.ts';
 
@@ -19,8 +19,6 @@ const DEFAULT_MAX_CHARACTERS = 500;
 /** How far a new stream reads back: the last 200 mentions, so a new install sees what is waiting. */
 const BACKFILL_PAGES = 5;
 
-/** A Mastodon hashtag as its timeline takes it: letters, digits and _, without the #. */
-export const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
 /** What a stream watches: the brand account's mentions, or a hashtag's public timeline. */
 const StreamConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('mentions') }), z.object({ kind: z.literal('hashtag'), tag: z.string().regex(HASHTAG) })]);
 const Cursor = z.object({ v: z.literal(1), since: z.string().min(1) });

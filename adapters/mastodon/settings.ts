@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A Mastodon hashtag as its timeline takes it: letters, digits and _, without the #. */
+export const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
+
 /** Mastodon settings from the environment: one brand account on one server. */
 const MastodonEnv = z.object({
   MASTODON_URL: z
@@ -11,7 +14,7 @@ const MastodonEnv = z.object({
   MASTODON_HASHTAGS: z
     .string()
     .transform((v) => [...new Set(v.split(',').map((t) => t.trim().replace(/^#/, '')).filter(Boolean))])
-    .pipe(z.array(z.string().regex(/^[\p{L}\p{N}_]{1,100}$/u, { error: 'expected hashtags of letters, digits and _, separated by commas (like vedra,VedraTelekom)' })).max(10, { error: 'at most 10 hashtags' }))
+    .pipe(z.array(z.string().regex(HASHTAG, { error: 'expected hashtags of letters, digits and _, separated by commas (like vedra,VedraTelekom)' })).max(10, { error: 'at most 10 hashtags' }))
     .optional(),
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
+import { TeamName } from '../queue/teams.ts';
 import { AppError, notFound } from '../errors.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import type { AuthUser } from './users.ts';
@@ -23,9 +24,9 @@ export interface Person {
 
 const roleField = z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` });
 const nameField = z.string({ error: 'expected a name' }).trim().min(1, { error: 'expected a name' }).max(100, { error: 'at most 100 characters' });
-/** The teams whose queue a person works: the names cases are escalated to. */
+/** The teams whose queue a person works. */
 const teamsField = z
-  .array(z.string({ error: 'expected a team name' }).trim().min(1, { error: 'expected a team name' }).max(60, { error: 'at most 60 characters' }), { error: 'expected a list of team names' })
+  .array(TeamName, { error: 'expected a list of team names' })
   .min(1, { error: 'at least one team' })
   .max(20, { error: 'at most 20 teams' })
   .transform((t) => [...new Set(t)]);

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { AppError } from '../errors.ts';
 import { assignCase, escalateCase, resolveCase, snoozeCase } from './lifecycle.ts';
+import { EscalationNote, TeamName } from './teams.ts';
 
 /** At most this many cases per request: a wave of one outage fits, a whole queue by mistake does not. */
 export const MAX_BULK = 200;
@@ -12,8 +13,6 @@ const ids = z
   .min(1, { error: 'choose at least one case' })
   .max(MAX_BULK, { error: `at most ${MAX_BULK} cases at a time` })
   .transform((list) => [...new Set(list)]);
-const team = z.string({ error: 'expected a team' }).trim().min(1, { error: 'expected a team' }).max(60, { error: 'at most 60 characters' });
-const note = z.string({ error: 'expected a note for the team' }).trim().min(1, { error: 'expected a note for the team' }).max(2000, { error: 'at most 2,000 characters' });
 
 /** One action for many cases: what a community manager does to a wave of posts about one thing. */
 export const BulkInput = z.discriminatedUnion(
@@ -21,7 +20,7 @@ export const BulkInput = z.discriminatedUnion(
   [
     z.object({ action: z.literal('resolve'), ids }),
     z.object({ action: z.literal('false_alarm'), ids }),
-    z.object({ action: z.literal('escalate'), ids, team, note }),
+    z.object({ action: z.literal('escalate'), ids, team: TeamName, note: EscalationNote }),
     z.object({ action: z.literal('assign'), ids, assigneeId: z.number({ error: 'expected a user id' }).int().positive({ error: 'expected a user id' }) }),
     z.object({ action: z.literal('snooze'), ids, until: z.iso.datetime({ error: 'expected an ISO date-time such as 2026-11-23T09:00:00Z' }).optional() }),
   ],

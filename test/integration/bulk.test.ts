@@ -84,7 +84,7 @@ describe('bulk actions: one action for a wave of cases, each by the rules of one
     expect(await message({ action: 'explode', ids: [id] })).toContain('action: expected one of resolve, false_alarm, escalate, assign, snooze');
     expect(await message({ action: 'resolve', ids: [] })).toBe('ids: choose at least one case');
     expect(await message({ action: 'resolve', ids: Array.from({ length: 201 }, (_, i) => i + 1) })).toBe('ids: at most 200 cases at a time');
-    expect(await message({ action: 'escalate', ids: [id] })).toBe('team: expected a team; note: expected a note for the team');
+    expect(await message({ action: 'escalate', ids: [id] })).toBe('team: expected a team name; note: expected a note for the team');
     expect(await message({ action: 'resolve', ids: ['7'] })).toBe('ids[0]: expected case ids');
     expect((await h.deps.database.db.select().from(cases).where(eq(cases.id, id!)))[0]!.status).toBe('open');
   });

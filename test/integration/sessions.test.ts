@@ -409,7 +409,7 @@ describe('bulk actions in the inbox', () => {
 
     const bad = await post([['action', 'escalate'], ...ids.map((id): [string, string] => ['ids', String(id)])]);
     expect(bad.status).toBe(303);
-    expect(decodeURIComponent(bad.headers.get('location')!)).toBe('/inbox?status=open&notice=team: expected a team; note: expected a note for the team');
+    expect(decodeURIComponent(bad.headers.get('location')!)).toBe('/inbox?status=open&notice=team: expected a team name; note: expected a note for the team');
 
     const done = await post([['action', 'false_alarm'], ...ids.map((id): [string, string] => ['ids', String(id)])]);
     const location = done.headers.get('location')!;

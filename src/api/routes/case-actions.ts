@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
 import { retryReply } from '../../queue/replies.ts';
 import { bulkAct, BulkInput, MAX_BULK } from '../../queue/bulk.ts';
+import { EscalationNote, TeamName } from '../../queue/teams.ts';
 import { currentUser, requireRole } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
@@ -46,7 +47,7 @@ const escalate = createRoute({
   middleware: [requireRole(...WORKERS)] as const,
   request: {
     params: IdParam,
-    body: body(z.object({ team: z.string({ error: 'expected a team' }).trim().min(1, { error: 'expected a team' }).max(60), note: z.string({ error: 'expected a note for the team' }).trim().min(1, { error: 'expected a note for the team' }).max(2000) }).openapi('EscalateRequest')),
+    body: body(z.object({ team: TeamName, note: EscalationNote }).openapi('EscalateRequest')),
   },
   responses: actionResponses,
 });
