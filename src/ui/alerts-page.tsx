@@ -2,13 +2,11 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { alertDeliveries, alerts, cases, posts, type Alert, type AlertKind } from '../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
-import type { AuthUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { formatDateTime, t, type Locale } from './i18n.ts';
-import { Layout } from './layout.tsx';
+import { formatDateTime, t } from './i18n.ts';
+import { Layout, notAllowed, type UiEnv } from './layout.tsx';
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 
 const KINDS = ['viral', 'spike', 'sla', 'stream', 'digest', 'rule'] as const satisfies readonly AlertKind[];
 
@@ -23,10 +21,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   app.get('/alerts', guard, async (c) => {
     const user = c.get('user');
     const audiences = audiencesOf(user);
-    if (!audiences.length) {
-      const L = c.get('locale');
-      return c.html(<Layout title={t(L, 'notAllowed')} user={user} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}><p>{t(L, 'roleHasNoAlerts')}</p></Layout>, 403);
-    }
+    if (!audiences.length) return notAllowed(c, 'roleHasNoAlerts');
     const status = c.req.query('status') === 'all' ? undefined : 'open';
     const kind = KINDS.find((k) => k === c.req.query('kind'));
     // The post an alert is about, to read it here: rule and SLA alerts keep only the case's id.

@@ -1,7 +1,22 @@
+import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AuthUser } from '../auth/users.ts';
-import { LOCALES, t, type Locale } from './i18n.ts';
+import { LOCALES, t, type Locale, type MessageKey } from './i18n.ts';
 import { cyrillicToLatinMapped, hasCyrillic } from '../../rules/index.ts';
+
+/** What every signed-in page of the inbox finds in its context (set by the session guard). */
+export type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
+
+/** The answer to a role that may not see a page or do an action there: 403, in the user's language. */
+export function notAllowed(c: Context<UiEnv>, message: MessageKey = 'roleCannotSee') {
+  const L = c.get('locale');
+  return c.html(
+    <Layout title={t(L, 'notAllowed')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}>
+      <p>{t(L, message)}</p>
+    </Layout>,
+    403,
+  );
+}
 
 /** The page shell: one stylesheet, one script module, no inline code (the CSP forbids it). */
 export function Layout(props: { title: string; user?: AuthUser; csrf?: string; locale?: Locale; timeZone?: string; path?: string; children: Child }) {

@@ -3,14 +3,13 @@ import { desc, eq } from 'drizzle-orm';
 import type { Hono, Context, MiddlewareHandler } from 'hono';
 import { backtests, streams } from '../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
-import type { AuthUser } from '../auth/users.ts';
 import { parseSince, type BacktestResult } from '../backtest/backtest.ts';
 import { startBacktest } from '../backtest/jobs.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
-import { formatMinutes, Layout } from './layout.tsx';
-import { formatDateTime, t, type Locale } from './i18n.ts';
+import { formatMinutes, Layout, notAllowed, type UiEnv } from './layout.tsx';
+import { formatDateTime, t } from './i18n.ts';
 
 /** A pack file's text to start a candidate from ('' when it cannot be read, or is too large to edit here). */
 function packSource(file: string | undefined): string {
@@ -23,7 +22,6 @@ function packSource(file: string | undefined): string {
   }
 }
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 /** "12 s", then as the SLA countdown says it ("5 min", "3 h", "2 d"). */
 const elapsed = (ms: number) => {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -36,10 +34,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   const page = (path: string, roles: string[], render: (c: Context<UiEnv>) => Promise<Response>) =>
     app.get(path, guard, async (c) => {
       const u = c.get('user');
-      if (u.role !== 'admin' && !roles.includes(u.role)) {
-        const L = c.get('locale');
-        return c.html(<Layout title={t(L, 'notAllowed')} user={u} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}><p>{t(L, 'roleCannotSee')}</p></Layout>, 403);
-      }
+      if (u.role !== 'admin' && !roles.includes(u.role)) return notAllowed(c);
       return render(c);
     });
 

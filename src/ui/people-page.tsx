@@ -2,13 +2,12 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ROLES } from '../../db/schema/index.ts';
 import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword, updatePerson, type Person, type PersonChange } from '../auth/people.ts';
 import { randomPassword } from '../auth/passwords.ts';
-import { createUser, type AuthUser } from '../auth/users.ts';
+import { createUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, zodIssues } from '../errors.ts';
-import { t, type Locale } from './i18n.ts';
-import { Layout } from './layout.tsx';
+import { t } from './i18n.ts';
+import { Layout, notAllowed, type UiEnv } from './layout.tsx';
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 
 /** What the page says after an action: a message, and a password to show this once. */
 interface Outcome {
@@ -28,7 +27,7 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   /** Runs an admin's action; a person's mistake comes back on the page with what is wrong. */
   const action = (path: string, run: (c: Context<UiEnv>, form: Record<string, unknown>) => Promise<Outcome>) =>
     app.post(path, guard, async (c) => {
-      if (c.get('user').role !== 'admin') return forbidden(c);
+      if (c.get('user').role !== 'admin') return notAllowed(c);
       const form = (await c.req.parseBody()) as Record<string, unknown>;
       try {
         return await render(c, await run(c, form));
@@ -45,7 +44,7 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     return { message: t(c.get('locale'), 'personChanged', { email: after.email }) };
   };
 
-  app.get('/people', guard, (c) => (c.get('user').role === 'admin' ? render(c) : forbidden(c)));
+  app.get('/people', guard, (c) => (c.get('user').role === 'admin' ? render(c) : notAllowed(c)));
   action('/people', async (c, form) => {
     const blank = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     const parsed = NewPersonInput.safeParse({ email: form.email, name: form.name, role: form.role, teams: teamsOf(form.teams), password: blank(form.password) });
@@ -64,11 +63,6 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     const value = await resetPassword(deps.database, id, c.get('user'));
     return { message: '', password: { email: person.email, value } };
   });
-}
-
-function forbidden(c: Context<UiEnv>) {
-  const L = c.get('locale');
-  return c.html(<Layout title={t(L, 'notAllowed')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={c.get('timeZone')} path={c.req.path}><p>{t(L, 'roleCannotSee')}</p></Layout>, 403);
 }
 
 function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; outcome?: Outcome }) {

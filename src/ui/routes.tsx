@@ -21,14 +21,13 @@ import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
-import { Due, evidenceTerms, Highlighted, Layout } from './layout.tsx';
+import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
 import { registerPeoplePage } from './people-page.tsx';
 import { formatCount, formatDateTime, isLocale, LOCALES, t, type Locale, type MessageKey } from './i18n.ts';
 import { savedViews, users } from '../../db/schema/index.ts';
 
-type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
 
 const STATIC: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' },
