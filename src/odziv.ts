@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { and, eq, like, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray } from 'drizzle-orm';
 import { createAdapters } from '../adapters/registry.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
@@ -44,6 +44,23 @@ function configuredPlatforms(config: Config): string[] {
   return [config.x ? 'x' : undefined, config.mastodon ? 'mastodon' : undefined, config.bluesky ? 'bluesky' : undefined].filter((p): p is string => !!p);
 }
 
+type WantedStream = { name: string; config: Record<string, unknown> };
+
+/**
+ * Makes a platform's streams what the configuration asks for: each wanted stream exists, enabled,
+ * with its settings; any other stream of the platform (a search or hashtag taken out of the
+ * settings) stops being read. Its posts and cases stay.
+ */
+async function syncStreams(database: Database, platform: string, wanted: WantedStream[]): Promise<void> {
+  for (const w of wanted) {
+    await database.db.insert(streams).values({ platform, name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
+  }
+  await database.db
+    .update(streams)
+    .set({ enabled: false })
+    .where(and(eq(streams.platform, platform), notInArray(streams.name, wanted.map((w) => w.name))));
+}
+
 /**
  * Checks the X credentials and creates the brand's streams (mentions, and search when
  * X_SEARCH_QUERY is set). A rejected credential stops the start with the variable's name.
@@ -58,11 +75,9 @@ async function setUpX(adapter: XAdapter, config: Config, database: Database, log
     // X being down for a moment must not keep odziv down: the streams retry and show their health.
     log.warn({ err: (e as Error).message, baseUrl: config.x!.baseUrl }, 'X is not reachable now; its streams will retry');
   }
-  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'mentions', config: verified ? { kind: 'mentions', userId: verified.brandId } : { kind: 'mentions' } }];
+  const wanted: WantedStream[] = [{ name: 'mentions', config: verified ? { kind: 'mentions', userId: verified.brandId } : { kind: 'mentions' } }];
   if (config.x!.searchQuery) wanted.push({ name: 'search', config: { kind: 'search', query: config.x!.searchQuery } });
-  for (const w of wanted) {
-    await database.db.insert(streams).values({ platform: 'x', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
-  }
+  await syncStreams(database, 'x', wanted);
   log.info({ brand: config.x!.brandUsername, streams: wanted.map((w) => w.name), canReply: verified?.canReply }, 'X configured');
 }
 
@@ -79,15 +94,8 @@ async function setUpMastodon(adapter: MastodonAdapter, config: Config, database:
     if (isAdapterError(e) && (e.kind === 'not_found' || e.kind === 'invalid')) throw new Error(`MASTODON_URL: ${config.mastodon!.baseUrl} does not answer as a Mastodon server (${e.message})`);
     log.warn({ err: (e as Error).message, baseUrl: config.mastodon!.baseUrl }, 'Mastodon is not reachable now; its stream will retry');
   }
-  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'mentions', config: { kind: 'mentions' } }, ...config.mastodon!.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } }))];
-  for (const w of wanted) {
-    await database.db.insert(streams).values({ platform: 'mastodon', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
-  }
-  // A hashtag taken out of MASTODON_HASHTAGS stops being read (its posts and cases stay).
-  await database.db
-    .update(streams)
-    .set({ enabled: false })
-    .where(and(eq(streams.platform, 'mastodon'), like(streams.name, '#%'), notInArray(streams.name, wanted.map((w) => w.name))));
+  const wanted: WantedStream[] = [{ name: 'mentions', config: { kind: 'mentions' } }, ...config.mastodon!.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } }))];
+  await syncStreams(database, 'mastodon', wanted);
   log.info({ account: verified?.acct, maxCharacters: verified?.maxCharacters, streams: wanted.map((w) => w.name) }, 'Mastodon configured');
 }
 
@@ -105,12 +113,8 @@ async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: D
     log.warn({ err: (e as Error).message, service: config.bluesky!.service }, 'Bluesky is not reachable now; its stream will retry');
   }
   const query = config.bluesky!.searchQuery;
-  const wanted: Array<{ name: string; config: Record<string, unknown> }> = [{ name: 'notifications', config: { kind: 'notifications' } }, ...(query ? [{ name: 'search', config: { kind: 'search', q: query } }] : [])];
-  for (const w of wanted) {
-    await database.db.insert(streams).values({ platform: 'bluesky', name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
-  }
-  // A search taken out of BLUESKY_SEARCH_QUERY stops being read (its posts and cases stay).
-  if (!query) await database.db.update(streams).set({ enabled: false }).where(and(eq(streams.platform, 'bluesky'), eq(streams.name, 'search')));
+  const wanted: WantedStream[] = [{ name: 'notifications', config: { kind: 'notifications' } }, ...(query ? [{ name: 'search', config: { kind: 'search', q: query } }] : [])];
+  await syncStreams(database, 'bluesky', wanted);
   log.info({ handle: config.bluesky!.handle, did, streams: wanted.map((w) => w.name) }, 'Bluesky configured');
 }
 
