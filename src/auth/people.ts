@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
@@ -87,15 +87,14 @@ export async function updatePerson(database: Database, id: number, change: Perso
     let released = 0;
     if (disabling) {
       await tx.delete(sessions).where(eq(sessions.userId, id));
+      // A claimed case goes back to the queue; an escalated or replied one keeps its status and only loses the person.
       const freed = await tx
         .update(cases)
-        .set({ assigneeId: null, claimedAt: null, status: 'open', updatedAt: new Date() })
-        .where(and(eq(cases.assigneeId, id), eq(cases.status, 'claimed')))
+        .set({ assigneeId: null, claimedAt: null, status: sql`case when ${cases.status} = 'claimed' then 'open' else ${cases.status} end`, updatedAt: new Date() })
+        .where(and(eq(cases.assigneeId, id), ne(cases.status, 'resolved')))
         .returning({ id: cases.id });
-      // Escalated or replied cases keep their status; they only lose the person.
-      const unassigned = await tx.update(cases).set({ assigneeId: null, updatedAt: new Date() }).where(and(eq(cases.assigneeId, id), ne(cases.status, 'resolved'))).returning({ id: cases.id });
-      for (const c of [...freed, ...unassigned]) await audit(tx, { actorUserId: actor.id, action: 'case.release', subjectType: 'case', subjectId: c.id, details: { reason: 'person disabled', userId: id } });
-      released = freed.length + unassigned.length;
+      for (const c of freed) await audit(tx, { actorUserId: actor.id, action: 'case.release', subjectType: 'case', subjectId: c.id, details: { reason: 'person disabled', userId: id } });
+      released = freed.length;
     }
     const changed = Object.fromEntries(Object.entries(change).filter(([k, v]) => JSON.stringify(before[k as keyof Person]) !== JSON.stringify(v)));
     await audit(tx, { actorUserId: actor.id, action: 'user.update', subjectType: 'user', subjectId: id, details: { changed, ...(disabling ? { casesReleased: released } : {}) } });
