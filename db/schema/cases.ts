@@ -5,6 +5,8 @@ import { users } from './users.ts';
 
 export const CASE_STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Statuses in which the customer is waiting for us: the SLA clock runs. */
+export const WAITING_STATUSES: readonly CaseStatus[] = ['open', 'claimed', 'escalated'];
 
 /** The queue item a person works: one unresolved case per post, enforced by the database. */
 export const cases = pgTable(

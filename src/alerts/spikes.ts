@@ -1,21 +1,40 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/client.ts';
+import { recordset } from '../../db/bulk.ts';
 import { alerts, analyses, authors, cases, posts, volumeBuckets } from '../../db/schema/index.ts';
 import { describeKey, dominantCategory, findIncident, historyRanges, keyRank, MIN_COUNT, SEASON_DAYS, spikeTest, WINDOW_MINUTES, volumeKeys, type SpikeAnalysis, type SpikeVerdict } from './spike.ts';
 
 /** An incident keeps growing (one alert that updates) while its keys spike within this time. */
 const INCIDENT_GAP_MS = 30 * 60_000;
 
-/** Counts a newly stored complaint under its keys, in the ingest transaction (post time, per minute). */
-export async function countComplaint(tx: Executor, a: SpikeAnalysis, postedAt: Date, now: Date): Promise<void> {
-  const keys = volumeKeys(a);
-  // Old posts (a backfill) and clock-skewed future ones are not part of "now".
-  if (!keys.length || postedAt.getTime() < now.getTime() - (SEASON_DAYS + 1) * 86_400_000 || postedAt.getTime() > now.getTime() + 300_000) return;
-  const bucket = new Date(Math.floor(postedAt.getTime() / 60_000) * 60_000);
-  await tx
-    .insert(volumeBuckets)
-    .values(keys.map((key) => ({ key, bucket, count: 1 })))
-    .onConflictDoUpdate({ target: [volumeBuckets.key, volumeBuckets.bucket], set: { count: sql`${volumeBuckets.count} + 1` } });
+/**
+ * What a batch of newly stored posts adds to the complaint volumes: one count per post, key and
+ * minute (post time), summed, so a batch of any size is one upsert. Old posts (a backfill) and
+ * clock-skewed future ones are not part of "now".
+ */
+export function volumeCounts(items: Iterable<{ analysis: SpikeAnalysis; postedAt: Date }>, now: Date): Array<{ key: string; bucket: Date; count: number }> {
+  const counts = new Map<string, { key: string; bucket: Date; count: number }>();
+  const oldest = now.getTime() - (SEASON_DAYS + 1) * 86_400_000;
+  for (const { analysis, postedAt } of items) {
+    if (postedAt.getTime() < oldest || postedAt.getTime() > now.getTime() + 300_000) continue;
+    const minute = Math.floor(postedAt.getTime() / 60_000) * 60_000;
+    for (const key of volumeKeys(analysis)) {
+      const id = `${key}\u0000${minute}`;
+      const c = counts.get(id);
+      if (c) c.count++;
+      else counts.set(id, { key, bucket: new Date(minute), count: 1 });
+    }
+  }
+  return [...counts.values()];
+}
+
+/** Adds counts to the volume buckets in one statement (in the ingest transaction). */
+export async function addVolumes(tx: Executor, counts: ReturnType<typeof volumeCounts>): Promise<void> {
+  if (!counts.length) return;
+  await tx.execute(sql`
+    insert into volume_buckets (key, bucket, count)
+    select key, bucket, count from ${recordset(counts, 'key text, bucket timestamptz, count int')}
+    on conflict (key, bucket) do update set count = volume_buckets.count + excluded.count`);
 }
 
 interface Spike extends SpikeVerdict {

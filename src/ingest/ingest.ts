@@ -1,14 +1,14 @@
-import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { NormalizedPostSchema, type NormalizedPost, type PollResult } from '../../adapters/types.ts';
+import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { alerts, analyses, auditLog, authors, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
-import { countComplaint } from '../alerts/spikes.ts';
-import { joinThread } from '../queue/lifecycle.ts';
+import { addVolumes, volumeCounts } from '../alerts/spikes.ts';
 import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
-import { earlierComplaintTimes } from './complaint-history.ts';
+import { earlierComplaintTimes, type StoredComplaint } from './complaint-history.ts';
+import { joinThreads, type ThreadPost } from './threads.ts';
 import { storable } from '../storable.ts';
-import { audit } from '../audit.ts';
+import { auditMany } from '../audit.ts';
 import { zodIssues } from '../errors.ts';
 
 export interface IngestSummary {
@@ -34,11 +34,30 @@ export function engagementPerHour(p: Pick<NormalizedPost, 'metrics' | 'postedAt'
   return total / hours;
 }
 
+/** A post of the batch on its way in, in the order the platform gave it. */
+interface Candidate {
+  order: number;
+  post: NormalizedPost;
+  detail: AnalysisDetail;
+  /** The first stored version when the post is an edit: stored before, or earlier in this batch. */
+  first?: { id?: number; root?: Candidate; thread: string };
+  postId?: number;
+  authorId?: number;
+}
+
+const postKey = (platform: string, id: string) => `${platform}\u0000${id}`;
+
 /**
  * Stores a poll's posts and advances the stream's cursor in ONE transaction, so a crash either
  * keeps both or neither: a restart resumes from the cursor and a post delivered twice is stored
  * once (the database's unique key decides). New posts are analyzed, run through the rule packs,
  * and the flagged ones become open cases.
+ *
+ * Set-based: a batch of any size costs the same ~15 statements (authors, posts, analyses, flags,
+ * volumes, thread joins, cases, alerts, cursor: each one multi-row statement), and what is per post
+ * (analysis, rules) is CPU work. Where the outcome of a post depends on the posts before it in the
+ * batch (an author's earlier complaints, a case an earlier post opened, an edit's first version),
+ * that order is worked out here, as if the posts had been stored one by one.
  */
 export async function ingest(
   database: Database,
@@ -48,222 +67,322 @@ export async function ingest(
   now: Date = new Date(),
   opts: { businessHours?: BusinessHours } = {},
 ): Promise<IngestSummary> {
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
   // A NUL or a broken surrogate from the platform becomes U+FFFD, and a post of the wrong shape is
   // set aside in the audit log with what is wrong: either would otherwise fail every batch it is in.
-  const checked = result.posts.map(storable).map((post) => ({ post, check: NormalizedPostSchema.safeParse(post) }));
-  const rejected = checked.filter((c) => !c.check.success).map(({ post, check }) => ({ post, issues: check.error ? zodIssues(check.error) : [] }));
-  // Analysis is pure CPU work: done before the transaction to keep it short.
-  const analyzed = checked.filter((c) => c.check.success).map(({ post }) => ({ post, detail: analyzeDetailed(post.text, { toBrand: true }) }));
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
+  const rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }> = [];
+  const candidates: Candidate[] = [];
+  const inBatch = new Map<string, Candidate>();
+  for (const post of result.posts.map(storable)) {
+    const check = NormalizedPostSchema.safeParse(post);
+    if (!check.success) {
+      rejected.push({ post, issues: zodIssues(check.error) });
+      continue;
+    }
+    const key = postKey(post.platform, post.platformPostId);
+    if (inBatch.has(key)) {
+      summary.duplicates++;
+      continue;
+    }
+    // Analysis is pure CPU work: done before the transaction to keep it short.
+    const c: Candidate = { order: candidates.length, post, detail: analyzeDetailed(post.text, { toBrand: true }) };
+    inBatch.set(key, c);
+    candidates.push(c);
+  }
 
   await database.db.transaction(async (tx) => {
-    for (const { post, issues } of rejected) {
-      const raw = (post as { platformPostId?: unknown }).platformPostId;
-      const id = typeof raw === 'string' ? raw : null;
-      // Polls re-read a little of what they saw (X delivers some posts late): set aside once.
-      if (id !== null && (await tx.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'post.rejected'), eq(auditLog.subjectId, String(stream.id)), sql`${auditLog.details}->>'platformPostId' = ${id}`)).limit(1)).length) continue;
-      summary.rejected++;
-      await audit(tx, { actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: stream.id, details: { platformPostId: id, issues, raw: storable(post.raw ?? null) } });
+    summary.rejected = await setAside(database, tx, stream.id, rejected);
+    if (candidates.length) {
+      await findFirstVersions(database, tx, candidates, inBatch);
+      await upsertAuthors(database, tx, candidates);
+      // Edits whose first version is in this batch wait for its id.
+      const stored = [...(await insertPosts(database, tx, stream.id, candidates.filter((c) => !c.first?.root))), ...(await insertPosts(database, tx, stream.id, candidates.filter((c) => c.first?.root)))].sort(
+        (a, b) => a.order - b.order,
+      );
+      summary.duplicates += candidates.length - stored.length;
+      summary.stored = stored.length;
+      if (stored.length) await assessAll(database, tx, packs, stream.name, stored, now, opts.businessHours, summary);
     }
-    for (const { post: received, detail } of analyzed) {
-      // An edit joins its first version's thread (and so its case); its words were counted once.
-      const first = await firstVersion(tx, received);
-      const post = first ? { ...received, conversationId: first.conversationId ?? first.platformPostId } : received;
-      const stored = await storePost(tx, stream.id, post, first?.id);
-      if (stored === undefined) {
-        summary.duplicates++;
-        continue;
-      }
-      summary.stored++;
-      if (!post.isOwn && !post.isRepost && !first) await countComplaint(tx, detail, post.postedAt, now);
-      const outcome = await assess(tx, packs, stream.name, post, stored.authorId, stored.postId, detail, now);
-      if (outcome.ignored) summary.ignored++;
-      // The customer writing again in a case's thread reopens that case instead of opening another.
-      const joined = post.isOwn || post.isRepost ? undefined : await joinThread(tx, { platform: post.platform, conversationId: post.conversationId, authorId: stored.authorId, postedAt: post.postedAt, postId: stored.postId }, opts.businessHours);
-      if (joined !== undefined) summary.reopened.push(joined);
-      else if (!outcome.ignored && outcome.flags.length) {
-        summary.flagged++;
-        const caseId = await openCase(tx, stored.postId, post, outcome, now, opts.businessHours);
-        if (caseId !== undefined) {
-          summary.caseIds.push(caseId);
-          for (const audience of outcome.alerts) {
-            await raiseRuleAlert(tx, caseId, audience as 'marketing' | 'community_manager', post, outcome);
-            summary.alerts.push({ caseId, audience });
-          }
-        }
-      }
-    }
-    await tx
-      .update(streams)
-      .set({
-        cursor: result.cursor,
-        lastPollAt: now,
-        lastSuccessAt: now,
-        lastError: null,
-        failingSince: null,
-        rateLimit: result.rateLimit ? { remaining: result.rateLimit.remaining, resetAt: result.rateLimit.resetAt?.toISOString() } : null,
-      })
-      .where(eq(streams.id, stream.id));
+    await tx.execute(sql`
+      update streams set cursor = ${result.cursor}, last_poll_at = ${now}, last_success_at = ${now}, last_error = null, failing_since = null,
+        rate_limit = ${result.rateLimit ? JSON.stringify({ remaining: result.rateLimit.remaining, resetAt: result.rateLimit.resetAt?.toISOString() }) : null}::jsonb
+      where id = ${stream.id}`);
   });
   return summary;
 }
 
-/** The earliest stored version of an edited post, if any version is stored. */
-async function firstVersion(tx: Tx, post: NormalizedPost): Promise<{ id: number; platformPostId: string; conversationId: string | null } | undefined> {
-  if (!post.editOf?.length) return undefined;
-  const [row] = await tx
-    .select({ id: posts.id, platformPostId: posts.platformPostId, conversationId: posts.conversationId })
-    .from(posts)
-    .where(and(eq(posts.platform, post.platform), inArray(posts.platformPostId, post.editOf)))
-    .orderBy(asc(posts.id))
-    .limit(1);
-  return row;
+/** Posts that cannot be stored go to the audit log, once each (polls re-read a little of what they saw). */
+async function setAside(database: Database, tx: Tx, streamId: number, rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }>): Promise<number> {
+  if (!rejected.length) return 0;
+  const idOf = (p: NormalizedPost) => {
+    const raw = (p as { platformPostId?: unknown }).platformPostId;
+    return typeof raw === 'string' ? raw : null;
+  };
+  const ids = rejected.map((r) => idOf(r.post)).filter((id): id is string => id !== null);
+  const known = new Set(
+    ids.length
+      ? (
+          await database.rows<{ id: string }>(
+            sql`select details->>'platformPostId' as id from audit_log where action = 'post.rejected' and subject_type = 'stream' and subject_id = ${String(streamId)}
+                and details->>'platformPostId' in (select value from json_array_elements_text(${JSON.stringify(ids)}::json))`,
+            tx,
+          )
+        ).map((r) => r.id)
+      : [],
+  );
+  const fresh = rejected.filter((r) => {
+    const id = idOf(r.post);
+    if (id === null) return true;
+    if (known.has(id)) return false;
+    known.add(id);
+    return true;
+  });
+  await auditMany(
+    tx,
+    fresh.map(({ post, issues }) => ({ actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: streamId, details: { platformPostId: idOf(post), issues, raw: storable(post.raw ?? null) } })),
+  );
+  return fresh.length;
 }
 
-/** Inserts author and post; returns undefined when the post was already stored. */
-async function storePost(tx: Tx, streamId: number, post: NormalizedPost, editOfPostId?: number): Promise<{ postId: number; authorId: number } | undefined> {
-  const [author] = await tx
-    .insert(authors)
-    .values({
+/**
+ * An edit joins its first version's thread (and so its case); its words were counted once. The
+ * first version is the earliest stored one, found in one query for the whole batch, or else the
+ * oldest version that is in this batch itself.
+ */
+async function findFirstVersions(database: Database, tx: Tx, candidates: Candidate[], inBatch: Map<string, Candidate>): Promise<void> {
+  const edits = candidates.filter((c) => c.post.editOf?.length);
+  if (!edits.length) return;
+  const wanted = edits.flatMap((c) => c.post.editOf!.map((id) => ({ platform: c.post.platform, id })));
+  const rows = await database.rows<{ id: number | string; platform: string; platform_post_id: string; conversation_id: string | null }>(
+    sql`select p.id, p.platform, p.platform_post_id, p.conversation_id from posts p
+        where (p.platform, p.platform_post_id) in (select platform, id from ${recordset(wanted, 'platform text, id text', 'w')})`,
+    tx,
+  );
+  const stored = new Map(rows.map((r) => [postKey(r.platform, r.platform_post_id), { id: Number(r.id), thread: r.conversation_id ?? r.platform_post_id }]));
+  for (const c of edits) {
+    const versions = c.post.editOf!.map((id) => postKey(c.post.platform, id));
+    const earliest = versions.map((k) => stored.get(k)).filter((v) => v !== undefined).sort((a, b) => a.id - b.id)[0];
+    if (earliest) {
+      c.first = earliest;
+      continue;
+    }
+    const root = versions.map((k) => inBatch.get(k)).find((v) => v !== undefined && v !== c && !v.post.editOf?.length);
+    if (root) c.first = { root, thread: root.post.conversationId ?? root.post.platformPostId };
+  }
+}
+
+/** Every author of the batch, inserted or refreshed in one statement (the latest post's details win). */
+async function upsertAuthors(database: Database, tx: Tx, candidates: Candidate[]): Promise<void> {
+  const latest = new Map<string, NormalizedPost['author'] & { platform: string }>();
+  for (const { post } of candidates) latest.set(postKey(post.platform, post.author.platformUserId), { ...post.author, platform: post.platform });
+  const rows = [...latest.values()].map((a) => ({ platform: a.platform, platform_user_id: a.platformUserId, handle: a.handle, display_name: a.displayName ?? null, followers: a.followers ?? null, verified: a.verified ?? false }));
+  const ids = await database.rows<{ id: number | string; platform: string; platform_user_id: string }>(
+    sql`insert into authors (platform, platform_user_id, handle, display_name, followers, verified)
+        select platform, platform_user_id, handle, display_name, followers, verified
+        from ${recordset(rows, 'platform text, platform_user_id text, handle text, display_name text, followers int, verified boolean')}
+        on conflict (platform, platform_user_id) do update set handle = excluded.handle, display_name = excluded.display_name,
+          followers = coalesce(excluded.followers, authors.followers), verified = excluded.verified, updated_at = now()
+        returning id, platform, platform_user_id`,
+    tx,
+  );
+  const byKey = new Map(ids.map((r) => [postKey(r.platform, r.platform_user_id), Number(r.id)]));
+  for (const c of candidates) c.authorId = byKey.get(postKey(c.post.platform, c.post.author.platformUserId));
+}
+
+/** Inserts the posts not stored yet (one statement); returns those it stored, with their ids. */
+async function insertPosts(database: Database, tx: Tx, streamId: number, list: Candidate[]): Promise<Candidate[]> {
+  if (!list.length) return [];
+  const rows = list.map(({ post, first, authorId }) => ({
+    platform: post.platform,
+    platform_post_id: post.platformPostId,
+    author_id: authorId,
+    url: post.url ?? null,
+    text: post.text,
+    posted_at: post.postedAt,
+    conversation_id: first ? first.thread : (post.conversationId ?? null),
+    in_reply_to_id: post.inReplyToId ?? null,
+    edit_of_post_id: first?.id ?? first?.root?.postId ?? null,
+    is_own: post.isOwn,
+    is_repost: post.isRepost,
+    metrics: post.metrics ?? null,
+    raw: post.raw ?? {},
+  }));
+  const ids = await database.rows<{ id: number | string; platform_post_id: string }>(
+    sql`insert into posts (platform, platform_post_id, stream_id, author_id, url, text, posted_at, conversation_id, in_reply_to_id, edit_of_post_id, is_own, is_repost, metrics, metrics_at, raw)
+        select platform, platform_post_id, ${streamId}, author_id, url, text, posted_at, conversation_id, in_reply_to_id, edit_of_post_id, is_own, is_repost,
+               metrics, case when metrics is null then null else now() end, raw
+        from ${recordset(rows, 'platform text, platform_post_id text, author_id bigint, url text, text text, posted_at timestamptz, conversation_id text, in_reply_to_id text, edit_of_post_id bigint, is_own boolean, is_repost boolean, metrics jsonb, raw jsonb')}
+        on conflict (platform, platform_post_id) do nothing
+        returning id, platform_post_id`,
+    tx,
+  );
+  const byId = new Map(ids.map((r) => [r.platform_post_id, Number(r.id)]));
+  const stored: Candidate[] = [];
+  for (const c of list) {
+    const id = byId.get(c.post.platformPostId);
+    if (id === undefined) continue;
+    c.postId = id;
+    // The edit keeps its first version's thread, as stored.
+    if (c.first) c.post = { ...c.post, conversationId: c.first.thread };
+    stored.push(c);
+  }
+  return stored;
+}
+
+/**
+ * Analyses, rules, flags, volumes, thread joins, cases and rule alerts for the posts just stored,
+ * each one statement for the whole batch.
+ */
+async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPack[], streamName: string, stored: Candidate[], now: Date, bh: BusinessHours | undefined, summary: IngestSummary): Promise<void> {
+  await tx.execute(sql`
+    insert into analyses (post_id, analyzer_version, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence)
+    select post_id, ${ANALYZER_VERSION}, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence
+    from ${recordset(
+      stored.map(({ postId, detail: d }) => ({ post_id: postId, language: d.language, language_confidence: d.languageConfidence, sentiment: d.sentiment, negative: d.negative, complaint: d.complaint, is_complaint: d.isComplaint, is_question: d.isQuestion, categories: d.categories, evidence: d.evidence })),
+      'post_id bigint, language text, language_confidence float8, sentiment float8, negative boolean, complaint float8, is_complaint boolean, is_question boolean, categories jsonb, evidence jsonb',
+    )}`);
+
+  const history = await complaintHistory(database, tx, packs, stored, now);
+  const outcomes = stored.map((c) => {
+    const { post, detail } = c;
+    const m = post.metrics;
+    const earlier = (history.get(c.authorId!) ?? []).filter((h) => h.postId !== c.postId && (h.order === undefined || h.order < c.order));
+    return evaluate(packs, detail, {
       platform: post.platform,
-      platformUserId: post.author.platformUserId,
-      handle: post.author.handle,
-      displayName: post.author.displayName ?? null,
-      followers: post.author.followers ?? null,
-      verified: post.author.verified ?? false,
-    })
-    .onConflictDoUpdate({
-      target: [authors.platform, authors.platformUserId],
-      set: {
-        handle: post.author.handle,
-        displayName: post.author.displayName ?? null,
-        followers: sql`coalesce(excluded.followers, ${authors.followers})`,
-        verified: post.author.verified ?? false,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning({ id: authors.id });
-  const [row] = await tx
-    .insert(posts)
-    .values({
-      platform: post.platform,
-      platformPostId: post.platformPostId,
-      streamId,
-      authorId: author!.id,
-      url: post.url ?? null,
+      stream: streamName,
       text: post.text,
-      postedAt: post.postedAt,
-      conversationId: post.conversationId ?? null,
-      inReplyToId: post.inReplyToId ?? null,
-      editOfPostId: editOfPostId ?? null,
       isOwn: post.isOwn,
       isRepost: post.isRepost,
-      metrics: post.metrics ?? null,
-      metricsAt: post.metrics ? sql`now()` : null,
-      raw: post.raw ?? {},
-    })
-    .onConflictDoNothing({ target: [posts.platform, posts.platformPostId] })
-    .returning({ id: posts.id });
-  return row ? { postId: row.id, authorId: author!.id } : undefined;
+      followers: post.author.followers ?? null,
+      verified: post.author.verified ?? false,
+      engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
+      engagementPerHour: engagementPerHour(post, now),
+      authorComplaintTimes: earlierComplaintTimes(earlier, post.conversationId ?? post.platformPostId, now),
+      now,
+    });
+  });
+
+  const flagRows = stored.flatMap((c, i) => {
+    const o = outcomes[i]!;
+    return o.ignored ? [] : o.flags.map((f) => ({ post_id: c.postId, pack: f.pack, rule_id: f.ruleId, category: f.category ?? null, reason: f.reason, evidence: f.evidence }));
+  });
+  if (flagRows.length) {
+    await tx.execute(sql`
+      insert into flags (post_id, pack, rule_id, category, reason, evidence)
+      select post_id, pack, rule_id, category, reason, evidence from ${recordset(flagRows, 'post_id bigint, pack text, rule_id text, category text, reason text, evidence jsonb')}`);
+  }
+  await addVolumes(tx, volumeCounts(stored.filter((c) => !c.post.isOwn && !c.post.isRepost && !c.first).map((c) => ({ analysis: c.detail, postedAt: c.post.postedAt })), now));
+
+  // The customer writing again in a case's thread reopens that case instead of opening another.
+  const threadPosts: ThreadPost[] = stored.map((c, i) => ({
+    order: c.order,
+    postId: c.postId!,
+    platform: c.post.platform,
+    conversationId: c.post.conversationId ?? null,
+    authorId: c.authorId!,
+    postedAt: c.post.postedAt,
+    joins: !c.post.isOwn && !c.post.isRepost,
+    opens: !outcomes[i]!.ignored && outcomes[i]!.flags.length > 0,
+  }));
+  const threads = await joinThreads(database, tx, threadPosts, bh);
+  for (const o of outcomes) if (o.ignored) summary.ignored++;
+
+  const opening = stored.map((c, i) => ({ c, o: outcomes[i]!, i })).filter(({ i }) => threads.opens[i]);
+  summary.flagged = opening.length;
+  const caseIds = await openCases(database, tx, opening, now, bh);
+  const alertRows: Array<Record<string, unknown>> = [];
+  for (const { c, o } of opening) {
+    const caseId = caseIds.get(c.postId!);
+    if (caseId === undefined) continue;
+    summary.caseIds.push(caseId);
+    for (const audience of o.alerts) {
+      alertRows.push(ruleAlert(caseId, audience, c.post, o));
+      summary.alerts.push({ caseId, audience });
+    }
+  }
+  // Posts that joined a case this batch opened learn its id only now.
+  summary.reopened = threads.joined.map((j) => (typeof j === 'number' ? j : caseIds.get(j.openedBy))).filter((id): id is number => id !== undefined);
+  if (alertRows.length) {
+    await tx.execute(sql`
+      insert into alerts (kind, audience, case_id, dedup_key, title, details)
+      select 'rule', audience, case_id, dedup_key, title, details from ${recordset(alertRows, 'audience text, case_id bigint, dedup_key text, title text, details jsonb')}
+      on conflict (dedup_key) do nothing`);
+  }
 }
 
-async function assess(
+/**
+ * Earlier complaints of the batch's authors, as far back as some rule reads them (none: no query),
+ * in one query. Rows of this batch carry their order, so each post sees only those before it.
+ */
+async function complaintHistory(
+  database: Database,
   tx: Tx,
   packs: readonly CompiledPack[],
-  streamName: string,
-  post: NormalizedPost,
-  authorId: number,
-  postId: number,
-  detail: AnalysisDetail,
+  stored: Candidate[],
   now: Date,
-): Promise<Outcome> {
-  await tx.insert(analyses).values({
-    postId,
-    analyzerVersion: ANALYZER_VERSION,
-    language: detail.language,
-    languageConfidence: detail.languageConfidence,
-    sentiment: detail.sentiment,
-    negative: detail.negative,
-    complaint: detail.complaint,
-    isComplaint: detail.isComplaint,
-    isQuestion: detail.isQuestion,
-    categories: detail.categories,
-    evidence: detail.evidence,
-  });
-  // The author's earlier complaints, only as far back as some rule reads them (none: no query).
+): Promise<Map<number, Array<StoredComplaint & { postId: number; order?: number }>>> {
+  const out = new Map<number, Array<StoredComplaint & { postId: number; order?: number }>>();
   const days = historyDaysFor(packs);
+  if (!days) return out;
   const since = new Date(now.getTime() - days * 86_400_000);
-  const history = days
-    ? await tx
-        .select({ at: posts.postedAt, thread: sql<string>`coalesce(${posts.conversationId}, ${posts.platformPostId})`, editOf: posts.editOfPostId })
-        .from(posts)
-        .innerJoin(analyses, eq(analyses.postId, posts.id))
-        .where(and(eq(posts.authorId, authorId), ne(posts.id, postId), eq(analyses.isComplaint, true), gte(posts.postedAt, since)))
-    : [];
-  const m = post.metrics;
-  const outcome = evaluate(packs, detail, {
-    platform: post.platform,
-    stream: streamName,
-    text: post.text,
-    isOwn: post.isOwn,
-    isRepost: post.isRepost,
-    followers: post.author.followers ?? null,
-    verified: post.author.verified ?? false,
-    engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
-    engagementPerHour: engagementPerHour(post, now),
-    authorComplaintTimes: earlierComplaintTimes(history, post.conversationId ?? post.platformPostId, now),
-    now,
-  });
-  if (outcome.flags.length && !outcome.ignored) {
-    await tx.insert(flags).values(
-      outcome.flags.map((f) => ({ postId, pack: f.pack, ruleId: f.ruleId, category: f.category ?? null, reason: f.reason, evidence: f.evidence })),
-    );
+  const orderOf = new Map(stored.map((c) => [c.postId!, c.order]));
+  const rows = await database.rows<{ id: number | string; author_id: number | string; at: Date | string; thread: string; edit_of: number | string | null }>(
+    sql`select p.id, p.author_id, p.posted_at as at, coalesce(p.conversation_id, p.platform_post_id) as thread, p.edit_of_post_id as edit_of
+        from posts p join analyses a on a.post_id = p.id
+        where p.author_id in ${idSet([...new Set(stored.map((c) => c.authorId!))])} and a.is_complaint and p.posted_at >= ${since}`,
+    tx,
+  );
+  for (const r of rows) {
+    const authorId = Number(r.author_id);
+    const postId = Number(r.id);
+    const list = out.get(authorId) ?? [];
+    list.push({ postId, order: orderOf.get(postId), at: new Date(r.at), thread: r.thread, editOf: r.edit_of === null ? null : Number(r.edit_of) });
+    out.set(authorId, list);
   }
-  return outcome;
+  return out;
 }
 
-async function openCase(tx: Tx, postId: number, post: NormalizedPost, outcome: Outcome, now: Date, bh?: BusinessHours): Promise<number | undefined> {
-  const reasons = [...new Set(outcome.flags.map((f) => f.reason))];
-  const [row] = await tx
-    .insert(cases)
-    .values({
-      postId,
-      status: 'open',
-      priority: outcome.priority,
-      priorityComponents: outcome.components,
-      category: outcome.category ?? null,
-      reason: reasons.join(' '),
-      team: outcome.team,
-      templates: outcome.templates,
-      dueAt: firstResponseDue(outcome.priority, post.postedAt < now ? post.postedAt : now, bh),
-      resolveDueAt: resolutionDue(outcome.priority, post.postedAt < now ? post.postedAt : now, bh),
-    })
-    .onConflictDoNothing()
-    .returning({ id: cases.id });
-  return row?.id;
+/** Opens the cases of flagged posts in one statement; returns case ids by post id. */
+async function openCases(database: Database, tx: Tx, opening: Array<{ c: Candidate; o: Outcome }>, now: Date, bh?: BusinessHours): Promise<Map<number, number>> {
+  if (!opening.length) return new Map();
+  const rows = opening.map(({ c, o }) => {
+    const from = c.post.postedAt < now ? c.post.postedAt : now;
+    return {
+      post_id: c.postId,
+      priority: o.priority,
+      priority_components: o.components,
+      category: o.category ?? null,
+      reason: [...new Set(o.flags.map((f) => f.reason))].join(' '),
+      team: o.team,
+      templates: o.templates,
+      due_at: firstResponseDue(o.priority, from, bh),
+      resolve_due_at: resolutionDue(o.priority, from, bh),
+    };
+  });
+  const ids = await database.rows<{ id: number | string; post_id: number | string }>(
+    sql`insert into cases (post_id, status, priority, priority_components, category, reason, team, templates, due_at, resolve_due_at)
+        select post_id, 'open', priority, priority_components, category, reason, team, templates, due_at, resolve_due_at
+        from ${recordset(rows, 'post_id bigint, priority int, priority_components jsonb, category text, reason text, team text, templates jsonb, due_at timestamptz, resolve_due_at timestamptz')}
+        on conflict do nothing
+        returning id, post_id`,
+    tx,
+  );
+  return new Map(ids.map((r) => [Number(r.post_id), Number(r.id)]));
 }
 
-/** An alert intent from a rule, stored with the case; the alerts issue delivers them. One per case and audience. */
-async function raiseRuleAlert(tx: Tx, caseId: number, audience: 'marketing' | 'community_manager', post: NormalizedPost, outcome: Outcome): Promise<void> {
-  const rules = outcome.flags.map((f) => `${f.pack}/${f.ruleId}`);
-  await tx
-    .insert(alerts)
-    .values({
-      kind: 'rule',
-      audience,
-      caseId,
-      dedupKey: `rule:${caseId}:${audience}`,
-      title: `${outcome.category ?? 'complaint'} (priority ${outcome.priority}) from @${post.author.handle}: ${outcome.reason ?? ''}`.slice(0, 300),
-      details: { rules, priority: outcome.priority, platform: post.platform, url: post.url ?? null },
-    })
-    .onConflictDoNothing();
+/** An alert intent from a rule, stored with the case. One per case and audience. */
+function ruleAlert(caseId: number, audience: string, post: NormalizedPost, outcome: Outcome): Record<string, unknown> {
+  return {
+    audience,
+    case_id: caseId,
+    dedup_key: `rule:${caseId}:${audience}`,
+    title: `${outcome.category ?? 'complaint'} (priority ${outcome.priority}) from @${post.author.handle}: ${outcome.reason ?? ''}`.slice(0, 300),
+    details: { rules: outcome.flags.map((f) => `${f.pack}/${f.ruleId}`), priority: outcome.priority, platform: post.platform, url: post.url ?? null },
+  };
 }
 
 /** Records a failed poll on the stream (its health), without touching its cursor. */
 export async function recordPollFailure(database: Database, streamId: number, message: string, now: Date = new Date()): Promise<void> {
-  await database.db
-    .update(streams)
-    .set({ lastPollAt: now, lastError: message.slice(0, 500), failingSince: sql`coalesce(${streams.failingSince}, ${now.toISOString()}::timestamptz)` })
-    .where(eq(streams.id, streamId));
+  await database.db.execute(sql`
+    update streams set last_poll_at = ${now}, last_error = ${message.slice(0, 500)}, failing_since = coalesce(failing_since, ${now}::timestamptz) where id = ${streamId}`);
 }
-

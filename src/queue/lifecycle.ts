@@ -1,13 +1,12 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
-import { alerts, caseNotes, cases, posts, users, type CaseStatus } from '../../db/schema/index.ts';
+import { alerts, caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { AppError, notFound } from '../errors.ts';
-import { firstResponseDue, type BusinessHours } from './sla.ts';
 
 /** Statuses in which the customer is waiting for us: the SLA clock runs. */
-export const WAITING: CaseStatus[] = ['open', 'claimed', 'escalated'];
+export const WAITING = WAITING_STATUSES as CaseStatus[];
 const MANAGERS = new Set(['community_manager', 'admin']);
 
 async function lockCase(tx: Tx, caseId: number) {
@@ -106,34 +105,6 @@ export async function addNote(database: Database, caseId: number, actor: AuthUse
     await audit(tx, { actorUserId: actor.id, action: 'case.note', subjectType: 'case', subjectId: caseId, details: { noteId: note!.id } });
     return note!;
   });
-}
-
-/**
- * A new post from the customer in the thread of a case reopens it (or, when it is still waiting,
- * keeps it as it is): no second case is opened for the same conversation. Returns the case id
- * the post joined, if any.
- */
-export async function joinThread(tx: Tx, post: { platform: string; conversationId?: string | null; authorId: number; postedAt: Date; postId: number }, bh?: BusinessHours): Promise<number | undefined> {
-  if (!post.conversationId) return undefined;
-  const [c] = await tx
-    .select({ id: cases.id, status: cases.status, priority: cases.priority })
-    .from(cases)
-    .innerJoin(posts, eq(posts.id, cases.postId))
-    .where(and(eq(posts.platform, post.platform), eq(posts.conversationId, post.conversationId), eq(posts.authorId, post.authorId)))
-    .orderBy(desc(cases.id))
-    .limit(1)
-    .for('update', { of: cases });
-  if (!c) return undefined;
-  if (!WAITING.includes(c.status)) {
-    await tx
-      .update(cases)
-      .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, resolvedAt: null, falseAlarm: false, dueAt: firstResponseDue(c.priority, post.postedAt, bh), updatedAt: sql`now()` })
-      .where(eq(cases.id, c.id));
-    await audit(tx, { actorUserId: null, action: 'case.reopen', subjectType: 'case', subjectId: c.id, details: { from: c.status, postId: post.postId } });
-  } else {
-    await tx.update(cases).set({ updatedAt: sql`now()` }).where(eq(cases.id, c.id));
-  }
-  return c.id;
 }
 
 /** Snoozed-until-a-time cases whose time has come are waiting again. */

@@ -212,4 +212,61 @@ describe('ingest', () => {
     const third = await h.deps.database.db.select().from(flags).innerJoin(posts, eq(posts.id, flags.postId)).where(eq(flags.ruleId, 'repeat-complainer'));
     expect(third.map((r) => r.posts.platformPostId)).toContain('70');
   });
+
+  it('stores a batch exactly as it would store the same posts one by one (threads, edits, repeat complaints, duplicates)', async () => {
+    const at = (min: number) => new Date(Date.now() - min * 60_000);
+    const ana = { platformUserId: 'ana', handle: 'ana', followers: 80 };
+    const ivo = { platformUserId: 'ivo', handle: 'ivo', followers: 20 };
+    const earlier = [post('100', 'Račun mi je pogrešan, sramota!', { author: ivo, conversationId: '100', postedAt: at(300) })];
+    const batch: NormalizedPost[] = [
+      post('101', 'Internet ne radi od jutra, užas!', { author: ana, conversationId: '101', postedAt: at(60) }),
+      // A follow-up in the thread an earlier post of this batch opens: it joins that case.
+      post('102', 'I dalje ne radi, javite se!', { author: ana, conversationId: '101', inReplyToId: '101', postedAt: at(50) }),
+      // An edit of a post of this batch: one complaint, in its first version's thread.
+      post('103', 'Dostava kasni tjedan dana, sramota!', { author: ana, conversationId: '103', postedAt: at(40) }),
+      post('104', 'Dostava kasni tjedan dana, nitko se ne javlja, sramota!', { author: ana, editOf: ['103'], postedAt: at(39) }),
+      // Ana's third complaint this week, in a thread of its own.
+      post('105', 'TV ne radi, treći put pišem, katastrofa!', { author: ana, postedAt: at(30) }),
+      // The customer of a resolved case writes again: it reopens.
+      post('106', 'Opet je račun pogrešan!', { author: ivo, conversationId: '100', postedAt: at(20) }),
+      post('101', 'Internet ne radi od jutra, užas!', { author: ana, conversationId: '101', postedAt: at(60) }),
+      post('107', 'Hvala na strpljenju, radimo na tome.', { isOwn: true, conversationId: '101', postedAt: at(10) }),
+    ];
+    const snapshot = async () => {
+      const db = h.deps.database.db;
+      const ps = await db.select().from(posts).orderBy(posts.platformPostId);
+      const byId = new Map(ps.map((p) => [p.id, p.platformPostId]));
+      const cs = await db.select().from(cases).orderBy(cases.id);
+      const fs = await db.select().from(flags).orderBy(flags.id);
+      return {
+        posts: ps.map((p) => ({ id: p.platformPostId, conversation: p.conversationId, editOf: p.editOfPostId === null ? null : byId.get(p.editOfPostId), own: p.isOwn })),
+        cases: cs.map((c) => ({ post: byId.get(c.postId), status: c.status, priority: c.priority, category: c.category, reason: c.reason })),
+        flags: fs.map((f) => `${byId.get(f.postId)} ${f.ruleId}`).sort(),
+        analyses: Number((await db.select({ n: count() }).from(analyses))[0]!.n),
+        reopened: (await db.select().from(auditLog).where(eq(auditLog.action, 'case.reopen'))).length,
+      };
+    };
+    const setUp = async () => {
+      await ingest(h.deps.database, h.deps.rulebook.current(), await stream(), { cursor: 'e', posts: earlier });
+      await h.deps.database.db.update(cases).set({ status: 'resolved', resolvedAt: new Date() });
+    };
+    await setUp();
+    const summaries = [];
+    for (const [i, p] of batch.entries()) summaries.push(await ingest(h.deps.database, h.deps.rulebook.current(), await stream(), { cursor: `one-${i}`, posts: [p] }));
+    const oneByOne = await snapshot();
+    await h.reset();
+    await setUp();
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), await stream(), { cursor: 'all', posts: batch });
+    const together = await snapshot();
+    expect(together).toEqual(oneByOne);
+    // What the scenario is about really happened.
+    expect(oneByOne.cases.map((c) => c.post)).toEqual(['100', '101', '103', '105']);
+    expect(oneByOne.cases[0]!.status).toBe('open');
+    expect(oneByOne.posts.find((p) => p.id === '104')).toMatchObject({ editOf: '103', conversation: '103' });
+    expect(oneByOne.flags).toContain('105 repeat-complainer');
+    expect(oneByOne.reopened).toBe(1);
+    expect(summary).toMatchObject({ received: 8, stored: 7, duplicates: 1, flagged: 3 });
+    expect(summary.reopened).toHaveLength(3);
+    expect(summaries.reduce((n, s) => n + s.reopened.length, 0)).toBe(3);
+  });
 });
