@@ -28,7 +28,7 @@ export const alerts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('alerts_dedup_uq').on(t.dedupKey), index('alerts_open_idx').on(t.audience, t.status, t.createdAt)],
+  (t) => [uniqueIndex('alerts_dedup_uq').on(t.dedupKey), index('alerts_open_idx').on(t.audience, t.status, t.createdAt), index('alerts_created_idx').on(t.createdAt), index('alerts_case_idx').on(t.caseId).where(sql`case_id is not null`)],
 );
 
 export type Alert = typeof alerts.$inferSelect;

@@ -1,4 +1,5 @@
-import { bigint, boolean, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** A person or account that wrote a post, per platform. */
 export const authors = pgTable(
@@ -13,7 +14,7 @@ export const authors = pgTable(
     verified: boolean('verified').notNull().default(false),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('authors_platform_user_uq').on(t.platform, t.platformUserId)],
+  (t) => [uniqueIndex('authors_platform_user_uq').on(t.platform, t.platformUserId), index('authors_handle_search_idx').using('gin', sql`lower(${t.handle}) gin_trgm_ops`)],
 );
 
 export type Author = typeof authors.$inferSelect;

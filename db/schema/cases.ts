@@ -44,7 +44,22 @@ export const cases = pgTable(
   (t) => [
     index('cases_due_idx').on(t.dueAt).where(sql`first_response_at is null and status <> 'resolved'`),
     uniqueIndex('cases_one_unresolved_per_post_uq').on(t.postId).where(sql`status <> 'resolved'`),
-    index('cases_queue_idx').on(t.status, t.priority, t.id),
+    // Joins from a post to its cases (thread joins, a customer's earlier cases): the partial unique
+    // index above serves only unresolved ones.
+    index('cases_post_idx').on(t.postId),
+    // The queue's own order, priority descending then id: `(-priority, id)` makes a page and a
+    // keyset cursor one index range scan (a row comparison), with or without a status.
+    index('cases_queue_idx').on(t.status, sql`(-${t.priority})`, t.id),
+    index('cases_rank_idx').on(sql`(-${t.priority})`, t.id),
+    // "Next case": the top waiting case by priority, then the soonest due.
+    index('cases_next_idx').on(sql`(-${t.priority})`, t.dueAt, t.id).where(sql`status in ('open', 'escalated')`),
+    index('cases_assignee_idx').on(t.assigneeId).where(sql`assignee_id is not null`),
+    index('cases_created_idx').on(t.createdAt),
+    // What the SLA job asks of each run: what changed, or came due, since the last one.
+    index('cases_unresolved_updated_idx').on(t.updatedAt).where(sql`status <> 'resolved'`),
+    index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status <> 'resolved'`),
+    index('cases_claimed_idx').on(t.updatedAt).where(sql`status = 'claimed'`),
+    index('cases_snoozed_idx').on(t.snoozedUntil).where(sql`status = 'snoozed' and snoozed_until is not null`),
   ],
 );
 

@@ -10,3 +10,4 @@ export * from './audit.ts';
 export * from './alerts.ts';
 export * from './backtests.ts';
 export * from './notes.ts';
+export * from './jobs.ts';

@@ -85,9 +85,11 @@ export async function listCases(database: Database, q: CaseListQuery) {
     else if (q.sla === 'due_soon') where.push(and(waiting, gte(cases.dueAt, new Date()), lt(cases.dueAt, hour))!);
     else where.push(or(not(waiting!), gte(cases.dueAt, hour))!);
   }
+  // The queue's order is (-priority, id), an index (cases_queue_idx, cases_rank_idx): the cursor
+  // is a row comparison on it, so a deep page is a range scan, not a filter over the pages before.
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    where.push(or(lt(cases.priority, c.priority), and(eq(cases.priority, c.priority), sql`${cases.id} > ${c.id}`))!);
+    where.push(sql`(-${cases.priority}, ${cases.id}) > (${-c.priority}::int, ${c.id}::bigint)`);
   }
   const rows = await database.db
     .select(caseSummary)
@@ -96,7 +98,7 @@ export async function listCases(database: Database, q: CaseListQuery) {
     .innerJoin(authors, eq(authors.id, posts.authorId))
     .leftJoin(analyses, eq(analyses.postId, posts.id))
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(cases.priority), asc(cases.id))
+    .orderBy(sql`-${cases.priority}`, asc(cases.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

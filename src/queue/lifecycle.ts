@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
@@ -85,7 +85,7 @@ export async function nextCase(database: Database, actor: AuthUser) {
       .select({ id: cases.id, status: cases.status })
       .from(cases)
       .where(and(inArray(cases.status, ['open', 'escalated']), inArray(cases.team, teams)))
-      .orderBy(desc(cases.priority), asc(cases.dueAt), asc(cases.id))
+      .orderBy(sql`-${cases.priority}`, asc(cases.dueAt), asc(cases.id))
       .limit(1)
       .for('update', { skipLocked: true });
     if (!top) return undefined;

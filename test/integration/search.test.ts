@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { streams } from '../../db/schema/index.ts';
+import { sql } from 'drizzle-orm';
 import { ingest } from '../../src/ingest/ingest.ts';
+import { foldForSearch } from '../../src/queue/search.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -74,5 +76,13 @@ describe('searching the queue', () => {
     expect(page).toContain('name="q" value="racun"');
     expect(page).toContain('>@dragan</a>');
     expect(page).not.toContain('>@ivana_k</a>');
+  });
+
+  it('folds in the database exactly as in the query: odziv_fold, which the search index is built on, is foldForSearch', async () => {
+    const samples = ['ČEKAM Ćevape Žuti Šator Đorđe', 'Љубав Њива Џеп љ њ џ', 'РАЧУН рачун Ђорђе ћевап', 'Plain ASCII 50% _x_ \\ back', 'čćžšđ ЧЋЖШЂ', 'mixed Ћирилица and Latinica'];
+    for (const text of samples) {
+      const [row] = await h.deps.database.rows<{ folded: string }>(sql`select odziv_fold(${text}) as folded`);
+      expect(row!.folded, text).toBe(foldForSearch(text));
+    }
   });
 });

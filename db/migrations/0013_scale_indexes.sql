@@ -1,0 +1,31 @@
+-- The queue's search folds text as src/queue/search.ts does (a test keeps the two alike): trigrams of
+-- the folded words serve "racun" finding "РАЧУН". pg_trgm is a trusted extension (PostgreSQL 13+), so
+-- a database owner may create it; PGlite loads it in db/client.ts.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
+CREATE OR REPLACE FUNCTION odziv_fold(s text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lower(translate(replace(replace(replace(replace(replace(replace(s, 'Љ', 'lj'), 'љ', 'lj'), 'Њ', 'nj'), 'њ', 'nj'), 'Џ', 'dz'), 'џ', 'dz'), 'ČĆŽŠĐčćžšđАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШабвгдђежзијклмнопрстћуфхцчш', 'cczsdcczsdabvgddezzijklmnoprstcufhccsabvgddezzijklmnoprstcufhccs'))
+$$;--> statement-breakpoint
+CREATE TABLE "job_runs" (
+	"job" text PRIMARY KEY NOT NULL,
+	"last_run_at" timestamp with time zone,
+	"lease_owner" text,
+	"lease_until" timestamp with time zone
+);
+--> statement-breakpoint
+DROP INDEX "cases_queue_idx";--> statement-breakpoint
+CREATE INDEX "authors_handle_search_idx" ON "authors" USING gin (lower("handle") gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "posts_kept_idx" ON "posts" USING btree ("posted_at") WHERE text <> '' or raw <> '{}'::jsonb;--> statement-breakpoint
+CREATE INDEX "posts_metrics_at_idx" ON "posts" USING btree ("metrics_at") WHERE metrics_at is not null;--> statement-breakpoint
+CREATE INDEX "posts_search_idx" ON "posts" USING gin (odziv_fold("text") gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "cases_post_idx" ON "cases" USING btree ("post_id");--> statement-breakpoint
+CREATE INDEX "cases_rank_idx" ON "cases" USING btree ((-"priority"),"id");--> statement-breakpoint
+CREATE INDEX "cases_next_idx" ON "cases" USING btree ((-"priority"),"due_at","id") WHERE status in ('open', 'escalated');--> statement-breakpoint
+CREATE INDEX "cases_assignee_idx" ON "cases" USING btree ("assignee_id") WHERE assignee_id is not null;--> statement-breakpoint
+CREATE INDEX "cases_created_idx" ON "cases" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "cases_unresolved_updated_idx" ON "cases" USING btree ("updated_at") WHERE status <> 'resolved';--> statement-breakpoint
+CREATE INDEX "cases_resolve_due_idx" ON "cases" USING btree ("resolve_due_at") WHERE status <> 'resolved';--> statement-breakpoint
+CREATE INDEX "cases_claimed_idx" ON "cases" USING btree ("updated_at") WHERE status = 'claimed';--> statement-breakpoint
+CREATE INDEX "cases_snoozed_idx" ON "cases" USING btree ("snoozed_until") WHERE status = 'snoozed' and snoozed_until is not null;--> statement-breakpoint
+CREATE INDEX "alerts_created_idx" ON "alerts" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "alerts_case_idx" ON "alerts" USING btree ("case_id") WHERE case_id is not null;--> statement-breakpoint
+CREATE INDEX "cases_queue_idx" ON "cases" USING btree ("status",(-"priority"),"id");
