@@ -26,6 +26,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Rows of a raw SQL statement, whichever driver runs it. */
   rows<T = Record<string, unknown>>(query: SQL, exec?: Executor): Promise<T[]>;
+  /** A statement as text with $1… parameters, straight to the driver (no query building): for benchmarks' baselines. */
+  exec(text: string, params?: unknown[]): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -38,26 +40,38 @@ export interface OpenOptions {
   dataDir?: string;
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
+  /** Called with every statement drizzle sends (benchmarks count statements per job run). */
+  onQuery?: (query: string) => void;
 }
 
 /** Opens the database and applies committed migrations (idempotent, safe for several instances). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return openPglite(opts.dataDir ?? './data');
+  const logger = opts.onQuery ? { logQuery: (query: string) => opts.onQuery!(query) } : undefined;
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger);
+  return openPglite(opts.dataDir ?? './data', logger);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+type QueryLogger = { logQuery(query: string): void } | undefined;
+
+/**
+ * PGlite keeps its shared buffers inside the WebAssembly heap, which never shrinks: PostgreSQL's
+ * default 128 MB made the embedded server ~100 MiB larger for no speed this workload measures (its
+ * files are read through the OS page cache).
+ */
+const PGLITE_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
+async function openPglite(dataDir: string, logger: QueryLogger): Promise<Database> {
   let client: PGlite;
   let unlock = () => {};
   if (dataDir === 'memory://') {
-    client = new PGlite({ extensions: { pg_trgm } });
+    client = new PGlite({ extensions: { pg_trgm }, startParams: PGLITE_PARAMS });
   } else {
     const dir = resolve(dataDir, 'pglite');
     mkdirSync(dirname(dir), { recursive: true });
     unlock = lockDataDir(`${dir}.lock`);
-    client = new PGlite(dir, { extensions: { pg_trgm } });
+    client = new PGlite(dir, { extensions: { pg_trgm }, startParams: PGLITE_PARAMS });
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   try {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR });
   } catch (e) {
@@ -72,6 +86,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       const res = (await exec.execute(query)) as unknown as { rows: T[] };
       return res.rows;
     },
+    exec: async (text, params = []) => (await client.query(text, params)).rows,
     close: async () => {
       if (!client.closed) await client.close();
       unlock();
@@ -79,7 +94,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, logger: QueryLogger): Promise<Database> {
   // Migrations run on one dedicated connection under an advisory lock, so several instances
   // starting together apply them once.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
@@ -91,7 +106,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     await migrator.end();
   }
   const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   // drizzle hands postgres.js dates as strings it made itself and turns off postgres.js's date
   // serializers; a Date inside a raw sql`` template would then fail on PostgreSQL (not on PGlite).
   const dateOrAsIs = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
@@ -102,6 +117,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     async rows<T>(query: SQL, exec: Executor = db) {
       return (await exec.execute(query)) as unknown as T[];
     },
+    exec: async (text, params = []) => [...(await client.unsafe(text, params as never[]))],
     close: () => client.end({ timeout: 5 }),
   };
 }

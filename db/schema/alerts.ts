@@ -68,7 +68,7 @@ export const metricSnapshots = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     metrics: jsonb('metrics').$type<EngagementMetrics>().notNull(),
   },
-  (t) => [index('metric_snapshots_post_idx').on(t.postId, t.at)],
+  (t) => [index('metric_snapshots_post_idx').on(t.postId, t.at), index('metric_snapshots_at_idx').on(t.at)],
 );
 
 /**

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** A person or account that wrote a post, per platform. */
 export const authors = pgTable(
@@ -14,7 +13,7 @@ export const authors = pgTable(
     verified: boolean('verified').notNull().default(false),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('authors_platform_user_uq').on(t.platform, t.platformUserId), index('authors_handle_search_idx').using('gin', sql`lower(${t.handle}) gin_trgm_ops`)],
+  (t) => [uniqueIndex('authors_platform_user_uq').on(t.platform, t.platformUserId)],
 );
 
 export type Author = typeof authors.$inferSelect;

@@ -38,6 +38,12 @@ export const cases = pgTable(
      * alarms, counted per rule on the dashboard and replayed by backtests of a candidate pack.
      */
     falseAlarm: boolean('false_alarm').notNull().default(false),
+    /**
+     * What the queue's search reads: the case's post folded as the search folds (odziv_fold) and
+     * its author's @handle, written when the case opens and cleared with the words (forgetWords).
+     * On the case, not the post: only cases are searched, and the index stays half the size.
+     */
+    searchText: text('search_text').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -59,6 +65,7 @@ export const cases = pgTable(
     index('cases_unresolved_updated_idx').on(t.updatedAt).where(sql`status <> 'resolved'`),
     index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status <> 'resolved'`),
     index('cases_claimed_idx').on(t.updatedAt).where(sql`status = 'claimed'`),
+    index('cases_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('cases_snoozed_idx').on(t.snoozedUntil).where(sql`status = 'snoozed' and snoozed_until is not null`),
   ],
 );

@@ -39,9 +39,7 @@ export const posts = pgTable(
     index('posts_edit_of_idx').on(t.editOfPostId).where(sql`edit_of_post_id is not null`),
     // Posts whose words are still kept: the retention job reads only these, never the forgotten past.
     index('posts_kept_idx').on(t.postedAt).where(sql`text <> '' or raw <> '{}'::jsonb`),
-    index('posts_metrics_at_idx').on(t.metricsAt).where(sql`metrics_at is not null`),
-    // The queue's search: trigrams of the folded words (odziv_fold: migration 0013), so "racun" finds "рачун".
-    index('posts_search_idx').using('gin', sql`odziv_fold(${t.text}) gin_trgm_ops`),
+
   ],
 );
 

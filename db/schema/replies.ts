@@ -37,6 +37,8 @@ export const replies = pgTable(
   (t) => [
     uniqueIndex('replies_idempotency_key_uq').on(t.idempotencyKey),
     index('replies_case_idx').on(t.caseId),
+    // A post's deletion (erasure, tests) checks the replies that target it.
+    index('replies_target_idx').on(t.targetPostId).where(sql`target_post_id is not null`),
     index('replies_pending_idx').on(t.availableAt).where(sql`status in ('pending', 'sending')`),
   ],
 );

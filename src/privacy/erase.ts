@@ -44,6 +44,7 @@ export async function eraseAuthor(database: Database, who: { platform: string; h
     const theirCases = theirPosts.length ? (await tx.select({ id: cases.id }).from(cases).where(inArray(cases.postId, theirPosts))).map((c) => c.id) : [];
     await forgetWords(tx, theirPosts, theirCases, ERASED);
     await tx.update(authors).set({ handle: pseudonym, displayName: null, followers: null, platformUserId: pseudonym, updatedAt: new Date() }).where(eq(authors.id, author.id));
+    if (theirCases.length) await tx.update(cases).set({ searchText: `@${pseudonym}` }).where(inArray(cases.id, theirCases));
     await renameEverywhere(tx, { handle: author.handle, displayName: author.displayName, platformUserId: author.platformUserId }, pseudonym);
     await audit(tx, { actorUserId: actor.id, action: 'author.erase', subjectType: 'author', subjectId: author.id, details: { platform, pseudonym, posts: theirPosts.length, cases: theirCases.length } });
     return { authorId: author.id, pseudonym, posts: theirPosts.length, cases: theirCases.length };

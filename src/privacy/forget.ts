@@ -1,4 +1,5 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { idSet } from '../../db/bulk.ts';
 import type { Tx } from '../../db/client.ts';
 import { alerts, analyses, backtests, flags, posts } from '../../db/schema/index.ts';
 
@@ -16,6 +17,8 @@ export async function forgetWords(tx: Tx, postIds: number[], caseIds: number[], 
   await tx.update(analyses).set({ evidence: {} }).where(inArray(analyses.postId, postIds));
   await tx.update(flags).set({ evidence: [] }).where(inArray(flags.postId, postIds));
   if (caseIds.length) {
+    // The search keeps finding the case by its author, no longer by the words.
+    await tx.execute(sql`update cases c set search_text = '@' || lower(a.handle) from posts p join authors a on a.id = p.author_id where p.id = c.post_id and c.id in ${idSet(caseIds)}`);
     // A viral alert quotes its case's post in its title and details.
     for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'viral'), inArray(alerts.caseId, caseIds)))) {
       const { text: _quoted, ...details } = a.details;

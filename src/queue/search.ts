@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { posts } from '../../db/schema/index.ts';
+import { cases } from '../../db/schema/index.ts';
 
 /**
  * The inbox's search: a customer's words or handle, as a person types them. "cekam" finds
@@ -23,11 +23,10 @@ export function foldForSearch(s: string): string {
 const likeLiteral = (s: string) => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
- * The posts whose folded words, or whose author's handle, contain the query. Both sides are served
- * by trigram indexes (migration 0013: odziv_fold is foldForSearch in SQL), so a search reads the
- * matching posts, never every post.
+ * The cases whose post's folded words, or whose author's @handle, contain the query: one trigram
+ * index (cases.search_text, written as odziv_fold in SQL, which is foldForSearch), so a search
+ * reads the matching cases, never every post.
  */
 export function matchesSearch(q: string): SQL {
-  const words = foldForSearch(q.trim());
-  return sql`(odziv_fold(${posts.text}) like ${likeLiteral(words)} or ${posts.authorId} = any(array(select id from authors where lower(handle) like ${likeLiteral(words.replace(/^@/, ''))})))`;
+  return sql`${cases.searchText} like ${likeLiteral(foldForSearch(q.trim()))}`;
 }

@@ -145,6 +145,9 @@ describe('ingest', () => {
     const stored = JSON.stringify([await h.deps.database.db.select().from(alerts), await h.deps.database.db.select().from(backtests)]);
     expect(stored).not.toContain('tri dana');
     expect(stored).toContain('Otkazujem ugovor, sramota!');
+    // The search finds the case by its author still, no longer by the words.
+    const [searched] = await h.deps.database.db.select({ searchText: cases.searchText }).from(cases).where(eq(cases.id, c40!.id));
+    expect(searched!.searchText).toBe('@user40');
     const [viral] = await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'viral'));
     expect(viral!.title).toBe('Complaint going viral (score 70) from @user40: (deleted by its author)');
     expect(viral!.details).toEqual({ score: 70, caseId: c40!.id });

@@ -58,6 +58,8 @@ describe('erasure at a customer’s request', () => {
       await db.select().from(caseNotes),
       await db.select().from(alerts),
       await db.select().from(auditLog),
+      // The search's copy of their words and handle (cases.search_text) goes too.
+      await db.select().from(cases).where(eq(cases.id, theirs.id)),
     ]).toLowerCase();
     expect(kept).not.toContain(`@${handle.toLowerCase()}`);
     expect(kept).not.toContain(`"${handle.toLowerCase()}"`);

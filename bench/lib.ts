@@ -1,0 +1,89 @@
+/**
+ * What the benchmarks share: their options, the database they measure (DATABASE_URL, else PGlite
+ * in a folder of its own), a statement counter, and the one JSON line each ends with.
+ */
+import { resolve } from 'node:path';
+import { openDatabase, type Database } from '../db/client.ts';
+
+/** `--name value` and `--flag` options, e.g. `npm run bench:ingest -- --size 0,100000`. */
+export function options(argv = process.argv.slice(2)): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}" (options are --name value)`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) out.set(a.slice(2), 'true');
+    else {
+      out.set(a.slice(2), next);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A whole number option ("1000000", "1e6", "100k", "1M"), or the default. */
+export function count(opts: Map<string, string>, name: string, fallback: number): number {
+  const raw = opts.get(name);
+  if (raw === undefined) return fallback;
+  const n = parseCount(raw);
+  if (n === undefined) throw new Error(`--${name}: expected a whole number such as 100000, 100k or 1M, got "${raw}"`);
+  return n;
+}
+
+export function parseCount(raw: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(k|m|e\d+)?$/i.exec(raw.trim());
+  if (!m) return undefined;
+  const unit = m[2]?.toLowerCase();
+  const n = Number(m[1]) * (unit === 'k' ? 1e3 : unit === 'm' ? 1e6 : unit?.startsWith('e') ? 10 ** Number(unit.slice(1)) : 1);
+  return Number.isSafeInteger(Math.round(n)) ? Math.round(n) : undefined;
+}
+
+export interface BenchDatabase {
+  database: Database;
+  /** Statements drizzle sent since the last reset. */
+  statements(): number;
+  resetStatements(): void;
+  /** Where it is, for the report ("postgres" or the PGlite folder). */
+  where: string;
+}
+
+/**
+ * The database a benchmark measures: DATABASE_URL (a real PostgreSQL; use one for benchmarks only,
+ * the seed fills it), else PGlite in `--data-dir` (default ./data/bench, apart from odziv's own data).
+ */
+export async function benchDatabase(opts: Map<string, string>, poolSize = 10): Promise<BenchDatabase> {
+  let n = 0;
+  const url = process.env.DATABASE_URL?.trim() || undefined;
+  const dataDir = resolve(opts.get('data-dir') ?? './data/bench');
+  const database = await openDatabase({ databaseUrl: url, dataDir, poolSize, onQuery: () => n++ });
+  return { database, statements: () => n, resetStatements: () => (n = 0), where: url ? 'postgres' : `pglite ${dataDir}` };
+}
+
+/** The benchmark's last line: one JSON object with its figures, for scripts (fields: docs/performance.md). */
+export function result(fields: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(fields)}\n`);
+}
+
+/** Progress for people, on stderr so stdout stays the figures. */
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A small deterministic random source, so two runs seed the same history. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    // xorshift32
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
