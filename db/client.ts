@@ -28,6 +28,11 @@ export interface Database {
   rows<T = Record<string, unknown>>(query: SQL, exec?: Executor): Promise<T[]>;
   /** A statement as text with $1… parameters, straight to the driver (no query building): for benchmarks' baselines. */
   exec(text: string, params?: unknown[]): Promise<unknown[]>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` (from any instance on the same PostgreSQL);
+   * resolves once listening, to a function that stops it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,12 @@ async function openPglite(dataDir: string, logger: QueryLogger): Promise<Databas
       return res.rows;
     },
     exec: async (text, params = []) => (await client.query(text, params)).rows,
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     close: async () => {
       if (!client.closed) await client.close();
       unlock();
@@ -118,6 +129,11 @@ async function openPostgres(url: string, max: number, logger: QueryLogger): Prom
       return (await exec.execute(query)) as unknown as T[];
     },
     exec: async (text, params = []) => [...(await client.unsafe(text, params as never[]))],
+    // postgres.js listens on one dedicated connection of its own, and listens again after a reconnect.
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -92,7 +92,9 @@ const EnvSchema = z.object({
     .min(7, { error: 'expected a number of days from 7 to 3650' })
     .max(3650, { error: 'expected a number of days from 7 to 3650' })
     .optional(),
-  ODZIV_RETENTION_CRON: z.string().min(1).default('17 3 * * *'),
+  ODZIV_RETENTION_CRON: z.string().min(1).default('*/10 * * * *'),
+  /** all: API, inbox and jobs in one process; web: API and inbox only; worker: jobs only (with /health). */
+  ODZIV_ROLE: z.enum(['all', 'web', 'worker'], { error: 'expected all, web or worker' }).default('all'),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; mastodon?: MastodonSettings; bluesky?: BlueskySettings; businessHours?: BusinessHours; quietHours?: QuietHours };
@@ -137,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
+  // The embedded database serves one process: splitting roles needs a PostgreSQL they share.
+  if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL) throw new ConfigError([`ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`]);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
   // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
   const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken, bluesky?.appPassword].filter(

@@ -2,6 +2,10 @@ import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createOdziv } from './odziv.ts';
+import { healthRoutes } from './api/routes/health.ts';
+import type { Deps } from './deps.ts';
+
+const healthOnly = (deps: Deps) => healthRoutes(deps);
 
 /** Start-up: validate config, open the database (migrations), serve the API, run the jobs. */
 async function main(): Promise<void> {
@@ -26,10 +30,14 @@ async function main(): Promise<void> {
     process.stderr.write(`odziv could not start: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const server = serve({ fetch: odziv.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info({ url: `http://localhost:${info.port}`, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
+  // A worker answers only /health (for its orchestrator); web and all serve the API and the inbox.
+  const role = config.ODZIV_ROLE;
+  const fetch = role === 'worker' ? healthOnly(odziv.deps).fetch : odziv.app.fetch;
+  const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info({ url: `http://localhost:${info.port}`, role, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
   });
-  odziv.startJobs();
+  if (role !== 'web') odziv.startJobs();
+  else odziv.deps.rulebook.watch();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -8,6 +8,7 @@ $$;--> statement-breakpoint
 CREATE TABLE "job_runs" (
 	"job" text PRIMARY KEY NOT NULL,
 	"last_run_at" timestamp with time zone,
+	"state" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"lease_owner" text,
 	"lease_until" timestamp with time zone
 );
@@ -23,11 +24,14 @@ CREATE INDEX "cases_assignee_idx" ON "cases" USING btree ("assignee_id") WHERE a
 CREATE INDEX "cases_created_idx" ON "cases" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "cases_unresolved_updated_idx" ON "cases" USING btree ("updated_at") WHERE status <> 'resolved';--> statement-breakpoint
 CREATE INDEX "cases_resolve_due_idx" ON "cases" USING btree ("resolve_due_at") WHERE status <> 'resolved';--> statement-breakpoint
+CREATE INDEX "cases_resolved_idx" ON "cases" USING btree ("resolved_at") WHERE status = 'resolved';--> statement-breakpoint
 CREATE INDEX "cases_claimed_idx" ON "cases" USING btree ("updated_at") WHERE status = 'claimed';--> statement-breakpoint
 CREATE INDEX "cases_search_idx" ON "cases" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "cases_snoozed_idx" ON "cases" USING btree ("snoozed_until") WHERE status = 'snoozed' and snoozed_until is not null;--> statement-breakpoint
 CREATE INDEX "replies_target_idx" ON "replies" USING btree ("target_post_id") WHERE target_post_id is not null;--> statement-breakpoint
+CREATE INDEX "alert_deliveries_sent_idx" ON "alert_deliveries" USING btree ("sent_at") WHERE round = 'initial' and status = 'sent';--> statement-breakpoint
 CREATE INDEX "alerts_created_idx" ON "alerts" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "alerts_kind_updated_idx" ON "alerts" USING btree ("kind","updated_at");--> statement-breakpoint
 CREATE INDEX "alerts_case_idx" ON "alerts" USING btree ("case_id") WHERE case_id is not null;--> statement-breakpoint
 CREATE INDEX "metric_snapshots_at_idx" ON "metric_snapshots" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "cases_queue_idx" ON "cases" USING btree ("status",(-"priority"),"id");

@@ -64,6 +64,7 @@ export const cases = pgTable(
     // What the SLA job asks of each run: what changed, or came due, since the last one.
     index('cases_unresolved_updated_idx').on(t.updatedAt).where(sql`status <> 'resolved'`),
     index('cases_resolve_due_idx').on(t.resolveDueAt).where(sql`status <> 'resolved'`),
+    index('cases_resolved_idx').on(t.resolvedAt).where(sql`status = 'resolved'`),
     index('cases_claimed_idx').on(t.updatedAt).where(sql`status = 'claimed'`),
     index('cases_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('cases_snoozed_idx').on(t.snoozedUntil).where(sql`status = 'snoozed' and snoozed_until is not null`),

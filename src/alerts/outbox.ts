@@ -1,4 +1,5 @@
-import { and, asc, eq, exists, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
 import { backoffMs } from '../ingest/poller.ts';
@@ -28,54 +29,61 @@ function sendableAt(a: Pick<Alert, 'severity' | 'kind'>, policy: DeliveryPolicy,
   return quietUntil(policy.quietHours, now) ?? now;
 }
 
-async function addDeliveries(database: Database, channels: ChannelSet, a: Alert, round: Round, policy: DeliveryPolicy, now: Date): Promise<number> {
-  const targets = (Object.keys(channels) as ChannelName[]).filter((c) => channels[c]!.serves(a.audience, round));
-  if (!targets.length) return 0;
-  const availableAt = sendableAt(a, policy, now);
-  const rows = await database.db
-    .insert(alertDeliveries)
-    .values(targets.map((channel) => ({ alertId: a.id, channel, round, availableAt })))
-    .onConflictDoNothing()
-    .returning({ id: alertDeliveries.id });
-  return rows.length;
+/** The deliveries of these alerts for this round, one per alert and serving channel, in one statement. */
+async function addDeliveries(database: Database, channels: ChannelSet, list: Alert[], round: Round, policy: DeliveryPolicy, now: Date): Promise<Set<number>> {
+  const rows = list.flatMap((a) =>
+    (Object.keys(channels) as ChannelName[]).filter((c) => channels[c]!.serves(a.audience, round)).map((channel) => ({ alert_id: a.id, channel, round, available_at: sendableAt(a, policy, now) })),
+  );
+  if (!rows.length) return new Set();
+  const added = await database.rows<{ alert_id: number | string }>(sql`
+    insert into alert_deliveries (alert_id, channel, round, available_at)
+    select alert_id, channel, round, available_at from ${recordset(rows, 'alert_id bigint, channel text, round text, available_at timestamptz')}
+    on conflict do nothing
+    returning alert_id`);
+  return new Set(added.map((r) => Number(r.alert_id)));
 }
 
 /** Creates the deliveries of new alerts (one per alert and channel; the unique key dedups). */
 export async function enqueueDeliveries(database: Database, channels: ChannelSet, now = new Date(), policy: DeliveryPolicy = {}): Promise<number> {
   if (!Object.keys(channels).length) return 0;
+  // The last day's alerts of the kinds that are pushed (see pushes) that have no delivery yet.
   const recent = await database.db
     .select()
     .from(alerts)
-    .leftJoin(alertDeliveries, and(eq(alertDeliveries.alertId, alerts.id), eq(alertDeliveries.round, 'initial')))
-    .where(and(gt(alerts.createdAt, new Date(now.getTime() - 86_400_000)), isNull(alertDeliveries.id)));
-  let n = 0;
-  for (const { alerts: a } of recent) if (pushes(a)) n += await addDeliveries(database, channels, a, 'initial', policy, now);
-  return n;
+    .where(
+      and(
+        gt(alerts.createdAt, new Date(now.getTime() - 86_400_000)),
+        sql`((${alerts.audience} = 'marketing' and ${alerts.kind} in ('viral', 'spike', 'digest')) or (${alerts.audience} = 'community_manager' and ${alerts.kind} in ('sla', 'stream')))`,
+        sql`not exists (select 1 from alert_deliveries d where d.alert_id = ${alerts.id} and d.round = 'initial')`,
+      ),
+    );
+  return (await addDeliveries(database, channels, recent.filter(pushes), 'initial', policy, now)).size;
 }
 
 /**
  * Escalates open alerts nobody acknowledged within `afterMs` of their first delivery: they go out
  * again, marked as escalated, to the escalation contacts where set (else the same people). Once.
- * Digests need no acknowledgement.
+ * Digests need no acknowledgement. Read from the deliveries sent in the day before `afterMs` ago
+ * (an index on sent_at), not from every open alert.
  */
 export async function escalateUnacknowledged(database: Database, channels: ChannelSet, afterMs: number, now = new Date(), policy: DeliveryPolicy = {}): Promise<number> {
   if (!Object.keys(channels).length || afterMs <= 0) return 0;
-  const sentLongAgo = database.db
-    .select({ id: alertDeliveries.id })
-    .from(alertDeliveries)
-    .where(and(eq(alertDeliveries.alertId, alerts.id), eq(alertDeliveries.round, 'initial'), eq(alertDeliveries.status, 'sent'), lte(alertDeliveries.sentAt, new Date(now.getTime() - afterMs))));
-  const stale = await database.db
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.status, 'open'), isNull(alerts.escalatedAt), ne(alerts.kind, 'digest'), exists(sentLongAgo)));
-  let n = 0;
-  for (const a of stale) {
-    if (!pushes(a)) continue;
-    // Claimed by this update so two instances never escalate the same alert twice.
-    const [claimed] = await database.db.update(alerts).set({ escalatedAt: now }).where(and(eq(alerts.id, a.id), isNull(alerts.escalatedAt), eq(alerts.status, 'open'))).returning();
-    if (claimed) n += (await addDeliveries(database, channels, claimed, 'escalation', policy, now)) > 0 ? 1 : 0;
-  }
-  return n;
+  const cutoff = new Date(now.getTime() - afterMs);
+  // Claimed by this update so two instances never escalate the same alert twice.
+  const claimed = await database.db
+    .update(alerts)
+    .set({ escalatedAt: now })
+    .where(
+      and(
+        eq(alerts.status, 'open'),
+        isNull(alerts.escalatedAt),
+        ne(alerts.kind, 'digest'),
+        sql`${alerts.id} in (select d.alert_id from alert_deliveries d where d.round = 'initial' and d.status = 'sent' and d.sent_at <= ${cutoff} and d.sent_at > ${new Date(cutoff.getTime() - 86_400_000)})`,
+      ),
+    )
+    .returning();
+  const pushed = claimed.filter(pushes);
+  return (await addDeliveries(database, channels, pushed, 'escalation', policy, now)).size;
 }
 
 /** Sends due deliveries; retryable failures back off, others and the last attempt are dead-lettered. */
@@ -99,8 +107,9 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
       .where(inArray(alertDeliveries.id, rows.map((r) => r.id)))
       .returning();
   });
+  const byId = new Map((due.length ? await database.db.select().from(alerts).where(inArray(alerts.id, [...new Set(due.map((d) => d.alertId))])) : []).map((a) => [a.id, a]));
   for (const d of due) {
-    const [a] = await database.db.select().from(alerts).where(eq(alerts.id, d.alertId));
+    const a = byId.get(d.alertId);
     const channel = channels[d.channel as ChannelName];
     const dlog = log.child({ job: 'alerts', alertId: d.alertId, channel: d.channel, round: d.round });
     try {

@@ -1,6 +1,6 @@
-import { and, eq, gt, ne, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
-import { alerts, analyses, authors, cases, posts } from '../../db/schema/index.ts';
 import type { EngagementMetrics } from '../../adapters/types.ts';
 import { brandBaseline } from '../ingest/metrics.ts';
 import { viralScore } from './viral.ts';
@@ -9,55 +9,65 @@ import { viralScore } from './viral.ts';
 export const URGENT_VIRAL_SCORE = 85;
 
 /**
- * Scores the posts of unresolved cases from their latest engagement snapshots and raises one viral
- * alert per case (for marketing) when the score reaches the threshold; later growth updates that
- * alert instead of raising another. An edited post is scored by its busiest version: X gives every
- * edit a new id and counts engagement on the version people saw, so after an edit the first
- * version stops growing while the complaint goes on spreading.
+ * Scores the unresolved cases whose posts got new engagement snapshots since `since` (the last
+ * run; null: the last hour) and raises one viral alert per case (for marketing) when the score
+ * reaches the threshold; later growth updates that alert instead of raising another. An edited
+ * post is scored by its busiest version: X gives every edit a new id and counts engagement on the
+ * version people saw, so after an edit the first version stops growing while the complaint goes
+ * on spreading. A fixed number of statements, however many cases are open.
  */
-export async function detectViral(database: Database, threshold: number, now = new Date(), brandPerMinute?: number): Promise<number> {
-  const versions = await database.db
-    .select({ casePostId: cases.postId, postId: posts.id, postedAt: posts.postedAt, followers: authors.followers, handle: authors.handle, url: posts.url, text: posts.text, complaint: analyses.complaint, caseId: cases.id })
-    .from(cases)
-    .innerJoin(posts, or(eq(posts.id, cases.postId), eq(posts.editOfPostId, cases.postId)))
-    .innerJoin(authors, eq(authors.id, posts.authorId))
-    .innerJoin(analyses, eq(analyses.postId, cases.postId))
-    .where(and(ne(cases.status, 'resolved'), gt(posts.metricsAt, new Date(now.getTime() - 3_600_000))));
+export async function detectViral(database: Database, threshold: number, now = new Date(), brandPerMinute?: number, since?: Date | null): Promise<number> {
+  const from = since ?? new Date(now.getTime() - 3_600_000);
+  // Every version of each case whose post (or an edit of it) was read since the last run.
+  const versions = await database.rows<{ case_id: number | string; case_post_id: number | string; post_id: number | string; posted_at: Date | string; followers: number | null; handle: string; url: string | null; text: string; complaint: number }>(sql`
+    with touched as (
+      select distinct c.id from metric_snapshots s
+      join posts p on p.id = s.post_id
+      join cases c on c.post_id = coalesce(p.edit_of_post_id, p.id)
+      where s.at > ${from} and c.status <> 'resolved')
+    select c.id as case_id, c.post_id as case_post_id, p.id as post_id, p.posted_at, a.followers, a.handle, p.url, p.text, an.complaint
+    from touched t join cases c on c.id = t.id
+    join posts p on p.id = c.post_id or p.edit_of_post_id = c.post_id
+    join authors a on a.id = p.author_id
+    join analyses an on an.post_id = c.post_id`);
   if (!versions.length) return 0;
   const baseline = brandPerMinute ?? (await brandBaseline(database, now));
-  const snapshots = await latestSnapshots(database, versions.map((c) => c.postId));
-  const best = new Map<number, { c: (typeof versions)[number]; v: ReturnType<typeof viralScore>; snaps: Array<{ at: Date; metrics: EngagementMetrics }> }>();
-  for (const c of versions) {
-    const snaps = snapshots.get(c.postId);
+  const snapshots = await latestSnapshots(database, versions.map((v) => Number(v.post_id)));
+  const best = new Map<number, { v: (typeof versions)[number]; score: ReturnType<typeof viralScore>; snaps: Array<{ at: Date; metrics: EngagementMetrics }> }>();
+  for (const v of versions) {
+    const snaps = snapshots.get(Number(v.post_id));
     if (!snaps) continue;
-    const v = viralScore({ postedAt: c.postedAt, snapshots: snaps, followers: c.followers, complaint: c.complaint, baselinePerMinute: baseline });
-    const seen = best.get(c.caseId);
-    if (!seen || v.score > seen.v.score) best.set(c.caseId, { c, v, snaps });
+    const score = viralScore({ postedAt: new Date(v.posted_at), snapshots: snaps, followers: v.followers, complaint: Number(v.complaint), baselinePerMinute: baseline });
+    const seen = best.get(Number(v.case_id));
+    if (!seen || score.score > seen.score.score) best.set(Number(v.case_id), { v, score, snaps });
   }
-  let raised = 0;
-  for (const { c, v, snaps } of best.values()) {
-    if (v.score < threshold || c.complaint < 0.5) continue;
-    const details = { score: v.score, velocityPerMinute: v.velocity, vsReach: v.vsReach, vsBrand: v.vsBrand, caseId: c.caseId, url: c.url, text: c.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics };
-    const severity = v.score >= URGENT_VIRAL_SCORE ? ('urgent' as const) : ('normal' as const);
-    const title = `Complaint going viral (score ${v.score}) from @${c.handle}: ${c.text.slice(0, 120)}`;
-    const rows = await database.db
-      .insert(alerts)
-      .values({ kind: 'viral', audience: 'marketing', caseId: c.caseId, dedupKey: `viral:${c.casePostId}`, title, details, severity })
-      .onConflictDoUpdate({ target: alerts.dedupKey, set: { title, details, updatedAt: now, ...(severity === 'urgent' ? { severity } : {}) } })
-      .returning({ id: alerts.id, createdAt: alerts.createdAt, updatedAt: alerts.updatedAt });
-    if (rows[0] && rows[0].createdAt.getTime() === rows[0].updatedAt.getTime()) raised++;
-  }
-  return raised;
+  const rows = [...best.values()]
+    .filter(({ v, score }) => score.score >= threshold && Number(v.complaint) >= 0.5)
+    .map(({ v, score, snaps }) => ({
+      case_id: Number(v.case_id),
+      dedup_key: `viral:${Number(v.case_post_id)}`,
+      title: `Complaint going viral (score ${score.score}) from @${v.handle}: ${v.text.slice(0, 120)}`,
+      details: { score: score.score, velocityPerMinute: score.velocity, vsReach: score.vsReach, vsBrand: score.vsBrand, caseId: Number(v.case_id), url: v.url, text: v.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics },
+      severity: score.score >= URGENT_VIRAL_SCORE ? 'urgent' : 'normal',
+    }));
+  if (!rows.length) return 0;
+  // One upsert for all; xmax = 0 tells a row inserted now from one updated.
+  const written = await database.rows<{ inserted: boolean }>(sql`
+    insert into alerts (kind, audience, case_id, dedup_key, title, details, severity, created_at, updated_at)
+    select 'viral', 'marketing', case_id, dedup_key, title, details, severity, ${now}, ${now} from ${recordset(rows, 'case_id bigint, dedup_key text, title text, details jsonb, severity text')}
+    on conflict (dedup_key) do update set title = excluded.title, details = excluded.details, updated_at = ${now},
+      severity = case when excluded.severity = 'urgent' then 'urgent' else alerts.severity end
+    returning (xmax = 0) as inserted`);
+  return written.filter((w) => w.inserted).length;
 }
 
 /** The latest SNAPSHOTS engagement snapshots of each post, oldest first, in one query (not one per post). */
 const SNAPSHOTS = 16;
 async function latestSnapshots(database: Database, postIds: number[]): Promise<Map<number, Array<{ at: Date; metrics: EngagementMetrics }>>> {
   const rows = await database.rows<{ post_id: number | string; at: Date | string; metrics: EngagementMetrics }>(sql`
-    select post_id, at, metrics from (
-      select post_id, at, metrics, row_number() over (partition by post_id order by at desc) as n
-      from metric_snapshots where post_id in (${sql.join(postIds.map((id) => sql`${id}`), sql`, `)})
-    ) latest where n <= ${SNAPSHOTS} order by post_id, at`);
+    select s.post_id, s.at, s.metrics from (select value::bigint as id from json_array_elements_text(${JSON.stringify([...new Set(postIds)])}::json)) ids
+    cross join lateral (select post_id, at, metrics from metric_snapshots where post_id = ids.id order by at desc limit ${SNAPSHOTS}) s
+    order by s.post_id, s.at`);
   const out = new Map<number, Array<{ at: Date; metrics: EngagementMetrics }>>();
   for (const r of rows) {
     const id = Number(r.post_id);

@@ -9,6 +9,7 @@ import { hashPassword, randomPassword, verifyPassword } from './passwords.ts';
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
 const TOKEN_PREFIX = 'odz_';
+const TOKEN_USE_EVERY_MS = 5 * 60_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function createUser(database: Database, u: { email: string; name: string; role: Role; teams?: string[]; password?: string }, actorUserId: number | null = null): Promise<AuthUser> {
@@ -43,14 +44,18 @@ export async function createToken(database: Database, userId: number, name: stri
 export async function userForToken(database: Database, token: string): Promise<AuthUser | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
   const [row] = await database.db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, tokenId: apiTokens.id })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(users.disabled, false)));
   if (!row) return undefined;
-  const { tokenId, ...user } = row;
-  // Best effort: a token's last use helps people spot stale ones; never fail the request for it.
-  void database.db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, tokenId)).catch(() => {});
+  const { tokenId, lastUsedAt, ...user } = row;
+  // A token's last use helps people spot stale ones: to the nearest few minutes is enough, so a
+  // read writes at most once in TOKEN_USE_EVERY_MS (an automation's every request wrote before).
+  // Best effort: never fail the request for it.
+  if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > TOKEN_USE_EVERY_MS) {
+    void database.db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, tokenId)).catch(() => {});
+  }
   return user;
 }
 

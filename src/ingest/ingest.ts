@@ -45,6 +45,9 @@ interface Candidate {
   authorId?: number;
 }
 
+/** The channel ingest notifies when cases open or reopen (payload: `{opened, reopened}`). */
+export const CASES_CHANNEL = 'odziv_cases';
+
 const postKey = (platform: string, id: string) => `${platform}\u0000${id}`;
 
 /**
@@ -84,7 +87,9 @@ export async function ingest(
       summary.duplicates++;
       continue;
     }
-    // Analysis is pure CPU work: done before the transaction to keep it short.
+    // Analysis is pure CPU work: done before the transaction to keep it short, and in slices, so
+    // a batch of a thousand posts never holds the API's event loop for more than a few milliseconds.
+    if (candidates.length % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
     const c: Candidate = { order: candidates.length, post, detail: analyzeDetailed(post.text, { toBrand: true }) };
     inBatch.set(key, c);
     candidates.push(c);
@@ -322,6 +327,10 @@ async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPac
   }
   // Posts that joined a case this batch opened learn its id only now.
   summary.reopened = threads.joined.map((j) => (typeof j === 'number' ? j : caseIds.get(j.openedBy))).filter((id): id is number => id !== undefined);
+  // Inboxes on every web instance hear of it when the transaction commits (LISTEN/NOTIFY).
+  if (summary.caseIds.length || summary.reopened.length) {
+    await tx.execute(sql`select pg_notify(${CASES_CHANNEL}, ${JSON.stringify({ opened: summary.caseIds.length, reopened: summary.reopened.length })})`);
+  }
   if (alertRows.length) {
     await tx.execute(sql`
       insert into alerts (kind, audience, case_id, dedup_key, title, details)

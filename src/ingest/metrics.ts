@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, gt, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { desc, gt, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
+import type { EngagementMetrics } from '../../adapters/types.ts';
+import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
-import { cases, metricSnapshots, posts } from '../../db/schema/index.ts';
+import { posts } from '../../db/schema/index.ts';
 import { weighted } from '../alerts/viral.ts';
 import { markGone } from './gone.ts';
 import type { Logger } from '../logger.ts';
@@ -23,39 +25,47 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
   let baseline = brandPerMinute;
   for (const [platform, adapter] of Object.entries(adapters)) {
     if (!adapter?.refreshMetrics) continue;
-    const rows = await database.db
-      .selectDistinct({ id: posts.id, platformPostId: posts.platformPostId, postedAt: posts.postedAt, metrics: posts.metrics, metricsAt: posts.metricsAt, dueAt: posts.metricsDueAt })
-      .from(posts)
-      // A case's post and its edits: X counts engagement on the version people saw when they engaged.
-      .innerJoin(cases, or(eq(cases.postId, posts.id), eq(cases.postId, posts.editOfPostId)))
-      .where(and(eq(posts.platform, platform), ne(cases.status, 'resolved'), gt(posts.postedAt, new Date(now.getTime() - MAX_AGE_MS)), or(isNull(posts.metricsDueAt), lte(posts.metricsDueAt, now))))
-      .orderBy(sql`${posts.metricsDueAt} asc nulls first`, asc(posts.id))
-      .limit(PER_RUN);
+    // The last 72 hours' posts (an index range), each checked against its case through an index:
+    // a case's post and its edits (X counts engagement on the version people saw when they engaged).
+    const rows = await database.rows<{ id: number | string; platform_post_id: string; posted_at: Date | string; metrics: EngagementMetrics | null; metrics_at: Date | string | null }>(sql`
+      select p.id, p.platform_post_id, p.posted_at, p.metrics, p.metrics_at from posts p
+      where p.platform = ${platform} and p.posted_at > ${new Date(now.getTime() - MAX_AGE_MS)} and (p.metrics_due_at is null or p.metrics_due_at <= ${now})
+        and exists (select 1 from cases c where c.post_id = coalesce(p.edit_of_post_id, p.id) and c.status <> 'resolved')
+      order by p.metrics_due_at asc nulls first, p.id
+      limit ${PER_RUN}`);
     if (!rows.length) continue;
     baseline ??= await brandBaseline(database, now);
     const started = Date.now();
     try {
-      const { metrics, gone } = await adapter.refreshMetrics(rows.map((r) => r.platformPostId));
+      const { metrics, gone } = await adapter.refreshMetrics(rows.map((r) => r.platform_post_id));
       await markGone(database, platform, gone, now);
       const goneIds = new Set(gone);
+      const next: Array<{ id: number; metrics: EngagementMetrics | null; due_at: Date }> = [];
       for (const r of rows) {
-        if (goneIds.has(r.platformPostId)) continue;
-        const m = metrics.get(r.platformPostId);
-        const ageMs = now.getTime() - r.postedAt.getTime();
+        if (goneIds.has(r.platform_post_id)) continue;
+        const m = metrics.get(r.platform_post_id);
+        const postedAt = new Date(r.posted_at);
+        // Deleted or hidden on the platform: look again much later rather than every run.
         if (!m) {
-          // Deleted or hidden on the platform: look again much later rather than every run.
-          await database.db.update(posts).set({ metricsDueAt: new Date(now.getTime() + 3_600_000) }).where(eq(posts.id, r.id));
+          next.push({ id: Number(r.id), metrics: null, due_at: new Date(now.getTime() + 3_600_000) });
           continue;
         }
-        const since = r.metricsAt ?? r.postedAt;
+        const since = r.metrics_at ? new Date(r.metrics_at) : postedAt;
         const minutes = Math.max(0.25, (now.getTime() - since.getTime()) / 60_000);
         const velocity = Math.max(0, weighted(m) - (r.metrics ? weighted(r.metrics) : 0)) / minutes;
-        const next = refreshIntervalMs({ ageMs, velocity, baselinePerMinute: baseline });
+        const interval = refreshIntervalMs({ ageMs: now.getTime() - postedAt.getTime(), velocity, baselinePerMinute: baseline });
         // Past 72 h a post is not read again (due far in the future keeps it out of the query).
-        const dueAt = new Date(now.getTime() + (next ?? 365 * 86_400_000));
-        await database.db.update(posts).set({ metrics: m, metricsAt: now, metricsDueAt: dueAt }).where(eq(posts.id, r.id));
-        await database.db.insert(metricSnapshots).values({ postId: r.id, at: now, metrics: m });
-        updated++;
+        next.push({ id: Number(r.id), metrics: m, due_at: new Date(now.getTime() + (interval ?? 365 * 86_400_000)) });
+      }
+      if (next.length) {
+        await database.db.execute(sql`
+          update posts set metrics = coalesce(v.metrics, posts.metrics), metrics_at = case when v.metrics is null then posts.metrics_at else ${now} end, metrics_due_at = v.due_at
+          from ${recordset(next, 'id bigint, metrics jsonb, due_at timestamptz', 'v')} where posts.id = v.id`);
+        const read = next.filter((n) => n.metrics);
+        if (read.length) {
+          await database.db.execute(sql`insert into metric_snapshots (post_id, at, metrics) select id, ${now}, metrics from ${recordset(read, 'id bigint, metrics jsonb')}`);
+        }
+        updated += read.length;
       }
       log.debug({ job: 'metrics', platform, posts: rows.length, updated: metrics.size, ms: Date.now() - started }, 'metrics');
     } catch (err) {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { idSet } from '../../db/bulk.ts';
 import type { Tx } from '../../db/client.ts';
 import { alerts, analyses, backtests, flags, posts } from '../../db/schema/index.ts';
@@ -13,21 +13,24 @@ import { alerts, analyses, backtests, flags, posts } from '../../db/schema/index
 export async function forgetWords(tx: Tx, postIds: number[], caseIds: number[], why: string): Promise<void> {
   if (!postIds.length) return;
   const gone = new Set(postIds);
-  await tx.update(posts).set({ text: '', raw: {} }).where(inArray(posts.id, postIds));
-  await tx.update(analyses).set({ evidence: {} }).where(inArray(analyses.postId, postIds));
-  await tx.update(flags).set({ evidence: [] }).where(inArray(flags.postId, postIds));
+  const pids = idSet(postIds);
+  await tx.update(posts).set({ text: '', raw: {} }).where(sql`${posts.id} in ${pids}`);
+  await tx.update(analyses).set({ evidence: {} }).where(sql`${analyses.postId} in ${pids}`);
+  await tx.update(flags).set({ evidence: [] }).where(sql`${flags.postId} in ${pids}`);
   if (caseIds.length) {
+    const cids = idSet(caseIds);
     // The search keeps finding the case by its author, no longer by the words.
-    await tx.execute(sql`update cases c set search_text = '@' || lower(a.handle) from posts p join authors a on a.id = p.author_id where p.id = c.post_id and c.id in ${idSet(caseIds)}`);
+    await tx.execute(sql`update cases c set search_text = '@' || lower(a.handle) from posts p join authors a on a.id = p.author_id where p.id = c.post_id and c.id in ${cids}`);
     // A viral alert quotes its case's post in its title and details.
-    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'viral'), inArray(alerts.caseId, caseIds)))) {
+    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'viral'), sql`${alerts.caseId} in ${cids}`))) {
       const { text: _quoted, ...details } = a.details;
       await tx.update(alerts).set({ title: a.title.replace(/: [\s\S]*$/, `: ${why}`), details }).where(eq(alerts.id, a.id));
     }
     // A daily digest quotes its worst and best cases, a line each: "  #12 p80 billing @ana (…): words".
-    const listed = (k: string) => or(...caseIds.map((id) => sql`${alerts.details}->${k} @> ${JSON.stringify([id])}::jsonb`))!;
-    const lineOf = new RegExp(`^(  #(?:${caseIds.join('|')}) [^\\n]*?\\)): .*$`, 'gm');
-    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'digest'), or(listed('worst'), listed('best'))))) {
+    const listing = sql`exists (select 1 from jsonb_array_elements_text(coalesce(${alerts.details}->'worst', '[]'::jsonb) || coalesce(${alerts.details}->'best', '[]'::jsonb)) e where e::bigint in ${cids})`;
+    for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'digest'), listing))) {
+      const listed = [...((a.details.worst as number[] | undefined) ?? []), ...((a.details.best as number[] | undefined) ?? [])].filter((id) => caseIds.includes(id));
+      const lineOf = new RegExp(`^(  #(?:${listed.join('|')}) [^\\n]*?\\)): .*$`, 'gm');
       const summary = String(a.details.summary ?? '').replace(lineOf, `$1: ${why}`);
       await tx.update(alerts).set({ details: { ...a.details, summary } }).where(eq(alerts.id, a.id));
     }
@@ -38,7 +41,7 @@ export async function forgetWords(tx: Tx, postIds: number[], caseIds: number[], 
     const out = (list ?? []).map((s) => (gone.has(Number(s.postId)) && s.text !== why ? ((changed = true), { ...s, text: why }) : s));
     return { out, changed };
   };
-  const quoting = (list: SQL) => or(...postIds.map((id) => sql`${list} @> ${JSON.stringify([{ postId: id }])}::jsonb`))!;
+  const quoting = (list: SQL) => sql`exists (select 1 from jsonb_array_elements(coalesce(${list}, '[]'::jsonb)) s where (s->>'postId')::bigint in ${pids})`;
   for (const a of await tx.select().from(alerts).where(and(eq(alerts.kind, 'spike'), quoting(sql`${alerts.details}->'samples'`)))) {
     const samples = unquote(a.details.samples as Array<{ postId: number; text: string }> | undefined);
     if (samples.changed) await tx.update(alerts).set({ details: { ...a.details, samples: samples.out } }).where(eq(alerts.id, a.id));

@@ -145,7 +145,8 @@ export async function getCase(database: Database, id: number, view?: { templates
     await database.db
       .insert(caseViewers)
       .values({ caseId: id, userId: view.userId })
-      .onConflictDoUpdate({ target: [caseViewers.caseId, caseViewers.userId], set: { seenAt: sql`now()` } });
+      // Rewritten at most every 30 s per person and case: reloads and live updates read, they do not write.
+      .onConflictDoUpdate({ target: [caseViewers.caseId, caseViewers.userId], set: { seenAt: sql`now()` }, setWhere: sql`${caseViewers.seenAt} < now() - interval '30 seconds'` });
   }
   const [thread, earlierCases, notes, history, activeNotices, viewers] = await Promise.all([
     row.post.conversationId

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
-import { alerts, caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
+import { caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -105,67 +105,4 @@ export async function addNote(database: Database, caseId: number, actor: AuthUse
     await audit(tx, { actorUserId: actor.id, action: 'case.note', subjectType: 'case', subjectId: caseId, details: { noteId: note!.id } });
     return note!;
   });
-}
-
-/** Snoozed-until-a-time cases whose time has come are waiting again. */
-export async function wakeSnoozed(database: Database, now = new Date()): Promise<number> {
-  const rows = await database.db
-    .update(cases)
-    .set({ status: 'open', assigneeId: null, claimedAt: null, snoozedUntil: null, updatedAt: now })
-    .where(and(eq(cases.status, 'snoozed'), isNotNull(cases.snoozedUntil), lte(cases.snoozedUntil, now)))
-    .returning({ id: cases.id });
-  for (const r of rows) await audit(database.db, { actorUserId: null, action: 'case.wake', subjectType: 'case', subjectId: r.id });
-  return rows.length;
-}
-
-/** A claim nobody acted on for `idleMs` goes back to the queue. */
-export async function releaseIdleClaims(database: Database, idleMs: number, now = new Date()): Promise<number> {
-  const rows = await database.db
-    .update(cases)
-    .set({ status: 'open', assigneeId: null, claimedAt: null, updatedAt: now })
-    .where(and(eq(cases.status, 'claimed'), lt(cases.updatedAt, new Date(now.getTime() - idleMs))))
-    .returning({ id: cases.id, assigneeId: cases.assigneeId });
-  for (const r of rows) await audit(database.db, { actorUserId: null, action: 'case.release', subjectType: 'case', subjectId: r.id, details: { reason: 'idle claim' } });
-  return rows.length;
-}
-
-/**
- * SLA alerts for community managers: one when a waiting case is near its first-response due time
- * (the last 20 % of its window, at least 5 minutes), one when it is breached, and one when a case
- * misses its resolution target. Each is raised once per due time (the dedup key names it).
- */
-export async function slaAlerts(database: Database, now = new Date(), onRaised?: (title: string) => void): Promise<number> {
-  let raised = 0;
-  const raise = async (caseId: number, key: string, title: string, details: Record<string, unknown>) => {
-    const rows = await database.db
-      .insert(alerts)
-      .values({ kind: 'sla', audience: 'community_manager', caseId, dedupKey: `sla:${caseId}:${key}`, title, details })
-      .onConflictDoNothing()
-      .returning({ title: alerts.title });
-    raised += rows.length;
-    for (const r of rows) onRaised?.(r.title);
-  };
-
-  const unresolved = await database.db
-    .select({ id: cases.id, resolveDueAt: cases.resolveDueAt, priority: cases.priority, team: cases.team })
-    .from(cases)
-    .where(and(ne(cases.status, 'resolved'), isNotNull(cases.resolveDueAt), lte(cases.resolveDueAt, now)));
-  for (const c of unresolved) {
-    const due = c.resolveDueAt!.toISOString();
-    await raise(c.id, `resolution:${due}`, `Resolution SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was to be resolved by ${due}`, { resolveDueAt: due, priority: c.priority, team: c.team });
-  }
-
-  const waiting = await database.db
-    .select({ id: cases.id, dueAt: cases.dueAt, createdAt: cases.createdAt, priority: cases.priority, team: cases.team })
-    .from(cases)
-    .where(and(inArray(cases.status, WAITING), isNull(cases.firstResponseAt), lte(cases.dueAt, new Date(now.getTime() + 5 * 60_000))));
-  for (const c of waiting) {
-    const window = Math.max(5 * 60_000, (c.dueAt.getTime() - c.createdAt.getTime()) * 0.2);
-    const breached = c.dueAt <= now;
-    if (!breached && c.dueAt.getTime() - now.getTime() > window) continue;
-    const due = c.dueAt.toISOString();
-    const title = breached ? `SLA breached: case ${c.id} (priority ${c.priority}, team ${c.team}) was due ${due}` : `SLA due soon: case ${c.id} (priority ${c.priority}) is due ${due}`;
-    await raise(c.id, `${breached ? 'breach' : 'near'}:${due}`, title, { dueAt: due, priority: c.priority, team: c.team });
-  }
-  return raised;
 }

@@ -23,6 +23,10 @@ const T = {
   any: { en: 'any', hr: 'sve', sr: 'sve' },
   mine: { en: 'mine', hr: 'moji', sr: 'moji' },
   filter: { en: 'Filter', hr: 'Filtriraj', sr: 'Filtriraj' },
+  // "N new cases — show", by plural form (Intl.PluralRules picks one in the browser).
+  newCasesOne: { en: '{n} new case — show', hr: '{n} novi slučaj — prikaži', sr: '{n} novi slučaj — prikaži' },
+  newCasesFew: { en: '{n} new cases — show', hr: '{n} nova slučaja — prikaži', sr: '{n} nova slučaja — prikaži' },
+  newCasesOther: { en: '{n} new cases — show', hr: '{n} novih slučajeva — prikaži', sr: '{n} novih slučajeva — prikaži' },
   casesCount: { en: '{n} cases · press ? for keys', hr: '{n} slučajeva · ? za prečace', sr: '{n} slučajeva · ? za prečice' },
   priority: { en: 'Priority', hr: 'Prioritet', sr: 'Prioritet' },
   post: { en: 'Post', hr: 'Objava', sr: 'Objava' },

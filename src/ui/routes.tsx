@@ -4,7 +4,8 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { streamSSE } from 'hono/streaming';
-import { and, count, eq } from 'drizzle-orm';
+import { CaseEvents } from './live.ts';
+import { and, eq } from 'drizzle-orm';
 import { authors, cases, posts } from '../../db/schema/index.ts';
 import { eraseAuthor } from '../privacy/erase.ts';
 import { LoginLimiter } from '../auth/limiter.ts';
@@ -68,6 +69,7 @@ const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.starts
 export function uiRoutes(deps: Deps) {
   const app = new Hono<UiEnv>();
   const limiter = new LoginLimiter();
+  const live = new CaseEvents(deps.database, deps.log);
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
   app.use('/static/*', csp);
@@ -197,14 +199,25 @@ export function uiRoutes(deps: Deps) {
 
   guarded.get('/inbox/events', (c) =>
     streamSSE(c, async (stream) => {
-      let last = -1;
+      // Ten minutes, then the browser reconnects; a heartbeat every 25 s keeps proxies from closing a quiet stream.
       const until = Date.now() + 10 * 60_000;
-      while (!stream.aborted && Date.now() < until) {
-        const [row] = await deps.database.db.select({ n: count() }).from(cases).where(eq(cases.status, 'open'));
-        const n = Number(row?.n ?? 0);
-        if (last >= 0 && n > last) await stream.writeSSE({ event: 'cases', data: String(n) });
-        last = n;
-        await stream.sleep(3_000);
+      let pending = 0;
+      let wake: (() => void) | undefined;
+      const { stop, ready } = live.subscribe((n) => {
+        pending += n;
+        wake?.();
+      });
+      try {
+        await ready;
+        while (!stream.aborted && Date.now() < until) {
+          if (pending) {
+            await stream.writeSSE({ event: 'cases', data: String(pending) });
+            pending = 0;
+          } else await stream.writeSSE({ event: 'ping', data: '' });
+          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stream.sleep(25_000)]);
+        }
+      } finally {
+        stop();
       }
     }),
   );
@@ -381,6 +394,9 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
           <button type="submit" class="secondary">{t(L, 'bulkApply')}</button>
         </form>
       ) : null}
+      <p id="new-cases" class="notice" role="status" hidden data-lang={L} data-one={t(L, 'newCasesOne')} data-few={t(L, 'newCasesFew')} data-other={t(L, 'newCasesOther')}>
+        <a href="">{t(L, 'newCasesOther')}</a>
+      </p>
       <table data-live-inbox>
         <thead>
           <tr>

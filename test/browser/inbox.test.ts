@@ -64,6 +64,15 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       await page.reload();
       return (await page.locator('tr[data-href]').count()) >= 10 ? true : undefined;
     }, 30_000, 1_000);
+    // The demo stream goes on: new cases announce themselves in a banner, and the page does not
+    // reload under a half-typed search.
+    const search = page.locator('input[name="q"]');
+    await search.fill('half-typed');
+    await expect.poll(() => page.locator('#new-cases').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await page.locator('#new-cases a').textContent()).toMatch(/^\d+ new cases? — show$/);
+    expect(await search.inputValue()).toBe('half-typed');
+    await search.fill('');
+    await search.evaluate((el) => (el as HTMLInputElement).blur());
     await page.screenshot({ path: shot('inbox.png'), fullPage: false });
 
     // Keyboard: move down, open, claim.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, authors, backtests, cases, posts, users } from '../../db/schema/index.ts';
+import { alerts, authors, backtests, cases, posts, streams, users } from '../../db/schema/index.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
 import { markGone } from '../../src/ingest/gone.ts';
@@ -204,15 +205,27 @@ describe('inbox pages by role', () => {
     expect(await (await h.app.request(`/cases/${other}`, { headers })).text()).not.toContain('name="falseAlarm"');
   });
 
-  it('streams inbox events to a logged-in browser', async () => {
+  it('streams inbox events to a logged-in browser: a case committed anywhere arrives through LISTEN/NOTIFY', async () => {
     const res = await h.app.request('/auth/login', { method: 'POST', body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }), headers: { 'content-type': 'application/json' } });
     const session = /odziv_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
     const controller = new AbortController();
     const events = await h.app.request('/inbox/events', { headers: { cookie: `odziv_session=${session}` }, signal: controller.signal });
     expect(events.status).toBe(200);
     expect(events.headers.get('content-type')).toContain('text/event-stream');
+    const reader = events.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    // The first message (a heartbeat) says the stream is listening; then a complaint comes in.
+    while (!seen.includes('event: ping')) seen += decoder.decode((await reader.read()).value);
+    const [s] = await h.deps.database.db.select({ id: streams.id, name: streams.name }).from(streams).limit(1);
+    await ingest(h.deps.database, h.deps.rulebook.current(), s!, {
+      cursor: 'live',
+      posts: [{ platform: 'replay', platformPostId: 'live-1', author: { platformUserId: 'live', handle: 'live' }, text: 'Internet opet ne radi, sramota, otkazujem!', postedAt: new Date(), isOwn: false, isRepost: false, raw: {} }],
+    });
+    while (!seen.includes('event: cases')) seen += decoder.decode((await reader.read()).value);
+    expect(seen).toMatch(/event: cases\ndata: 1\n/);
     controller.abort();
-    await events.body?.cancel().catch(() => {});
+    await reader.cancel().catch(() => {});
   });
 });
 

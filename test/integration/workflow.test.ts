@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { alerts, cases, replies, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { releaseIdleClaims, slaAlerts, wakeSnoozed } from '../../src/queue/lifecycle.ts';
+import { releaseIdleClaims, slaAlerts, wakeSnoozed } from '../../src/queue/sla-watch.ts';
 import { clockedReplay } from '../helpers/clock-replay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 

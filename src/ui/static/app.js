@@ -65,8 +65,20 @@ setInterval(() => {
 }, 30000);
 
 // New cases appear without a reload: the inbox listens to the server's event stream.
-if (document.querySelector('[data-live-inbox]') && 'EventSource' in window) {
+// New cases show as a banner ("3 new cases — show") that the person follows when they are ready:
+// the page never reloads under someone typing a search, a note or choosing cases.
+const banner = document.getElementById('new-cases');
+if (banner && 'EventSource' in window) {
   const es = new EventSource('/inbox/events');
-  // Not while someone is choosing cases for a bulk action: a reload would drop their choice.
-  es.addEventListener('cases', () => { if (!document.querySelector('tr.selected:focus-within textarea, input[name="ids"]:checked')) location.reload(); });
+  const plural = new Intl.PluralRules(banner.dataset.lang || 'en');
+  let waiting = 0;
+  es.addEventListener('cases', (e) => {
+    waiting += Number(e.data) || 1;
+    const form = plural.select(waiting);
+    const template = banner.dataset[form] || banner.dataset.other;
+    const link = banner.querySelector('a');
+    link.textContent = template.replace('{n}', String(waiting));
+    link.href = location.href;
+    banner.hidden = false;
+  });
 }
