@@ -92,7 +92,7 @@ const EnvSchema = z.object({
     .min(7, { error: 'expected a number of days from 7 to 3650' })
     .max(3650, { error: 'expected a number of days from 7 to 3650' })
     .optional(),
-  ODZIV_RETENTION_CRON: z.string().min(1).default('*/10 * * * *'),
+  ODZIV_RETENTION_CRON: z.string().min(1).default('*/5 * * * *'),
   /** all: API, inbox and jobs in one process; web: API and inbox only; worker: jobs only (with /health). */
   ODZIV_ROLE: z.enum(['all', 'web', 'worker'], { error: 'expected all, web or worker' }).default('all'),
 });

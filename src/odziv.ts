@@ -7,28 +7,20 @@ import { isAdapterError } from '../adapters/errors.ts';
 import type { XAdapter } from '../adapters/x/index.ts';
 import type { MastodonAdapter } from '../adapters/mastodon/index.ts';
 import type { BlueskyAdapter } from '../adapters/bluesky/index.ts';
-import { brandBaseline, refreshEngagement } from './ingest/metrics.ts';
 import { createChannels } from './alerts/channels/registry.ts';
-import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from './alerts/outbox.ts';
-import { detectViral } from './alerts/viral-detect.ts';
-import { detectSpikes } from './alerts/spikes.ts';
-import { raiseDigest } from './alerts/digest.ts';
 import { streams } from '../db/schema/index.ts';
 import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
-import { pollDueStreams, releaseOrphanedLeases } from './ingest/poller.ts';
-import { forgetPastRetention } from './privacy/retention.ts';
+import { releaseOrphanedLeases } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
-import { deliverDueReplies } from './queue/replies.ts';
 import { Rulebook } from './rulebook.ts';
 import { audit } from './audit.ts';
 import { drainBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
-import { runJob, type JobRun } from './scheduler/job-runs.ts';
+import { backgroundJobs } from './scheduler/jobs.ts';
 import { loadTemplates } from './queue/templates.ts';
-import { releaseIdleClaims, slaAlerts, wakeSnoozed } from './queue/sla-watch.ts';
 
 export interface Odziv {
   deps: Deps;
@@ -163,73 +155,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
       app,
       scheduler,
       startJobs() {
-        scheduler.add({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000, businessHours: config.businessHours }) });
-        // Jobs that must not run twice at once across instances take their lease in job_runs;
-        // the SLA and viral jobs read only what came due since their last run (its watermark).
-        const job = <T>(name: string, fn: (run: JobRun) => Promise<T>) => () => runJob(database, name, instanceId, async (run) => ({ result: await fn(run) }), { leaseMs: 60_000 });
-        scheduler.add({
-          name: 'metrics',
-          schedule: config.ODZIV_METRICS_CRON,
-          run: job('metrics', async ({ since, now }) => {
-            // One brand baseline per run serves the refresh schedule and the viral score.
-            const baseline = await brandBaseline(database, now);
-            await refreshEngagement(database, adapters, log, now, baseline);
-            const viral = await detectViral(database, config.ODZIV_VIRAL_THRESHOLD, new Date(), baseline, since);
-            if (viral) log.warn({ job: 'metrics', viral }, 'viral complaints detected');
-          }),
-        });
-        scheduler.add({
-          name: 'alerts',
-          schedule: config.ODZIV_ALERTS_CRON,
-          run: job('alerts', async () => {
-            const policy = { quietHours: config.quietHours };
-            await enqueueDeliveries(database, channels, new Date(), policy);
-            const escalated = await escalateUnacknowledged(database, channels, config.ALERT_ESCALATE_AFTER_MIN * 60_000, new Date(), policy);
-            if (escalated) log.warn({ job: 'alerts', escalated }, 'alerts escalated: not acknowledged in time');
-            await deliverAlerts(database, channels, log, undefined, config.ODZIV_PUBLIC_URL);
-          }),
-        });
-        scheduler.add({
-          name: 'spikes',
-          schedule: config.ODZIV_SPIKES_CRON,
-          run: job('spikes', async () => {
-            const spikes = await detectSpikes(database);
-            if (spikes) log.warn({ job: 'spikes', spikes }, 'complaint spikes detected');
-          }),
-        });
-        scheduler.add({
-          name: 'digest',
-          schedule: config.ODZIV_DIGEST_CRON,
-          timeZone: config.ODZIV_TIME_ZONE,
-          run: job('digest', async () => {
-            if (await raiseDigest(database, config.ODZIV_TIME_ZONE)) log.info({ job: 'digest' }, 'daily digest raised');
-          }),
-        });
-        scheduler.add({
-          name: 'sla',
-          schedule: config.ODZIV_SLA_CRON,
-          run: job('sla', async ({ since, now }) => {
-            const woken = await wakeSnoozed(database, now);
-            const released = await releaseIdleClaims(database, config.ODZIV_CLAIM_IDLE_MIN * 60_000, now);
-            const titles: string[] = [];
-            const raised = await slaAlerts(database, now, (title) => titles.push(title), since);
-            // One line a run, with the first few alerts: a backlog that comes due at once is one line, not thousands.
-            if (woken || released || raised) log.info({ job: 'sla', woken, released, alerts: raised, first: titles.slice(0, 5) }, 'sla');
-          }),
-        });
-        scheduler.add({ name: 'outbox', schedule: config.ODZIV_OUTBOX_CRON, run: () => deliverDueReplies(database, adapters, log) });
-        const retentionDays = config.ODZIV_RETENTION_DAYS;
-        if (retentionDays !== undefined) {
-          scheduler.add({
-            name: 'retention',
-            schedule: config.ODZIV_RETENTION_CRON,
-            timeZone: config.ODZIV_TIME_ZONE,
-            run: async () => {
-              const forgotten = await forgetPastRetention(database, retentionDays, { owner: instanceId });
-              if (forgotten) log.info({ job: 'retention', forgotten, days: retentionDays }, 'forgot the words of posts past the retention period');
-            },
-          });
-        }
+        for (const j of backgroundJobs({ config, database, adapters, rulebook, channels, log, instanceId })) scheduler.add(j);
         rulebook.watch();
       },
       async close() {

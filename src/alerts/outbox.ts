@@ -97,7 +97,8 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
       .from(alertDeliveries)
       .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.availableAt, dueBy)))
       .orderBy(asc(alertDeliveries.id))
-      .limit(20)
+      // Ten a run (every 5 s by default): each is marked sent right after its send, so a crash re-sends at most the one in flight.
+      .limit(10)
       .for('update', { skipLocked: true });
     if (!rows.length) return [];
     // Leased for two minutes while this worker sends them.

@@ -117,8 +117,9 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     .select()
     .from(alerts)
     .where(and(eq(alerts.kind, 'spike'), gte(alerts.updatedAt, new Date(now.getTime() - INCIDENT_GAP_MS))));
-  const incidents = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails, startedAt: a.createdAt.getTime() }));
-  let raised = 0;
+  // Incidents this run may grow: the ongoing ones (id) and the ones it opens (written at the end).
+  type Incident = { id?: number; details: IncidentDetails; startedAt: number; severity: 'normal' | 'urgent'; changed: boolean };
+  const incidents: Incident[] = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails, startedAt: a.createdAt.getTime(), severity: a.severity, changed: false }));
   for (const s of spikes) {
     const mine = postsByKey.get(s.key) ?? [];
     const ids = new Set(mine.map((p) => p.id));
@@ -129,18 +130,15 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
       const keys = [...new Set([...d.keys, s.key])].sort((a, b) => keyRank(a) - keyRank(b));
       const postIds = [...new Set([...d.postIds, ...ids])].slice(-200);
       const primaryNow = d.primary === s.key;
-      const next: IncidentDetails = {
+      same.details = {
         ...d,
         keys,
         postIds,
         ...(primaryNow ? { count: Math.max(d.count, s.count), expected: s.expected, threshold: s.threshold, windowEnd: end.toISOString() } : {}),
         samples: d.samples.length >= 5 ? d.samples : [...d.samples, ...samplesOf(mine.filter((p) => !d.samples.some((x) => x.postId === p.id)))].slice(0, 5),
       };
-      same.details = next;
-      await db
-        .update(alerts)
-        .set({ details: next, title: titleOf(next), updatedAt: now, ...(next.count >= 2 * next.threshold ? { severity: 'urgent' as const } : {}) })
-        .where(eq(alerts.id, same.id));
+      if (same.details.count >= 2 * same.details.threshold) same.severity = 'urgent';
+      same.changed = true;
       continue;
     }
     const details: IncidentDetails = {
@@ -155,17 +153,23 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
       samples: samplesOf(mine),
       ...(category ? { category } : {}),
     };
-    const [row] = await db
-      .insert(alerts)
-      .values({ kind: 'spike', audience: 'marketing', dedupKey: `spike:${s.key}:${start.toISOString()}`, title: titleOf(details), details, severity: s.count >= 2 * s.threshold ? 'urgent' : 'normal', createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: alerts.id });
-    if (row) {
-      incidents.push({ id: row.id, details, startedAt: now.getTime() });
-      raised++;
-    }
+    incidents.push({ details, startedAt: now.getTime(), severity: s.count >= 2 * s.threshold ? 'urgent' : 'normal', changed: true });
   }
-  return raised;
+  // One statement for the incidents that grew, one for the new ones, however many keys spiked.
+  const grown = incidents.filter((i) => i.id !== undefined && i.changed).map((i) => ({ id: i.id, details: i.details, title: titleOf(i.details), severity: i.severity }));
+  if (grown.length) {
+    await db.execute(sql`
+      update alerts set details = g.details, title = g.title, severity = g.severity, updated_at = ${now}
+      from ${recordset(grown, 'id bigint, details jsonb, title text, severity text', 'g')} where alerts.id = g.id`);
+  }
+  const opened = incidents.filter((i) => i.id === undefined).map((i) => ({ dedup_key: `spike:${i.details.primary}:${start.toISOString()}`, title: titleOf(i.details), details: i.details, severity: i.severity }));
+  if (!opened.length) return 0;
+  const rows = await database.rows<{ id: number | string }>(sql`
+    insert into alerts (kind, audience, dedup_key, title, details, severity, created_at, updated_at)
+    select 'spike', 'marketing', dedup_key, title, details, severity, ${now}, ${now} from ${recordset(opened, 'dedup_key text, title text, details jsonb, severity text')}
+    on conflict (dedup_key) do nothing
+    returning id`);
+  return rows.length;
 }
 
 function samplesOf(rows: Array<{ id: number; caseId: number | null; handle: string; text: string; url: string | null }>): IncidentDetails['samples'] {

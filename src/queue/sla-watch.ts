@@ -5,13 +5,14 @@ import type { Database } from '../../db/client.ts';
 /**
  * The SLA watcher's work, each part a bounded number of statements whatever the number of cases,
  * and each reading only what came due, or changed, since `since` (the last run's start; null: the
- * last day). Partial indexes serve every question (migration 0013).
+ * last hour, so the first run after an upgrade does not read the backlog again: the version
+ * before it raised those alerts). Partial indexes serve every question (migration 0013).
  */
 
 /** Released or woken at most this many cases a run; the rest are next run's. */
 const PER_RUN = 1_000;
 
-const lowerBound = (since: Date | null | undefined, now: Date) => since ?? new Date(now.getTime() - 86_400_000);
+const lowerBound = (since: Date | null | undefined, now: Date) => since ?? new Date(now.getTime() - 3_600_000);
 
 /** Snoozed-until-a-time cases whose time has come are waiting again (one statement, audited in it). */
 export async function wakeSnoozed(database: Database, now = new Date()): Promise<number> {

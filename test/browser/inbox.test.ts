@@ -72,7 +72,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     expect(await page.locator('#new-cases a').textContent()).toMatch(/^\d+ new cases? — show$/);
     expect(await search.inputValue()).toBe('half-typed');
     await search.fill('');
-    await search.evaluate((el) => (el as HTMLInputElement).blur());
+    await search.blur();
     await page.screenshot({ path: shot('inbox.png'), fullPage: false });
 
     // Keyboard: move down, open, claim.
