@@ -47,12 +47,14 @@ export interface OpenOptions {
   poolSize?: number;
   /** Called with every statement drizzle sends (benchmarks count statements per job run). */
   onQuery?: (query: string) => void;
+  /** PostgreSQL: send statements prepared (default), so each is planned once per connection. */
+  prepare?: boolean;
 }
 
 /** Opens the database and applies committed migrations (idempotent, safe for several instances). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const logger = opts.onQuery ? { logQuery: (query: string) => opts.onQuery!(query) } : undefined;
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger, opts.prepare ?? true);
   return openPglite(opts.dataDir ?? './data', logger);
 }
 
@@ -105,7 +107,30 @@ async function openPglite(dataDir: string, logger: QueryLogger): Promise<Databas
   };
 }
 
-async function openPostgres(url: string, max: number, logger: QueryLogger): Promise<Database> {
+/**
+ * drizzle sends every query unprepared unless it is given a name, so PostgreSQL parses and plans
+ * the queue's query on every request (planning was half its time at a year's size, with the
+ * indexes the jobs need). This hands drizzle a client whose queries, and whose transactions'
+ * queries, are prepared: postgres.js keeps them per connection, and PostgreSQL reuses their plans.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') return (query: string, params?: unknown[], opts?: object) => target.unsafe(query, params as never[], { ...opts, prepare: true });
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (sql: postgres.Sql) => unknown;
+          const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!;
+          return method.call(target, ...args.slice(0, -1), (inner: postgres.Sql) => fn(preparing(inner)));
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function openPostgres(url: string, max: number, logger: QueryLogger, prepare: boolean): Promise<Database> {
   // Migrations run on one dedicated connection under an advisory lock, so several instances
   // starting together apply them once.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
@@ -117,7 +142,7 @@ async function openPostgres(url: string, max: number, logger: QueryLogger): Prom
     await migrator.end();
   }
   const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
+  const db = drizzlePostgres(prepare ? preparing(client) : client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   // drizzle hands postgres.js dates as strings it made itself and turns off postgres.js's date
   // serializers; a Date inside a raw sql`` template would then fail on PostgreSQL (not on PGlite).
   const dateOrAsIs = (v: unknown) => (v instanceof Date ? v.toISOString() : v);

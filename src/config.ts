@@ -27,6 +27,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
+  /** off behind PgBouncer in transaction mode before 1.21, which cannot carry prepared statements. */
+  DATABASE_PREPARE: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ODZIV_RULES_DIR: z.string().min(1).default('./rules/packs'),
   ODZIV_ADMIN_EMAIL: z.string().email().default('admin@odziv.local'),

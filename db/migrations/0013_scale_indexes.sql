@@ -18,6 +18,7 @@ ALTER TABLE "cases" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;--> statem
 UPDATE cases c SET search_text = odziv_fold(p.text) || ' @' || lower(a.handle) FROM posts p JOIN authors a ON a.id = p.author_id WHERE p.id = c.post_id;--> statement-breakpoint
 CREATE INDEX "posts_kept_idx" ON "posts" USING btree ("posted_at") WHERE text <> '' or raw <> '{}'::jsonb;--> statement-breakpoint
 CREATE INDEX "cases_post_idx" ON "cases" USING btree ("post_id");--> statement-breakpoint
+CREATE INDEX "cases_category_queue_idx" ON "cases" USING btree ("status","category",(-"priority"),"id");--> statement-breakpoint
 CREATE INDEX "cases_rank_idx" ON "cases" USING btree ((-"priority"),"id");--> statement-breakpoint
 CREATE INDEX "cases_next_idx" ON "cases" USING btree ((-"priority"),"due_at","id") WHERE status in ('open', 'escalated');--> statement-breakpoint
 CREATE INDEX "cases_assignee_idx" ON "cases" USING btree ("assignee_id") WHERE assignee_id is not null;--> statement-breakpoint

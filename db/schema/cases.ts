@@ -56,6 +56,8 @@ export const cases = pgTable(
     // The queue's own order, priority descending then id: `(-priority, id)` makes a page and a
     // keyset cursor one index range scan (a row comparison), with or without a status.
     index('cases_queue_idx').on(t.status, sql`(-${t.priority})`, t.id),
+    // The inbox's most used filter, read in the queue's order.
+    index('cases_category_queue_idx').on(t.status, t.category, sql`(-${t.priority})`, t.id),
     index('cases_rank_idx').on(sql`(-${t.priority})`, t.id),
     // "Next case": the top waiting case by priority, then the soonest due.
     index('cases_next_idx').on(sql`(-${t.priority})`, t.dueAt, t.id).where(sql`status in ('open', 'escalated')`),

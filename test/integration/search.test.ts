@@ -78,6 +78,23 @@ describe('searching the queue', () => {
     expect(page).not.toContain('>@ivana_k</a>');
   });
 
+  it('finds the right page beyond the first 2,000 cases: rare words through the index, common ones in queue order', async () => {
+    const [s] = await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
+    // 2,100 complaints; the rare word is on one that ranks far down the queue (a tiny account).
+    const many: NormalizedPost[] = Array.from({ length: 2_100 }, (_, i) => ({
+      ...post(`bulk-${i}`, `bulk${i}`, i === 2_050 ? 'Internet ne radi, sramota, Zvečevo!' : `Internet ne radi, sramota! broj ${i}`),
+      author: { platformUserId: `bulk-${i}`, handle: `bulk${i}`, followers: i === 2_050 ? 0 : 100_000 },
+    }));
+    await ingest(h.deps.database, h.deps.rulebook.current(), s!, { cursor: 'bulk', posts: many });
+    const page = async (query: string) => (await (await h.request('GET', `/api/cases?${query}`, { token })).json()) as { cases: Array<{ author: { handle: string }; priority: number; id: number }> };
+    expect((await page('q=zvecevo')).cases.map((c) => c.author.handle)).toEqual(['bulk2050']);
+    // A common word's page is the queue's own top, in its order.
+    const common = (await page('q=sramota&limit=30')).cases;
+    const top = (await page('limit=200')).cases;
+    expect(common.map((c) => c.id)).toEqual(top.slice(0, 30).map((c) => c.id));
+    await h.deps.database.rows(sql`delete from cases where post_id in (select id from posts where platform_post_id like 'bulk-%')`);
+  });
+
   it('folds in the database exactly as in the query: odziv_fold, which the search index is built on, is foldForSearch', async () => {
     const samples = ['ČEKAM Ćevape Žuti Šator Đorđe', 'Љубав Њива Џеп љ њ џ', 'РАЧУН рачун Ђорђе ћевап', 'Plain ASCII 50% _x_ \\ back', 'čćžšđ ЧЋЖШЂ', 'mixed Ћирилица and Latinica'];
     for (const text of samples) {

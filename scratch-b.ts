@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+const text = readFileSync('/tmp/big.json', 'utf8');
+const obj = JSON.parse(text);
+const buf = Buffer.from(text);
+const app = new Hono();
+app.get('/buf', (c) => c.body(buf, 200, { 'content-type': 'application/json' }));
+app.get('/str', (c) => c.body(text, 200, { 'content-type': 'application/json' }));
+app.get('/json', (c) => c.json(obj));
+serve({ fetch: app.fetch, port: 3996, hostname: '127.0.0.1' });

@@ -1,0 +1,17 @@
+import { openDatabase } from './db/client.ts';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { analyses, authors, cases, posts } from './db/schema/index.ts';
+const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+const summary = { id: cases.id, status: cases.status, priority: cases.priority, priorityComponents: cases.priorityComponents, category: cases.category, reason: cases.reason, team: cases.team, assigneeId: cases.assigneeId, dueAt: cases.dueAt, createdAt: cases.createdAt, firstResponseAt: cases.firstResponseAt, falseAlarm: cases.falseAlarm, post: { id: posts.id, platform: posts.platform, platformPostId: posts.platformPostId, url: posts.url, text: posts.text, postedAt: posts.postedAt, goneAt: posts.goneAt }, author: { handle: authors.handle, displayName: authors.displayName, followers: authors.followers, verified: authors.verified }, language: analyses.language, sentiment: analyses.sentiment, complaint: analyses.complaint, evidence: analyses.evidence };
+const build = () => db.db.select(summary).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).innerJoin(authors, eq(authors.id, posts.authorId)).leftJoin(analyses, eq(analyses.postId, posts.id)).where(and(eq(cases.status, 'open'))).orderBy(sql`-${cases.priority}`, asc(cases.id)).limit(51);
+let t = performance.now(); for (let i = 0; i < 2000; i++) build().toSQL(); console.log('build', ((performance.now() - t) / 2000).toFixed(3), 'ms');
+for (let i = 0; i < 50; i++) await build();
+t = performance.now(); for (let i = 0; i < 300; i++) await build(); console.log('build+run+map', ((performance.now() - t) / 300).toFixed(3), 'ms');
+const prepared = build().prepare('q1');
+for (let i = 0; i < 50; i++) await prepared.execute();
+t = performance.now(); for (let i = 0; i < 300; i++) await prepared.execute(); console.log('prepared run+map', ((performance.now() - t) / 300).toFixed(3), 'ms');
+const body = JSON.stringify(await prepared.execute());
+console.log('bytes', body.length);
+const one = (await prepared.execute())[0];
+for (const [k, v] of Object.entries(one!)) console.log(k, JSON.stringify(v).length);
+await db.close();

@@ -1,0 +1,13 @@
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from './db/client.ts';
+const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 1 });
+const text = `select cases.id, cases.status, cases.priority, cases.priority_components, cases.category, cases.reason, cases.team, cases.assignee_id, cases.due_at, cases.created_at, cases.first_response_at, cases.false_alarm, posts.id as post_id, posts.platform, posts.platform_post_id, posts.url, posts.text, posts.posted_at, posts.gone_at, authors.handle, authors.display_name, authors.followers, authors.verified, analyses.language, analyses.sentiment, analyses.complaint, analyses.evidence from cases join posts on posts.id = cases.post_id join authors on authors.id = posts.author_id left join analyses on analyses.post_id = posts.id where cases.status = `;
+const q = () => sql`${sql.raw(text)}${'open'} order by -cases.priority, cases.id limit ${51}`;
+const time = async (label: string, fn: () => Promise<unknown>) => { for (let i = 0; i < 30; i++) await fn(); const t = performance.now(); for (let i = 0; i < 300; i++) await fn(); console.log(label, ((performance.now() - t) / 300).toFixed(2), 'ms'); };
+await time('database.rows (drizzle execute, prepared proxy)', () => db.rows(q()));
+const raw = postgres(process.env.DATABASE_URL!, { max: 1 });
+await time('postgres.js unsafe prepared', () => raw.unsafe(text + '$1 order by -cases.priority, cases.id limit $2', ['open', 51], { prepare: true }));
+await time('postgres.js unsafe prepared again', () => raw.unsafe(text + '$1 order by -cases.priority, cases.id limit $2', ['open', 51], { prepare: true }));
+await time('database.rows again', () => db.rows(q()));
+await raw.end(); await db.close();

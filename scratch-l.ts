@@ -1,0 +1,15 @@
+import { openDatabase } from './db/client.ts';
+import { listCases } from './src/queue/cases.ts';
+import { userForToken } from './src/auth/users.ts';
+const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+for (let i = 0; i < 50; i++) await listCases(db, { status: 'open', limit: 50 });
+let t = performance.now();
+for (let i = 0; i < 300; i++) await listCases(db, { status: 'open', limit: 50 });
+console.log('listCases', ((performance.now() - t) / 300).toFixed(2), 'ms each');
+t = performance.now();
+for (let i = 0; i < 300; i++) JSON.stringify(await listCases(db, { status: 'open', limit: 50 }));
+console.log('listCases+stringify', ((performance.now() - t) / 300).toFixed(2), 'ms each');
+t = performance.now();
+for (let i = 0; i < 300; i++) await db.exec(`select c.id, c.status, c.priority, c.priority_components, c.category, c.reason, c.team, c.assignee_id, c.due_at, c.created_at, c.first_response_at, c.false_alarm, p.id, p.platform, p.platform_post_id, p.url, p.text, p.posted_at, p.gone_at, a.handle, a.display_name, a.followers, a.verified, an.language, an.sentiment, an.complaint, an.evidence from cases c join posts p on p.id = c.post_id join authors a on a.id = p.author_id left join analyses an on an.post_id = p.id where c.status = $1 order by -c.priority, c.id limit 51`, ['open']);
+console.log('raw driver', ((performance.now() - t) / 300).toFixed(2), 'ms each');
+await db.close();
