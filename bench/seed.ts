@@ -144,15 +144,21 @@ interface GenState {
   authorsWanted: number;
   packs: CompiledPack[];
   setup: Setup;
-  /** Author ids by index, created as they first write. */
-  authorIds?: number[];
+  /** Author ids by number, created as they first write. */
+  authorIds?: Map<number, number>;
   postsMade: number;
   casesMade: number;
 }
 
-async function authorIds(database: Database): Promise<number[]> {
-  const rows = await database.rows<{ id: number | string }>(sql`select id from authors where platform_user_id like 'bench-%' order by id`);
-  return rows.map((r) => Number(r.id));
+/** The seeded authors by their number (bench-<n>), from any platform: top-ups and bench:ingest reuse them. */
+async function authorIds(database: Database): Promise<Map<number, number>> {
+  const rows = await database.rows<{ id: number | string; platform_user_id: string }>(sql`select id, platform_user_id from authors where platform_user_id like 'bench-%' order by id`);
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const n = Number(r.platform_user_id.slice('bench-'.length));
+    if (Number.isInteger(n) && !out.has(n)) out.set(n, Number(r.id));
+  }
+  return out;
 }
 
 type Row = Record<string, unknown>;
@@ -184,11 +190,11 @@ function generate(s: GenState, n: number): Chunk {
     const platform = r() < PLATFORMS[0].share ? PLATFORMS[0] : r() < 0.5 ? PLATFORMS[1] : PLATFORMS[2];
     // A few authors write a lot: the square of a uniform number favours the low indexes.
     const authorIndex = Math.floor(s.authorsWanted * r() * r());
-    let authorId = s.authorIds![authorIndex];
+    let authorId = s.authorIds!.get(authorIndex);
     const handle = `${pick(r, FIRST)}_${pick(r, LAST)}${authorIndex}`;
     if (authorId === undefined) {
       authorId = s.nextAuthor++;
-      s.authorIds![authorIndex] = authorId;
+      s.authorIds!.set(authorIndex, authorId);
       c.authors.push({ id: authorId, platform: platform.name, platform_user_id: `bench-${authorIndex}`, handle, display_name: handle.replace(/_/g, ' ').replace(/\d+$/, ''), followers: Math.floor(10 ** (1 + r() * 4)), verified: r() < 0.02 });
     }
     const ageMs = r() * s.days * DAY;

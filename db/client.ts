@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +12,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import postgres from 'postgres';
 import { lockDataDir } from './data-dir-lock.ts';
+import { copyTemplateTo, readTemplate } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -65,17 +66,20 @@ type QueryLogger = { logQuery(query: string): void } | undefined;
  * default 128 MB made the embedded server ~100 MiB larger for no speed this workload measures (its
  * files are read through the OS page cache).
  */
-const PGLITE_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+export const PGLITE_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 async function openPglite(dataDir: string, logger: QueryLogger): Promise<Database> {
   let client: PGlite;
   let unlock = () => {};
+  // A new database starts from the migrated template when there is one (db/pglite-template.ts).
   if (dataDir === 'memory://') {
-    client = new PGlite({ extensions: { pg_trgm }, startParams: PGLITE_PARAMS });
+    const template = readTemplate();
+    client = new PGlite({ extensions: { pg_trgm }, startParams: PGLITE_PARAMS, ...(template ? { loadDataDir: template } : {}) });
   } else {
     const dir = resolve(dataDir, 'pglite');
     mkdirSync(dirname(dir), { recursive: true });
     unlock = lockDataDir(`${dir}.lock`);
+    if (!existsSync(join(dir, 'PG_VERSION'))) copyTemplateTo(dir);
     client = new PGlite(dir, { extensions: { pg_trgm }, startParams: PGLITE_PARAMS });
   }
   const db = drizzlePglite(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;

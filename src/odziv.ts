@@ -125,7 +125,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   }
   try {
     if (database.kind === 'pglite') await releaseOrphanedLeases(database);
-    const adapters = createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon, bluesky: config.bluesky });
+    const adapters = await createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon, bluesky: config.bluesky });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     if (adapters.mastodon) await setUpMastodon(adapters.mastodon as MastodonAdapter, config, database, log);
     if (adapters.bluesky) await setUpBluesky(adapters.bluesky as BlueskyAdapter, config, database, log);

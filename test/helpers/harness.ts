@@ -42,7 +42,7 @@ export async function createHarness(opts: { adapters?: (dataDir: string) => Adap
   const config = loadConfig({ ODZIV_DATA_DIR: dataDir });
   const rulebook = new Rulebook(resolve('rules/packs'), silentLog);
   await rulebook.load();
-  const adapters = opts.adapters?.(dataDir) ?? createAdapters({ dataDir, replaySpeed: opts.replaySpeed ?? 1000 });
+  const adapters = opts.adapters?.(dataDir) ?? (await createAdapters({ dataDir, replaySpeed: opts.replaySpeed ?? 1000 }));
   const deps: Deps = { config, database: tdb.database, adapters, rulebook, templates: loadTemplates('rules/templates.yaml'), log: silentLog };
   const app = createApp(deps);
   const addStream = () => tdb.database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: opts.streamConfig ?? {} }).onConflictDoNothing();

@@ -1,9 +1,13 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { ChannelError, headline, summaryOf, targetFor, type AlertChannel, type Targets } from './types.ts';
 
-/** E-mail over SMTP (nodemailer): recipients per audience, and for escalations. */
+/**
+ * E-mail over SMTP (nodemailer): recipients per audience, and for escalations. nodemailer is loaded
+ * at the first e-mail, not at start (13 MiB a deployment without e-mail alerts never needs).
+ */
 export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets }): AlertChannel {
-  const transport = nodemailer.createTransport(opts.smtpUrl);
+  let transporter: Promise<Transporter> | undefined;
+  const transportOf = () => (transporter ??= import('nodemailer').then((m) => m.default.createTransport(opts.smtpUrl)));
   return {
     name: 'email',
     serves: (audience, round) => Boolean(targetFor(opts.to, { audience, round })),
@@ -15,6 +19,7 @@ export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets 
         .filter(([k]) => k !== 'summary')
         .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
       try {
+        const transport = await transportOf();
         await transport.sendMail({
           from: opts.from,
           to,
@@ -29,7 +34,7 @@ export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets 
       }
     },
     async close() {
-      transport.close();
+      if (transporter) (await transporter).close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
-import { crcResponse, deletedInActivity, postsFromActivity, validSignature } from '../../../adapters/x/index.ts';
+import { crcResponse, deletedInActivity, postsFromActivity, validSignature } from '../../../adapters/x/webhook.ts';
 import { streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
