@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const role = config.ODZIV_ROLE;
   const fetch = role === 'worker' ? healthOnly(odziv.deps).fetch : odziv.app.fetch;
   const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info({ url: `http://localhost:${info.port}`, role, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
+    log.info({ url: `http://localhost:${info.port}`, role, instance: odziv.instanceId, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
   });
   if (role !== 'web') odziv.startJobs();
   else odziv.deps.rulebook.watch();

@@ -24,6 +24,8 @@ import { loadTemplates } from './queue/templates.ts';
 
 export interface Odziv {
   deps: Deps;
+  /** This process's name in stream and job leases. */
+  instanceId: string;
   app: ReturnType<typeof createApp>;
   scheduler: Scheduler;
   /** Starts the background jobs (polling, outbox, rule-pack watching). */
@@ -152,6 +154,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
     const instanceId = randomUUID();
     return {
       deps,
+      instanceId,
       app,
       scheduler,
       startJobs() {
