@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   try {
     if (opts.has('reset')) {
       say('--reset: emptying the database first');
-      await database.db.execute(sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs restart identity cascade'));
+      await database.db.execute(sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade'));
     }
     let run = 0;
     for (const size of sizes) {

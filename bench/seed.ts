@@ -361,7 +361,7 @@ async function main(): Promise<void> {
     say(`seeding ${bench.where} to ${posts} posts`);
     if (opts.has('reset')) {
       say('--reset: emptying the database first');
-      await bench.database.db.execute(sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs restart identity cascade'));
+      await bench.database.db.execute(sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade'));
     }
     const s = await seedTo(bench.database, { posts, ...(opts.has('open-cases') ? { openCases: count(opts, 'open-cases', 0) } : {}), days: count(opts, 'days', 365) }, say);
     result({ bench: 'seed', database: bench.database.kind, ...s, postsPerSecond: s.seconds > 0 ? round(s.added / s.seconds) : null });

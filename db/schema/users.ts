@@ -1,4 +1,4 @@
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['responder', 'community_manager', 'marketing', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -58,3 +58,13 @@ export const sessions = pgTable(
   },
   (t) => [uniqueIndex('sessions_token_uq').on(t.tokenHash)],
 );
+
+/**
+ * Failed logins per e-mail and per client address ("email:ana@…", "ip:203.0.113.7"), shared by
+ * every instance: the login waits longer after each failure past the free ones (src/auth/login.ts).
+ */
+export const loginFailures = pgTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+});

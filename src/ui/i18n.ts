@@ -15,7 +15,7 @@ const T = {
   email: { en: 'E-mail', hr: 'E-pošta', sr: 'E-pošta' },
   password: { en: 'Password', hr: 'Lozinka', sr: 'Lozinka' },
   wrongLogin: { en: 'Wrong e-mail or password.', hr: 'Pogrešna e-pošta ili lozinka.', sr: 'Pogrešna e-pošta ili lozinka.' },
-  tooMany: { en: 'Too many failed attempts; try again in 15 minutes.', hr: 'Previše neuspjelih pokušaja; pokušajte za 15 minuta.', sr: 'Previše neuspelih pokušaja; pokušajte za 15 minuta.' },
+  tooMany: { en: 'Too many failed attempts; try again in {seconds} s.', hr: 'Previše neuspjelih pokušaja; pokušajte ponovno za {seconds} s.', sr: 'Previše neuspelih pokušaja; pokušajte ponovo za {seconds} s.' },
   status: { en: 'Status', hr: 'Status', sr: 'Status' },
   language: { en: 'Language', hr: 'Jezik', sr: 'Jezik' },
   platform: { en: 'Platform', hr: 'Platforma', sr: 'Platforma' },

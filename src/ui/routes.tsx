@@ -8,12 +8,12 @@ import { CaseEvents } from './live.ts';
 import { and, eq } from 'drizzle-orm';
 import { authors, cases, posts } from '../../db/schema/index.ts';
 import { eraseAuthor } from '../privacy/erase.ts';
-import { LoginLimiter } from '../auth/limiter.ts';
+import { logIn } from '../auth/login.ts';
+import { clientAddress } from '../api/client-address.ts';
 import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
-import { verifyLogin, type AuthUser } from '../auth/users.ts';
+import type { AuthUser } from '../auth/users.ts';
 import { listPeople } from '../auth/people.ts';
 import { bulkAct, BulkInput } from '../queue/bulk.ts';
-import { audit } from '../audit.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, zodIssues } from '../errors.ts';
 import { PLATFORMS, type PlatformAdapter } from '../../adapters/types.ts';
@@ -68,7 +68,6 @@ const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.starts
 /** The web inbox: server-rendered pages; forms carry the session's CSRF token. */
 export function uiRoutes(deps: Deps) {
   const app = new Hono<UiEnv>();
-  const limiter = new LoginLimiter();
   const live = new CaseEvents(deps.database, deps.log);
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
@@ -87,15 +86,16 @@ export function uiRoutes(deps: Deps) {
     const form = await c.req.parseBody();
     const email = String(form.email ?? '').trim().toLowerCase();
     const next = safeNext(String(form.next ?? ''));
-    if (limiter.blocked(email)) return c.html(<LoginPage L={L} next={next} error={t(L, 'tooMany')} />, 429);
-    const user = email ? await verifyLogin(deps.database, email, String(form.password ?? '')) : undefined;
-    if (!user) {
-      limiter.fail(email);
-      await audit(deps.database.db, { actorUserId: null, action: 'login.failed', subjectType: 'user', details: { email, via: 'web' } });
-      return c.html(<LoginPage L={L} next={next} error={t(L, 'wrongLogin')} />, 401);
+    let user;
+    try {
+      user = await logIn(deps.database, { email, password: String(form.password ?? ''), client: clientAddress(c), via: 'web' });
+    } catch (e) {
+      if (!(e instanceof AppError) || (e.code !== 'UNAUTHORIZED' && e.code !== 'TOO_MANY_REQUESTS')) throw e;
+      const wait = (e.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      return e.code === 'UNAUTHORIZED'
+        ? c.html(<LoginPage L={L} next={next} error={t(L, 'wrongLogin')} />, 401)
+        : c.html(<LoginPage L={L} next={next} error={t(L, 'tooMany', { seconds: wait ?? 1 })} />, 429);
     }
-    limiter.succeed(email);
-    await audit(deps.database.db, { actorUserId: user.id, action: 'login', subjectType: 'user', subjectId: user.id, details: { via: 'web' } });
     const s = await createSession(deps.database, user.id);
     setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SESSION_HOURS * 3600 });
     return c.redirect(next, 303);

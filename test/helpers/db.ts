@@ -44,6 +44,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 async function truncateAll(database: Database): Promise<void> {
   await database.db.execute(
-    sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs restart identity cascade'),
+    sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade'),
   );
 }

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema/index.ts';
 import type { Harness } from '../helpers/harness.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
+import { sql } from 'drizzle-orm';
+import { logIn } from '../../src/auth/login.ts';
+import type { AppError } from '../../src/errors.ts';
 
 let h: Harness;
 const tokens = {} as Record<Role, string>;
@@ -84,11 +87,34 @@ describe('API security', () => {
     expect(((await wrong.json()) as { message: string }).message).toBe(((await unknown.json()) as { message: string }).message);
   });
 
-  it('locks out online password guessing for an account', async () => {
+  it('slows online password guessing down, per account and per client address, in the database every instance shares', async () => {
     const u = await h.user('responder');
-    for (let i = 0; i < 10; i++) await h.request('POST', '/api/auth/token', { json: { email: u.email, password: `guess-${i}` } });
+    const t0 = new Date('2026-06-01T10:00:00Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const attempt = (password: string, ms: number, client = '203.0.113.7', email = u.email) => logIn(h.deps.database, { email, password, client, via: 'api' }, at(ms)).then(() => 'ok', (e: AppError) => e.code);
+    // Five free failures; then each further attempt waits 1 s, 2 s, 4 s … after the last failure.
+    for (let i = 0; i < 5; i++) expect(await attempt(`guess-${i}`, i)).toBe('UNAUTHORIZED');
+    expect(await attempt('guess-5', 10)).toBe('UNAUTHORIZED');
+    expect(await attempt('correct horse battery staple', 500)).toBe('TOO_MANY_REQUESTS');
+    expect(await attempt('guess-6', 1_100)).toBe('UNAUTHORIZED');
+    expect(await attempt('correct horse battery staple', 2_500)).toBe('TOO_MANY_REQUESTS');
+    // The person is never locked out for good: after the wait, the right password works, and clears the count.
+    expect(await attempt('correct horse battery staple', 3_200)).toBe('ok');
+    expect(await attempt('guess-7', 3_300)).toBe('UNAUTHORIZED');
+    // One address guessing at many accounts is slowed down too (20 free failures, then the same back-off).
+    const others = await Promise.all(Array.from({ length: 7 }, () => h.user('responder')));
+    for (let i = 0; i < 21; i++) await attempt('wrong-password', 10_000 + i, '198.51.100.9', others[i % 7]!.email);
+    expect(await attempt('correct horse battery staple', 10_100, '198.51.100.9', others[0]!.email)).toBe('TOO_MANY_REQUESTS');
+    // …but another address is not held back by it.
+    expect(await attempt('correct horse battery staple', 10_100, '198.51.100.10', others[0]!.email)).toBe('ok');
+  });
+
+  it('answers a login that must wait with a 429 saying how long, whoever tries (the count lives in the database)', async () => {
+    const u = await h.user('responder');
+    await h.deps.database.rows(sql`insert into login_failures (key, failures, last_at) values (${`email:${u.email}`}, 10, now())`);
     const res = await h.request('POST', '/api/auth/token', { json: { email: u.email, password: 'correct horse battery staple' } });
     expect(res.status).toBe(429);
+    expect(((await res.json()) as { message: string }).message).toMatch(/too many failed logins; try again in \d+ s/);
   });
 
   it('stores tokens hashed, never in clear', async () => {

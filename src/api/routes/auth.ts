@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { LoginLimiter } from '../../auth/limiter.ts';
+import { logIn } from '../../auth/login.ts';
 import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../../auth/sessions.ts';
-import { createToken, verifyLogin } from '../../auth/users.ts';
-import { audit } from '../../audit.ts';
+import { createToken } from '../../auth/users.ts';
+import { clientAddress } from '../client-address.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { router } from '../router.ts';
@@ -33,31 +33,15 @@ const route = createRoute({
   responses: { 201: json(TokenResponse, 'A new token'), ...errorResponses(400, 401), 429: json(z.object({ code: z.string(), message: z.string() }), 'Too many failed attempts') },
 });
 
-/** Checks e-mail and password under the limiter, and audits the attempt. */
-async function login(deps: Deps, limiter: LoginLimiter, email: string, password: string, via: 'api' | 'session') {
-  const key = email.toLowerCase();
-  if (limiter.blocked(key)) throw new AppError('TOO_MANY_REQUESTS', 'too many failed logins for this account; try again in 15 minutes');
-  const user = await verifyLogin(deps.database, email, password);
-  if (!user) {
-    limiter.fail(key);
-    await audit(deps.database.db, { actorUserId: null, action: 'login.failed', subjectType: 'user', details: { email: key, via } });
-    throw new AppError('UNAUTHORIZED', 'wrong e-mail or password');
-  }
-  limiter.succeed(key);
-  await audit(deps.database.db, { actorUserId: user.id, action: 'login', subjectType: 'user', subjectId: user.id, details: { via } });
-  return user;
-}
-
 const LoginForm = z.object({
   email: z.string({ error: 'expected an e-mail address' }).email({ error: 'expected an e-mail address' }).max(320),
   password: z.string({ error: 'expected the password' }).min(1, { error: 'expected the password' }).max(1024),
 });
 
 export function authRoutes(deps: Deps) {
-  const limiter = new LoginLimiter();
   const app = router().openapi(route, async (c) => {
     const { email, password, name } = c.req.valid('json');
-    const user = await login(deps, limiter, email, password, 'api');
+    const user = await logIn(deps.database, { email, password, client: clientAddress(c), via: 'api' });
     const { token } = await createToken(deps.database, user.id, name);
     return c.json({ token, user }, 201);
   });
@@ -69,7 +53,7 @@ export function authRoutes(deps: Deps) {
     const raw = type.includes('application/json') ? await c.req.json().catch(() => { throw new AppError('BAD_REQUEST', 'body: not valid JSON'); }) : await c.req.parseBody();
     const parsed = LoginForm.safeParse(raw);
     if (!parsed.success) throw new AppError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const user = await login(deps, limiter, parsed.data.email, parsed.data.password, 'session');
+    const user = await logIn(deps.database, { email: parsed.data.email, password: parsed.data.password, client: clientAddress(c), via: 'session' });
     const s = await createSession(deps.database, user.id);
     setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SESSION_HOURS * 3600 });
     return c.json({ user, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() }, 200);
