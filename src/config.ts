@@ -27,6 +27,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
+  /** Connections each instance keeps to PostgreSQL (plus one for LISTEN). */
+  DATABASE_POOL_SIZE: z.coerce.number({ error: 'expected a number of connections from 2 to 200' }).int({ error: 'expected a whole number of connections from 2 to 200' }).min(2, { error: 'expected a number of connections from 2 to 200' }).max(200, { error: 'expected a number of connections from 2 to 200' }).default(10),
   /** off behind PgBouncer in transaction mode before 1.21, which cannot carry prepared statements. */
   DATABASE_PREPARE: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -115,7 +115,7 @@ async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: D
 
 /** The composition root: builds every part once and wires them together. */
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on' });
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on', poolSize: config.DATABASE_POOL_SIZE });
   const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }), (change) =>
     audit(database.db, { actorUserId: null, action: change.accepted ? 'rules.reload' : 'rules.rejected', subjectType: 'rules', subjectId: null, details: change }),
   );
