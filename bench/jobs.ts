@@ -11,32 +11,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AdapterSet } from '../adapters/registry.ts';
-import type { PlatformAdapter } from '../adapters/types.ts';
 import type { ChannelSet } from '../src/alerts/channels/registry.ts';
 import { loadConfig } from '../src/config.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { createLogger } from '../src/logger.ts';
 import { Rulebook } from '../src/rulebook.ts';
 import { backgroundJobs } from '../src/scheduler/jobs.ts';
-import { benchDatabase, count, options, percentile, result, round, say } from './lib.ts';
+import { benchDatabase, count, options, percentile, result, round, say, standInPlatform } from './lib.ts';
 import { defaultPacks, incomingPosts, seedTo } from './seed.ts';
 
 const MEASURED = ['sla', 'metrics', 'spikes', 'alerts', 'digest', 'retention'];
-
-/** A platform that reports a little more engagement on every read, for the metrics job. */
-function standInPlatform(): PlatformAdapter {
-  let reads = 0;
-  return {
-    platform: 'x',
-    maxReplyLength: 280,
-    poll: () => Promise.reject(new Error('bench:jobs does not poll')),
-    reply: () => Promise.reject(new Error('bench:jobs does not reply')),
-    refreshMetrics: async (ids) => {
-      reads++;
-      return { metrics: new Map(ids.map((id, i) => [id, { likes: reads * 3 + (i % 7), reposts: reads, replies: reads, quotes: 0 }])), gone: [] };
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const opts = options();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import type { PlatformAdapter } from '../adapters/types.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 
 /** `--name value` and `--flag` options, e.g. `npm run bench:ingest -- --size 0,100000`. */
@@ -42,6 +43,9 @@ export function parseCount(raw: string): number | undefined {
 
 export interface BenchDatabase {
   database: Database;
+  /** Statements (and their parameters) drizzle sent while `capture` is on (bench:explain). */
+  captured: Array<{ query: string; params: unknown[] }>;
+  capture(on: boolean): void;
   /** Statements drizzle sent since the last reset. */
   statements(): number;
   resetStatements(): void;
@@ -55,10 +59,16 @@ export interface BenchDatabase {
  */
 export async function benchDatabase(opts: Map<string, string>, poolSize = 10): Promise<BenchDatabase> {
   let n = 0;
+  let capturing = false;
+  const captured: BenchDatabase['captured'] = [];
   const url = process.env.DATABASE_URL?.trim() || undefined;
   const dataDir = resolve(opts.get('data-dir') ?? './data/bench');
-  const database = await openDatabase({ databaseUrl: url, dataDir, poolSize, onQuery: () => n++ });
-  return { database, statements: () => n, resetStatements: () => (n = 0), where: url ? 'postgres' : `pglite ${dataDir}` };
+  const onQuery = (query: string, params: unknown[]) => {
+    n++;
+    if (capturing) captured.push({ query, params });
+  };
+  const database = await openDatabase({ databaseUrl: url, dataDir, poolSize, onQuery });
+  return { database, captured, capture: (on) => (capturing = on), statements: () => n, resetStatements: () => (n = 0), where: url ? 'postgres' : `pglite ${dataDir}` };
 }
 
 /** The benchmark's last line: one JSON object with its figures, for scripts (fields: docs/performance.md). */
@@ -123,4 +133,19 @@ export function memoryOf(pid: number): { rssMiB: number; peakRssMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rssMiB: round(kb('VmRSS') / 1024), peakRssMiB: round(kb('VmHWM') / 1024) };
+}
+
+/** A platform that reports a little more engagement on every read, for the metrics job (bench:jobs, bench:explain). */
+export function standInPlatform(): PlatformAdapter {
+  let reads = 0;
+  return {
+    platform: 'x',
+    maxReplyLength: 280,
+    poll: () => Promise.reject(new Error('the benchmarks do not poll')),
+    reply: () => Promise.reject(new Error('the benchmarks do not reply')),
+    refreshMetrics: async (ids) => {
+      reads++;
+      return { metrics: new Map(ids.map((id, i) => [id, { likes: reads * 3 + (i % 7), reposts: reads, replies: reads, quotes: 0 }])), gone: [] };
+    },
+  };
 }

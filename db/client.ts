@@ -47,19 +47,19 @@ export interface OpenOptions {
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
   /** Called with every statement drizzle sends (benchmarks count statements per job run). */
-  onQuery?: (query: string) => void;
+  onQuery?: (query: string, params: unknown[]) => void;
   /** PostgreSQL: send statements prepared (default), so each is planned once per connection. */
   prepare?: boolean;
 }
 
 /** Opens the database and applies committed migrations (idempotent, safe for several instances). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const logger = opts.onQuery ? { logQuery: (query: string) => opts.onQuery!(query) } : undefined;
+  const logger = opts.onQuery ? { logQuery: (query: string, params: unknown[]) => opts.onQuery!(query, params) } : undefined;
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger, opts.prepare ?? true);
   return openPglite(opts.dataDir ?? './data', logger);
 }
 
-type QueryLogger = { logQuery(query: string): void } | undefined;
+type QueryLogger = { logQuery(query: string, params: unknown[]): void } | undefined;
 
 /**
  * PGlite keeps its shared buffers inside the WebAssembly heap, which never shrinks: PostgreSQL's

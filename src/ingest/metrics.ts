@@ -25,12 +25,15 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
   let baseline = brandPerMinute;
   for (const [platform, adapter] of Object.entries(adapters)) {
     if (!adapter?.refreshMetrics) continue;
-    // The last 72 hours' posts (an index range), each checked against its case through an index:
-    // a case's post and its edits (X counts engagement on the version people saw when they engaged).
+    // From the unresolved cases opened in the last 72 hours (an index range: far fewer than the
+    // posts of those hours) to their posts and those posts' edits (X counts engagement on the
+    // version people saw when they engaged).
+    const since = new Date(now.getTime() - MAX_AGE_MS);
     const rows = await database.rows<{ id: number | string; platform_post_id: string; posted_at: Date | string; metrics: EngagementMetrics | null; metrics_at: Date | string | null }>(sql`
-      select p.id, p.platform_post_id, p.posted_at, p.metrics, p.metrics_at from posts p
-      where p.platform = ${platform} and p.posted_at > ${new Date(now.getTime() - MAX_AGE_MS)} and (p.metrics_due_at is null or p.metrics_due_at <= ${now})
-        and exists (select 1 from cases c where c.post_id = coalesce(p.edit_of_post_id, p.id) and c.status <> 'resolved')
+      with recent as (select post_id from cases where created_at > ${since} and status <> 'resolved'),
+      versions as (select post_id as id from recent union select p.id from recent r join posts p on p.edit_of_post_id = r.post_id)
+      select p.id, p.platform_post_id, p.posted_at, p.metrics, p.metrics_at from versions v join posts p on p.id = v.id
+      where p.platform = ${platform} and p.posted_at > ${since} and (p.metrics_due_at is null or p.metrics_due_at <= ${now})
       order by p.metrics_due_at asc nulls first, p.id
       limit ${PER_RUN}`);
     if (!rows.length) continue;
