@@ -186,7 +186,7 @@ async function usersAdd(args: string[]): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR });
   try {
     const password = parsed.data.password ?? randomPassword();
-    const user = await createUser(database, { ...parsed.data, password });
+    const user = await createUser(database, { ...parsed.data, password }, 'operator');
     process.stdout.write(`created ${user.role} ${user.email} (id ${user.id})${parsed.data.password ? '' : `\npassword (shown once): ${password}`}\n`);
     return 0;
   } catch (e) {

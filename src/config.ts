@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateDetailed } from 'node-cron';
 import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
 import { mastodonSettingsFromEnv, type MastodonSettings } from '../adapters/mastodon/settings.ts';
 import { blueskySettingsFromEnv, type BlueskySettings } from '../adapters/bluesky/settings.ts';
@@ -10,6 +11,28 @@ const webhookUrl = (what: string) =>
     .string()
     .url({ error: `expected a URL (${what})` })
     .regex(/^https?:\/\//i, { error: `expected an http:// or https:// URL (${what})` });
+
+/** A cron expression as node-cron reads it (5 fields, or 6 with seconds first), checked before anything starts. */
+const cron = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((v, ctx) => {
+      const r = validateDetailed(v);
+      if (!r.valid) ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "${fallback}": ${r.errors.map((e) => e.message).join('; ')}` });
+    });
+
+/** An SMTP server as a URL, parsed now: a malformed one would otherwise be printed, password and all, by a deprecation warning. */
+const smtpUrl = z.string().superRefine((v, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return void ctx.addIssue({ code: 'custom', message: 'expected smtp://user:pass@host:port or smtps://…, with special characters in the password percent-encoded' });
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') ctx.addIssue({ code: 'custom', message: 'expected smtp:// or smtps://' });
+  else if (!u.hostname) ctx.addIssue({ code: 'custom', message: 'expected a host: smtp://user:pass@host:port' });
+});
 
 /** One address ("ana@vedra.hr" or "Ana <ana@vedra.hr>"), or several separated by commas. */
 const ADDRESS = /^(?:[^<>@\s,]+@[^<>@\s,]+|[^<>@,]*<[^<>@\s,]+@[^<>@\s,]+>)$/;
@@ -35,14 +58,14 @@ const EnvSchema = z.object({
   ODZIV_RULES_DIR: z.string().min(1).default('./rules/packs'),
   ODZIV_ADMIN_EMAIL: z.string().email().default('admin@odziv.local'),
   ODZIV_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  ODZIV_POLL_CRON: z.string().min(1).default('*/2 * * * * *'),
-  ODZIV_OUTBOX_CRON: z.string().min(1).default('* * * * * *'),
+  ODZIV_POLL_CRON: cron('*/2 * * * * *'),
+  ODZIV_OUTBOX_CRON: cron('* * * * * *'),
   ODZIV_REPLAY: z.enum(['auto', 'on', 'off']).default('auto'),
   ODZIV_REPLAY_SPEED: z.coerce.number().positive().max(10_000).default(1),
   ODZIV_REPLAY_FILE: z.string().min(1).optional(),
   ODZIV_STREAM_ALERT_AFTER_MIN: z.coerce.number().positive().max(10_080).default(10),
-  ODZIV_METRICS_CRON: z.string().min(1).default('*/15 * * * * *'),
-  ODZIV_SLA_CRON: z.string().min(1).default('*/30 * * * * *'),
+  ODZIV_METRICS_CRON: cron('*/15 * * * * *'),
+  ODZIV_SLA_CRON: cron('*/30 * * * * *'),
   ODZIV_CLAIM_IDLE_MIN: z.coerce.number().positive().max(10_080).default(30),
   ODZIV_SIGNATURE: z.string().min(1).max(60).default('– {responder}'),
   ODZIV_BUSINESS_HOURS: z
@@ -57,7 +80,7 @@ const EnvSchema = z.object({
     }),
   ODZIV_TEMPLATES: z.string().min(1).default('./rules/templates.yaml'),
   ODZIV_VIRAL_THRESHOLD: z.coerce.number().min(1).max(100).default(60),
-  ODZIV_ALERTS_CRON: z.string().min(1).default('*/5 * * * * *'),
+  ODZIV_ALERTS_CRON: cron('*/5 * * * * *'),
   ODZIV_PUBLIC_URL: z
     .string()
     .url({ error: 'expected the address people open odziv at, like https://odziv.example.com' })
@@ -68,7 +91,7 @@ const EnvSchema = z.object({
   ALERT_WEBHOOK_URL_CM: webhookUrl('a Slack-compatible incoming webhook').optional(),
   ALERT_SIGNED_WEBHOOK_URL: webhookUrl('where the signed JSON is posted').optional(),
   ALERT_WEBHOOK_SECRET: z.string().min(16, { error: 'at least 16 characters' }).optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'expected smtp://user:pass@host:port or smtps://…' }).optional(),
+  SMTP_URL: smtpUrl.optional(),
   ALERT_EMAIL_FROM: addresses(false).default('odziv <odziv@localhost>'),
   ALERT_EMAIL_MARKETING: addresses(true).optional(),
   ALERT_EMAIL_CM: addresses(true).optional(),
@@ -87,8 +110,8 @@ const EnvSchema = z.object({
         return false;
       }
     }, 'expected an IANA time zone such as Europe/Zagreb'),
-  ODZIV_DIGEST_CRON: z.string().min(1).default('0 8 * * *'),
-  ODZIV_SPIKES_CRON: z.string().min(1).default('30 * * * * *'),
+  ODZIV_DIGEST_CRON: cron('0 8 * * *'),
+  ODZIV_SPIKES_CRON: cron('30 * * * * *'),
   /** Customers' words older than this are forgotten (unset: kept). */
   ODZIV_RETENTION_DAYS: z.coerce
     .number({ error: 'expected a number of days from 7 to 3650' })
@@ -96,9 +119,18 @@ const EnvSchema = z.object({
     .min(7, { error: 'expected a number of days from 7 to 3650' })
     .max(3650, { error: 'expected a number of days from 7 to 3650' })
     .optional(),
-  ODZIV_RETENTION_CRON: z.string().min(1).default('*/5 * * * *'),
+  ODZIV_RETENTION_CRON: cron('*/5 * * * *'),
   /** all: API, inbox and jobs in one process; web: API and inbox only; worker: jobs only (with /health). */
   ODZIV_ROLE: z.enum(['all', 'web', 'worker'], { error: 'expected all, web or worker' }).default('all'),
+  /**
+   * The proxies in front of odziv whose X-Forwarded-For and X-Forwarded-Proto are believed: their
+   * addresses separated by commas, or "loopback" for a proxy on this machine. Unset: none.
+   */
+  ODZIV_TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('loopback'), z.ipv4(), z.ipv6()], { error: 'expected IP addresses separated by commas, or loopback' })))
+    .default([]),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; mastodon?: MastodonSettings; bluesky?: BlueskySettings; businessHours?: BusinessHours; quietHours?: QuietHours };
@@ -107,6 +139,16 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** The password in a URL (SMTP, PostgreSQL), decoded as a server would read it, so that form too is masked. */
+function urlPassword(url: string | undefined): string | undefined {
+  try {
+    const raw = url ? new URL(url).password : '';
+    return raw ? decodeURIComponent(raw) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -147,7 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL) throw new ConfigError([`ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`]);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
   // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
-  const secrets = [parsed.data.DATABASE_URL, parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken, bluesky?.appPassword].filter(
+  const secrets = [parsed.data.DATABASE_URL, urlPassword(parsed.data.DATABASE_URL), parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, urlPassword(parsed.data.SMTP_URL), parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_SIGNED_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken, bluesky?.appPassword].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
   return { ...parsed.data, secrets, x, mastodon, bluesky, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };

@@ -1,13 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Role } from '../../db/schema/index.ts';
+import { authorize, type Permission } from '../auth/permissions.ts';
 import type { Database } from '../../db/client.ts';
 import { getCookie } from 'hono/cookie';
 import { SESSION_COOKIE, sessionUser } from '../auth/sessions.ts';
 import { userForToken } from '../auth/users.ts';
 import { AppError } from '../errors.ts';
 import type { ApiEnv } from './env.ts';
-
-export const ALL_ROLES: readonly Role[] = ['responder', 'community_manager', 'marketing', 'admin'];
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -40,14 +38,10 @@ export function authenticate(database: Database): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** Allows only the given roles (admins always pass); others get a 403. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<ApiEnv> {
-  return async function requireRole(c, next) {
-    const user = c.get('user');
-    if (!user) throw new AppError('UNAUTHORIZED', 'missing credentials: send Authorization: Bearer <API token>');
-    if (user.role !== 'admin' && !roles.includes(user.role)) {
-      throw new AppError('FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
-    }
+/** Refuses (403) a user whose role lacks the permission, before the body is even read. */
+export function requirePermission(permission: Permission): MiddlewareHandler<ApiEnv> {
+  return async function requirePermission(c, next) {
+    authorize(c.get('user'), permission);
     await next();
   };
 }

@@ -1,12 +1,12 @@
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
-import { cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
+import { apiTokens, cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { TeamName } from '../queue/teams.ts';
 import { AppError, notFound } from '../errors.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
-import type { AuthUser } from './users.ts';
+import { authorize, type Actor } from './permissions.ts';
 
 /**
  * Admins manage the people who work the queue while odziv runs: the embedded database lets no
@@ -59,6 +59,12 @@ export async function getPerson(database: Database, id: number): Promise<Person>
 
 export type PersonChange = z.infer<typeof PersonChangeInput>;
 
+/** Ends every session and revokes every API token of a person: a stolen password minted neither for good. */
+async function endAccess(tx: Executor, userId: number): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
+  await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+}
+
 /** Nobody may lock everyone out: the last active admin can be neither demoted nor disabled. */
 async function assertAnotherAdmin(tx: Executor, id: number): Promise<void> {
   const [row] = await tx
@@ -72,7 +78,8 @@ async function assertAnotherAdmin(tx: Executor, id: number): Promise<void> {
  * Changes a person. Disabling ends their sessions and puts the cases they held back in the queue,
  * so a customer is not left waiting on someone who has left.
  */
-export async function updatePerson(database: Database, id: number, change: PersonChange, actor: AuthUser): Promise<Person> {
+export async function updatePerson(database: Database, id: number, change: PersonChange, actor: Actor): Promise<Person> {
+  authorize(actor, 'people.manage');
   return database.db.transaction(async (tx) => {
     // Locked, so two admins demoting each other at once cannot both pass the last-admin check.
     const [before] = await tx.select(PERSON).from(users).where(eq(users.id, id)).for('update');
@@ -85,8 +92,10 @@ export async function updatePerson(database: Database, id: number, change: Perso
     }
     const [after] = await tx.update(users).set(change).where(eq(users.id, id)).returning(PERSON);
     let released = 0;
+    // What a person could do changes: whatever they were signed in with goes, the robots' tokens too.
+    const roleChanged = change.role !== undefined && change.role !== before.role;
+    if (disabling || roleChanged) await endAccess(tx, id);
     if (disabling) {
-      await tx.delete(sessions).where(eq(sessions.userId, id));
       // A claimed case goes back to the queue; an escalated or replied one keeps its status and only loses the person.
       const freed = await tx
         .update(cases)
@@ -102,14 +111,15 @@ export async function updatePerson(database: Database, id: number, change: Perso
   });
 }
 
-/** A new random password, shown once; the person's open sessions end (the old one may be known). */
-export async function resetPassword(database: Database, id: number, actor: AuthUser): Promise<string> {
+/** A new random password, shown once; the person's sessions end and their API tokens are revoked (the old password may be known). */
+export async function resetPassword(database: Database, id: number, actor: Actor): Promise<string> {
+  authorize(actor, 'people.manage');
   const password = randomPassword();
   const passwordHash = await hashPassword(password);
   await database.db.transaction(async (tx) => {
     const [row] = await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning({ id: users.id });
     if (!row) throw notFound(`user ${id}`);
-    await tx.delete(sessions).where(eq(sessions.userId, id));
+    await endAccess(tx, id);
     await audit(tx, { actorUserId: actor.id, action: 'user.password_reset', subjectType: 'user', subjectId: id });
   });
   return password;

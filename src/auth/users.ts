@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.ts';
 import { apiTokens, users, type Role, type User } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
 import { AppError } from '../errors.ts';
+import { authorize, type Actor } from './permissions.ts';
 import { hashPassword, randomPassword, verifyPassword } from './passwords.ts';
 
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
@@ -12,7 +13,10 @@ const TOKEN_PREFIX = 'odz_';
 const TOKEN_USE_EVERY_MS = 5 * 60_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createUser(database: Database, u: { email: string; name: string; role: Role; teams?: string[]; password?: string }, actorUserId: number | null = null): Promise<AuthUser> {
+/** Adds a person: an admin through the API or the People page, or the operator at the machine (CLI, first start). */
+export async function createUser(database: Database, u: { email: string; name: string; role: Role; teams?: string[]; password?: string }, actor: Actor | 'operator'): Promise<AuthUser> {
+  if (actor !== 'operator') authorize(actor, 'people.manage');
+  const actorUserId = actor === 'operator' ? null : actor.id;
   const passwordHash = u.password ? await hashPassword(u.password) : null;
   return database.db.transaction(async (tx) => {
     const [row] = await tx
@@ -77,7 +81,7 @@ export async function bootstrapAdmin(database: Database, email: string, password
   if (Number(n) > 0) return undefined;
   const generated = password ? undefined : randomPassword();
   try {
-    await createUser(database, { email, name: 'Admin', role: 'admin', password: password ?? generated });
+    await createUser(database, { email, name: 'Admin', role: 'admin', password: password ?? generated }, 'operator');
   } catch (e) {
     // Another instance bootstrapped at the same moment.
     if (e instanceof AppError && e.code === 'CONFLICT') return undefined;

@@ -1,3 +1,4 @@
+import { authorize, type Actor } from '../auth/permissions.ts';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { backtests } from '../../db/schema/index.ts';
@@ -15,14 +16,15 @@ const running = new Set<Promise<void>>();
 export async function startBacktest(
   database: Database,
   log: Logger,
-  req: { live: readonly CompiledPack[]; candidate: CompiledPack; packText: string; since: Date; userId: number | null },
+  req: { live: readonly CompiledPack[]; candidate: CompiledPack; packText: string; since: Date; actor: Actor },
 ): Promise<number> {
+  authorize(req.actor, 'rules.backtest');
   const [row] = await database.db
     .insert(backtests)
-    .values({ requestedBy: req.userId, packName: req.candidate.name, packText: req.packText, since: req.since })
+    .values({ requestedBy: req.actor.id, packName: req.candidate.name, packText: req.packText, since: req.since })
     .returning({ id: backtests.id });
   const id = row!.id;
-  await audit(database.db, { actorUserId: req.userId, action: 'rules.backtest', subjectType: 'backtest', subjectId: id, details: { pack: req.candidate.name, since: req.since.toISOString() } });
+  await audit(database.db, { actorUserId: req.actor.id, action: 'rules.backtest', subjectType: 'backtest', subjectId: id, details: { pack: req.candidate.name, since: req.since.toISOString() } });
   const started = Date.now();
   const job = runBacktest(database, req.live, withCandidate(req.live, req.candidate), req.since, async (processed, total) => {
     await database.db.update(backtests).set({ processed, total }).where(eq(backtests.id, id));

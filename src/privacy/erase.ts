@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database, Tx } from '../../db/client.ts';
 import { alerts, auditLog, authors, caseNotes, cases, posts, replies } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import type { AuthUser } from '../auth/users.ts';
+import { authorize, type Actor } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import { forgetWords } from './forget.ts';
 
@@ -24,7 +24,8 @@ export interface Erasure {
  * in replies, notes and alerts; and the payloads of their posts that odziv had set aside. A later
  * post of theirs is stored as a new author's. The audit entry names the pseudonym, never them.
  */
-export async function eraseAuthor(database: Database, who: { platform: string; handle?: string; platformUserId?: string }, actor: AuthUser): Promise<Erasure> {
+export async function eraseAuthor(database: Database, who: { platform: string; handle?: string; platformUserId?: string }, actor: Actor): Promise<Erasure> {
+  authorize(actor, 'customers.erase');
   const { platform } = who;
   const bare = who.handle?.replace(/^@/, '');
   const named = who.platformUserId !== undefined ? `the account with id ${who.platformUserId} on ${platform}` : `@${bare} on ${platform}`;

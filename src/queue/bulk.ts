@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
-import type { AuthUser } from '../auth/users.ts';
+import { authorize, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { assignCase, escalateCase, resolveCase, snoozeCase } from './lifecycle.ts';
 import { EscalationNote, TeamName } from './teams.ts';
@@ -35,8 +35,8 @@ export type BulkResult = { id: number; ok: true; status: string } | { id: number
  * acts on what they hold; an answered case is no false alarm): one case refused does not stop the
  * rest, and each gets its own answer.
  */
-export async function bulkAct(database: Database, actor: AuthUser, input: BulkInput): Promise<BulkResult[]> {
-  if (input.action === 'assign' && actor.role !== 'community_manager' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'assigning cases needs the role community_manager');
+export async function bulkAct(database: Database, actor: Actor, input: BulkInput): Promise<BulkResult[]> {
+  authorize(actor, input.action === 'assign' ? 'cases.manage' : 'cases.work');
   const one = (id: number) => {
     switch (input.action) {
       case 'resolve':

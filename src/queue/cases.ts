@@ -7,6 +7,7 @@ import { matchesSearch } from './search.ts';
 import { renderTemplate, type Templates } from './templates.ts';
 import { explainPriority, type PriorityComponents } from '../../rules/index.ts';
 import { audit } from '../audit.ts';
+import { authorize, type Actor } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 
 export interface CaseListQuery {
@@ -298,7 +299,9 @@ export async function getCase(database: Database, id: number, view?: { templates
  * Claims a case atomically: one conditional UPDATE, so two responders can never both hold it.
  * Claiming a case you already hold is a no-op success.
  */
-export async function claimCase(database: Database, caseId: number, userId: number) {
+export async function claimCase(database: Database, caseId: number, actor: Actor) {
+  authorize(actor, 'cases.work');
+  const userId = actor.id;
   return database.db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(cases)

@@ -2,12 +2,11 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
 import { caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import type { AuthUser } from '../auth/users.ts';
+import { authorize, can, type Actor } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 
 /** Statuses in which the customer is waiting for us: the SLA clock runs. */
 export const WAITING = WAITING_STATUSES as CaseStatus[];
-const MANAGERS = new Set(['community_manager', 'admin']);
 
 async function lockCase(tx: Tx, caseId: number) {
   const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
@@ -16,12 +15,13 @@ async function lockCase(tx: Tx, caseId: number) {
 }
 
 /** Responders act on cases they hold; community managers and admins on any. */
-function mayAct(actor: AuthUser, c: { assigneeId: number | null }, what: string): void {
-  if (MANAGERS.has(actor.role) || c.assigneeId === actor.id) return;
+export function mayAct(actor: Actor, c: { assigneeId: number | null }, what: string): void {
+  if (can(actor, 'cases.manage') || c.assigneeId === actor.id) return;
   throw new AppError('FORBIDDEN', c.assigneeId === null ? `claim the case before you ${what} it` : `only the person holding the case or a community manager can ${what} it`);
 }
 
-export async function resolveCase(database: Database, caseId: number, actor: AuthUser, opts: { falseAlarm?: boolean } = {}) {
+export async function resolveCase(database: Database, caseId: number, actor: Actor, opts: { falseAlarm?: boolean } = {}) {
+  authorize(actor, 'cases.work');
   const falseAlarm = opts.falseAlarm ?? false;
   return database.db.transaction(async (tx) => {
     const c = await lockCase(tx, caseId);
@@ -36,7 +36,8 @@ export async function resolveCase(database: Database, caseId: number, actor: Aut
 }
 
 /** Snoozes until a time, or (no time) until the customer writes again. */
-export async function snoozeCase(database: Database, caseId: number, actor: AuthUser, until: Date | null) {
+export async function snoozeCase(database: Database, caseId: number, actor: Actor, until: Date | null) {
+  authorize(actor, 'cases.work');
   if (until && until.getTime() <= Date.now()) throw new AppError('BAD_REQUEST', 'until: must be in the future');
   return database.db.transaction(async (tx) => {
     const c = await lockCase(tx, caseId);
@@ -49,7 +50,8 @@ export async function snoozeCase(database: Database, caseId: number, actor: Auth
 }
 
 /** Hands the case to another team with a note; anyone on that team may claim it. */
-export async function escalateCase(database: Database, caseId: number, actor: AuthUser, team: string, note: string) {
+export async function escalateCase(database: Database, caseId: number, actor: Actor, team: string, note: string) {
+  authorize(actor, 'cases.work');
   return database.db.transaction(async (tx) => {
     const c = await lockCase(tx, caseId);
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
@@ -62,7 +64,8 @@ export async function escalateCase(database: Database, caseId: number, actor: Au
 }
 
 /** A community manager assigns (or reassigns) a case to a person. */
-export async function assignCase(database: Database, caseId: number, actor: AuthUser, assigneeId: number) {
+export async function assignCase(database: Database, caseId: number, actor: Actor, assigneeId: number) {
+  authorize(actor, 'cases.manage');
   return database.db.transaction(async (tx) => {
     const c = await lockCase(tx, caseId);
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
@@ -77,7 +80,8 @@ export async function assignCase(database: Database, caseId: number, actor: Auth
 }
 
 /** Hands a responder the top waiting case of their teams, claimed atomically (SKIP LOCKED). */
-export async function nextCase(database: Database, actor: AuthUser) {
+export async function nextCase(database: Database, actor: Actor) {
+  authorize(actor, 'cases.work');
   return database.db.transaction(async (tx) => {
     const [me] = await tx.select({ teams: users.teams }).from(users).where(eq(users.id, actor.id));
     const teams = me?.teams.length ? me.teams : ['care'];
@@ -98,7 +102,8 @@ export async function nextCase(database: Database, actor: AuthUser) {
 /** The longest note a case takes, from the API and from the case page alike. */
 export const MAX_NOTE_LENGTH = 5000;
 
-export async function addNote(database: Database, caseId: number, actor: AuthUser, text: string) {
+export async function addNote(database: Database, caseId: number, actor: Actor, text: string) {
+  authorize(actor, 'cases.note');
   return database.db.transaction(async (tx) => {
     await lockCase(tx, caseId);
     const [note] = await tx.insert(caseNotes).values({ caseId, userId: actor.id, text }).returning();

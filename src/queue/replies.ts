@@ -5,6 +5,8 @@ import type { PlatformAdapter } from '../../adapters/types.ts';
 import type { Database } from '../../db/client.ts';
 import { authors, cases, posts, replies, type Reply } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
+import { authorize, type Actor } from '../auth/permissions.ts';
+import { mayAct } from './lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs } from '../ingest/poller.ts';
@@ -22,7 +24,8 @@ export const replyLength = (adapter: PlatformAdapter | undefined, text: string):
 
 export interface NewReply {
   caseId: number;
-  userId: number;
+  /** Who replies: they must work the queue and hold the case. */
+  actor: Actor;
   text: string;
   /** The client's Idempotency-Key: the same key on the same case is the same reply intent. */
   idempotencyKey: string;
@@ -35,6 +38,7 @@ export interface NewReply {
  * case returns the first intent instead of creating a second; reused with other text it is a 409.
  */
 export async function createReply(database: Database, adapters: AdapterSet, r: NewReply): Promise<{ reply: Reply; replayed: boolean }> {
+  authorize(r.actor, 'cases.work');
   const text = outgoingReply(r.text, r.signature);
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
@@ -51,7 +55,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
       return { reply: earlier, replayed: true };
     }
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${r.caseId} is resolved`);
-    if (c.assigneeId !== r.userId) {
+    if (c.assigneeId !== r.actor.id) {
       throw new AppError('CONFLICT', c.assigneeId === null ? `claim case ${r.caseId} before replying` : `case ${r.caseId} is claimed by someone else`);
     }
     // The reply answers the customer's latest post in the thread (their follow-up, or the edit of
@@ -77,9 +81,9 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     }
     const [reply] = await tx
       .insert(replies)
-      .values({ caseId: r.caseId, userId: r.userId, platform: c.platform, text, idempotencyKey: key, targetPostId: target.id })
+      .values({ caseId: r.caseId, userId: r.actor.id, platform: c.platform, text, idempotencyKey: key, targetPostId: target.id })
       .returning();
-    await audit(tx, { actorUserId: r.userId, action: 'reply.create', subjectType: 'case', subjectId: r.caseId, details: { replyId: reply!.id } });
+    await audit(tx, { actorUserId: r.actor.id, action: 'reply.create', subjectType: 'case', subjectId: r.caseId, details: { replyId: reply!.id } });
     return { reply: reply!, replayed: false };
   });
 }
@@ -161,14 +165,18 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
   return batch.length;
 }
 
-/** Sends a failed or dead-lettered reply again (a person decided to). */
-export async function retryReply(database: Database, caseId: number, replyId: number, actorUserId: number): Promise<Reply> {
+/** Sends a failed or dead-lettered reply again: the person holding the case, or a community manager, decided to. */
+export async function retryReply(database: Database, caseId: number, replyId: number, actor: Actor): Promise<Reply> {
+  authorize(actor, 'cases.work');
   return database.db.transaction(async (tx) => {
+    const [c] = await tx.select({ assigneeId: cases.assigneeId }).from(cases).where(eq(cases.id, caseId)).for('update');
+    if (!c) throw notFound(`case ${caseId}`);
+    mayAct(actor, c, 'send a reply again on');
     const [r] = await tx.select().from(replies).where(eq(replies.id, replyId)).for('update');
     if (!r || r.caseId !== caseId) throw notFound(`reply ${replyId} on case ${caseId}`);
     if (r.status !== 'failed' && r.status !== 'dead') throw new AppError('CONFLICT', `reply ${replyId} is ${r.status}; only failed or dead replies can be retried`);
     const [row] = await tx.update(replies).set({ status: 'pending', attempts: 0, availableAt: sql`now()`, lockedUntil: null }).where(eq(replies.id, replyId)).returning();
-    await audit(tx, { actorUserId, action: 'reply.retry', subjectType: 'case', subjectId: caseId, details: { replyId, lastError: r.lastError } });
+    await audit(tx, { actorUserId: actor.id, action: 'reply.retry', subjectType: 'case', subjectId: caseId, details: { replyId, lastError: r.lastError } });
     return row!;
   });
 }

@@ -42,7 +42,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
       await acknowledgeAlert(deps.database, c.get('user'), Number(c.req.param('id')));
       return c.redirect('/alerts', 303);
     } catch (e) {
-      if (e instanceof AppError && e.status < 500) return c.redirect(`/alerts?notice=${encodeURIComponent(e.message)}`, 303);
+      if (e instanceof AppError && e.status < 500 && e.code !== 'FORBIDDEN') return c.redirect(`/alerts?notice=${encodeURIComponent(e.message)}`, 303);
       throw e;
     }
   });

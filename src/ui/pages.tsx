@@ -1,3 +1,4 @@
+import { authorize, can, type Permission } from '../auth/permissions.ts';
 import { readFileSync } from 'node:fs';
 import { desc, eq } from 'drizzle-orm';
 import type { Hono, Context, MiddlewareHandler } from 'hono';
@@ -31,14 +32,13 @@ const minutes = (m: number | null | undefined) => (m === null || m === undefined
 
 /** Dashboards, stream health and rules pages of the inbox. */
 export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
-  const page = (path: string, roles: string[], render: (c: Context<UiEnv>) => Promise<Response>) =>
+  const page = (path: string, permission: Permission, render: (c: Context<UiEnv>) => Promise<Response>) =>
     app.get(path, guard, async (c) => {
-      const u = c.get('user');
-      if (u.role !== 'admin' && !roles.includes(u.role)) return notAllowed(c);
+      if (!can(c.get('user'), permission)) return notAllowed(c);
       return render(c);
     });
 
-  page('/dashboard', ['responder', 'community_manager', 'marketing'], async (c) => {
+  page('/dashboard', 'cases.read', async (c) => {
     const now = new Date();
     const tz = c.get('timeZone');
     const L = c.get('locale');
@@ -102,7 +102,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     );
   });
 
-  page('/streams', ['responder', 'community_manager', 'marketing'], async (c) => {
+  page('/streams', 'cases.read', async (c) => {
     const rows = await deps.database.db.select().from(streams).orderBy(streams.id);
     const L = c.get('locale');
     const tz = c.get('timeZone');
@@ -137,7 +137,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   const rulesPage = async (c: Context<UiEnv>, refused?: { pack: string; since: string; error: string }) => {
     const status = deps.rulebook.status();
     const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
-    const canBacktest = ['community_manager', 'admin'].includes(c.get('user').role);
+    const canBacktest = can(c.get('user'), 'rules.backtest');
     const draft = refused?.pack ?? packSource(status.packs[0]?.file);
     const L = c.get('locale');
     return c.html(
@@ -171,11 +171,11 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
       refused ? 422 : 200,
     );
   };
-  page('/rules', ['responder', 'community_manager', 'marketing'], (c) => rulesPage(c));
+  page('/rules', 'cases.read', (c) => rulesPage(c));
 
   app.post('/rules/backtest', guard, async (c) => {
     const user = c.get('user');
-    if (!['community_manager', 'admin'].includes(user.role)) return c.text('Only community managers can backtest.', 403);
+    authorize(user, 'rules.backtest');
     const form = await c.req.parseBody();
     const text = String(form.pack ?? '');
     const sinceText = String(form.since ?? '7d');
@@ -187,11 +187,11 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     }
     const loaded = loadPackText(text, 'candidate.yaml');
     if (!loaded.pack) return rulesPage(c, { pack: text, since: sinceText, error: loaded.errors.map(formatPackError).join(' · ') });
-    const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: text, since, userId: user.id });
+    const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: text, since, actor: user });
     return c.redirect(`/rules/backtests/${id}`, 303);
   });
 
-  page('/rules/backtests/:id{[0-9]{1,15}}', ['community_manager'], async (c) => {
+  page('/rules/backtests/:id{[0-9]{1,15}}', 'rules.backtest', async (c) => {
     const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
     if (!b) return c.notFound();
     // Backtests stored before people could mark false alarms have no labels.

@@ -1,3 +1,4 @@
+import { can } from '../auth/permissions.ts';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ROLES } from '../../db/schema/index.ts';
 import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword, updatePerson, type Person, type PersonChange } from '../auth/people.ts';
@@ -27,7 +28,7 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   /** Runs an admin's action; a person's mistake comes back on the page with what is wrong. */
   const action = (path: string, run: (c: Context<UiEnv>, form: Record<string, unknown>) => Promise<Outcome>) =>
     app.post(path, guard, async (c) => {
-      if (c.get('user').role !== 'admin') return notAllowed(c);
+      if (!can(c.get('user'), 'people.manage')) return notAllowed(c);
       const form = (await c.req.parseBody()) as Record<string, unknown>;
       try {
         return await render(c, await run(c, form));
@@ -44,13 +45,13 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     return { message: t(c.get('locale'), 'personChanged', { email: after.email }) };
   };
 
-  app.get('/people', guard, (c) => (c.get('user').role === 'admin' ? render(c) : notAllowed(c)));
+  app.get('/people', guard, (c) => (can(c.get('user'), 'people.manage') ? render(c) : notAllowed(c)));
   action('/people', async (c, form) => {
     const blank = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     const parsed = NewPersonInput.safeParse({ email: form.email, name: form.name, role: form.role, teams: teamsOf(form.teams), password: blank(form.password) });
     if (!parsed.success) throw new AppError('BAD_REQUEST', zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; '));
     const password = parsed.data.password ?? randomPassword();
-    const created = await createUser(deps.database, { ...parsed.data, password }, c.get('user').id);
+    const created = await createUser(deps.database, { ...parsed.data, password }, c.get('user'));
     const L = c.get('locale');
     return { message: t(L, 'personAdded', { email: created.email }), password: parsed.data.password ? undefined : { email: created.email, value: password } };
   });

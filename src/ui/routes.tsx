@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { streamSSE } from 'hono/streaming';
 import { CaseEvents } from './live.ts';
@@ -9,8 +9,10 @@ import { and, eq } from 'drizzle-orm';
 import { authors, cases, posts } from '../../db/schema/index.ts';
 import { eraseAuthor } from '../privacy/erase.ts';
 import { logIn } from '../auth/login.ts';
-import { clientAddress } from '../api/client-address.ts';
-import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../auth/sessions.ts';
+import { authorize, can } from '../auth/permissions.ts';
+import { client, setSessionCookie } from '../api/client.ts';
+import { safeNext } from './next.ts';
+import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../auth/sessions.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { listPeople } from '../auth/people.ts';
 import { bulkAct, BulkInput } from '../queue/bulk.ts';
@@ -22,7 +24,7 @@ import { claimCase, getCase, listCases } from '../queue/cases.ts';
 import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
-import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
+import { Due, evidenceTerms, Highlighted, Layout, notAllowed, type UiEnv } from './layout.tsx';
 import { registerPages } from './pages.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
 import { registerPeoplePage } from './people-page.tsx';
@@ -63,8 +65,6 @@ function inboxQuery(search: string): string {
   return params.toString().slice(0, 500);
 }
 
-const safeNext = (n: string | undefined) => (n && n.startsWith('/') && !n.startsWith('//') ? n : '/inbox');
-
 /** The web inbox: server-rendered pages; forms carry the session's CSRF token. */
 export function uiRoutes(deps: Deps) {
   const app = new Hono<UiEnv>();
@@ -88,7 +88,7 @@ export function uiRoutes(deps: Deps) {
     const next = safeNext(String(form.next ?? ''));
     let user;
     try {
-      user = await logIn(deps.database, { email, password: String(form.password ?? ''), client: clientAddress(c), via: 'web' });
+      user = await logIn(deps.database, { email, password: String(form.password ?? ''), client: client(c, deps.config).address, via: 'web' });
     } catch (e) {
       if (!(e instanceof AppError) || (e.code !== 'UNAUTHORIZED' && e.code !== 'TOO_MANY_REQUESTS')) throw e;
       const wait = (e.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -97,7 +97,7 @@ export function uiRoutes(deps: Deps) {
         : c.html(<LoginPage L={L} next={next} error={t(L, 'tooMany', { seconds: wait ?? 1 })} />, 429);
     }
     const s = await createSession(deps.database, user.id);
-    setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SESSION_HOURS * 3600 });
+    setSessionCookie(c, s.token, client(c, deps.config).https);
     return c.redirect(next, 303);
   });
 
@@ -157,7 +157,7 @@ export function uiRoutes(deps: Deps) {
     const page = await listCases(deps.database, { ...filters, limit: 100 });
     const views = await deps.database.db.select().from(savedViews).where(eq(savedViews.userId, c.get('user').id)).orderBy(savedViews.name);
     const query = inboxQuery(new URL(c.req.url).search);
-    const manages = ['community_manager', 'admin'].includes(c.get('user').role);
+    const manages = can(c.get('user'), 'cases.manage');
     const people = manages ? (await listPeople(deps.database)).filter((p) => !p.disabled && p.role !== 'marketing') : [];
     return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} views={views.map((v) => ({ name: v.name, query: v.query }))} query={query} notice={q.notice?.slice(0, 2000)} people={people} />);
   });
@@ -179,7 +179,7 @@ export function uiRoutes(deps: Deps) {
         const refused = results.filter((r) => !r.ok);
         notice = [t(L, 'bulkDone', { done: results.length - refused.length, refused: refused.length }), ...refused.slice(0, 5).map((r) => `#${r.id}: ${'message' in r ? r.message : ''}`)].join(' ');
       } catch (e) {
-        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        if (!(e instanceof AppError) || e.status >= 500 || e.code === 'FORBIDDEN') throw e;
         notice = e.message;
       }
     }
@@ -241,12 +241,13 @@ export function uiRoutes(deps: Deps) {
         const notice = await run(c, id, form);
         return c.redirect(`/cases/${id}${notice ? `?notice=${encodeURIComponent(notice)}` : ''}`, 303);
       } catch (e) {
-        if (e instanceof AppError && e.status < 500) return c.redirect(`/cases/${id}?notice=${encodeURIComponent(e.message)}`, 303);
+        // A refusal (403) is an answer of its own, not a notice on a page the person may not act from.
+        if (e instanceof AppError && e.status < 500 && e.code !== 'FORBIDDEN') return c.redirect(`/cases/${id}?notice=${encodeURIComponent(e.message)}`, 303);
         throw e;
       }
     });
   act('/cases/:id{[0-9]{1,15}}/claim', async (c, id) => {
-    await claimCase(deps.database, id, c.get('user').id);
+    await claimCase(deps.database, id, c.get('user'));
     return 'claimed';
   });
   // A refused reply (too long for the platform, case claimed by someone else) comes back in the
@@ -258,7 +259,7 @@ export function uiRoutes(deps: Deps) {
     const text = String(form.text ?? '').trim();
     try {
       if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
-      await createReply(deps.database, deps.adapters, { caseId: id, userId: user.id, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
+      await createReply(deps.database, deps.adapters, { caseId: id, actor: user, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
       return c.redirect(`/cases/${id}?notice=queued`, 303);
     } catch (e) {
       if (e instanceof AppError && (e.status === 400 || e.status === 409 || e.status === 422)) return casePage(c, id, () => text, e.message, e.status);
@@ -278,7 +279,7 @@ export function uiRoutes(deps: Deps) {
     return 'noteAdded';
   });
   act('/cases/:id{[0-9]{1,15}}/erase', async (c, id, form) => {
-    if (c.get('user').role !== 'admin') throw new AppError('FORBIDDEN', t(c.get('locale'), 'roleCannotSee'));
+    authorize(c.get('user'), 'customers.erase');
     if (form.confirm !== '1') throw new AppError('BAD_REQUEST', t(c.get('locale'), 'eraseConfirmMissing'));
     const [who] = await deps.database.db
       .select({ platform: authors.platform, platformUserId: authors.platformUserId })
@@ -291,8 +292,14 @@ export function uiRoutes(deps: Deps) {
     return 'customerErased';
   });
   act('/cases/:id{[0-9]{1,15}}/replies/:rid{[0-9]{1,15}}/retry', async (c, id) => {
-    await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user').id);
+    await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user'));
     return 'sendingAgain';
+  });
+
+  // A refusal in the inbox is a page in the person's language; every other error goes to the app's handler.
+  app.onError((err, c) => {
+    if (err instanceof AppError && err.code === 'FORBIDDEN' && c.get('user')) return notAllowed(c);
+    throw err;
   });
 
   registerPages(app, deps, guard);
@@ -368,7 +375,7 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
       </nav>
       {props.notice ? <p role="status" class="card" id="bulk-notice">{props.notice}</p> : null}
       <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>
-      {props.user.role !== 'marketing' && props.cases.length ? (
+      {can(props.user, 'cases.work') && props.cases.length ? (
         <form method="post" action="/inbox/bulk" id="bulk" class="filters" aria-label={t(L, 'bulkLabel')}>
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="query" value={props.query} />
@@ -462,7 +469,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
   const when = (d: Date | string) => formatDateTime(d, L, props.tz);
   const mine = c.assignee?.id === props.user.id;
   // Marketing reads and notes; only people who work the queue see the claim, reply and resolve controls.
-  const works = props.user.role !== 'marketing';
+  const works = can(props.user, 'cases.work');
   const read = evidenceTerms(c.analysis?.evidence as Record<string, string[]> | undefined);
   const terms = [...c.flags.flatMap((f) => f.evidence.flatMap((e) => [...e.matchAll(/"([^"]+)"/g)].map((m) => m[1]!))), ...read.terms];
   const modelReasons = (c.analysis?.evidence as Record<string, string[]> | undefined)?.model ?? [];
@@ -620,7 +627,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               ))}
             </div>
           ) : null}
-          {props.user.role === 'admin' ? (
+          {can(props.user, 'customers.erase') ? (
             <form method="post" action={`/cases/${c.id}/erase`} class="card">
               {hidden}
               <h2>{t(L, 'eraseCustomer')}</h2>

@@ -131,9 +131,9 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     await drain(s);
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, root.uri));
     const responder = await h.user('responder');
-    await claimCase(h.deps.database, c!.id, responder.id);
+    await claimCase(h.deps.database, c!.id, responder);
     b.faults.push('slow');
-    await createReply(h.deps.database, { bluesky: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva', idempotencyKey: 'k1' });
+    await createReply(h.deps.database, { bluesky: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva', idempotencyKey: 'k1' });
     await deliverDueReplies(h.deps.database, { bluesky: adapter }, silentLog);
     await deliverDueReplies(h.deps.database, { bluesky: adapter }, silentLog, { now: new Date(Date.now() + 3_600_000) });
     expect(b.created).toHaveLength(1);

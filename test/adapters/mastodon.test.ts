@@ -155,11 +155,11 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     await drain(s);
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, dm.id));
     const responder = await h.user('responder');
-    await claimCase(h.deps.database, c!.id, responder.id);
+    await claimCase(h.deps.database, c!.id, responder);
 
     // The server makes the post but answers after the client gave up: outcome unknown.
     m.faults.push('slow');
-    await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav Kupac, ispravljamo račun danas. – Iva', idempotencyKey: 'k1' });
+    await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav Kupac, ispravljamo račun danas. – Iva', idempotencyKey: 'k1' });
     await deliverDueReplies(h.deps.database, { mastodon: adapter }, silentLog);
     await deliverDueReplies(h.deps.database, { mastodon: adapter }, silentLog, { now: new Date(Date.now() + 3_600_000) });
     expect(m.posted).toHaveLength(1);
@@ -171,7 +171,7 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     // Too long for this server (its limit is read at start-up): the queue says so before sending.
     m.maxCharacters = 100;
     await adapter.verify();
-    const refused = await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, userId: responder.id, text: 'x'.repeat(120), idempotencyKey: 'k2' }).catch((e: unknown) => e);
+    const refused = await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, actor: responder, text: 'x'.repeat(120), idempotencyKey: 'k2' }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringContaining('it allows at most 100') });
   });
 

@@ -346,10 +346,10 @@ describe('X adapter against a fake X', () => {
     expect(await adapter.reply(target, prayers, 'k-long').catch((e: unknown) => e)).toBeInstanceOf(AdapterError);
     const responder = await h.user('responder');
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
-    await claimCase(h.deps.database, c!.id, responder.id);
-    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: prayers, idempotencyKey: 'r1' }).catch((e: unknown) => e);
+    await claimCase(h.deps.database, c!.id, responder);
+    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: prayers, idempotencyKey: 'r1' }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: 'text: 283 characters as x counts them; it allows at most 280' });
-    const ok = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: link, idempotencyKey: 'r2' });
+    const ok = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: link, idempotencyKey: 'r2' });
     expect(ok.reply.text).toBe(link);
   });
 
@@ -370,14 +370,14 @@ describe('X adapter against a fake X', () => {
     await drain(adapter, s);
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
     const responder = await h.user('responder');
-    await claimCase(h.deps.database, c!.id, responder.id);
-    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav, tehničar dolazi danas. – Iva', idempotencyKey: 't1' });
+    await claimCase(h.deps.database, c!.id, responder);
+    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav, tehničar dolazi danas. – Iva', idempotencyKey: 't1' });
     await deliverDueReplies(h.deps.database, { x: adapter }, silentLog);
     expect(x.posted.at(-1)!.inReplyTo).toBe(followUp.id);
     // The first post deleted, the follow-up still there: the answer goes to the follow-up.
     x.deleted.add(complaint.id);
     await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
-    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Javite nam se ako opet stane. – Iva', idempotencyKey: 't2' });
+    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: 'Javite nam se ako opet stane. – Iva', idempotencyKey: 't2' });
     await deliverDueReplies(h.deps.database, { x: adapter }, silentLog);
     expect(x.posted.at(-1)!.inReplyTo).toBe(followUp.id);
     expect(x.posted).toHaveLength(2);
@@ -404,12 +404,12 @@ describe('X adapter against a fake X', () => {
     const { complaint } = await withComplaint();
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
     const responder = await h.user('responder');
-    await claimCase(h.deps.database, c!.id, responder.id);
+    await claimCase(h.deps.database, c!.id, responder);
     x.deleted.add(complaint.id);
     await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
     const [p] = await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts).where(eq(posts.platformPostId, complaint.id));
     expect(p!.goneAt).toBeInstanceOf(Date);
-    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, userId: responder.id, text: 'Pozdrav, provjeravamo. – Iva', idempotencyKey: 'g1' }).catch((e: unknown) => e);
+    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav, provjeravamo. – Iva', idempotencyKey: 'g1' }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringContaining('post is gone from x') });
     const detail = (await (await h.request('GET', `/api/cases/${c!.id}`, { token: responder.token })).json()) as { history: Array<{ action: string }> };
     expect(detail.history.map((e) => e.action)).toContain('post.gone');

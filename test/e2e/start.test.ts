@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,9 +128,14 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
     expect(await storedPosts(), running.output().split('\n').slice(-15).join('\n')).toBe(SAMPLE.length);
   }, 240_000);
 
-  it('refuses to start with bad configuration, naming the variable', async () => {
-    const r = startOdziv({ PORT: 'eighty', ODZIV_DATA_DIR: dataDir });
+  it('refuses to start with bad configuration, naming the variable, before it opens a database or prints a password', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'odziv-badconfig-'));
+    const r = startOdziv({ PORT: 'eighty', ODZIV_POLL_CRON: 'every minute', ODZIV_DATA_DIR: fresh });
     expect(await r.exited).toBe(2);
     expect(r.output()).toContain('PORT:');
+    expect(r.output()).toContain('ODZIV_POLL_CRON: expected a cron expression');
+    expect(r.output()).not.toMatch(/password|listening/i);
+    expect(readdirSync(fresh)).toEqual([]);
+    rmSync(fresh, { recursive: true, force: true });
   });
 });

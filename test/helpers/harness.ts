@@ -64,7 +64,7 @@ export async function createHarness(opts: { adapters?: (dataDir: string) => Adap
       return app.request(path, { method, headers, body });
     },
     async user(role, name) {
-      const u = await createUser(tdb.database, { email: `u${++userSeq}-${role}@test.local`, name: name ?? `${role} ${userSeq}`, role, password: 'correct horse battery staple' });
+      const u = await createUser(tdb.database, { email: `u${++userSeq}-${role}@test.local`, name: name ?? `${role} ${userSeq}`, role, password: 'correct horse battery staple' }, 'operator');
       const { token } = await createToken(tdb.database, u.id, 'test');
       return { ...u, token };
     },

@@ -19,9 +19,9 @@ describe.runIf(onPostgres)('claiming under contention (real PostgreSQL)', () => 
     const open = await h.deps.database.db.select({ id: cases.id }).from(cases).where(eq(cases.status, 'open')).limit(10);
     expect(open.length).toBe(10);
     const people = await Promise.all(Array.from({ length: 12 }, () => h.user('responder')));
-    const attempts = open.flatMap((c) => people.map((p) => ({ caseId: c.id, userId: p.id })));
+    const attempts = open.flatMap((c) => people.map((p) => ({ caseId: c.id, userId: p.id, actor: p })));
     const results = await Promise.all(
-      attempts.map((a) => claimCase(h.deps.database, a.caseId, a.userId).then(() => ({ ...a, ok: true }), (e: unknown) => ({ ...a, ok: false, e }))),
+      attempts.map((a) => claimCase(h.deps.database, a.caseId, a.actor).then(() => ({ ...a, ok: true }), (e: unknown) => ({ ...a, ok: false, e }))),
     );
     for (const c of open) {
       const winners = results.filter((r) => r.caseId === c.id && r.ok);

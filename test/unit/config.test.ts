@@ -41,3 +41,36 @@ describe('configuration', () => {
     expect(c.ALERT_EMAIL_MARKETING).toBe('ana@vedra.hr, Marko Kovač <marko@vedra.hr>');
   });
 });
+
+describe('configuration checked before anything starts', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (e) {
+      return (e as ConfigError).problems.join('\n');
+    }
+  };
+
+  it('parses every cron expression, naming the variable and what is wrong', () => {
+    for (const name of ['ODZIV_POLL_CRON', 'ODZIV_OUTBOX_CRON', 'ODZIV_METRICS_CRON', 'ODZIV_SLA_CRON', 'ODZIV_ALERTS_CRON', 'ODZIV_DIGEST_CRON', 'ODZIV_SPIKES_CRON', 'ODZIV_RETENTION_CRON']) {
+      expect(problems({ [name]: 'every minute' }), name).toContain(`${name}: expected a cron expression`);
+      expect(problems({ [name]: '61 * * * *' }), name).toContain('61 is a invalid expression for minute');
+      expect(problems({ [name]: '*/10 * * * * *' }), name).toBe('');
+    }
+  });
+
+  it('parses SMTP_URL as a URL and keeps its password, written or decoded, among the secrets', () => {
+    expect(problems({ SMTP_URL: 'smtp://user:p%zz@' })).toContain('SMTP_URL: expected smtp://');
+    expect(problems({ SMTP_URL: 'http://mail.example.com' })).toContain('SMTP_URL: expected smtp:// or smtps://');
+    const c = loadConfig({ SMTP_URL: 'smtps://odziv:s%40cret-pass@mail.example.com:465', ALERT_SIGNED_WEBHOOK_URL: 'https://hooks.example.com/t/abc123', ALERT_WEBHOOK_SECRET: 'sixteen-chars-or-more' });
+    expect(c.secrets).toContain('s@cret-pass');
+    expect(c.secrets).toContain('https://hooks.example.com/t/abc123');
+  });
+
+  it('reads the trusted proxies as addresses or loopback', () => {
+    expect(loadConfig({ ODZIV_TRUST_PROXY: 'loopback, 10.0.0.5,::1' }).ODZIV_TRUST_PROXY).toEqual(['loopback', '10.0.0.5', '::1']);
+    expect(loadConfig({}).ODZIV_TRUST_PROXY).toEqual([]);
+    expect(problems({ ODZIV_TRUST_PROXY: 'my-proxy' })).toContain('ODZIV_TRUST_PROXY');
+  });
+});

@@ -5,7 +5,7 @@ import { audit } from '../../audit.ts';
 import { createToken } from '../../auth/users.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { ALL_ROLES, currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
@@ -20,7 +20,7 @@ const auditList = createRoute({
   tags: ['admin'],
   summary: 'Who did what, newest first (admins); page with `before`',
   security: [{ Bearer: [] }],
-  middleware: [requireRole()] as const,
+  middleware: [requirePermission('people.manage')] as const,
   request: {
     query: z.object({
       subjectType: z.string().max(40).optional(),
@@ -41,7 +41,7 @@ const tokenList = createRoute({
   tags: ['auth'],
   summary: 'My API tokens (never the secret part)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...ALL_ROLES)] as const,
+  middleware: [requirePermission('self.use')] as const,
   responses: { 200: json(z.object({ tokens: z.array(Token) }), 'Tokens'), ...errorResponses(401) },
 });
 
@@ -51,7 +51,7 @@ const tokenCreate = createRoute({
   tags: ['auth'],
   summary: 'Create an API token for automation (shown once)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...ALL_ROLES)] as const,
+  middleware: [requirePermission('self.use')] as const,
   request: { body: body(z.object({ name: z.string({ error: 'expected a name' }).trim().min(1, { error: 'expected a name' }).max(100) })) },
   responses: { 201: json(z.object({ id: z.number(), token: z.string() }), 'The token, shown once'), ...errorResponses(400, 401) },
 });
@@ -62,7 +62,7 @@ const tokenRevoke = createRoute({
   tags: ['auth'],
   summary: 'Revoke a token (your own; admins any)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...ALL_ROLES)] as const,
+  middleware: [requirePermission('self.use')] as const,
   request: { params: IdParam },
   responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 403, 404) },
 });

@@ -3,7 +3,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alertDeliveries, alerts } from '../../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../../alerts/acknowledge.ts';
 import type { Deps } from '../../deps.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { DateTime, errorResponses, IdParam, json } from '../schemas.ts';
@@ -31,7 +31,7 @@ const list = createRoute({
   tags: ['alerts'],
   summary: 'The in-app alert list for my audience (marketing or community managers; admins all), newest first',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager', 'marketing')] as const,
+  middleware: [requirePermission('alerts.read')] as const,
   request: { query: z.object({ status: z.enum(['open', 'acknowledged', 'closed'], { error: 'expected open, acknowledged or closed' }).optional() }) },
   responses: { 200: json(z.object({ alerts: z.array(AlertSchema) }), 'Alerts'), ...errorResponses(400, 401, 403) },
 });
@@ -42,7 +42,7 @@ const ack = createRoute({
   tags: ['alerts'],
   summary: 'Acknowledge an alert',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager', 'marketing')] as const,
+  middleware: [requirePermission('alerts.read')] as const,
   request: { params: IdParam },
   responses: { 200: json(z.object({ id: z.number(), status: z.string() }), 'Acknowledged'), ...errorResponses(400, 401, 403, 404) },
 });

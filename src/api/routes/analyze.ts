@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { router } from '../router.ts';
 import { analyze } from '../../../rules/index.ts';
 import type { Deps } from '../../deps.ts';
-import { ALL_ROLES, requireRole } from '../auth.ts';
+import { requirePermission } from '../auth.ts';
 import { AnalysisSchema, body, errorResponses, json } from '../schemas.ts';
 
 const AnalyzeRequest = z
@@ -21,7 +21,7 @@ const route = createRoute({
   tags: ['analysis'],
   summary: 'Analyze a text: language, sentiment, complaint probability, categories and evidence',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...ALL_ROLES)] as const,
+  middleware: [requirePermission('self.use')] as const,
   request: { body: body(AnalyzeRequest) },
   responses: { 200: json(AnalysisSchema, 'The analysis'), ...errorResponses(400, 401) },
 });

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { getCookie, deleteCookie } from 'hono/cookie';
 import { logIn } from '../../auth/login.ts';
-import { createSession, endSession, SESSION_COOKIE, SESSION_HOURS, sessionUser } from '../../auth/sessions.ts';
+import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../../auth/sessions.ts';
 import { createToken } from '../../auth/users.ts';
-import { clientAddress } from '../client-address.ts';
+import { client, setSessionCookie } from '../client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { router } from '../router.ts';
@@ -41,7 +41,7 @@ const LoginForm = z.object({
 export function authRoutes(deps: Deps) {
   const app = router().openapi(route, async (c) => {
     const { email, password, name } = c.req.valid('json');
-    const user = await logIn(deps.database, { email, password, client: clientAddress(c), via: 'api' });
+    const user = await logIn(deps.database, { email, password, client: client(c, deps.config).address, via: 'api' });
     const { token } = await createToken(deps.database, user.id, name);
     return c.json({ token, user }, 201);
   });
@@ -53,9 +53,9 @@ export function authRoutes(deps: Deps) {
     const raw = type.includes('application/json') ? await c.req.json().catch(() => { throw new AppError('BAD_REQUEST', 'body: not valid JSON'); }) : await c.req.parseBody();
     const parsed = LoginForm.safeParse(raw);
     if (!parsed.success) throw new AppError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const user = await logIn(deps.database, { email: parsed.data.email, password: parsed.data.password, client: clientAddress(c), via: 'session' });
+    const user = await logIn(deps.database, { email: parsed.data.email, password: parsed.data.password, client: client(c, deps.config).address, via: 'session' });
     const s = await createSession(deps.database, user.id);
-    setCookie(c, SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: SESSION_HOURS * 3600 });
+    setSessionCookie(c, s.token, client(c, deps.config).https);
     return c.json({ user, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() }, 200);
   });
 

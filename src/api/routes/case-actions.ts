@@ -5,13 +5,12 @@ import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCa
 import { retryReply } from '../../queue/replies.ts';
 import { bulkAct, BulkInput, MAX_BULK } from '../../queue/bulk.ts';
 import { EscalationNote, TeamName } from '../../queue/teams.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
 import { CASE_STATUSES } from '../../../db/schema/index.ts';
 
-const WORKERS = ['responder', 'community_manager'] as const;
 const CaseState = z
   .object({ id: z.number(), status: z.enum(CASE_STATUSES), team: z.string(), assigneeId: z.number().nullable(), snoozedUntil: DateTime.nullable(), dueAt: DateTime, resolvedAt: DateTime.nullable(), falseAlarm: z.boolean() })
   .openapi('CaseState');
@@ -25,7 +24,7 @@ const resolve = createRoute({
   ...common,
   path: '/api/cases/{id}/resolve',
   summary: 'Resolve a case; `falseAlarm: true` says the post needed no one (counted per rule, replayed by backtests)',
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: {
     params: IdParam,
     body: { required: false, content: { 'application/json': { schema: z.object({ falseAlarm: z.boolean({ error: 'expected true or false' }).optional() }).openapi('ResolveRequest') } } },
@@ -36,7 +35,7 @@ const snooze = createRoute({
   ...common,
   path: '/api/cases/{id}/snooze',
   summary: 'Snooze until a time, or until the customer writes again (no `until`)',
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: { params: IdParam, body: body(z.object({ until: z.iso.datetime({ error: 'expected an ISO date-time such as 2026-11-23T09:00:00Z' }).optional() }).openapi('SnoozeRequest')) },
   responses: actionResponses,
 });
@@ -44,7 +43,7 @@ const escalate = createRoute({
   ...common,
   path: '/api/cases/{id}/escalate',
   summary: 'Hand the case to another team, with a note',
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: {
     params: IdParam,
     body: body(z.object({ team: TeamName, note: EscalationNote }).openapi('EscalateRequest')),
@@ -55,7 +54,7 @@ const assign = createRoute({
   ...common,
   path: '/api/cases/{id}/assign',
   summary: 'Assign or reassign a case (community managers)',
-  middleware: [requireRole('community_manager')] as const,
+  middleware: [requirePermission('cases.manage')] as const,
   request: { params: IdParam, body: body(z.object({ assigneeId: z.number({ error: 'expected a user id' }).int().positive({ error: 'expected a user id' }) }).openapi('AssignRequest')) },
   responses: actionResponses,
 });
@@ -67,7 +66,7 @@ const note = createRoute({
   tags: ['cases'],
   summary: 'Add an internal note (never posted)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
+  middleware: [requirePermission('cases.note')] as const,
   request: { params: IdParam, body: body(z.object({ text: z.string({ error: 'expected the note text' }).trim().min(1, { error: 'expected the note text' }).max(MAX_NOTE_LENGTH, { error: `at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters` }) }).openapi('NoteRequest')) },
   responses: { 201: json(NoteSchema, 'The note'), ...errorResponses(400, 401, 403, 404) },
 });
@@ -78,7 +77,7 @@ const retry = createRoute({
   tags: ['cases'],
   summary: 'Send a failed or dead-lettered reply again',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: { params: IdParam.extend({ replyId: z.coerce.number({ error: 'expected a numeric id' }).int().positive({ error: 'expected a numeric id' }).openapi({ param: { name: 'replyId', in: 'path' } }) }) },
   responses: { 200: json(z.object({ id: z.number(), status: z.string() }), 'Queued again'), ...errorResponses(400, 401, 403, 404, 409) },
 });
@@ -89,7 +88,7 @@ const next = createRoute({
   tags: ['cases'],
   summary: 'Claim the top waiting case of my teams',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   responses: { 200: json(CaseState, 'The case now held'), 204: { description: 'Nothing is waiting' }, ...errorResponses(401, 403) },
 });
 
@@ -101,7 +100,7 @@ const bulk = createRoute({
   ...common,
   path: '/api/cases/bulk',
   summary: `One action for up to ${MAX_BULK} cases (resolve, false_alarm, escalate, assign, snooze); each case by the rules of one, with its own result`,
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: { body: body(BulkInput.openapi('BulkRequest')) },
   responses: { 200: json(z.object({ done: z.number(), refused: z.number(), results: z.array(BulkResultSchema) }), 'What happened to each case'), ...errorResponses(400, 401, 403) },
 });
@@ -129,7 +128,7 @@ export function caseActionRoutes(deps: Deps) {
     .openapi(note, async (c) => c.json(jsonify(await addNote(deps.database, c.req.valid('param').id, currentUser(c), c.req.valid('json').text)), 201))
     .openapi(retry, async (c) => {
       const { id, replyId } = c.req.valid('param');
-      const r = await retryReply(deps.database, id, replyId, currentUser(c).id);
+      const r = await retryReply(deps.database, id, replyId, currentUser(c));
       if (!r) throw new AppError('NOT_FOUND', 'reply not found');
       return c.json({ id: r.id, status: r.status }, 200);
     });

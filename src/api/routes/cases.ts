@@ -7,13 +7,11 @@ import type { Deps } from '../../deps.ts';
 import { claimCase, getCase, listCases } from '../../queue/cases.ts';
 import { createReply } from '../../queue/replies.ts';
 import { signature } from '../../queue/templates.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
 
-const READERS = ['responder', 'community_manager', 'marketing'] as const;
-const WORKERS = ['responder', 'community_manager'] as const;
 
 const CaseSummary = z
   .object({
@@ -106,7 +104,7 @@ const list = createRoute({
   tags: ['cases'],
   summary: 'Cases by priority, highest first (keyset pagination with `cursor`)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...READERS)] as const,
+  middleware: [requirePermission('cases.read')] as const,
   request: { query: ListQuery },
   responses: { 200: json(CaseList, 'A page of cases'), ...errorResponses(400, 401, 403) },
 });
@@ -117,7 +115,7 @@ const detail = createRoute({
   tags: ['cases'],
   summary: 'One case with its post, analysis, flags with evidence, and replies',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...READERS)] as const,
+  middleware: [requirePermission('cases.read')] as const,
   request: { params: IdParam },
   responses: { 200: json(CaseDetail, 'The case'), ...errorResponses(400, 401, 403, 404) },
 });
@@ -128,7 +126,7 @@ const claim = createRoute({
   tags: ['cases'],
   summary: 'Claim a case (atomic: two people can never both hold it)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: { params: IdParam },
   responses: {
     200: json(z.object({ id: z.number(), status: z.enum(CASE_STATUSES), assigneeId: z.number().nullable(), claimedAt: DateTime.nullable() }), 'Claimed'),
@@ -146,7 +144,7 @@ const reply = createRoute({
   tags: ['cases'],
   summary: 'Queue a public reply on the channel the customer used (idempotent per Idempotency-Key)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole(...WORKERS)] as const,
+  middleware: [requirePermission('cases.work')] as const,
   request: {
     params: IdParam,
     headers: z.object({ 'idempotency-key': z.string().min(1, { error: 'expected a non-empty key' }).max(200, { error: 'at most 200 characters' }).optional() }),
@@ -167,12 +165,12 @@ export function caseRoutes(deps: Deps) {
       return c.json(jsonify(await listCases(deps.database, { ...q, assignee })), 200);
     })
     .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name, userId: currentUser(c).id })), 200))
-    .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c).id)), 200))
+    .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c))), 200))
     .openapi(reply, async (c) => {
       const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();
       const { reply: r, replayed } = await createReply(deps.database, deps.adapters, {
         caseId: c.req.valid('param').id,
-        userId: currentUser(c).id,
+        actor: currentUser(c),
         text: c.req.valid('json').text,
         idempotencyKey: key,
         signature: signature(deps.config.ODZIV_SIGNATURE, currentUser(c).name),

@@ -1,11 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, isNull, or, sql } from 'drizzle-orm';
-import { notices } from '../../../db/schema/index.ts';
 import { CATEGORIES } from '../../../rules/index.ts';
-import { audit } from '../../audit.ts';
 import type { Deps } from '../../deps.ts';
-import { AppError } from '../../errors.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { activeNotices, publishNotice } from '../../queue/notices.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, json } from '../schemas.ts';
@@ -32,7 +29,7 @@ const list = createRoute({
   tags: ['notices'],
   summary: 'Known issues and promotions in force (what marketing is promising)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
+  middleware: [requirePermission('cases.read')] as const,
   responses: { 200: json(z.object({ notices: z.array(Notice) }), 'Active notices'), ...errorResponses(401, 403) },
 });
 
@@ -42,27 +39,13 @@ const create = createRoute({
   tags: ['notices'],
   summary: 'Publish a known issue or a promotion; it shows on every related case while active',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager', 'marketing')] as const,
+  middleware: [requirePermission('notices.publish')] as const,
   request: { body: body(NewNotice) },
   responses: { 201: json(Notice, 'Published'), ...errorResponses(400, 401, 403) },
 });
 
 export function noticeRoutes(deps: Deps) {
   return router()
-    .openapi(list, async (c) => {
-      const rows = await deps.database.db.select().from(notices).where(and(sql`${notices.startsAt} <= now()`, or(isNull(notices.endsAt), sql`${notices.endsAt} > now()`))).orderBy(desc(notices.id));
-      return c.json({ notices: jsonify(rows) }, 200);
-    })
-    .openapi(create, async (c) => {
-      const n = c.req.valid('json');
-      if (n.startsAt && n.endsAt && Date.parse(n.endsAt) <= Date.parse(n.startsAt)) throw new AppError('BAD_REQUEST', 'endsAt: must be after startsAt');
-      if (!n.keywords.length && !n.categories.length) throw new AppError('BAD_REQUEST', 'keywords: give keywords or categories, so odziv knows which cases it relates to');
-      const user = currentUser(c);
-      const [row] = await deps.database.db
-        .insert(notices)
-        .values({ kind: n.kind, title: n.title, body: n.body, keywords: n.keywords, categories: n.categories, startsAt: n.startsAt ? new Date(n.startsAt) : undefined, endsAt: n.endsAt ? new Date(n.endsAt) : null, createdBy: user.id })
-        .returning();
-      await audit(deps.database.db, { actorUserId: user.id, action: 'notice.create', subjectType: 'notice', subjectId: row!.id, details: { kind: n.kind, title: n.title } });
-      return c.json(jsonify(row!), 201);
-    });
+    .openapi(list, async (c) => c.json({ notices: jsonify(await activeNotices(deps.database)) }, 200))
+    .openapi(create, async (c) => c.json(jsonify(await publishNotice(deps.database, currentUser(c), c.req.valid('json'))), 201));
 }

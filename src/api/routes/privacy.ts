@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PLATFORMS } from '../../../adapters/types.ts';
 import type { Deps } from '../../deps.ts';
 import { eraseAuthor } from '../../privacy/erase.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { body, errorResponses, json } from '../schemas.ts';
 
@@ -23,7 +23,7 @@ const erase = createRoute({
   tags: ['admin'],
   summary: 'Erase a customer’s data at their request (admins): their posts’ words, handle and name, wherever odziv keeps them',
   security: [{ Bearer: [] }],
-  middleware: [requireRole()] as const,
+  middleware: [requirePermission('customers.erase')] as const,
   request: { body: body(ErasureRequest) },
   responses: { 200: json(Erasure, 'Erased; the pseudonym is what odziv calls them from now on'), ...errorResponses(400, 401, 403, 404, 409) },
 });

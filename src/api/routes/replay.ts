@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
-import { requireRole } from '../auth.ts';
+import { requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { errorResponses, json } from '../schemas.ts';
 
@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ['replay'],
   summary: 'Replies "posted" to the replay platform (the demo stream), newest last',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('responder', 'community_manager')] as const,
+  middleware: [requirePermission('replay.run')] as const,
   responses: { 200: json(z.object({ replies: z.array(Recorded) }), 'Recorded replies'), ...errorResponses(401, 403) },
 });
 

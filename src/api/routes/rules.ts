@@ -6,7 +6,7 @@ import { parseSince } from '../../backtest/backtest.ts';
 import { startBacktest } from '../../backtest/jobs.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
@@ -49,7 +49,7 @@ const status = createRoute({
   tags: ['rules'],
   summary: 'The rule packs in force and the errors of a rejected edit',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
+  middleware: [requirePermission('cases.read')] as const,
   responses: { 200: json(RulesStatus, 'Packs'), ...errorResponses(401, 403) },
 });
 
@@ -59,7 +59,7 @@ const start = createRoute({
   tags: ['rules'],
   summary: 'Backtest a candidate pack on stored posts (read-only); poll the returned id for progress',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager')] as const,
+  middleware: [requirePermission('rules.backtest')] as const,
   request: { body: body(BacktestRequest) },
   responses: { 202: json(BacktestStatus, 'Started'), ...errorResponses(400, 401, 403) },
 });
@@ -70,7 +70,7 @@ const get = createRoute({
   tags: ['rules'],
   summary: 'Progress and result of a backtest',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager')] as const,
+  middleware: [requirePermission('rules.backtest')] as const,
   request: { params: IdParam },
   responses: { 200: json(BacktestStatus, 'The backtest'), ...errorResponses(400, 401, 403, 404) },
 });
@@ -100,7 +100,7 @@ export function ruleRoutes(deps: Deps) {
         const issues = loaded.errors.map((e) => ({ path: ['pack', e.rule ? `rule "${e.rule}"` : '', e.path].filter(Boolean).join(': '), message: e.message }));
         throw new AppError('BAD_REQUEST', `pack: ${loaded.errors.map(formatPackError).join('; ')}`, undefined, issues);
       }
-      const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: req.pack, since, userId: currentUser(c).id });
+      const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: req.pack, since, actor: currentUser(c) });
       return c.json(await backtestRow(deps, id), 202);
     })
     .openapi(get, async (c) => c.json(await backtestRow(deps, c.req.valid('param').id), 200));

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { asc, count } from 'drizzle-orm';
 import { posts, streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
-import { requireRole } from '../auth.ts';
+import { requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { DateTime, errorResponses, json } from '../schemas.ts';
@@ -32,7 +32,7 @@ const route = createRoute({
   tags: ['streams'],
   summary: 'Every watched stream and its health',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('responder', 'community_manager', 'marketing')] as const,
+  middleware: [requirePermission('cases.read')] as const,
   responses: { 200: json(z.object({ streams: z.array(StreamHealth) }), 'Streams'), ...errorResponses(401, 403) },
 });
 

@@ -4,7 +4,7 @@ import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword
 import { randomPassword } from '../../auth/passwords.ts';
 import { createUser } from '../../auth/users.ts';
 import type { Deps } from '../../deps.ts';
-import { currentUser, requireRole } from '../auth.ts';
+import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
@@ -22,7 +22,7 @@ const list = createRoute({
   tags: ['admin'],
   summary: 'The people who work in odziv (admins and community managers, who assign and escalate)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole('community_manager')] as const,
+  middleware: [requirePermission('cases.manage')] as const,
   responses: { 200: json(z.object({ users: z.array(Person) }), 'People'), ...errorResponses(401, 403) },
 });
 
@@ -32,7 +32,7 @@ const create = createRoute({
   tags: ['admin'],
   summary: 'Add a person (admins); without a password, one is made and shown once',
   security: [{ Bearer: [] }],
-  middleware: [requireRole()] as const,
+  middleware: [requirePermission('people.manage')] as const,
   request: { body: body(NewPerson) },
   responses: { 201: json(z.object({ user: Person, password: z.string().optional() }), 'Added'), ...errorResponses(400, 401, 403, 409) },
 });
@@ -43,7 +43,7 @@ const update = createRoute({
   tags: ['admin'],
   summary: 'Change a person’s name, role, teams, or disable them (admins); disabling returns their cases to the queue',
   security: [{ Bearer: [] }],
-  middleware: [requireRole()] as const,
+  middleware: [requirePermission('people.manage')] as const,
   request: { params: IdParam, body: body(PersonChange) },
   responses: { 200: json(z.object({ user: Person }), 'Changed'), ...errorResponses(400, 401, 403, 404, 409) },
 });
@@ -54,7 +54,7 @@ const reset = createRoute({
   tags: ['admin'],
   summary: 'Give a person a new random password, shown once, and end their sessions (admins)',
   security: [{ Bearer: [] }],
-  middleware: [requireRole()] as const,
+  middleware: [requirePermission('people.manage')] as const,
   request: { params: IdParam },
   responses: { 200: json(z.object({ password: z.string() }), 'The new password, shown once'), ...errorResponses(400, 401, 403, 404) },
 });
@@ -65,7 +65,7 @@ export function userRoutes(deps: Deps) {
     .openapi(create, async (c) => {
       const input = c.req.valid('json');
       const password = input.password ?? randomPassword();
-      const created = await createUser(deps.database, { ...input, password }, currentUser(c).id);
+      const created = await createUser(deps.database, { ...input, password }, currentUser(c));
       return c.json({ user: jsonify(await getPerson(deps.database, created.id)), ...(input.password ? {} : { password }) }, 201);
     })
     .openapi(update, async (c) => c.json({ user: jsonify(await updatePerson(deps.database, c.req.valid('param').id, c.req.valid('json'), currentUser(c))) }, 200))
