@@ -4,4 +4,4 @@ export * from './engine/evaluate.ts';
 export * from './engine/loader.ts';
 export * from './engine/priority.ts';
 export type { CompiledPack, CompiledRule } from './engine/compile.ts';
-export { historyDaysFor } from './engine/compile.ts';
+export { compilePack, historyDaysFor } from './engine/compile.ts';

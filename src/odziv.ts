@@ -17,7 +17,7 @@ import { releaseOrphanedLeases } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { Rulebook } from './rulebook.ts';
 import { audit } from './audit.ts';
-import { drainBacktests } from './backtest/jobs.ts';
+import { drainBacktests, endInterruptedBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
 import { backgroundJobs } from './scheduler/jobs.ts';
 import { loadTemplates } from './queue/templates.ts';
@@ -127,6 +127,8 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   }
   try {
     if (database.kind === 'pglite') await releaseOrphanedLeases(database);
+    // The embedded database serves this process alone: whatever backtest it says is running died with the last one.
+    await endInterruptedBacktests(database, database.kind === 'pglite' ? 0 : undefined);
     const adapters = await createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon, bluesky: config.bluesky });
     if (adapters.x) await setUpX(adapters.x as XAdapter, config, database, log);
     if (adapters.mastodon) await setUpMastodon(adapters.mastodon as MastodonAdapter, config, database, log);

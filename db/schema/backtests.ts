@@ -14,6 +14,8 @@ export const backtests = pgTable('backtests', {
   result: jsonb('result'),
   error: text('error'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Written with every page: a running backtest whose heartbeat stopped was interrupted (its process ended). */
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
 

@@ -2,7 +2,7 @@ import { normalize } from '../analyze/normalize.ts';
 import { bcsStem, enStem } from '../analyze/stem.ts';
 import type { AnalysisDetail, Category } from '../analyze/index.ts';
 import type { ConditionT, PackT, RuleT } from './schema.ts';
-import { leadingLiterals } from './safe-regex.ts';
+import { compileRegex, leadingLiterals } from './safe-regex.ts';
 
 /** What rules may know about a post besides its text. */
 export interface PostFacts {
@@ -59,6 +59,8 @@ export interface CompiledPack {
   keywords: CompiledKeyword[];
   /** How many days of the author's earlier complaints its rules read (0: none, and nobody queries them). */
   historyDays: number;
+  /** The pack as validated, plain data: what another thread compiles to run the same rules. */
+  definition: PackT;
 }
 
 /** The longest `authorComplaints.days` anywhere in a condition tree. */
@@ -192,13 +194,13 @@ function compileChecks(c: ConditionT, checks: Predicate[], keywords: CompiledKey
     });
   }
   if (c.regex !== undefined) {
-    const re = new RegExp(c.regex, 'iu');
+    const re = compileRegex(c.regex);
     const literals = leadingLiterals(c.regex);
     checks.push((_a, _f, ctx, ev) => {
       if (literals && !literals.some((l) => ctx.lower.includes(l))) return false;
-      const m = re.exec(ctx.text);
-      if (!m) return false;
-      ev?.push(`/${re.source}/ matched "${m[0].slice(0, 60)}"`);
+      const m = re.firstMatch(ctx.text);
+      if (m === undefined) return false;
+      ev?.push(`/${re.source}/ matched "${m.slice(0, 60)}"`);
       return true;
     });
   }
@@ -327,5 +329,5 @@ export function compilePack(pack: PackT, file: string): CompiledPack {
     const gate = requiredGate(conditions, compiled);
     return gate ? { ...r, pack: pack.pack, test, gate } : { ...r, pack: pack.pack, test };
   });
-  return { name: pack.pack, file, description: pack.description, rules, keywords, historyDays: Math.max(0, ...pack.rules.map((r) => historyDaysOf(r.conditions))) };
+  return { name: pack.pack, file, description: pack.description, rules, keywords, historyDays: Math.max(0, ...pack.rules.map((r) => historyDaysOf(r.conditions))), definition: pack };
 }

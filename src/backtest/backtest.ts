@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { analyses, authors, cases, posts, streams } from '../../db/schema/index.ts';
-import { analyzeDetailed, evaluate, historyDaysFor, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { historyDaysFor, type CompiledPack } from '../../rules/index.ts';
 import { engagementPerHour } from '../ingest/ingest.ts';
 import { earlierComplaintTimes, type StoredComplaint } from '../ingest/complaint-history.ts';
+import { BacktestStopped, BacktestThread, DEFAULT_BUDGET, type Budget, type PageItem, type Verdict } from './thread.ts';
 
 const PAGE = 500;
 const EXAMPLES = 5;
@@ -41,18 +42,36 @@ export function withCandidate(live: readonly CompiledPack[], candidate: Compiled
   return out.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-const flagged = (o: Outcome) => !o.ignored && o.flags.length > 0;
+const flagged = (o: Verdict) => !o.ignored && o.flags.length > 0;
 
 /**
  * Replays stored posts since `since` through the packs in force and through a candidate set,
- * and reports what would change. Reads only: no flag, case or alert is written.
+ * and reports what would change. Reads only: no flag, case or alert is written. The posts are
+ * read here and judged in a worker thread within `budget`; `onProgress` answering false cancels.
  */
 export async function runBacktest(
   database: Database,
   live: readonly CompiledPack[],
   candidate: readonly CompiledPack[],
   since: Date,
-  onProgress?: (processed: number, total: number) => void | Promise<void>,
+  onProgress?: (processed: number, total: number) => void | boolean | Promise<void | boolean>,
+  budget: Budget = DEFAULT_BUDGET,
+): Promise<BacktestResult> {
+  const thread = await BacktestThread.start(live, candidate, budget);
+  try {
+    return await replay(database, thread, live, candidate, since, onProgress);
+  } finally {
+    await thread.stop();
+  }
+}
+
+async function replay(
+  database: Database,
+  thread: BacktestThread,
+  live: readonly CompiledPack[],
+  candidate: readonly CompiledPack[],
+  since: Date,
+  onProgress?: (processed: number, total: number) => void | boolean | Promise<void | boolean>,
 ): Promise<BacktestResult> {
   const { db } = database;
   const total = await db.$count(posts, gte(posts.postedAt, since));
@@ -87,7 +106,7 @@ export async function runBacktest(
     e[field]++;
   };
   const cat = (key: string) => (result.byCategory[key] ??= { added: 0, removed: 0 });
-  const example = (postId: number, text: string, o: Outcome): BacktestExample => ({
+  const example = (postId: number, text: string, o: Verdict): BacktestExample => ({
     postId,
     text: text.length > 200 ? `${text.slice(0, 199)}…` : text,
     category: o.category ?? null,
@@ -116,25 +135,29 @@ export async function runBacktest(
           .groupBy(cases.postId)
       ).map((o) => [o.postId, o]),
     );
-    for (const { post, author, streamName } of page) {
-      lastId = post.id;
-      const detail = analyzeDetailed(post.text, { toBrand: true });
+    const items: PageItem[] = page.map(({ post, author, streamName }) => {
       const m = post.metrics;
-      const facts = {
-        platform: post.platform,
-        stream: streamName ?? undefined,
+      return {
         text: post.text,
-        isOwn: post.isOwn,
-        isRepost: post.isRepost,
-        followers: author.followers,
-        verified: author.verified,
-        engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
-        engagementPerHour: engagementPerHour({ metrics: m ?? undefined, postedAt: post.postedAt }, post.ingestedAt),
-        authorComplaintTimes: earlierComplaintTimes(complaintsBy.get(author.id) ?? [], post.conversationId ?? post.platformPostId, post.postedAt),
-        now: post.postedAt,
+        facts: {
+          platform: post.platform,
+          stream: streamName ?? undefined,
+          text: post.text,
+          isOwn: post.isOwn,
+          isRepost: post.isRepost,
+          followers: author.followers,
+          verified: author.verified,
+          engagement: m ? m.likes + m.reposts + m.replies + m.quotes : 0,
+          engagementPerHour: engagementPerHour({ metrics: m ?? undefined, postedAt: post.postedAt }, post.ingestedAt),
+          authorComplaintTimes: earlierComplaintTimes(complaintsBy.get(author.id) ?? [], post.conversationId ?? post.platformPostId, post.postedAt),
+          now: post.postedAt,
+        },
       };
-      const now = evaluate(live, detail, facts);
-      const cand = evaluate(candidate, detail, facts);
+    });
+    const judged = await thread.judge(items);
+    for (const [i, { post }] of page.entries()) {
+      lastId = post.id;
+      const { now, candidate: cand } = judged[i]!;
       result.posts++;
       for (const f of now.ignored ? [] : now.flags) bump(`${f.pack}/${f.ruleId}`, 'now');
       for (const f of cand.ignored ? [] : cand.flags) bump(`${f.pack}/${f.ruleId}`, 'candidate');
@@ -160,7 +183,7 @@ export async function runBacktest(
         if (result.examples.noLongerFlagged.length < EXAMPLES) result.examples.noLongerFlagged.push(example(post.id, post.text, now));
       }
     }
-    await onProgress?.(result.posts, total);
+    if ((await onProgress?.(result.posts, total)) === false) throw new BacktestStopped('cancelled');
   }
   return result;
 }

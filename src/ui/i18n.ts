@@ -124,6 +124,7 @@ const T = {
   packYaml: { en: 'Pack (YAML)', hr: 'Paket (YAML)', sr: 'Paket (YAML)' },
   since: { en: 'Since (7d, 24h or a date)', hr: 'Od (7d, 24h ili datum)', sr: 'Od (7d, 24h ili datum)' },
   runBacktest: { en: 'Run backtest', hr: 'Pokreni provjeru', sr: 'Pokreni proveru' },
+  cancelBacktest: { en: 'Cancel backtest', hr: 'Prekini provjeru', sr: 'Prekini proveru' },
   recentBacktests: { en: 'Recent backtests', hr: 'Nedavne provjere', sr: 'Nedavne provere' },
   backtestLine: { en: '{pack} since {date}: {status} ({done}/{total})', hr: '{pack} od {date}: {status} ({done}/{total})', sr: '{pack} od {date}: {status} ({done}/{total})' },
   backtestN: { en: 'Backtest #{n}: {pack}', hr: 'Provjera #{n}: {pack}', sr: 'Provera #{n}: {pack}' },

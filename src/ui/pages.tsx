@@ -5,7 +5,8 @@ import type { Hono, Context, MiddlewareHandler } from 'hono';
 import { backtests, streams } from '../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
 import { parseSince, type BacktestResult } from '../backtest/backtest.ts';
-import { startBacktest } from '../backtest/jobs.ts';
+import { cancelBacktest, endInterruptedBacktests, startBacktest } from '../backtest/jobs.ts';
+import { AppError } from '../errors.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
@@ -191,7 +192,18 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     return c.redirect(`/rules/backtests/${id}`, 303);
   });
 
+  app.post('/rules/backtests/:id{[0-9]{1,15}}/cancel', guard, async (c) => {
+    const id = Number(c.req.param('id'));
+    try {
+      await cancelBacktest(deps.database, c.get('user'), id);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'CONFLICT') throw e;
+    }
+    return c.redirect(`/rules/backtests/${id}`, 303);
+  });
+
   page('/rules/backtests/:id{[0-9]{1,15}}', 'rules.backtest', async (c) => {
+    await endInterruptedBacktests(deps.database);
     const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
     if (!b) return c.notFound();
     // Backtests stored before people could mark false alarms have no labels.
@@ -205,7 +217,13 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
         <p>
           <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" /> {t(L, 'backtestProgress', { done: b.processed, total: b.total, status: b.status })}
         </p>
-        {b.error ? <p class="error">{b.error}</p> : null}
+        {b.status === 'running' ? (
+          <form method="post" action={`/rules/backtests/${b.id}/cancel`}>
+            <input type="hidden" name="_csrf" value={c.get('csrf')} />
+            <button type="submit" class="secondary">{t(L, 'cancelBacktest')}</button>
+          </form>
+        ) : null}
+        {b.error ? <p class="error" role="alert">{b.error}</p> : null}
         {r ? (
           <div class="card">
             <p>{t(L, 'backtestFlagged', { now: r.flaggedNow, candidate: r.flaggedWithCandidate, added: r.newlyFlagged, removed: r.noLongerFlagged })}</p>

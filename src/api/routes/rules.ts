@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { backtests } from '../../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../../rules/index.ts';
 import { parseSince } from '../../backtest/backtest.ts';
-import { startBacktest } from '../../backtest/jobs.ts';
+import { cancelBacktest, endInterruptedBacktests, startBacktest } from '../../backtest/jobs.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { currentUser, requirePermission } from '../auth.ts';
@@ -75,7 +75,19 @@ const get = createRoute({
   responses: { 200: json(BacktestStatus, 'The backtest'), ...errorResponses(400, 401, 403, 404) },
 });
 
+const cancel = createRoute({
+  method: 'post',
+  path: '/api/rules/backtest/{id}/cancel',
+  tags: ['rules'],
+  summary: 'Cancel a running backtest (any instance running it stops after the page in hand)',
+  security: [{ Bearer: [] }],
+  middleware: [requirePermission('rules.backtest')] as const,
+  request: { params: IdParam },
+  responses: { 200: json(BacktestStatus, 'The backtest, failed: cancelled'), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
 async function backtestRow(deps: Deps, id: number) {
+  await endInterruptedBacktests(deps.database);
   const [row] = await deps.database.db
     .select({ id: backtests.id, status: backtests.status, packName: backtests.packName, since: backtests.since, processed: backtests.processed, total: backtests.total, result: backtests.result, error: backtests.error, createdAt: backtests.createdAt, finishedAt: backtests.finishedAt })
     .from(backtests)
@@ -103,5 +115,9 @@ export function ruleRoutes(deps: Deps) {
       const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: req.pack, since, actor: currentUser(c) });
       return c.json(await backtestRow(deps, id), 202);
     })
-    .openapi(get, async (c) => c.json(await backtestRow(deps, c.req.valid('param').id), 200));
+    .openapi(get, async (c) => c.json(await backtestRow(deps, c.req.valid('param').id), 200))
+    .openapi(cancel, async (c) => {
+      await cancelBacktest(deps.database, currentUser(c), c.req.valid('param').id);
+      return c.json(await backtestRow(deps, c.req.valid('param').id), 200);
+    });
 }
