@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { scrub } from './scrub.ts';
 
 export type { Logger };
 
@@ -24,16 +25,14 @@ const REDACT = [
  * inside any string, so a secret that leaks into an error message still never reaches the log.
  */
 export function createLogger(opts: { level?: string; secrets?: string[]; destination?: pino.DestinationStream } = {}): Logger {
-  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 6);
-  const mask = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  const secrets = [...new Set((opts.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     redact: { paths: REDACT, censor: '[redacted]' },
   };
-  if (secrets.length) {
-    // Masked on the final JSON line, so nothing escapes: messages, fields, error stacks, causes.
-    options.hooks = { streamWrite: (line: string) => mask(line) };
-  }
+  // Scrubbed on the final JSON line, so nothing escapes: messages, fields, error stacks, causes;
+  // URL credentials and tokens too, configured or not (a webhook URL's path token).
+  options.hooks = { streamWrite: (line: string) => scrub(line, secrets) };
   if (opts.destination) return pino(options, opts.destination);
   if (process.stdout.isTTY && !process.env.CI) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });

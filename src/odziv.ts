@@ -17,6 +17,7 @@ import { releaseOrphanedLeases } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { Rulebook } from './rulebook.ts';
 import { audit } from './audit.ts';
+import { setSecrets } from './scrub.ts';
 import { drainBacktests, endInterruptedBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
 import { backgroundJobs } from './scheduler/jobs.ts';
@@ -115,6 +116,8 @@ async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: D
 
 /** The composition root: builds every part once and wires them together. */
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
+  // Error text stored from here on (streams, replies, alert deliveries) is scrubbed of these.
+  setSecrets(config.secrets);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on', poolSize: config.DATABASE_POOL_SIZE });
   const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }), (change) =>
     audit(database.db, { actorUserId: null, action: change.accepted ? 'rules.reload' : 'rules.rejected', subjectType: 'rules', subjectId: null, details: change }),

@@ -1,4 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { scrub } from '../scrub.ts';
+import { storable } from '../storable.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
@@ -131,7 +133,7 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
       const dead = !retryable || d.attempts >= MAX_DELIVERY_ATTEMPTS;
       await database.db
         .update(alertDeliveries)
-        .set({ status: dead ? 'dead' : 'pending', lastError: (e as Error).message.slice(0, 500), availableAt: new Date(leaseFrom.getTime() + backoffMs(d.attempts)) })
+        .set({ status: dead ? 'dead' : 'pending', lastError: storable(scrub((e as Error).message).slice(0, 500)), availableAt: new Date(leaseFrom.getTime() + backoffMs(d.attempts)) })
         .where(eq(alertDeliveries.id, d.id));
       dlog.warn({ attempts: d.attempts, dead, error: (e as Error).message }, 'alert not delivered');
     }

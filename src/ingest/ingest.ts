@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { scrub } from '../scrub.ts';
 import { NormalizedPostSchema, type NormalizedPost, type PollResult } from '../../adapters/types.ts';
 import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
@@ -415,5 +416,5 @@ function ruleAlert(caseId: number, audience: string, post: NormalizedPost, outco
 /** Records a failed poll on the stream (its health), without touching its cursor. */
 export async function recordPollFailure(database: Database, streamId: number, message: string, now: Date = new Date()): Promise<void> {
   await database.db.execute(sql`
-    update streams set last_poll_at = ${now}, last_error = ${message.slice(0, 500)}, failing_since = coalesce(failing_since, ${now}::timestamptz) where id = ${streamId}`);
+    update streams set last_poll_at = ${now}, last_error = ${storable(scrub(message).slice(0, 500))}, failing_since = coalesce(failing_since, ${now}::timestamptz) where id = ${streamId}`);
 }

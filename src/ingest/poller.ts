@@ -1,4 +1,5 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
@@ -130,7 +131,7 @@ async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: 
   const since = stream.failingSince ?? now;
   if (now.getTime() - since.getTime() < (deps.alertAfterMs ?? 10 * 60_000)) return;
   // The platform's words, cut to size: a NUL or half an emoji would make the alert's JSON unstorable.
-  const lastError = storable(message.slice(0, 500));
+  const lastError = storable(scrub(message).slice(0, 500));
   await deps.database.db
     .insert(alerts)
     .values({

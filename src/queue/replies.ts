@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
@@ -157,7 +158,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(reply.attempts);
       await database.db
         .update(replies)
-        .set({ status, lastError: storable(message.slice(0, 1000)), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
+        .set({ status, lastError: storable(scrub(message).slice(0, 1000)), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
         .where(eq(replies.id, reply.id));
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
     }
