@@ -25,6 +25,8 @@ export type Executor = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The name its PostgreSQL sessions carry (OpenOptions.name), when it was given one. */
+  name?: string;
   /** Rows of a raw SQL statement, whichever driver runs it. */
   rows<T = Record<string, unknown>>(query: SQL, exec?: Executor): Promise<T[]>;
   /** A statement as text with $1… parameters, straight to the driver (no query building): for benchmarks' baselines. */
@@ -46,6 +48,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
+  /** This process's name (its instance id): PostgreSQL shows it as the sessions' application_name, so others can tell it is alive. */
+  name?: string;
   /** Called with every statement drizzle sends (benchmarks count statements per job run). */
   onQuery?: (query: string, params: unknown[]) => void;
   /** PostgreSQL: send statements prepared (default), so each is planned once per connection. */
@@ -55,7 +59,7 @@ export interface OpenOptions {
 /** Opens the database and applies committed migrations (idempotent, safe for several instances). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const logger = opts.onQuery ? { logQuery: (query: string, params: unknown[]) => opts.onQuery!(query, params) } : undefined;
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger, opts.prepare ?? true);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, logger, opts.prepare ?? true, opts.name);
   return openPglite(opts.dataDir ?? './data', logger);
 }
 
@@ -134,7 +138,10 @@ function preparing(client: postgres.Sql): postgres.Sql {
   });
 }
 
-async function openPostgres(url: string, max: number, logger: QueryLogger, prepare: boolean): Promise<Database> {
+/** Sessions of odziv instances are named `odziv:<instance id>` in pg_stat_activity. */
+export const APPLICATION_PREFIX = 'odziv:';
+
+async function openPostgres(url: string, max: number, logger: QueryLogger, prepare: boolean, name?: string): Promise<Database> {
   // Migrations run on one dedicated connection under an advisory lock, so several instances
   // starting together apply them once.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
@@ -145,7 +152,7 @@ async function openPostgres(url: string, max: number, logger: QueryLogger, prepa
   } finally {
     await migrator.end();
   }
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = postgres(url, { max, onnotice: () => {}, ...(name ? { connection: { application_name: `${APPLICATION_PREFIX}${name}`.slice(0, 63) } } : {}) });
   const db = drizzlePostgres(prepare ? preparing(client) : client, { schema, ...(logger ? { logger } : {}) }) as unknown as Db;
   // drizzle hands postgres.js dates as strings it made itself and turns off postgres.js's date
   // serializers; a Date inside a raw sql`` template would then fail on PostgreSQL (not on PGlite).
@@ -154,6 +161,7 @@ async function openPostgres(url: string, max: number, logger: QueryLogger, prepa
   return {
     db,
     kind: 'postgres',
+    name,
     async rows<T>(query: SQL, exec: Executor = db) {
       return (await exec.execute(query)) as unknown as T[];
     },

@@ -118,7 +118,9 @@ async function setUpBluesky(adapter: BlueskyAdapter, config: Config, database: D
 export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   // Error text stored from here on (streams, replies, alert deliveries) is scrubbed of these.
   setSecrets(config.secrets);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on', poolSize: config.DATABASE_POOL_SIZE });
+  // This process's name in leases, and in its PostgreSQL sessions' application_name.
+  const instanceId = randomUUID();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on', poolSize: config.DATABASE_POOL_SIZE, name: instanceId });
   const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }), (change) =>
     audit(database.db, { actorUserId: null, action: change.accepted ? 'rules.reload' : 'rules.rejected', subjectType: 'rules', subjectId: null, details: change }),
   );
@@ -129,7 +131,7 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
     throw e;
   }
   try {
-    if (database.kind === 'pglite') await releaseOrphanedLeases(database);
+    await releaseOrphanedLeases(database);
     // The embedded database serves this process alone: whatever backtest it says is running died with the last one.
     await endInterruptedBacktests(database, database.kind === 'pglite' ? 0 : undefined);
     const adapters = await createAdapters({ dataDir: resolve(config.ODZIV_DATA_DIR), replaySpeed: config.ODZIV_REPLAY_SPEED, x: config.x, mastodon: config.mastodon, bluesky: config.bluesky });
@@ -156,7 +158,6 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
 
     const app = createApp(deps);
     const scheduler = new Scheduler(log);
-    const instanceId = randomUUID();
     return {
       deps,
       instanceId,

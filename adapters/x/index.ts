@@ -34,10 +34,12 @@ export type XStreamConfig = z.infer<typeof XStreamConfig>;
 
 /**
  * Where a stream stands, stored as the stream's cursor with its posts (one transaction):
- * - `since`: the newest id fully ingested; `overlap`: an id a little older, the since_id of the next
- *   run, so posts X delivers late are fetched again (the unique key drops the repeats);
- * - during a run over several pages: `next` (X's next_token), `runSince` (the since_id of the run),
- *   `top`/`topAt` (the run's newest post) and `cand` (the overlap candidate found so far).
+ * - `since`: the newest id fully ingested; `from`: the newest post's time less the overlap, the
+ *   start_time of every next run, so posts X indexes late (older ids than posts already served) are
+ *   read again however quiet the stream is (the unique key drops the repeats);
+ * - during a run over several pages: `next` (X's next_token), `runSince`/`runFrom` (where the run
+ *   started), `top`/`topAt` (the run's newest post);
+ * - `overlap`/`cand`: the id-based overlap of cursors written before `from`, read once.
  */
 const Cursor = z.object({
   v: z.literal(1),
@@ -48,8 +50,14 @@ const Cursor = z.object({
   top: z.string().optional(),
   topAt: z.string().optional(),
   cand: z.string().optional(),
+  from: z.string().optional(),
+  runFrom: z.string().optional(),
 });
 type Cursor = z.infer<typeof Cursor>;
+
+/** X's start_time: RFC 3339 to the second. */
+const xTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const drop = (c: Cursor): Cursor => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Cursor;
 
 const maxId = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : BigInt(a) >= BigInt(b) ? a : b);
 
@@ -132,12 +140,14 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       if (!cfg.success) throw new AdapterError('x', 'invalid', `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
       const cursor: Cursor = rawCursor ? readCursor('x', stream.name, rawCursor, Cursor) : { v: 1 };
       const brand = await ensureBrand();
-      const runSince = cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
+      const runFrom = cursor.next ? cursor.runFrom : cursor.from;
+      const runSince = runFrom ? undefined : cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
       const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
       // Recent search reaches back seven days and refuses an older since_id (after an outage of a
       // week): then it starts from the oldest moment it still serves; what is older X no longer has.
       const searchFrom = now() - SEARCH_REACH_MS;
-      if (runSince && cfg.data.kind === 'search' && snowflakeTime(runSince) < searchFrom) query.start_time = new Date(searchFrom).toISOString();
+      if (runFrom) query.start_time = xTime(cfg.data.kind === 'search' ? Math.max(Date.parse(runFrom), searchFrom) : Date.parse(runFrom));
+      else if (runSince && cfg.data.kind === 'search' && snowflakeTime(runSince) < searchFrom) query.start_time = xTime(searchFrom);
       else if (runSince) query.since_id = runSince;
       let path: string;
       if (cfg.data.kind === 'mentions') {
@@ -167,20 +177,15 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       // The run's newest post comes first on its first page.
       const top = cursor.next ? cursor.top : (page.meta?.newest_id ?? tweets[0]?.id);
       const topAt = cursor.next ? cursor.topAt : tweets[0]?.created_at;
-      let cand = cursor.next ? cursor.cand : undefined;
-      if (topAt) {
-        const edge = Date.parse(topAt) - s.overlapMs;
-        for (const t of tweets) if (t.created_at && Date.parse(t.created_at) <= edge) cand = maxId(cand, t.id);
-      }
       const next = page.meta?.next_token;
       let newCursor: Cursor;
       if (next) {
-        newCursor = { v: 1, since: cursor.since, overlap: cursor.overlap, next, runSince, top, topAt, cand };
+        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, next, runSince, runFrom, top, topAt });
       } else {
-        const since = maxId(cursor.since, top);
-        newCursor = { v: 1, since, overlap: cand ?? (top ? cursor.since : cursor.overlap) ?? undefined };
-        if (!newCursor.overlap) delete newCursor.overlap;
-        if (!newCursor.since) delete newCursor.since;
+        // The overlap window starts at the newest post seen less the overlap, and stays there
+        // through a quiet spell: it never shrinks to "since the last poll".
+        const from = topAt ? new Date(Date.parse(topAt) - s.overlapMs).toISOString() : cursor.from;
+        newCursor = drop({ v: 1, since: maxId(cursor.since, top), from, overlap: from ? undefined : cursor.overlap });
       }
       const rate = res.rateLimit;
       return {

@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
-import type { Database } from '../../db/client.ts';
+import { APPLICATION_PREFIX, type Database } from '../../db/client.ts';
 import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
@@ -60,7 +60,16 @@ async function renewLease(database: Database, streamId: number, owner: string, l
  * at start-up was left by a process that died: give its streams back now rather than in LEASE_MS.
  */
 export async function releaseOrphanedLeases(database: Database): Promise<void> {
-  await database.db.update(streams).set({ leaseOwner: null, leaseUntil: null }).where(sql`${streams.leaseOwner} is not null`);
+  if (database.kind === 'pglite') {
+    await database.db.update(streams).set({ leaseOwner: null, leaseUntil: null }).where(sql`${streams.leaseOwner} is not null`);
+    return;
+  }
+  // On PostgreSQL every instance's sessions carry its name: a lease whose owner has no session
+  // left was held by a process that died, and passes on now instead of when it would expire.
+  await database.db
+    .update(streams)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(sql`${streams.leaseOwner} is not null and ${streams.leaseUntil} > now() and not exists (select 1 from pg_stat_activity a where a.application_name = ${APPLICATION_PREFIX} || ${streams.leaseOwner})`);
 }
 
 async function releaseLease(database: Database, streamId: number, owner: string, nextPollAt: Date): Promise<void> {
@@ -146,6 +155,8 @@ async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: 
 
 /** Polls every enabled stream that is due. */
 export async function pollDueStreams(deps: PollerDeps, now = new Date()): Promise<void> {
+  // Named sessions tell live instances from dead ones (a database opened without a name, as in tests, cannot tell).
+  if (deps.database.kind === 'postgres' && deps.database.name) await releaseOrphanedLeases(deps.database);
   const due = await deps.database.db
     .select()
     .from(streams)

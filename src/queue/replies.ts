@@ -122,6 +122,18 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
   if (!batch.length) log.debug({ job: 'outbox', due: 0 }, 'outbox');
   for (const reply of batch) {
     const rlog = log.child({ job: 'outbox', replyId: reply.id, caseId: reply.caseId, platform: reply.platform });
+    // The lease is taken afresh for each send, fenced by the attempt number: a batch of slow sends
+    // cannot outlive it, and a reply another instance took over meanwhile is left to that instance.
+    const held = and(eq(replies.id, reply.id), eq(replies.status, 'sending'), eq(replies.attempts, reply.attempts));
+    const [renewed] = await database.db
+      .update(replies)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${SENDING_LEASE_MS / 1000})` })
+      .where(held)
+      .returning({ id: replies.id });
+    if (!renewed) {
+      rlog.warn({ attempts: reply.attempts }, 'reply taken over by another instance before it was sent; left to it');
+      continue;
+    }
     const started = Date.now();
     try {
       const [target] = await database.db
@@ -134,11 +146,14 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       if (!target || !adapter) throw new AppError('UNPROCESSABLE', `no adapter or post for platform ${reply.platform}`);
       // Any attempt after the first may follow one that posted before its answer was lost.
       const sent = await adapter.reply({ platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle }, reply.text, reply.idempotencyKey, { mayHaveBeenSent: reply.attempts > 1 });
-      await database.db.transaction(async (tx) => {
-        await tx
+      const recorded = await database.db.transaction(async (tx) => {
+        const [mine] = await tx
           .update(replies)
           .set({ status: 'sent', platformReplyId: sent.platformReplyId, url: sent.url ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null })
-          .where(eq(replies.id, reply.id));
+          .where(held)
+          .returning({ id: replies.id });
+        // Taken over meanwhile: the other instance looks for this very reply before it posts (mayHaveBeenSent).
+        if (!mine) return false;
         await tx
           .update(cases)
           .set({
@@ -148,7 +163,12 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
           })
           .where(eq(cases.id, reply.caseId));
         await audit(tx, { actorUserId: reply.userId, action: 'reply.sent', subjectType: 'case', subjectId: reply.caseId, details: { replyId: reply.id, platformReplyId: sent.platformReplyId } });
+        return true;
       });
+      if (!recorded) {
+        rlog.warn({ attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent, but another instance took it over meanwhile; it will find this one');
+        continue;
+      }
       rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
     } catch (e) {
       const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
@@ -159,7 +179,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       await database.db
         .update(replies)
         .set({ status, lastError: storable(scrub(message).slice(0, 1000)), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
-        .where(eq(replies.id, reply.id));
+        .where(held);
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
     }
   }

@@ -9,7 +9,7 @@ import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { detectViral } from '../../src/alerts/viral-detect.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
-import { FakeX, snowflakeAt, snowflakeTime } from '../fakes/x-server.ts';
+import { FakeX, snowflakeAt } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
 
 const TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAfakebearer', appKey: 'app-key', appSecret: 'app-secret', accessToken: '1-access-token', accessSecret: 'access-secret' };
@@ -132,6 +132,31 @@ describe('X adapter against a fake X', () => {
     const ids = (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id);
     expect(ids).toEqual(expect.arrayContaining([late.id, after.id]));
     expect(await stored()).toBe(122);
+  });
+
+  it('re-reads the overlap on every poll, on a fresh stream and after a quiet spell: mentions X indexes late are never lost', async () => {
+    x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
+    x.addUser({ id: '101', username: 'customer1' });
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    // A fresh stream: the first mentions, one of them indexed a few polls late with an older id.
+    const first = x.addTweet({ text: '@VedraTel ne radi internet', author_id: '101', created_at: new Date(Date.now() - 20_000).toISOString() });
+    const lateOnFresh = x.addTweet({ text: '@VedraTel ni kod mene ne radi', author_id: '101', created_at: new Date(Date.now() - 15_000).toISOString() });
+    const newest = x.addTweet({ text: '@VedraTel i dalje ništa', author_id: '101', created_at: new Date(Date.now() - 5_000).toISOString() });
+    x.opts.hiddenUntilRequest = new Map([[lateOnFresh.id, x.requests.length + 4]]);
+    for (let i = 0; i < 6; i++) await drain(adapter, await fresh(s.id));
+    // A quiet spell of polls with nothing new, then a mention that shows up late.
+    for (let i = 0; i < 5; i++) await drain(adapter, await fresh(s.id));
+    const lateAfterQuiet = x.addTweet({ text: '@VedraTel račun je pogrešan', author_id: '101', created_at: new Date(Date.now() - 4_000).toISOString() });
+    x.opts.hiddenUntilRequest.set(lateAfterQuiet.id, x.requests.length + 3);
+    for (let i = 0; i < 6; i++) await drain(adapter, await fresh(s.id));
+    const ids = (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id);
+    expect(ids.sort()).toEqual([first.id, lateOnFresh.id, newest.id, lateAfterQuiet.id].sort());
+    // Every poll after the first asked from the newest post's time less the overlap, not since the last poll.
+    const later = x.requests.filter((r) => r.path.endsWith('/mentions')).slice(1);
+    expect(later.length).toBeGreaterThan(10);
+    for (const r of later) expect(r.query.since_id, JSON.stringify(r.query)).toBeUndefined();
+    expect(Date.parse(later.at(-1)!.query.start_time!)).toBe(Math.floor((Date.parse(lateAfterQuiet.created_at) - 120_000) / 1000) * 1000);
   });
 
   it('stores the text as its author wrote it: X\'s HTML entities are undone, once', async () => {
@@ -444,11 +469,11 @@ describe('X adapter against a fake X', () => {
     const first = x.requests.find((r) => r.path === '/2/tweets/search/recent')!;
     expect(first.query.since_id).toBeUndefined();
     expect(Date.parse(first.query.start_time!)).toBeGreaterThan(Date.now() - 7 * 86_400_000);
-    // Once caught up (the overlap re-reads from the previous cursor once), it is a recent id again.
+    // Once caught up, every poll reads from the newest post's time less the overlap: recent again.
     for (let i = 0; i < 2; i++) await pollStream(deps(adapter), await fresh(s!.id), new Date());
     const last = x.requests.filter((r) => r.path === '/2/tweets/search/recent').at(-1)!;
-    expect(last.query.since_id).toBeDefined();
-    expect(snowflakeTime(last.query.since_id!)).toBeGreaterThan(Date.now() - 86_400_000);
+    const newest = Math.max(...x.tweets.map((t) => Date.parse(t.created_at)));
+    expect(Date.parse(last.query.start_time!)).toBe(Math.floor((newest - 120_000) / 1000) * 1000);
   });
 
   it('names the stream and field when a stream is misconfigured', async () => {
@@ -492,6 +517,8 @@ describe('X webhooks through the API', () => {
     const { createApp } = await import('../../src/api/app.ts');
     const x: XSettings = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAb', user: { appKey: 'k', appSecret: secret, accessToken: 't', accessSecret: 's' }, brandUsername: 'VedraTel', baseUrl: 'http://127.0.0.1:9', rateBudget: 10, timeoutMs: 100, overlapMs: 0 };
     app = createApp({ ...h.deps, config: { ...h.deps.config, x } });
+    // The brand's account, as odziv verified it at start-up.
+    await h.deps.database.db.insert(streams).values({ platform: 'x', name: 'mentions', config: { kind: 'mentions', userId: '1' } });
   });
   afterAll(() => h.close());
 
@@ -519,6 +546,17 @@ describe('X webhooks through the API', () => {
     expect(await storedIds()).toEqual(['9001']);
     const [row] = await h.deps.database.db.select({ text: posts.text }).from(posts);
     expect(row!.text).toBe('@VedraTel internet & TV ne rade od jutra, sramota!');
+  });
+
+  it("refuses a signed delivery for another account subscribed to the same app, storing nothing", async () => {
+    const before = await storedIds();
+    const other = JSON.stringify({ for_user_id: '4242', tweet_create_events: [{ id_str: '9101', text: '@Other ne radi', user: { id_str: '79', screen_name: 'iva' } }] });
+    const res = await app.request('/webhooks/x', { method: 'POST', body: other, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(other) } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { message: string }).message).toContain("for_user_id: this delivery is for account 4242, not the brand's (1)");
+    const none = JSON.stringify({ tweet_create_events: [{ id_str: '9102', text: '@VedraTel ne radi', user: { id_str: '79', screen_name: 'iva' } }] });
+    expect((await app.request('/webhooks/x', { method: 'POST', body: none, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(none) } })).status).toBe(403);
+    expect(await storedIds()).toEqual(before);
   });
 
   it('marks a post gone when a delivery says its author deleted it', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
 import type { PlatformAdapter, ReplyTarget, SentReply } from '../../adapters/types.ts';
-import { cases, replies } from '../../db/schema/index.ts';
+import { auditLog, cases, replies } from '../../db/schema/index.ts';
 import { MAX_ATTEMPTS } from '../../src/queue/replies.ts';
 import { clockedReplay } from '../helpers/clock-replay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
@@ -13,13 +13,21 @@ import { createHarness, type Harness } from '../helpers/harness.ts';
  */
 function flakyAdapter(inner: PlatformAdapter) {
   const posted = new Map<string, SentReply>();
-  const plan: Array<'ok' | 'rate_limit' | 'server' | 'auth' | 'lost_response'> = [];
+  const plan: Array<'ok' | 'rate_limit' | 'server' | 'auth' | 'lost_response' | 'hold'> = [];
+  /** A 'hold' step waits here before it posts: a send slow enough to outlive its lease. */
+  const hold = { entered: false, release: () => {} };
   const adapter: PlatformAdapter = {
     platform: 'replay',
     maxReplyLength: 280,
     poll: (s, c) => inner.poll(s, c),
     async reply(target: ReplyTarget, text: string, key: string) {
       const step = plan.shift() ?? 'ok';
+      if (step === 'hold') {
+        await new Promise<void>((resolve) => {
+          hold.release = resolve;
+          hold.entered = true;
+        });
+      }
       if (step === 'rate_limit') throw new AdapterError('replay', 'rate_limit', '429 Too Many Requests', 1_000);
       if (step === 'server') throw new AdapterError('replay', 'server', '503 Service Unavailable');
       if (step === 'auth') throw new AdapterError('replay', 'auth', '401 invalid token');
@@ -32,7 +40,7 @@ function flakyAdapter(inner: PlatformAdapter) {
       return sent;
     },
   };
-  return { adapter, posted, plan };
+  return { adapter, posted, plan, hold };
 }
 
 let h: Harness;
@@ -89,6 +97,25 @@ describe('replies outbox', () => {
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 3, platformReplyId: 'p-1', lastError: null });
     expect(flaky.posted.size).toBe(1);
     void userId;
+  });
+
+  it('a send that outlives its lease is taken over once, and the first instance then does not write "sent" over the second', async () => {
+    flaky.plan.push('hold');
+    flaky.hold.entered = false;
+    const id = await queueReply();
+    const first = h.deliver();
+    for (let i = 0; i < 500 && !flaky.hold.entered; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(flaky.hold.entered).toBe(true);
+    // The first instance's lease runs out while its platform call hangs; another instance takes the reply.
+    await h.deps.database.db.update(replies).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(replies.id, id));
+    expect(await h.deliver()).toBe(1);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    flaky.hold.release();
+    await first;
+    expect(flaky.posted.size).toBe(1);
+    const sentEntries = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'reply.sent'));
+    expect(sentEntries).toHaveLength(1);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('marks a reply failed, with the platform\'s reason, when retrying cannot help', async () => {

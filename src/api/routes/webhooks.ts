@@ -35,6 +35,12 @@ export function webhookRoutes(deps: Deps) {
     } catch {
       throw new AppError('BAD_REQUEST', 'body: not valid JSON');
     }
+    // X sends one app's deliveries for every account subscribed to it: only the brand's are ours.
+    const [mentions] = await deps.database.db.select({ config: streams.config }).from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'mentions')));
+    const brandId = (mentions?.config as { userId?: string } | undefined)?.userId;
+    if (!brandId) throw new AppError('CONFLICT', 'the brand account is not verified yet (odziv checks it at start-up): X will send the delivery again');
+    const forUser = (body as { for_user_id?: unknown } | null)?.for_user_id;
+    if (forUser !== brandId) throw new AppError('FORBIDDEN', `for_user_id: this delivery is for account ${typeof forUser === 'string' ? forUser.slice(0, 30) : 'none'}, not the brand's (${brandId}); nothing was stored`);
     const posts = postsFromActivity(body);
     await deps.database.db.insert(streams).values({ platform: 'x', name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
     const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'webhook')));
