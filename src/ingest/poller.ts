@@ -31,6 +31,9 @@ export interface PollerDeps {
 /** A poll renews its lease while it runs, so a poller that died holds its stream this long at most. */
 const LEASE_MS = 20_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** Pages, and time, one tick spends on a stream that is behind before it moves on. */
+const CATCH_UP_PAGES = 25;
+const CATCH_UP_MS = 15_000;
 
 /** Exponential back-off with full jitter: 5 s, 10 s, 20 s … up to 15 min. */
 export function backoffMs(failures: number, random = Math.random): number {
@@ -83,7 +86,7 @@ async function releaseLease(database: Database, streamId: number, owner: string,
  * Polls one stream once: fetch since the cursor, ingest in one transaction, schedule the next
  * poll. Failures are recorded on the stream (its health) and back off; they never throw.
  */
-export async function pollStream(deps: PollerDeps, stream: Stream, now = new Date()): Promise<IngestSummary | undefined> {
+export async function pollStream(deps: PollerDeps, stream: Stream, now = new Date()): Promise<(IngestSummary & { more: boolean }) | undefined> {
   const log = deps.log.child({ job: 'poll', stream: stream.name, platform: stream.platform });
   const adapter = deps.adapters[stream.platform as keyof AdapterSet];
   if (!adapter) {
@@ -111,7 +114,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     else if (summary.received) log.info(line, 'poll');
     else log.debug(line, 'poll');
     await deps.onIngested?.(stream, summary);
-    return summary;
+    return { ...summary, more: Boolean(result.more) };
   } catch (e) {
     const failures = stream.consecutiveFailures + 1;
     const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(failures);
@@ -161,5 +164,18 @@ export async function pollDueStreams(deps: PollerDeps, now = new Date()): Promis
     .select()
     .from(streams)
     .where(and(eq(streams.enabled, true), or(isNull(streams.nextPollAt), lt(streams.nextPollAt, new Date(now.getTime() + 50)))));
-  for (const stream of due) await pollStream(deps, stream, now);
+  for (const stream of due) {
+    // A stream that is behind reads page after page while its pacing (the platform's rate budget)
+    // says the next is due now, instead of one page per tick; bounded, so other streams get their turn.
+    const until = Date.now() + CATCH_UP_MS;
+    let current: Stream | undefined = stream;
+    for (let page = 0; current && page < CATCH_UP_PAGES; page++) {
+      const summary = await pollStream(deps, current, page ? new Date() : now);
+      if (!summary?.more || Date.now() > until) break;
+      [current] = await deps.database.db
+        .select()
+        .from(streams)
+        .where(and(eq(streams.id, stream.id), eq(streams.enabled, true), lt(streams.nextPollAt, new Date(Date.now() + 50))));
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { detectViral } from '../../src/alerts/viral-detect.ts';
-import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { pollDueStreams, pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX, snowflakeAt } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
 
@@ -132,6 +132,26 @@ describe('X adapter against a fake X', () => {
     const ids = (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id);
     expect(ids).toEqual(expect.arrayContaining([late.id, after.id]));
     expect(await stored()).toBe(122);
+  });
+
+  it('a stream that is behind reads page after page in one tick, within its rate budget, until it has caught up', async () => {
+    seed(x, 350);
+    adapter = createXAdapter(settings(x));
+    await xStream();
+    await pollDueStreams(deps(adapter), new Date());
+    expect(await stored()).toBe(350);
+    expect(x.requests.filter((r) => r.path.endsWith('/mentions')).length).toBe(4);
+    // When X's window has room for two requests only, the catching up waits for its reset.
+    await h.reset();
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, windowLimit: 2 }).listen();
+    seed(x, 350);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await pollDueStreams(deps(adapter), new Date());
+    expect(x.requests.filter((r) => r.path.endsWith('/mentions')).length).toBe(2);
+    expect(await stored()).toBe(200);
+    expect((await fresh(s.id)).nextPollAt!.getTime()).toBeGreaterThan(Date.now() + 60_000);
   });
 
   it('re-reads the overlap on every poll, on a fresh stream and after a quiet spell: mentions X indexes late are never lost', async () => {
