@@ -43,7 +43,7 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     page.on('dialog', () => {
       throw new Error('a dialog opened: post text ran as code');
     });
-  }, 90_000);
+  }, 300_000);
 
   afterAll(async () => {
     await context?.close();

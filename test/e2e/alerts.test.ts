@@ -41,5 +41,5 @@ describe('the demo: a replayed complaint goes viral and marketing hears of it on
     expect(received.every((r) => r.text.startsWith('🔥 Complaint going viral'))).toBe(true);
     // A figure, not an assertion: how long from start to the first alert on this machine.
     console.log(`first viral alert ${((received[0]!.at - started) / 1000).toFixed(1)} s after odziv started`);
-  }, 200_000);
+  }, 300_000);
 });

@@ -27,7 +27,7 @@ describe('odziv watching Bluesky (a fake server on loopback)', () => {
     expect(res.status).toBe(202);
     await waitFor('the reply on Bluesky', async () => (b.created.length ? true : undefined), 30_000, 300);
     expect(b.created[0]!.text).toBe('Pozdrav, tehničar dolazi sutra ujutro.\n– Admin');
-  }, 120_000);
+  }, 300_000);
 
   it('refuses to start with a refused app password, naming the variable and not the password', async () => {
     await odziv.stop('SIGKILL');
@@ -35,5 +35,5 @@ describe('odziv watching Bluesky (a fake server on loopback)', () => {
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain('BLUESKY_APP_PASSWORD was refused');
     expect(bad.output()).not.toContain('zzzz-wrong-app-pass');
-  }, 60_000);
+  }, 300_000);
 });

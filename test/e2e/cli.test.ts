@@ -85,7 +85,7 @@ describe('odziv CLI', () => {
     }
     expect(ids).toHaveLength(20_000);
     expect(ids.every((id, i) => id === i)).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it('rules check: ok on the default pack, every error and exit 1 on a broken one', () => {
     const ok = odziv(['rules', 'check']);
@@ -132,7 +132,7 @@ describe('odziv CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 300_000);
 
   it('unknown commands exit 2 with help', () => {
     const r = odziv(['frobnicate']);

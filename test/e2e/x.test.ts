@@ -66,7 +66,7 @@ describe('odziv watching X (a fake X on loopback)', () => {
     // Secrets never reach the log.
     for (const secret of Object.values(TOKENS).slice(2)) expect(running.output()).not.toContain(secret);
     expect(running.output()).not.toContain(TOKENS.X_BEARER_TOKEN);
-  }, 180_000);
+  }, 300_000);
 
   it('refuses to start with a rejected or missing credential, naming the variable', async () => {
     const bad = startOdziv(odziv.env(await freePort(), { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAnotvalidtoken' }));

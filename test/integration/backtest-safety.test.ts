@@ -61,7 +61,7 @@ describe('a backtest cannot freeze odziv', () => {
     const b = await row(id);
     expect(b.status).toBe('failed');
     expect(b.error).toMatch(/went over its time budget of 0 s/);
-  }, 180_000);
+  }, 300_000);
 
   it('can be cancelled, from the API, and says who cancelled it; a finished one cannot', async () => {
     const res = await h.request('POST', '/api/rules/backtest', { token: cm.token, json: { pack, since: '1d' } });
@@ -77,7 +77,7 @@ describe('a backtest cannot freeze odziv', () => {
     }
     expect((await h.request('POST', `/api/rules/backtest/${id}/cancel`, { token: cm.token })).status).toBe(409);
     expect((await h.request('POST', '/api/rules/backtest/987654321/cancel', { token: cm.token })).status).toBe(404);
-  }, 180_000);
+  }, 300_000);
 
   it('a backtest left running by a process that died ends as failed: interrupted, and its page stops reloading', async () => {
     const [orphan] = await h.deps.database.db

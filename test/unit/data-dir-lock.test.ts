@@ -71,5 +71,5 @@ describe('the data-folder lock: one process at a time on the embedded database',
     } finally {
       await again.close();
     }
-  }, 30_000);
+  }, 300_000);
 });
