@@ -51,3 +51,17 @@ export async function logIn(database: Database, attempt: { email: string; passwo
   await audit(database.db, { actorUserId: user.id, action: 'login', subjectType: 'user', subjectId: user.id, details: { via: attempt.via } });
   return user;
 }
+
+/** Each address's failed logins and, while they must wait, until when: what the People page shows admins. */
+export async function loginLocks(database: Database, emails: readonly string[], now = new Date()): Promise<Map<string, { failures: number; waitUntil: Date | null }>> {
+  const out = new Map<string, { failures: number; waitUntil: Date | null }>();
+  if (!emails.length) return out;
+  const rows = await database.rows<{ key: string; failures: number; last_at: Date | string }>(sql`select key, failures, last_at from login_failures where key in ${textSet(emails.map((e) => `email:${e.toLowerCase()}`))}`);
+  for (const r of rows) {
+    const last = new Date(r.last_at).getTime();
+    if (now.getTime() - last > FORGET_AFTER_MS) continue;
+    const until = last + waitAfter(r.failures, FREE.email);
+    out.set(r.key.slice('email:'.length), { failures: r.failures, waitUntil: until > now.getTime() ? new Date(until) : null });
+  }
+  return out;
+}

@@ -117,9 +117,11 @@ export async function resetPassword(database: Database, id: number, actor: Actor
   const password = randomPassword();
   const passwordHash = await hashPassword(password);
   await database.db.transaction(async (tx) => {
-    const [row] = await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning({ id: users.id });
+    const [row] = await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning({ id: users.id, email: users.email });
     if (!row) throw notFound(`user ${id}`);
     await endAccess(tx, id);
+    // The person may sign in with the new password at once, whatever someone tried before.
+    await tx.execute(sql`delete from login_failures where key = 'email:' || ${row.email}`);
     await audit(tx, { actorUserId: actor.id, action: 'user.password_reset', subjectType: 'user', subjectId: id });
   });
   return password;

@@ -154,6 +154,8 @@ const T = {
   disable: { en: 'Disable', hr: 'Isključi', sr: 'Isključi' },
   enable: { en: 'Enable', hr: 'Uključi', sr: 'Uključi' },
   disabledChip: { en: 'disabled', hr: 'isključen', sr: 'isključen' },
+  loginFailures: { en: '{n} failed logins', hr: 'neuspjelih prijava: {n}', sr: 'neuspelih prijava: {n}' },
+  loginWaits: { en: '{n} failed logins: next attempt after {until}', hr: 'neuspjelih prijava: {n}; sljedeći pokušaj nakon {until}', sr: 'neuspelih prijava: {n}; sledeći pokušaj posle {until}' },
   disableHint: { en: 'Ends their sessions and puts the cases they hold back in the queue', hr: 'Završava prijave i vraća njihove slučajeve u red', sr: 'Završava prijave i vraća njihove slučajeve u red' },
   resetPassword: { en: 'New password', hr: 'Nova lozinka', sr: 'Nova lozinka' },
   passwordOnce: { en: 'Password for {email}, shown only now: ', hr: 'Lozinka za {email}, prikazuje se samo sada: ', sr: 'Lozinka za {email}, prikazuje se samo sada: ' },

@@ -1,3 +1,4 @@
+import { loginLocks } from '../auth/login.ts';
 import { can } from '../auth/permissions.ts';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ROLES } from '../../db/schema/index.ts';
@@ -6,7 +7,7 @@ import { randomPassword } from '../auth/passwords.ts';
 import { createUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, zodIssues } from '../errors.ts';
-import { t } from './i18n.ts';
+import { formatDateTime, t } from './i18n.ts';
 import { Layout, notAllowed, type UiEnv } from './layout.tsx';
 
 
@@ -23,7 +24,8 @@ const teamsOf = (v: unknown) => (typeof v === 'string' && v.trim() ? v.split(','
 export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
   const render = async (c: Context<UiEnv>, outcome?: Outcome, status: 200 | 400 | 404 | 409 = 200) => {
     const people = await listPeople(deps.database);
-    return c.html(<PeoplePage c={c} people={people} outcome={outcome} />, status);
+    const locks = await loginLocks(deps.database, people.map((p) => p.email));
+    return c.html(<PeoplePage c={c} people={people} locks={locks} outcome={outcome} />, status);
   };
   /** Runs an admin's action; a person's mistake comes back on the page with what is wrong. */
   const action = (path: string, run: (c: Context<UiEnv>, form: Record<string, unknown>) => Promise<Outcome>) =>
@@ -66,7 +68,7 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   });
 }
 
-function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; outcome?: Outcome }) {
+function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; locks: Awaited<ReturnType<typeof loginLocks>>; outcome?: Outcome }) {
   const { c, outcome } = props;
   const L = c.get('locale');
   const hidden = <input type="hidden" name="_csrf" value={c.get('csrf')} />;
@@ -108,6 +110,16 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; outcome?: Outc
             <tr>
               <td>
                 <strong>{p.name}</strong> {p.disabled ? <span class="chip">{t(L, 'disabledChip')}</span> : null}
+                {(() => {
+                  // Failed logins: how many, and while they must wait, until when (a reset password clears them).
+                  const lock = props.locks.get(p.email.toLowerCase());
+                  if (!lock) return null;
+                  return (
+                    <span class={lock.waitUntil ? 'chip error' : 'chip'} data-login-lock>
+                      {lock.waitUntil ? t(L, 'loginWaits', { n: lock.failures, until: formatDateTime(lock.waitUntil, L, c.get('timeZone')) }) : t(L, 'loginFailures', { n: lock.failures })}
+                    </span>
+                  );
+                })()}
                 <br />
                 <span class="muted">{p.email}</span>
               </td>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, cases, users } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
+import { createSession } from '../../src/auth/sessions.ts';
 import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -111,5 +112,19 @@ describe('API: admins manage people while odziv runs', () => {
     const { password } = (await res.json()) as { password: string };
     expect((await tokenFor('forgetful@example.com', 'the first password')).status).toBe(401);
     expect((await tokenFor('forgetful@example.com', password)).status).toBe(201);
+  });
+
+  it('shows admins on the People page who has failed logins and must wait, and a password reset lets them in at once', async () => {
+    const admin = await h.user('admin');
+    const created = (await (await h.request('POST', '/api/users', { token: admin.token, json: { email: 'locked@example.com', name: 'Locked Out', role: 'responder', password: 'the real password' } })).json()) as { user: Person };
+    for (let i = 0; i < 7; i++) await tokenFor('locked@example.com', `guess ${i}`);
+    expect((await tokenFor('locked@example.com', 'the real password')).status).toBe(429);
+    const session = await createSession(h.deps.database, admin.id);
+    const page = async () => (await h.app.request('/people', { headers: { cookie: `odziv_session=${session.token}` } })).text();
+    expect(await page()).toMatch(/\b[67] failed logins: next attempt after/);
+    const res = await h.request('POST', `/api/users/${created.user.id}/password`, { token: admin.token });
+    const { password } = (await res.json()) as { password: string };
+    expect((await tokenFor('locked@example.com', password)).status).toBe(201);
+    expect(await page()).not.toContain('data-login-lock');
   });
 });
