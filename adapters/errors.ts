@@ -12,6 +12,13 @@ export type AdapterErrorKind = 'rate_limit' | 'network' | 'server' | 'unknown_ou
 
 const RETRYABLE: ReadonlySet<AdapterErrorKind> = new Set(['rate_limit', 'network', 'server', 'unknown_outcome']);
 
+/** A network error's message with what lies under it: fetch says only "fetch failed", its cause says ECONNRESET. */
+export function networkMessage(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const under = err.cause?.code ?? err.cause?.message;
+  return under && !err.message.includes(under) ? `${err.message} (${under})` : err.message;
+}
+
 export class AdapterError extends Error {
   readonly retryable: boolean;
 

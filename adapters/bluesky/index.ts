@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdapterError } from '../errors.ts';
+import { AdapterError, networkMessage } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
@@ -65,7 +65,7 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       });
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
-      throw new AdapterError('bluesky', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : (e as Error).message}`, undefined, { cause: e });
+      throw new AdapterError('bluesky', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
     }
     const remaining = res.headers.has('ratelimit-remaining') ? Number(res.headers.get('ratelimit-remaining')) : undefined;
     const resetSec = Number(res.headers.get('ratelimit-reset'));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdapterError } from '../errors.ts';
+import { AdapterError, networkMessage } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { Account, mastodonLength, metricsOf, normalizeStatus, Notification, Status } from './map.ts';
@@ -74,7 +74,7 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
     } catch (e) {
       // A post that timed out may have been made: the outbox must check before sending again.
       const timedOut = (e as Error).name === 'TimeoutError';
-      throw new AdapterError('mastodon', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : (e as Error).message}`, undefined, { cause: e });
+      throw new AdapterError('mastodon', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
     }
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = new Date(res.headers.get('x-ratelimit-reset') ?? '');
