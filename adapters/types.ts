@@ -79,6 +79,14 @@ export interface PollResult {
   rateLimit?: { remaining?: number; resetAt?: Date };
   /** When to poll this stream again, so the platform's budget is spent evenly (else the default interval). */
   nextPollInMs?: number;
+  /** A span the platform can no longer serve (X keeps the newest 800 mentions): posts in it were missed. */
+  gap?: StreamGap;
+}
+
+export interface StreamGap {
+  from: string;
+  to: string;
+  reason: string;
 }
 
 export interface ReplyTarget {

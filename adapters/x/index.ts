@@ -52,8 +52,14 @@ const Cursor = z.object({
   cand: z.string().optional(),
   from: z.string().optional(),
   runFrom: z.string().optional(),
+  /** During a run: how many posts it read, and the oldest one's time (to tell a gap). */
+  n: z.number().optional(),
+  low: z.string().optional(),
 });
 type Cursor = z.infer<typeof Cursor>;
+
+/** How many of an account's newest mentions X's mentions timeline serves. */
+const MENTIONS_HORIZON = 800;
 
 /** X's start_time: RFC 3339 to the second. */
 const xTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -178,10 +184,20 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       const top = cursor.next ? cursor.top : (page.meta?.newest_id ?? tweets[0]?.id);
       const topAt = cursor.next ? cursor.topAt : tweets[0]?.created_at;
       const next = page.meta?.next_token;
+      const n = (cursor.next ? (cursor.n ?? 0) : 0) + tweets.length;
+      const oldest = tweets.at(-1)?.created_at;
+      const low = cursor.next && cursor.low && (!oldest || Date.parse(cursor.low) < Date.parse(oldest)) ? cursor.low : (oldest ?? cursor.low);
+      let gap: PollResult['gap'];
       let newCursor: Cursor;
       if (next) {
-        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, next, runSince, runFrom, top, topAt });
+        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, next, runSince, runFrom, top, topAt, n, low });
       } else {
+        // X serves only the newest 800 mentions: a run that ends at that horizon without reaching
+        // back to the newest post of the previous run (its start_time plus the overlap) missed the posts between.
+        const reached = runFrom ? Date.parse(runFrom) + s.overlapMs : undefined;
+        if (cfg.data.kind === 'mentions' && reached !== undefined && low && n >= MENTIONS_HORIZON - 100 && Date.parse(low) > reached + 1_000) {
+          gap = { from: new Date(reached).toISOString(), to: low, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
+        }
         // The overlap window starts at the newest post seen less the overlap, and stays there
         // through a quiet spell: it never shrinks to "since the last poll".
         const from = topAt ? new Date(Date.parse(topAt) - s.overlapMs).toISOString() : cursor.from;
@@ -193,6 +209,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         cursor: JSON.stringify(newCursor),
         more: Boolean(next),
         nextPollInMs: pace(stream.id, rate, Boolean(next)),
+        ...(gap ? { gap } : {}),
         rateLimit: rate ? { remaining: rate.remaining, resetAt: new Date(rate.reset * 1000) } : undefined,
       };
     },

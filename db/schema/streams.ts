@@ -15,6 +15,8 @@ export const streams = pgTable(
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
     lastError: text('last_error'),
     failingSince: timestamp('failing_since', { withTimezone: true }),
+    /** Spans the platform could no longer serve when odziv read it (newest last, the last 20): posts there were missed. */
+    gaps: jsonb('gaps').$type<Array<{ from: string; to: string; reason: string; recordedAt: string }>>().notNull().default([]),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     /** One poller at a time per stream, across instances: a lease taken by a conditional update. */
     leaseOwner: text('lease_owner'),

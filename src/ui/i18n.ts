@@ -153,6 +153,7 @@ const T = {
   change: { en: 'Change', hr: 'Promijeni', sr: 'Promeni' },
   disable: { en: 'Disable', hr: 'Isključi', sr: 'Isključi' },
   enable: { en: 'Enable', hr: 'Uključi', sr: 'Uključi' },
+  streamGap: { en: 'Missed posts from {from} to {to} ({reason}): look for them on the platform.', hr: 'Propuštene objave od {from} do {to} ({reason}): potražite ih na platformi.', sr: 'Propuštene objave od {from} do {to} ({reason}): potražite ih na platformi.' },
   disabledChip: { en: 'disabled', hr: 'isključen', sr: 'isključen' },
   loginFailures: { en: '{n} failed logins', hr: 'neuspjelih prijava: {n}', sr: 'neuspelih prijava: {n}' },
   loginWaits: { en: '{n} failed logins: next attempt after {until}', hr: 'neuspjelih prijava: {n}; sljedeći pokušaj nakon {until}', sr: 'neuspelih prijava: {n}; sledeći pokušaj posle {until}' },

@@ -122,7 +122,14 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
                 <td>{!s.enabled ? t(L, 'streamDisabled') : s.failingSince ? <span class="error">{t(L, 'streamFailing', { when: when(s.failingSince) })}</span> : s.lastSuccessAt ? t(L, 'streamOk') : t(L, 'streamWaiting')}</td>
                 <td>{s.lastSuccessAt ? <time datetime={s.lastSuccessAt.toISOString()} title={when(s.lastSuccessAt)}>{t(L, 'ago', { t: elapsed(Date.now() - s.lastSuccessAt.getTime()) })}</time> : '—'}</td>
                 <td>{s.rateLimit?.remaining !== undefined ? t(L, 'callsLeft', { n: s.rateLimit.remaining, when: s.rateLimit.resetAt ? when(s.rateLimit.resetAt) : '?' }) : '—'}</td>
-                <td>{s.lastError ?? '—'}</td>
+                <td>
+                  {s.lastError ?? '—'}
+                  {s.gaps.length ? (
+                    <p class="error" data-stream-gap>
+                      {t(L, 'streamGap', { from: when(s.gaps.at(-1)!.from), to: when(s.gaps.at(-1)!.to), reason: s.gaps.at(-1)!.reason })}
+                    </p>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -154,6 +154,32 @@ describe('X adapter against a fake X', () => {
     expect((await fresh(s.id)).nextPollAt!.getTime()).toBeGreaterThan(Date.now() + 60_000);
   });
 
+  it('records and alerts the span it could not read when more mentions came in than X keeps (800)', async () => {
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();
+    seed(x, 50);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    expect(await stored()).toBe(50);
+    expect((await fresh(s.id)).gaps).toEqual([]);
+    // A storm while odziv was down: 1,000 new mentions, of which X still serves the newest 800.
+    const start = Date.now() + 1_000;
+    for (let i = 0; i < 1000; i++) x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() });
+    await drain(adapter, await fresh(s.id));
+    expect(await stored()).toBe(850);
+    const [gap, ...more] = (await fresh(s.id)).gaps;
+    expect(more).toEqual([]);
+    // From the newest post read before to the oldest X still served: the 200 in between are out of reach.
+    expect(Date.parse(gap!.to)).toBe(start + 200 * 50);
+    expect(gap!.reason).toContain('newest 800 mentions');
+    const [alert] = await h.deps.database.db.select().from(alerts).where(eq(alerts.dedupKey, `gap:${s.id}:${gap!.from}`));
+    expect(alert).toMatchObject({ kind: 'stream', audience: 'community_manager' });
+    // Caught up, the next polls see no gap.
+    for (let i = 0; i < 3; i++) await drain(adapter, await fresh(s.id));
+    expect((await fresh(s.id)).gaps).toHaveLength(1);
+  });
+
   it('re-reads the overlap on every poll, on a fresh stream and after a quiet spell: mentions X indexes late are never lost', async () => {
     x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
     x.addUser({ id: '101', username: 'customer1' });

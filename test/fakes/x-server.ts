@@ -44,6 +44,8 @@ export interface FakeXOptions {
    * older than tweets served before (why a pure since_id poll misses some mentions for good).
    */
   hiddenUntilRequest?: Map<string, number>;
+  /** Mentions the timeline serves, newest first (X: 800); older ones are out of reach. */
+  mentionsHorizon?: number;
   /** Check search since_ids by their snowflake time (X's seven-day window). */
   snowflakeSinceIds?: boolean;
   /** Posts the user may create per 24 hours (X's x-user-limit-24hour-* on POST /2/tweets). */
@@ -187,7 +189,7 @@ export class FakeX {
     }
     if (req.method === 'GET' && (m = /^\/2\/users\/(\d+)\/mentions$/.exec(url.pathname))) {
       const mention = new RegExp(`@${this.users.get(m[1]!)?.username ?? '\\0'}\\b`, 'i');
-      return this.timeline(res, query, (t) => mention.test(t.text), query.pagination_token, rate);
+      return this.timeline(res, query, (t) => mention.test(t.text), query.pagination_token, rate, this.opts.mentionsHorizon);
     }
     if (req.method === 'GET' && url.pathname === '/2/tweets/search/recent') {
       if (!query.query) return this.invalid(res, 'query', 'The `query` query parameter can not be empty', rate);
@@ -276,12 +278,13 @@ export class FakeX {
   }
 
   /** Newest first; since_id exclusive; pages of max_results with an opaque next_token. */
-  private timeline(res: ServerResponse, q: Record<string, string>, match: (t: FakeTweet) => boolean, token: string | undefined, rate: { limit: number; remaining: number; reset: number }): void {
+  private timeline(res: ServerResponse, q: Record<string, string>, match: (t: FakeTweet) => boolean, token: string | undefined, rate: { limit: number; remaining: number; reset: number }, horizon?: number): void {
     const max = Number(q.max_results ?? 10);
     if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(res, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`, rate);
     let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id) && !this.superseded.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
+    if (horizon !== undefined) list = list.slice(0, horizon);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
     if (q.start_time) list = list.filter((t) => Date.parse(t.created_at) >= Date.parse(q.start_time!));
     if (q.until_id) list = list.filter((t) => BigInt(t.id) < BigInt(q.until_id!));

@@ -23,6 +23,7 @@ const StreamHealth = z
     posts: z.number().openapi({ description: 'Posts stored from this stream' }),
     nextPollAt: DateTime.nullable(),
     rateLimit: z.object({ remaining: z.number().optional(), resetAt: z.string().optional() }).nullable(),
+    gaps: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), recordedAt: z.string() })).openapi({ description: 'Spans the platform could no longer serve when odziv read it: posts there were missed (the last 20)' }),
   })
   .openapi('StreamHealth');
 
@@ -57,6 +58,7 @@ export function streamRoutes(deps: Deps) {
       posts: postsOf.get(s.id) ?? 0,
       nextPollAt: s.nextPollAt,
       rateLimit: s.rateLimit ?? null,
+      gaps: s.gaps,
     }));
     return c.json({ streams: jsonify(out) }, 200);
   });

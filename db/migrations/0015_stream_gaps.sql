@@ -1,0 +1,1 @@
+ALTER TABLE "streams" ADD COLUMN "gaps" jsonb DEFAULT '[]'::jsonb NOT NULL;
