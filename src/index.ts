@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info({ url: `http://localhost:${info.port}`, role, instance: odziv.instanceId, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
   });
+  // Idle keep-alive connections stay open longer than a load balancer's own idle timeout (60 s at
+  // the usual ones): closing first, Node's 5 s default races the balancer's next request on them.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   if (role !== 'web') odziv.startJobs();
   else odziv.deps.rulebook.watch();
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { posts } from '../../db/schema/index.ts';
@@ -21,6 +21,13 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'odziv-e2e-'));
     if (process.env.TEST_DATABASE_URL) tdb = await createTestDatabase();
+  });
+  // Whatever a test left running is stopped before the next starts on the same data folder.
+  afterEach(async () => {
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
   });
   afterAll(async () => {
     running?.child.kill('SIGKILL');
@@ -79,10 +86,8 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
       });
       expect(cli.status).toBe(1);
       expect(cli.stderr).toContain('in use by another odziv process');
-      expect((await fetch(`${base}/health`)).ok).toBe(true);
+      expect(await waitFor('health after the refused CLI', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 120_000)).toBe(true);
     }
-    running.child.kill('SIGKILL');
-    await running.exited;
   });
 
   it('loses no post and duplicates none when killed with SIGKILL mid-stream and started again', async () => {
