@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
+/** Every problem loadConfig names for an environment, one per line ('' when it is fine). */
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return '';
+  } catch (e) {
+    return (e as ConfigError).problems.join('\n');
+  }
+};
+
 describe('configuration', () => {
   it('takes the address people open odziv at, without a trailing slash, and names a wrong one', () => {
     expect(loadConfig({ ODZIV_PUBLIC_URL: 'https://odziv.vedra.hr/' }).ODZIV_PUBLIC_URL).toBe('https://odziv.vedra.hr');
@@ -16,15 +26,6 @@ describe('configuration', () => {
       expect((err as ConfigError).problems.join('\n'), bad).toContain('ODZIV_PUBLIC_URL:');
     }
   });
-
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return '';
-    } catch (e) {
-      return (e as ConfigError).problems.join('\n');
-    }
-  };
 
   it('takes a blank value as unset, not as 0 (a random port, alerts never escalated)', () => {
     const c = loadConfig({ PORT: ' ', ALERT_ESCALATE_AFTER_MIN: '\t', X_BEARER_TOKEN: ' ' });
@@ -43,15 +44,6 @@ describe('configuration', () => {
 });
 
 describe('configuration checked before anything starts', () => {
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return '';
-    } catch (e) {
-      return (e as ConfigError).problems.join('\n');
-    }
-  };
-
   it('parses every cron expression, naming the variable and what is wrong', () => {
     for (const name of ['ODZIV_POLL_CRON', 'ODZIV_OUTBOX_CRON', 'ODZIV_METRICS_CRON', 'ODZIV_SLA_CRON', 'ODZIV_ALERTS_CRON', 'ODZIV_DIGEST_CRON', 'ODZIV_SPIKES_CRON', 'ODZIV_RETENTION_CRON']) {
       expect(problems({ [name]: 'every minute' }), name).toContain(`${name}: expected a cron expression`);
