@@ -67,6 +67,8 @@ export interface StreamRef {
   id: number;
   name: string;
   config: Record<string, unknown>;
+  /** When odziv began watching it: a first run that cannot reach back that far has a gap to fill. */
+  createdAt?: Date;
 }
 
 export interface PollResult {

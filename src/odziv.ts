@@ -13,7 +13,7 @@ import { createApp } from './api/app.ts';
 import { bootstrapAdmin } from './auth/users.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
-import { releaseOrphanedLeases } from './ingest/poller.ts';
+import { releaseOrphanedLeases } from './leases.ts';
 import type { Logger } from './logger.ts';
 import { Rulebook } from './rulebook.ts';
 import { audit } from './audit.ts';

@@ -55,6 +55,8 @@ const Cursor = z.object({
   /** During a run: how many posts it read, and the oldest one's time (to tell a gap). */
   n: z.number().optional(),
   low: z.string().optional(),
+  /** A span the mentions timeline no longer serves, being read from recent search (`next`: its next_token). */
+  fill: z.object({ from: z.string(), to: z.string(), next: z.string().optional() }).optional(),
 });
 type Cursor = z.infer<typeof Cursor>;
 
@@ -121,6 +123,52 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     return more ? 0 : budget;
   }
 
+  /**
+   * Reads a span the mentions timeline no longer serves from recent search for the brand's handle,
+   * page by page (the cursor keeps only X's next_token and the span). Recent search reaches back
+   * seven days: what is older than that is returned as the gap nobody can fill.
+   */
+  async function fillFromSearch(stream: StreamRef, cursor: Cursor, fill: NonNullable<Cursor['fill']>, brand: string): Promise<PollResult> {
+    const reach = now() - SEARCH_REACH_MS;
+    const startMs = Math.max(Date.parse(fill.from), reach);
+    let gap: PollResult['gap'];
+    if (startMs > Date.parse(fill.from) + 1_000) {
+      gap = { from: new Date(Date.parse(fill.from) + s.overlapMs).toISOString(), to: new Date(Math.min(startMs, Date.parse(fill.to))).toISOString(), reason: `X serves only the newest ${MENTIONS_HORIZON} mentions, and recent search only the last seven days` };
+    }
+    const rest = drop({ ...cursor, fill: undefined });
+    if (startMs >= Date.parse(fill.to)) return { posts: [], cursor: JSON.stringify(rest), more: true, ...(gap ? { gap } : {}) };
+    const query: Record<string, string> = {
+      query: withoutRetweets(`@${s.brandUsername}`),
+      start_time: xTime(startMs),
+      end_time: xTime(Date.parse(fill.to) + 999),
+      max_results: '100',
+      'tweet.fields': TWEET_FIELDS,
+      'user.fields': USER_FIELDS,
+      expansions: EXPANSIONS,
+      ...(fill.next ? { next_token: fill.next } : {}),
+    };
+    let res;
+    try {
+      res = await clients.app.v2.get<Page>('tweets/search/recent', query, { fullResponse: true, timeout: s.timeoutMs });
+    } catch (e) {
+      throw toAdapterError(e, `${stream.name}: GET /2/tweets/search/recent (reading back what the mentions timeline no longer serves)`);
+    }
+    const users = new Map((res.data.includes?.users ?? []).map((u) => [u.id, u]));
+    const posts = (res.data.data ?? []).filter((t) => t.author_id !== brand && !isRetweet(t)).map((t) => normalizeTweet(t, t.author_id ? users.get(t.author_id) : undefined, brand));
+    const next = res.data.meta?.next_token;
+    // The span read so far is not lost on a restart: a later start is clamped to search's reach again.
+    const newCursor = next ? drop({ ...cursor, fill: { from: new Date(startMs).toISOString(), to: fill.to, next } }) : rest;
+    const rate = res.rateLimit;
+    return {
+      posts,
+      cursor: JSON.stringify(newCursor),
+      more: true,
+      nextPollInMs: pace(stream.id, rate, true),
+      ...(gap ? { gap } : {}),
+      rateLimit: rate ? { remaining: rate.remaining, resetAt: new Date(rate.reset * 1000) } : undefined,
+    };
+  }
+
   return {
     platform: 'x',
     maxReplyLength: 280,
@@ -146,6 +194,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       if (!cfg.success) throw new AdapterError('x', 'invalid', `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
       const cursor: Cursor = rawCursor ? readCursor('x', stream.name, rawCursor, Cursor) : { v: 1 };
       const brand = await ensureBrand();
+      if (cursor.fill) return fillFromSearch(stream, cursor, cursor.fill, brand);
       const runFrom = cursor.next ? cursor.runFrom : cursor.from;
       const runSince = runFrom ? undefined : cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
       const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
@@ -194,20 +243,27 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       } else {
         // X serves only the newest 800 mentions: a run that ends at that horizon without reaching
         // back to the newest post of the previous run (its start_time plus the overlap) missed the posts between.
-        const reached = runFrom ? Date.parse(runFrom) + s.overlapMs : undefined;
+        // A fresh stream's first run should reach back to when odziv began watching.
+        const first = !cursor.since && !cursor.from && !cursor.overlap;
+        const reached = runFrom ? Date.parse(runFrom) + s.overlapMs : first ? stream.createdAt?.getTime() : undefined;
+        let fill: Cursor['fill'];
         if (cfg.data.kind === 'mentions' && reached !== undefined && low && n >= MENTIONS_HORIZON - 100 && Date.parse(low) > reached + 1_000) {
-          gap = { from: new Date(reached).toISOString(), to: low, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
+          const missed = { from: new Date(reached).toISOString(), to: low, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
+          // The brand's own mentions can be read again from recent search (the handle, by time, from
+          // the overlap's start to just past the oldest mention served); another account's cannot.
+          if (!cfg.data.userId || cfg.data.userId === brand) fill = { from: new Date(reached - s.overlapMs).toISOString(), to: new Date(Date.parse(low) + 1_000).toISOString() };
+          else gap = missed;
         }
         // The overlap window starts at the newest post seen less the overlap, and stays there
         // through a quiet spell: it never shrinks to "since the last poll".
         const from = topAt ? new Date(Date.parse(topAt) - s.overlapMs).toISOString() : cursor.from;
-        newCursor = drop({ v: 1, since: maxId(cursor.since, top), from, overlap: from ? undefined : cursor.overlap });
+        newCursor = drop({ v: 1, since: maxId(cursor.since, top), from, overlap: from ? undefined : cursor.overlap, fill });
       }
       const rate = res.rateLimit;
       return {
         posts,
         cursor: JSON.stringify(newCursor),
-        more: Boolean(next),
+        more: Boolean(next) || Boolean(newCursor.fill),
         nextPollInMs: pace(stream.id, rate, Boolean(next)),
         ...(gap ? { gap } : {}),
         rateLimit: rate ? { remaining: rate.remaining, resetAt: new Date(rate.reset * 1000) } : undefined,

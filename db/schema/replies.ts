@@ -31,6 +31,8 @@ export const replies = pgTable(
     lastError: text('last_error'),
     availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** The instance delivering it (its PostgreSQL application_name): a dead one's sends pass on at once. */
+    lockedBy: text('locked_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },

@@ -4,7 +4,7 @@ import { storable } from '../storable.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
-import { backoffMs } from '../ingest/poller.ts';
+import { backoffMs } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelSet } from './channels/registry.ts';
 import { ChannelError, type AlertMessage, type ChannelName, type Round } from './channels/types.ts';

@@ -3,13 +3,15 @@ import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { StreamGap } from '../../adapters/types.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
-import { APPLICATION_PREFIX, type Database } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
 import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
 import type { BusinessHours } from '../queue/sla.ts';
 import { storable } from '../storable.ts';
+import { backoffMs, MAX_BACKOFF_MS } from '../retry.ts';
+import { releaseOrphanedLeases } from '../leases.ts';
 
 export interface PollerDeps {
   database: Database;
@@ -31,16 +33,10 @@ export interface PollerDeps {
 
 /** A poll renews its lease while it runs, so a poller that died holds its stream this long at most. */
 const LEASE_MS = 20_000;
-const MAX_BACKOFF_MS = 15 * 60_000;
 /** Pages, and time, one tick spends on a stream that is behind before it moves on. */
 const CATCH_UP_PAGES = 25;
 const CATCH_UP_MS = 15_000;
 
-/** Exponential back-off with full jitter: 5 s, 10 s, 20 s … up to 15 min. */
-export function backoffMs(failures: number, random = Math.random): number {
-  const cap = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, failures - 1));
-  return Math.round(cap / 2 + (random() * cap) / 2);
-}
 
 /** Takes the stream's lease unless another instance holds it; true when this process may poll. */
 async function takeLease(database: Database, streamId: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
@@ -57,23 +53,6 @@ async function renewLease(database: Database, streamId: number, owner: string, l
     .update(streams)
     .set({ leaseUntil: new Date(Date.now() + leaseMs) })
     .where(and(eq(streams.id, streamId), eq(streams.leaseOwner, owner)));
-}
-
-/**
- * On the embedded database this process is the only one (db/data-dir-lock.ts), so a lease found
- * at start-up was left by a process that died: give its streams back now rather than in LEASE_MS.
- */
-export async function releaseOrphanedLeases(database: Database): Promise<void> {
-  if (database.kind === 'pglite') {
-    await database.db.update(streams).set({ leaseOwner: null, leaseUntil: null }).where(sql`${streams.leaseOwner} is not null`);
-    return;
-  }
-  // On PostgreSQL every instance's sessions carry its name: a lease whose owner has no session
-  // left was held by a process that died, and passes on now instead of when it would expire.
-  await database.db
-    .update(streams)
-    .set({ leaseOwner: null, leaseUntil: null })
-    .where(sql`${streams.leaseOwner} is not null and ${streams.leaseUntil} > now() and not exists (select 1 from pg_stat_activity a where a.application_name = ${APPLICATION_PREFIX} || ${streams.leaseOwner})`);
 }
 
 async function releaseLease(database: Database, streamId: number, owner: string, nextPollAt: Date): Promise<void> {
@@ -104,7 +83,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   const started = Date.now();
   let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
   try {
-    const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config }, stream.cursor);
+    const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config, createdAt: stream.createdAt }, stream.cursor);
     const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours });
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
     if (result.gap) await recordGap(deps, stream, result.gap, log);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
@@ -10,7 +10,7 @@ import { authorize, type Actor } from '../auth/permissions.ts';
 import { mayAct } from './lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { backoffMs } from '../ingest/poller.ts';
+import { backoffMs } from '../retry.ts';
 import { sign } from './templates.ts';
 import { storable } from '../storable.ts';
 
@@ -89,25 +89,26 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
   });
 }
 
-/** Takes up to `limit` due replies for delivery; a crashed delivery becomes due again when its lease ends. */
-async function takeDue(database: Database, limit: number, at: Date | undefined): Promise<Reply[]> {
+/** Takes the next due reply for delivery; a crashed delivery becomes due again when its lease ends. */
+async function takeNext(database: Database, at: Date | undefined): Promise<Reply | undefined> {
   // The database's clock decides what is due (its timestamps have microseconds; a JS Date does not).
   const dueBy = at ?? sql`now()`;
   const now = at ?? new Date();
   return database.db.transaction(async (tx) => {
-    const due = await tx
+    const [due] = await tx
       .select({ id: replies.id })
       .from(replies)
       .where(or(and(eq(replies.status, 'pending'), lte(replies.availableAt, dueBy)), and(eq(replies.status, 'sending'), lt(replies.lockedUntil, dueBy))))
       .orderBy(asc(replies.id))
-      .limit(limit)
+      .limit(1)
       .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    return tx
+    if (!due) return undefined;
+    const [taken] = await tx
       .update(replies)
-      .set({ status: 'sending', attempts: sql`${replies.attempts} + 1`, lockedUntil: new Date(now.getTime() + SENDING_LEASE_MS) })
-      .where(inArray(replies.id, due.map((d) => d.id)))
+      .set({ status: 'sending', attempts: sql`${replies.attempts} + 1`, lockedUntil: new Date(now.getTime() + SENDING_LEASE_MS), lockedBy: database.name ?? null })
+      .where(eq(replies.id, due.id))
       .returning();
+    return taken;
   });
 }
 
@@ -118,22 +119,16 @@ async function takeDue(database: Database, limit: number, at: Date | undefined):
  * is dead-lettered (status "dead") for a person to look at.
  */
 export async function deliverDueReplies(database: Database, adapters: AdapterSet, log: Logger, opts: { limit?: number; now?: Date } = {}): Promise<number> {
-  const batch = await takeDue(database, opts.limit ?? 20, opts.now);
-  if (!batch.length) log.debug({ job: 'outbox', due: 0 }, 'outbox');
-  for (const reply of batch) {
+  let delivered = 0;
+  // One reply is taken at a time, just before its send: a lease never covers sends queued behind a
+  // slow one, and a process that dies leaves one reply in doubt, not a batch whose attempt counts
+  // all went up (and would be dead-lettered after a few crashes without a single try).
+  for (; delivered < (opts.limit ?? 20); delivered++) {
+    const reply = await takeNext(database, opts.now);
+    if (!reply) break;
     const rlog = log.child({ job: 'outbox', replyId: reply.id, caseId: reply.caseId, platform: reply.platform });
-    // The lease is taken afresh for each send, fenced by the attempt number: a batch of slow sends
-    // cannot outlive it, and a reply another instance took over meanwhile is left to that instance.
+    // Fenced by the attempt number: a reply another instance took over meanwhile is left to it.
     const held = and(eq(replies.id, reply.id), eq(replies.status, 'sending'), eq(replies.attempts, reply.attempts));
-    const [renewed] = await database.db
-      .update(replies)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${SENDING_LEASE_MS / 1000})` })
-      .where(held)
-      .returning({ id: replies.id });
-    if (!renewed) {
-      rlog.warn({ attempts: reply.attempts }, 'reply taken over by another instance before it was sent; left to it');
-      continue;
-    }
     const started = Date.now();
     try {
       const [target] = await database.db
@@ -149,7 +144,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const recorded = await database.db.transaction(async (tx) => {
         const [mine] = await tx
           .update(replies)
-          .set({ status: 'sent', platformReplyId: sent.platformReplyId, url: sent.url ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null })
+          .set({ status: 'sent', platformReplyId: sent.platformReplyId, url: sent.url ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null, lockedBy: null })
           .where(held)
           .returning({ id: replies.id });
         // Taken over meanwhile: the other instance looks for this very reply before it posts (mayHaveBeenSent).
@@ -178,12 +173,13 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(reply.attempts);
       await database.db
         .update(replies)
-        .set({ status, lastError: storable(scrub(message).slice(0, 1000)), lockedUntil: null, availableAt: new Date(Date.now() + wait) })
+        .set({ status, lastError: storable(scrub(message).slice(0, 1000)), lockedUntil: null, lockedBy: null, availableAt: new Date(Date.now() + wait) })
         .where(held);
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
     }
   }
-  return batch.length;
+  if (!delivered) log.debug({ job: 'outbox', due: 0 }, 'outbox');
+  return delivered;
 }
 
 /** Sends a failed or dead-lettered reply again: the person holding the case, or a community manager, decided to. */

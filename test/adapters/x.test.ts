@@ -70,7 +70,7 @@ describe('X adapter against a fake X', () => {
       const cur = await fresh(s.id);
       await pollStream(deps(a), cur, new Date());
       const after = await fresh(s.id);
-      if (after.lastError === null && after.cursor && !JSON.parse(after.cursor).next) return after;
+      if (after.lastError === null && after.cursor && !JSON.parse(after.cursor).next && !JSON.parse(after.cursor).fill) return after;
     }
     throw new Error('stream did not drain');
   }
@@ -154,7 +154,7 @@ describe('X adapter against a fake X', () => {
     expect((await fresh(s.id)).nextPollAt!.getTime()).toBeGreaterThan(Date.now() + 60_000);
   });
 
-  it('records and alerts the span it could not read when more mentions came in than X keeps (800)', async () => {
+  it('reads back from recent search what the mentions timeline no longer serves (X keeps the newest 800)', async () => {
     await x.close();
     x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();
     seed(x, 50);
@@ -162,20 +162,53 @@ describe('X adapter against a fake X', () => {
     const s = await xStream();
     await drain(adapter, s);
     expect(await stored()).toBe(50);
-    expect((await fresh(s.id)).gaps).toEqual([]);
-    // A storm while odziv was down: 1,000 new mentions, of which X still serves the newest 800.
+    // A storm while odziv was down: 1,000 new mentions, of which the timeline still serves the newest 800.
     const start = Date.now() + 1_000;
-    for (let i = 0; i < 1000; i++) x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() });
+    const storm = Array.from({ length: 1000 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }));
+    // Someone else's mention of another account is not the brand's, even in the filled span.
+    x.addUser({ id: '2', username: 'Drugi' });
+    x.addTweet({ text: '@Drugi ne radi', author_id: '101', created_at: new Date(start + 100).toISOString() });
     await drain(adapter, await fresh(s.id));
-    expect(await stored()).toBe(850);
+    const ids = new Set((await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id));
+    expect(ids.size).toBe(1050);
+    for (const t of storm) expect(ids.has(t.id)).toBe(true);
+    const fills = x.requests.filter((r) => r.path === '/2/tweets/search/recent');
+    expect(fills.length).toBeGreaterThanOrEqual(2);
+    expect(fills[0]!.query).toMatchObject({ query: '@VedraTel -is:retweet' });
+    expect(Date.parse(fills[0]!.query.end_time!)).toBeGreaterThan(start + 200 * 50);
+    expect(Date.parse(fills[0]!.query.end_time!)).toBeLessThan(start + 200 * 50 + 3_000);
+    expect((await fresh(s.id)).gaps).toEqual([]);
+    expect(await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'stream'))).toEqual([]);
+  });
+
+  it('records and alerts the span neither the mentions timeline nor recent search (seven days) still serves', async () => {
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();
+    x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
+    x.addUser({ id: '101', username: 'customer1' });
+    const day = 86_400_000;
+    for (let i = 0; i < 5; i++) x.addTweet({ text: `@VedraTel prije ${i}`, author_id: '101', created_at: new Date(Date.now() - 9 * day + i * 1000).toISOString() });
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    expect(await stored()).toBe(5);
+    // odziv was down for nine days; 200 mentions came in over the two days 8 to 6 days ago, 800 since.
+    const older = Array.from({ length: 200 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: '101', created_at: new Date(Date.now() - 8 * day + i * ((2 * day) / 200)).toISOString() }));
+    for (let i = 0; i < 800; i++) x.addTweet({ text: `@VedraTel opet ${i}`, author_id: '101', created_at: new Date(Date.now() - 3_600_000 + i * 1000).toISOString() });
+    await drain(adapter, await fresh(s.id));
     const [gap, ...more] = (await fresh(s.id)).gaps;
     expect(more).toEqual([]);
-    // From the newest post read before to the oldest X still served: the 200 in between are out of reach.
-    expect(Date.parse(gap!.to)).toBe(start + 200 * 50);
-    expect(gap!.reason).toContain('newest 800 mentions');
+    expect(gap!.reason).toContain('seven days');
+    // The gap runs from the newest post read before to where recent search begins.
+    expect(Date.parse(gap!.from)).toBe(Date.parse(x.tweets[4]!.created_at));
+    expect(Math.abs(Date.parse(gap!.to) - (Date.now() - 7 * day))).toBeLessThan(15 * 60_000);
+    const ids = new Set((await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id));
+    // Everything recent search still had was read back; only the unreachable span is missing.
+    for (const t of older) expect(ids.has(t.id)).toBe(Date.parse(t.created_at) >= Date.parse(gap!.to) - 1_000);
+    expect(ids.size).toBe(5 + 800 + older.filter((t) => Date.parse(t.created_at) >= Date.parse(gap!.to) - 1_000).length);
     const [alert] = await h.deps.database.db.select().from(alerts).where(eq(alerts.dedupKey, `gap:${s.id}:${gap!.from}`));
     expect(alert).toMatchObject({ kind: 'stream', audience: 'community_manager' });
-    // Caught up, the next polls see no gap.
+    // Caught up, the next polls see no new gap.
     for (let i = 0; i < 3; i++) await drain(adapter, await fresh(s.id));
     expect((await fresh(s.id)).gaps).toHaveLength(1);
   });

@@ -50,6 +50,13 @@ export interface FakeXOptions {
   snowflakeSinceIds?: boolean;
   /** Posts the user may create per 24 hours (X's x-user-limit-24hour-* on POST /2/tweets). */
   userDayLimit?: number;
+  /** Random faults when none is queued: each request draws one with this probability. */
+  chaos?: { probability: number; faults: Fault[]; random: () => number };
+  /**
+   * Accept a repeat of an earlier post's text (X refuses it; a platform without that check shows
+   * the customer the reply twice): a test of exactly-once delivery must not lean on X's check.
+   */
+  allowDuplicateContent?: boolean;
 }
 
 export class FakeX {
@@ -166,7 +173,8 @@ export class FakeX {
 
     const endpoint = `${req.method} ${url.pathname.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
     const rate = this.window(endpoint);
-    const fault = this.faults.shift();
+    const chaos = this.opts.chaos;
+    const fault = this.faults.shift() ?? (chaos && chaos.random() < chaos.probability ? chaos.faults[Math.floor(chaos.random() * chaos.faults.length)] : undefined);
     if (fault === 'slow') await new Promise((r) => setTimeout(r, this.opts.slowMs ?? 3_000));
     if (fault === 'drop') return void req.socket.destroy();
     if (fault === '503') return this.problem(res, 503, 'Service Unavailable', 'Service Unavailable', rate);
@@ -250,7 +258,7 @@ export class FakeX {
       if (twitterText.parseTweet(payload.text).weightedLength > 280) return this.invalid(res, 'text', 'Your Tweet text is too long.', rate);
       // Both are 403s at X, though the credentials are fine.
       if (payload.reply?.in_reply_to_tweet_id && (!parent || this.deleted.has(parent.id))) return this.problem(res, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.', rate);
-      if (this.posted.some((p) => p.text === payload.text)) return this.problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.', rate);
+      if (!this.opts.allowDuplicateContent && this.posted.some((p) => p.text === payload.text)) return this.problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.', rate);
       const tweet = this.addTweet({ text: payload.text, author_id: this.brandId, conversation_id: parent?.conversation_id, ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}) });
       this.posted.push({ id: tweet.id, text: tweet.text, inReplyTo: parent?.id ?? '', authorId: this.brandId });
       if (fault === 'post-then-drop') return void req.socket.destroy();
@@ -287,6 +295,9 @@ export class FakeX {
     if (horizon !== undefined) list = list.slice(0, horizon);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
     if (q.start_time) list = list.filter((t) => Date.parse(t.created_at) >= Date.parse(q.start_time!));
+    // end_time is exclusive, and must come after start_time (X's 400 otherwise).
+    if (q.end_time && q.start_time && Date.parse(q.end_time) <= Date.parse(q.start_time)) return this.invalid(res, 'end_time', `Invalid 'end_time':'${q.end_time}'. 'end_time' must be a minimum of 10 ms after the 'start_time'`, rate);
+    if (q.end_time) list = list.filter((t) => Date.parse(t.created_at) < Date.parse(q.end_time!));
     if (q.until_id) list = list.filter((t) => BigInt(t.id) < BigInt(q.until_id!));
     let start = 0;
     if (token) {

@@ -2,7 +2,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { PlatformAdapter, PollResult } from '../../adapters/types.ts';
 import { streams, type Stream } from '../../db/schema/index.ts';
-import { pollStream, releaseOrphanedLeases, type PollerDeps } from '../../src/ingest/poller.ts';
+import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { releaseOrphanedLeases } from '../../src/leases.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
 
 /** A replay-platform adapter whose first poll waits until the test lets it finish. */
