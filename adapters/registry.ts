@@ -1,45 +1,56 @@
 import { join } from 'node:path';
+import { blueskyPlatform } from './bluesky/platform.ts';
+import { mastodonPlatform } from './mastodon/platform.ts';
 import { createReplayAdapter } from './replay/index.ts';
-import type { XSettings } from './x/settings.ts';
-import type { MastodonSettings } from './mastodon/settings.ts';
-import type { BlueskySettings } from './bluesky/settings.ts';
-import { PLATFORMS, type Platform, type PlatformAdapter } from './types.ts';
-
-export interface AdapterContext {
-  dataDir: string;
-  replaySpeed: number;
-  /** X settings from the environment; absent when X is not configured. */
-  x?: XSettings;
-  /** Mastodon settings from the environment; absent when Mastodon is not configured. */
-  mastodon?: MastodonSettings;
-  /** Bluesky settings from the environment; absent when Bluesky is not configured. */
-  bluesky?: BlueskySettings;
-}
+import { xPlatform } from './x/platform.ts';
+import { PLATFORMS, type ConfiguredPlatform, type Platform, type PlatformAdapter, type PlatformModule } from './types.ts';
 
 /**
  * Every platform has an entry, so the compiler notices a platform nobody wired up. `null` means
  * odziv cannot talk to that platform yet: a stream configured for it fails with a clear error.
- * A platform's module (and its client library: twitter-api-v2 and twitter-text are ~30 MiB) is
- * loaded only when that platform is configured.
+ * Adding a platform is a folder in adapters/ and its line here; nothing else names it.
+ * The demo replay is no platform a brand configures: it runs when none is (see createAdapters).
  */
-const FACTORIES = {
-  replay: async (ctx) => createReplayAdapter({ repliesFile: join(ctx.dataDir, 'replay-replies.jsonl'), speed: ctx.replaySpeed }),
-  x: async (ctx) => (ctx.x ? (await import('./x/index.ts')).createXAdapter(ctx.x) : undefined),
+export const PLATFORM_MODULES = {
+  x: xPlatform,
   facebook: null,
   instagram: null,
-  mastodon: async (ctx) => (ctx.mastodon ? (await import('./mastodon/index.ts')).createMastodonAdapter(ctx.mastodon) : undefined),
-  bluesky: async (ctx) => (ctx.bluesky ? (await import('./bluesky/index.ts')).createBlueskyAdapter(ctx.bluesky) : undefined),
-} satisfies Record<Platform, ((ctx: AdapterContext) => Promise<PlatformAdapter | undefined>) | null>;
+  mastodon: mastodonPlatform,
+  bluesky: blueskyPlatform,
+  replay: null,
+} satisfies Record<Platform, PlatformModule | null>;
+
+/**
+ * Reads every platform's environment variables: the configured ones, and every problem found,
+ * each naming its variable (all platforms are read, so one start-up reports them all).
+ */
+export function configurePlatforms(env: NodeJS.ProcessEnv): { platforms: ConfiguredPlatform[]; problems: string[] } {
+  const platforms: ConfiguredPlatform[] = [];
+  const problems: string[] = [];
+  for (const p of PLATFORMS) {
+    try {
+      const configured = PLATFORM_MODULES[p]?.configure(env);
+      if (configured) platforms.push(configured);
+    } catch (e) {
+      problems.push(...(e as Error).message.split('; '));
+    }
+  }
+  return { platforms, problems };
+}
+
+export interface AdapterContext {
+  dataDir: string;
+  replaySpeed: number;
+  /** The platforms the environment configured. */
+  platforms?: readonly ConfiguredPlatform[];
+}
 
 export type AdapterSet = Partial<Record<Platform, PlatformAdapter>>;
 
-/** Builds the adapters this deployment can use. */
+/** Builds the adapters this deployment can use: the demo replay, and every configured platform. */
 export async function createAdapters(ctx: AdapterContext): Promise<AdapterSet> {
-  const out: AdapterSet = {};
-  for (const p of PLATFORMS) {
-    const adapter = await FACTORIES[p]?.(ctx);
-    if (adapter) out[p] = adapter;
-  }
+  const out: AdapterSet = { replay: createReplayAdapter({ repliesFile: join(ctx.dataDir, 'replay-replies.jsonl'), speed: ctx.replaySpeed }) };
+  for (const p of ctx.platforms ?? []) out[p.platform] = await p.create();
   return out;
 }
 

@@ -1,16 +1,8 @@
 /** The contract every platform adapter implements; everything platform-specific stays behind it. */
 import { z } from 'zod';
+import { PLATFORMS, type EngagementMetrics, type Platform } from '../db/schema/platforms.ts';
 
-export const PLATFORMS = ['x', 'facebook', 'instagram', 'mastodon', 'bluesky', 'replay'] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-export interface EngagementMetrics {
-  likes: number;
-  reposts: number;
-  replies: number;
-  quotes: number;
-  views?: number;
-}
+export { PLATFORMS, type EngagementMetrics, type Platform };
 
 export interface NormalizedAuthor {
   platformUserId: string;
@@ -108,12 +100,66 @@ export interface MetricsRead {
   gone: string[];
 }
 
+/** A stream the configuration asks for; the adapter validates `config` when it polls. */
+export interface WantedStream {
+  name: string;
+  config: Record<string, unknown>;
+}
+
+/** What `verify()` learned of the brand's account: for the start-up log and the streams it wants. */
+export type Verification = Record<string, string | number | boolean | undefined>;
+
+/** A platform as the environment configured it, its settings bound in. */
+export interface ConfiguredPlatform {
+  readonly platform: Platform;
+  /** Values among its settings that must never reach a log or a stored error. */
+  readonly secrets: string[];
+  /** Builds the adapter, loading its client library only now (twitter-api-v2 alone is ~30 MiB). */
+  create(): Promise<PlatformAdapter>;
+  /** The streams its settings ask for, given what `verify()` learned (undefined: not reachable at start-up). */
+  wantedStreams(verified?: Verification): WantedStream[];
+}
+
+/** A platform's entry in the registry: how its environment variables configure it. */
+export interface PlatformModule {
+  readonly platform: Platform;
+  /**
+   * Reads the platform's own environment variables: undefined when it is not configured; otherwise
+   * throws an Error whose message lists "VARIABLE: what is wrong" parts joined by "; ".
+   */
+  configure(env: NodeJS.ProcessEnv): ConfiguredPlatform | undefined;
+}
+
+/** The platform's webhook contract, served at `/webhooks/<platform>` (raw body in, posts out). */
+export interface WebhookCapability {
+  /** GET: the platform's subscription check (X's CRC, Meta's hub.challenge). */
+  challenge(query: Record<string, string>): { status: 200; body: string; contentType: string } | { status: 400 | 403; message: string };
+  /** The header that carries the delivery's signature, named in a refusal. */
+  readonly signatureHeader: string;
+  /** POST: the signature over the raw body, checked before the body is parsed. */
+  verify(raw: Buffer, header: (name: string) => string | undefined): boolean;
+  /** POST, once verified: the delivery's posts and the ids it says were deleted, or why it is refused. */
+  deliver(body: unknown): Promise<{ posts: NormalizedPost[]; gone: string[] } | { refused: { status: 400 | 403 | 409; message: string } }>;
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
+  /**
+   * Checks the credentials at start-up. Throws AdapterError: a retryable one (the platform is down
+   * for a moment) lets odziv start and the streams retry; any other names the variable to fix.
+   */
+  verify?(): Promise<Verification>;
+  /** Deliveries the platform pushes, when it does and the settings allow. */
+  readonly webhook?: WebhookCapability;
   /** The platform's limit for a reply's length, in characters as the platform counts them. */
   readonly maxReplyLength: number;
   /** A reply's length as the platform counts it against `maxReplyLength` (default: code points). */
   replyLength?(text: string): number;
+  /**
+   * How the inbox counts a reply as it is typed, the same way: `twitter-text` (URLs 23, emoji and
+   * CJK 2, X's published rule) or the default, code points.
+   */
+  readonly replyCounting?: 'code-points' | 'twitter-text';
   /** Fetches what is new since `cursor`. Throws AdapterError. */
   poll(stream: StreamRef, cursor: string | null): Promise<PollResult>;
   /**

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
-import { xSecrets, xSettingsFromEnv, type XSettings } from '../adapters/x/settings.ts';
-import { mastodonSettingsFromEnv, type MastodonSettings } from '../adapters/mastodon/settings.ts';
-import { blueskySettingsFromEnv, type BlueskySettings } from '../adapters/bluesky/settings.ts';
-import { parseQuietHours, type QuietHours } from './alerts/quiet-hours.ts';
-import { parseBusinessHours, type BusinessHours } from './queue/sla.ts';
+import { configurePlatforms } from '../adapters/registry.ts';
+import type { ConfiguredPlatform } from '../adapters/types.ts';
+import { parseQuietHours, type QuietHours } from './calendar/quiet-hours.ts';
+import { parseBusinessHours, type BusinessHours } from './calendar/business-hours.ts';
 
 const webhookUrl = (what: string) =>
   z
@@ -133,7 +132,13 @@ const EnvSchema = z.object({
     .default([]),
 });
 
-export type Config = z.infer<typeof EnvSchema> & { secrets: string[]; x?: XSettings; mastodon?: MastodonSettings; bluesky?: BlueskySettings; businessHours?: BusinessHours; quietHours?: QuietHours };
+export type Config = z.infer<typeof EnvSchema> & {
+  secrets: string[];
+  /** The platforms the environment configures (each adapter reads its own variables). */
+  platforms: ConfiguredPlatform[];
+  businessHours?: BusinessHours;
+  quietHours?: QuietHours;
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -158,24 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-  let x: XSettings | undefined;
-  try {
-    x = xSettingsFromEnv(env);
-  } catch (e) {
-    problems.push(...(e as Error).message.split('; '));
-  }
-  let mastodon: MastodonSettings | undefined;
-  try {
-    mastodon = mastodonSettingsFromEnv(env);
-  } catch (e) {
-    problems.push(...(e as Error).message.split('; '));
-  }
-  let bluesky: BlueskySettings | undefined;
-  try {
-    bluesky = blueskySettingsFromEnv(env);
-  } catch (e) {
-    problems.push(...(e as Error).message.split('; '));
-  }
+  const { platforms, problems: platformProblems } = configurePlatforms(env);
+  problems.push(...platformProblems);
   let quietHours: QuietHours | undefined;
   if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
     try {
@@ -189,8 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL) throw new ConfigError([`ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`]);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
   // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
-  const secrets = [parsed.data.DATABASE_URL, urlPassword(parsed.data.DATABASE_URL), parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, urlPassword(parsed.data.SMTP_URL), parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_SIGNED_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...xSecrets(x), mastodon?.accessToken, bluesky?.appPassword].filter(
+  const secrets = [parsed.data.DATABASE_URL, urlPassword(parsed.data.DATABASE_URL), parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, urlPassword(parsed.data.SMTP_URL), parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_SIGNED_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...platforms.flatMap((p) => p.secrets)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets, x, mastodon, bluesky, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
+  return { ...parsed.data, secrets, platforms, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
 }

@@ -156,8 +156,15 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
     maxReplyLength: LIMIT,
     replyLength: blueskyLength,
     async verify() {
-      const me = await signIn();
-      return { did: me.did, handle: me.handle };
+      try {
+        const me = await signIn();
+        return { did: me.did, handle: me.handle };
+      } catch (e) {
+        if (!(e instanceof AdapterError)) throw e;
+        if (e.kind === 'auth') throw new AdapterError('bluesky', 'auth', `BLUESKY_APP_PASSWORD was refused for ${s.handle} by ${s.service} (${e.message})`, undefined, { cause: e });
+        if (e.kind === 'not_found' || e.kind === 'invalid') throw new AdapterError('bluesky', e.kind, `BLUESKY_SERVICE: ${s.service} does not answer as a Bluesky server (${e.message})`, undefined, { cause: e });
+        throw e;
+      }
     },
 
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {

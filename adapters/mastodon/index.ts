@@ -108,7 +108,15 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
   }
 
   async function verify() {
-    const me = (await call('GET', '/api/v1/accounts/verify_credentials', Account)).body;
+    let me: Account;
+    try {
+      me = (await call('GET', '/api/v1/accounts/verify_credentials', Account)).body;
+    } catch (e) {
+      if (!(e instanceof AdapterError)) throw e;
+      if (e.kind === 'auth') throw new AdapterError('mastodon', 'auth', `MASTODON_ACCESS_TOKEN was rejected by ${s.baseUrl} (${e.message})`, undefined, { cause: e });
+      if (e.kind === 'not_found' || e.kind === 'invalid') throw new AdapterError('mastodon', e.kind, `MASTODON_URL: ${s.baseUrl} does not answer as a Mastodon server (${e.message})`, undefined, { cause: e });
+      throw e;
+    }
     brand = { id: me.id, acct: me.acct };
     try {
       const instance = await call('GET', '/api/v2/instance', z.object({ configuration: z.object({ statuses: z.object({ max_characters: z.number().int().positive() }) }) }));

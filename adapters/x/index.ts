@@ -1,10 +1,11 @@
 import twitterText from 'twitter-text';
 import { z } from 'zod';
-import { AdapterError } from '../errors.ts';
+import { AdapterError, isAdapterError } from '../errors.ts';
 import { readCursor } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
+import { xWebhook } from './webhook.ts';
 import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, unescapeTweetText, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
@@ -55,8 +56,16 @@ const Cursor = z.object({
   /** During a run: how many posts it read, and the oldest one's time (to tell a gap). */
   n: z.number().optional(),
   low: z.string().optional(),
-  /** A span the mentions timeline no longer serves, being read from recent search (`next`: its next_token). */
-  fill: z.object({ from: z.string(), to: z.string(), next: z.string().optional() }).optional(),
+  /** When the run's first page was read (a multi-page run settles only what was older by the overlap then). */
+  runAt: z.string().optional(),
+  /**
+   * Mentions older than this have been read at least one overlap after they were written, so X
+   * has indexed them: nothing before it needs reading again. What lies between it and what a run
+   * could reach is read back from recent search.
+   */
+  settled: z.string().optional(),
+  /** A span the mentions timeline no longer serves, being read from recent search (`next`: its next_token; `at`: when it began). */
+  fill: z.object({ from: z.string(), to: z.string(), next: z.string().optional(), at: z.string().optional() }).optional(),
 });
 type Cursor = z.infer<typeof Cursor>;
 
@@ -135,7 +144,10 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     if (startMs > Date.parse(fill.from) + 1_000) {
       gap = { from: new Date(Date.parse(fill.from) + s.overlapMs).toISOString(), to: new Date(Math.min(startMs, Date.parse(fill.to))).toISOString(), reason: `X serves only the newest ${MENTIONS_HORIZON} mentions, and recent search only the last seven days` };
     }
-    const rest = drop({ ...cursor, fill: undefined });
+    // Once read to its end, the span is settled up to one overlap before the fill began (what X
+    // indexes later than that is read by the next fill, which starts there).
+    const at = fill.at ? Date.parse(fill.at) : now();
+    const rest = drop({ ...cursor, fill: undefined, settled: new Date(Math.max(Date.parse(fill.from), Math.min(Date.parse(fill.to), at - s.overlapMs))).toISOString() });
     if (startMs >= Date.parse(fill.to)) return { posts: [], cursor: JSON.stringify(rest), more: true, ...(gap ? { gap } : {}) };
     const query: Record<string, string> = {
       query: withoutRetweets(`@${s.brandUsername}`),
@@ -157,7 +169,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     const posts = (res.data.data ?? []).filter((t) => t.author_id !== brand && !isRetweet(t)).map((t) => normalizeTweet(t, t.author_id ? users.get(t.author_id) : undefined, brand));
     const next = res.data.meta?.next_token;
     // The span read so far is not lost on a restart: a later start is clamped to search's reach again.
-    const newCursor = next ? drop({ ...cursor, fill: { from: new Date(startMs).toISOString(), to: fill.to, next } }) : rest;
+    const newCursor = next ? drop({ ...cursor, fill: { from: new Date(startMs).toISOString(), to: fill.to, next, at: new Date(at).toISOString() } }) : rest;
     const rate = res.rateLimit;
     return {
       posts,
@@ -175,9 +187,18 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     // X weighs characters: an emoji or a CJK letter counts 2, every URL 23 (its t.co link). X's docs
     // point to twitter-text for the count; it implements their published configuration (v3).
     replyLength: (text) => twitterText.parseTweet(text).weightedLength,
+    replyCounting: 'twitter-text',
+
+    ...(s.user ? { webhook: xWebhook(s.user.appSecret, () => ensureBrand().catch(() => undefined)) } : {}),
 
     async verify() {
-      const id = await ensureBrand();
+      let id: string;
+      try {
+        id = await ensureBrand();
+      } catch (e) {
+        if (isAdapterError(e) && e.kind === 'auth') throw new AdapterError('x', 'auth', `X_BEARER_TOKEN was rejected by X (${e.message})`, undefined, { cause: e });
+        throw e;
+      }
       if (!clients.user) return { brandId: id, canReply: false };
       try {
         await clients.user.v2.get('users/me', {}, { timeout: s.timeoutMs });
@@ -195,6 +216,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       const cursor: Cursor = rawCursor ? readCursor('x', stream.name, rawCursor, Cursor) : { v: 1 };
       const brand = await ensureBrand();
       if (cursor.fill) return fillFromSearch(stream, cursor, cursor.fill, brand);
+      const runAt = cursor.next && cursor.runAt ? Date.parse(cursor.runAt) : now();
       const runFrom = cursor.next ? cursor.runFrom : cursor.from;
       const runSince = runFrom ? undefined : cursor.next ? cursor.runSince : (cursor.overlap ?? cursor.since);
       const query: Record<string, string> = { max_results: '100', 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS, expansions: EXPANSIONS };
@@ -239,25 +261,34 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       let gap: PollResult['gap'];
       let newCursor: Cursor;
       if (next) {
-        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, next, runSince, runFrom, top, topAt, n, low });
+        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, settled: cursor.settled, next, runSince, runFrom, runAt: new Date(runAt).toISOString(), top, topAt, n, low });
       } else {
-        // X serves only the newest 800 mentions: a run that ends at that horizon without reaching
-        // back to the newest post of the previous run (its start_time plus the overlap) missed the posts between.
-        // A fresh stream's first run should reach back to when odziv began watching.
+        // X serves only the newest 800 mentions, and indexes some late (older ids than posts already
+        // served). A run reads back to its start (the overlap before the previous run's newest post)
+        // unless it ends at that horizon first. Whatever lies between what is settled (on a fresh
+        // stream: from when odziv began watching) and what the run reached has not been read late
+        // enough: the brand's own mentions are read back from recent search (the handle, by time);
+        // another account's cannot be, and the new posts missed are recorded as a gap.
         const first = !cursor.since && !cursor.from && !cursor.overlap;
-        const reached = runFrom ? Date.parse(runFrom) + s.overlapMs : first ? stream.createdAt?.getTime() : undefined;
+        const atHorizon = n >= MENTIONS_HORIZON - 100 && low !== undefined;
+        const reachedFrom = atHorizon ? Date.parse(low) : runFrom ? Date.parse(runFrom) : undefined;
+        const settledFrom = cursor.settled ? Date.parse(cursor.settled) : runFrom ? Date.parse(runFrom) : first && stream.createdAt ? stream.createdAt.getTime() - s.overlapMs : undefined;
         let fill: Cursor['fill'];
-        if (cfg.data.kind === 'mentions' && reached !== undefined && low && n >= MENTIONS_HORIZON - 100 && Date.parse(low) > reached + 1_000) {
-          const missed = { from: new Date(reached).toISOString(), to: low, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
-          // The brand's own mentions can be read again from recent search (the handle, by time, from
-          // the overlap's start to just past the oldest mention served); another account's cannot.
-          if (!cfg.data.userId || cfg.data.userId === brand) fill = { from: new Date(reached - s.overlapMs).toISOString(), to: new Date(Date.parse(low) + 1_000).toISOString() };
-          else gap = missed;
+        let settled = cursor.settled;
+        if (cfg.data.kind === 'mentions' && reachedFrom !== undefined && settledFrom !== undefined) {
+          const own = !cfg.data.userId || cfg.data.userId === brand;
+          if (reachedFrom > settledFrom + 1_000 && own) fill = { from: new Date(settledFrom).toISOString(), to: new Date(reachedFrom + 1_000).toISOString() };
+          else {
+            if (reachedFrom > settledFrom + 1_000 && runFrom && reachedFrom > Date.parse(runFrom) + s.overlapMs + 1_000) {
+              gap = { from: new Date(Date.parse(runFrom) + s.overlapMs).toISOString(), to: low!, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
+            }
+            settled = new Date(Math.max(settledFrom, runAt - s.overlapMs)).toISOString();
+          }
         }
         // The overlap window starts at the newest post seen less the overlap, and stays there
         // through a quiet spell: it never shrinks to "since the last poll".
         const from = topAt ? new Date(Date.parse(topAt) - s.overlapMs).toISOString() : cursor.from;
-        newCursor = drop({ v: 1, since: maxId(cursor.since, top), from, overlap: from ? undefined : cursor.overlap, fill });
+        newCursor = drop({ v: 1, since: maxId(cursor.since, top), from, overlap: from ? undefined : cursor.overlap, settled, fill });
       }
       const rate = res.rateLimit;
       return {

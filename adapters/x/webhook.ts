@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { NormalizedPost } from '../types.ts';
+import type { NormalizedPost, WebhookCapability } from '../types.ts';
 import { editOf, unescapeTweetText } from './map.ts';
 
 /** Answer to X's CRC check: `sha256=` + base64 HMAC-SHA256 of the token with the consumer secret. */
@@ -64,4 +64,27 @@ export function deletedInActivity(body: unknown): string[] {
   const b = body as { tweet_delete_events?: Array<{ status?: { id?: unknown } }> } | null;
   if (!b || typeof b !== 'object' || !Array.isArray(b.tweet_delete_events)) return [];
   return b.tweet_delete_events.map((e) => e?.status?.id).filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id));
+}
+
+/**
+ * X Account Activity webhooks: the CRC check, and deliveries verified with the
+ * `x-twitter-webhooks-signature` over the raw body. X sends one app's deliveries for every account
+ * subscribed to it: only the brand's (`for_user_id`) are taken.
+ */
+export function xWebhook(consumerSecret: string, brandId: () => Promise<string | undefined>): WebhookCapability {
+  return {
+    signatureHeader: 'x-twitter-webhooks-signature',
+    challenge(query) {
+      if (!query.crc_token) return { status: 400, message: 'query.crc_token: required' };
+      return { status: 200, body: JSON.stringify(crcResponse(query.crc_token, consumerSecret)), contentType: 'application/json' };
+    },
+    verify: (raw, header) => validSignature(raw, header('x-twitter-webhooks-signature'), consumerSecret),
+    async deliver(body) {
+      const brand = await brandId();
+      if (!brand) return { refused: { status: 409, message: 'the brand account is not verified yet (X_BRAND_USERNAME could not be looked up): X will send the delivery again' } };
+      const forUser = (body as { for_user_id?: unknown } | null)?.for_user_id;
+      if (forUser !== brand) return { refused: { status: 403, message: `for_user_id: this delivery is for account ${typeof forUser === 'string' ? forUser.slice(0, 30) : 'none'}, not the brand's (${brand}); nothing was stored` } };
+      return { posts: postsFromActivity(body), gone: deletedInActivity(body) };
+    },
+  };
 }

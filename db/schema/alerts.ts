@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { EngagementMetrics } from '../../adapters/types.ts';
+import type { EngagementMetrics } from './platforms.ts';
 import { posts } from './posts.ts';
 import { cases } from './cases.ts';
 

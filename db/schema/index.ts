@@ -1,3 +1,4 @@
+export * from './platforms.ts';
 export * from './streams.ts';
 export * from './authors.ts';
 export * from './posts.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { EngagementMetrics } from '../../adapters/types.ts';
+import type { EngagementMetrics } from './platforms.ts';
 import { authors } from './authors.ts';
 import { streams } from './streams.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLATFORMS } from '../../adapters/types.ts';
+import { PLATFORMS } from '../../db/schema/platforms.ts';
 import { CATEGORIES } from '../analyze/lexicon/categories.ts';
 import { LANGUAGES } from '../analyze/language.ts';
 

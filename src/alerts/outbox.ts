@@ -8,7 +8,7 @@ import { backoffMs } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelSet } from './channels/registry.ts';
 import { ChannelError, type AlertMessage, type ChannelName, type Round } from './channels/types.ts';
-import { quietUntil, type QuietHours } from './quiet-hours.ts';
+import { quietUntil, type QuietHours } from '../calendar/quiet-hours.ts';
 
 export const MAX_DELIVERY_ATTEMPTS = 6;
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import type { EngagementMetrics } from '../../adapters/types.ts';
-import { brandBaseline } from '../ingest/metrics.ts';
+import { brandBaseline } from './baseline.ts';
 import { viralScore } from './viral.ts';
 
 /** Scores at or above this are urgent: they go out during quiet hours too. */

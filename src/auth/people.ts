@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { apiTokens, cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { TeamName } from '../queue/teams.ts';
+import { TeamName } from './teams.ts';
 import { AppError, notFound } from '../errors.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import { authorize, type Actor } from './permissions.ts';

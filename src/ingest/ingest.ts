@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { scrub } from '../scrub.ts';
-import { NormalizedPostSchema, type NormalizedPost, type PollResult } from '../../adapters/types.ts';
+import { NormalizedPostSchema, type NormalizedPost, type PollResult, type StreamGap } from '../../adapters/types.ts';
 import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
 import { addVolumes, volumeCounts } from '../alerts/spikes.ts';
-import { firstResponseDue, resolutionDue, type BusinessHours } from '../queue/sla.ts';
+import type { BusinessHours } from '../calendar/business-hours.ts';
+import { firstResponseDue, resolutionDue } from '../queue/sla.ts';
 import { earlierComplaintTimes, type StoredComplaint } from './complaint-history.ts';
 import { joinThreads, type ThreadPost } from './threads.ts';
 import { storable } from '../storable.ts';
@@ -51,6 +52,13 @@ export const CASES_CHANNEL = 'odziv_cases';
 
 const postKey = (platform: string, id: string) => `${platform}\u0000${id}`;
 
+/** The stream a batch came from (its platform names it in a gap's alert). */
+export interface IngestStream {
+  id: number;
+  name: string;
+  platform?: string;
+}
+
 /**
  * Stores a poll's posts and advances the stream's cursor in ONE transaction, so a crash either
  * keeps both or neither: a restart resumes from the cursor and a post delivered twice is stored
@@ -66,7 +74,7 @@ const postKey = (platform: string, id: string) => `${platform}\u0000${id}`;
 export async function ingest(
   database: Database,
   packs: readonly CompiledPack[],
-  stream: { id: number; name: string },
+  stream: IngestStream,
   result: PollResult,
   now: Date = new Date(),
   opts: { businessHours?: BusinessHours } = {},
@@ -109,12 +117,31 @@ export async function ingest(
       summary.stored = stored.length;
       if (stored.length) await assessAll(database, tx, packs, stream.name, stored, now, opts.businessHours, summary);
     }
+    if (result.gap) await recordGap(tx, stream, result.gap);
     await tx.execute(sql`
       update streams set cursor = ${result.cursor}, last_poll_at = ${now}, last_success_at = ${now}, last_error = null, failing_since = null,
         rate_limit = ${result.rateLimit ? JSON.stringify({ remaining: result.rateLimit.remaining, resetAt: result.rateLimit.resetAt?.toISOString() }) : null}::jsonb
       where id = ${stream.id}`);
   });
   return summary;
+}
+
+/**
+ * A span the platform can no longer serve is recorded with the cursor that moves past it (one
+ * transaction: a crash cannot skip the span without a record): on the stream (its last 20) and as
+ * an alert to community managers naming it, so someone can look on the platform.
+ */
+async function recordGap(tx: Tx, stream: IngestStream, gap: StreamGap): Promise<void> {
+  const entry = JSON.stringify([{ ...gap, recordedAt: new Date().toISOString() }]);
+  await tx.execute(sql`
+    update streams set gaps = (select coalesce(jsonb_agg(g order by n), '[]'::jsonb)
+      from (select g, n from jsonb_array_elements(gaps || ${entry}::jsonb) with ordinality as t(g, n) order by n desc limit 20) last)
+    where id = ${stream.id}`);
+  const title = `Stream ${stream.platform}/${stream.name} missed posts from ${gap.from} to ${gap.to}`.slice(0, 300);
+  await tx.execute(sql`
+    insert into alerts (kind, audience, dedup_key, title, details)
+    values ('stream', 'community_manager', ${`gap:${stream.id}:${gap.from}`}, ${title}, ${JSON.stringify({ streamId: stream.id, ...gap })}::jsonb)
+    on conflict do nothing`);
 }
 
 /** Posts that cannot be stored go to the audit log, once each (polls re-read a little of what they saw). */

@@ -1,10 +1,10 @@
-import { desc, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { EngagementMetrics } from '../../adapters/types.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
-import { posts } from '../../db/schema/index.ts';
+import { brandBaseline } from '../alerts/baseline.ts';
 import { weighted } from '../alerts/viral.ts';
 import { markGone } from './gone.ts';
 import type { Logger } from '../logger.ts';
@@ -78,19 +78,4 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     }
   }
   return updated;
-}
-
-/** The brand's usual weighted interactions per minute on a post, from the last week's posts (median). */
-export async function brandBaseline(database: Database, now = new Date()): Promise<number> {
-  const rows = await database.db
-    .select({ metrics: posts.metrics, postedAt: posts.postedAt, metricsAt: posts.metricsAt })
-    .from(posts)
-    .where(gt(posts.postedAt, new Date(now.getTime() - 7 * 86_400_000)))
-    .orderBy(desc(posts.id))
-    .limit(500);
-  const rates = rows
-    .filter((r) => r.metrics && r.metricsAt)
-    .map((r) => weighted(r.metrics!) / Math.max(1, (r.metricsAt!.getTime() - r.postedAt.getTime()) / 60_000))
-    .sort((a, b) => a - b);
-  return rates.length ? Math.max(0.1, rates[Math.floor(rates.length / 2)]!) : 0.5;
 }

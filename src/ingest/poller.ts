@@ -1,14 +1,13 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
-import type { StreamGap } from '../../adapters/types.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Rulebook } from '../rulebook.ts';
 import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
-import type { BusinessHours } from '../queue/sla.ts';
+import type { BusinessHours } from '../calendar/business-hours.ts';
 import { storable } from '../storable.ts';
 import { backoffMs, MAX_BACKOFF_MS } from '../retry.ts';
 import { releaseOrphanedLeases } from '../leases.ts';
@@ -86,7 +85,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config, createdAt: stream.createdAt }, stream.cursor);
     const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours });
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
-    if (result.gap) await recordGap(deps, stream, result.gap, log);
+    if (result.gap) log.warn({ gap: result.gap }, 'poll: a span of the stream could not be read; recorded on the stream and alerted');
     if (result.nextPollInMs !== undefined) next = new Date(Date.now() + Math.max(0, result.nextPollInMs));
     else if (result.more) next = new Date();
     // One line per run: info when something arrived, debug for the quiet runs every few seconds.
@@ -114,29 +113,6 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     clearInterval(renewal);
     await releaseLease(deps.database, stream.id, deps.instanceId, next).catch((err) => log.error({ err }, 'releasing the stream lease failed'));
   }
-}
-
-/**
- * Posts the platform can no longer serve are never silently lost: the span goes on the stream
- * (its last 20) and community managers get an alert naming it, so someone can look on the platform.
- */
-async function recordGap(deps: PollerDeps, stream: Stream, gap: StreamGap, log: Logger): Promise<void> {
-  const entry = { ...gap, recordedAt: new Date().toISOString() };
-  await deps.database.db
-    .update(streams)
-    .set({ gaps: sql`(select coalesce(jsonb_agg(g order by n), '[]'::jsonb) from (select g, n from jsonb_array_elements(${streams.gaps} || ${JSON.stringify([entry])}::jsonb) with ordinality as t(g, n) order by n desc limit 20) last)` })
-    .where(eq(streams.id, stream.id));
-  await deps.database.db
-    .insert(alerts)
-    .values({
-      kind: 'stream',
-      audience: 'community_manager',
-      dedupKey: `gap:${stream.id}:${gap.from}`,
-      title: `Stream ${stream.platform}/${stream.name} missed posts from ${gap.from} to ${gap.to}`.slice(0, 300),
-      details: { streamId: stream.id, ...gap },
-    })
-    .onConflictDoNothing();
-  log.warn({ gap }, 'poll: a span of the stream could not be read; recorded on the stream and alerted');
 }
 
 /**

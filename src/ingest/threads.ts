@@ -3,7 +3,8 @@ import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
 import { auditMany } from '../audit.ts';
-import { firstResponseDue, type BusinessHours } from '../queue/sla.ts';
+import type { BusinessHours } from '../calendar/business-hours.ts';
+import { firstResponseDue } from '../queue/sla.ts';
 
 /** A newly stored post, as thread joining sees it. */
 export interface ThreadPost {

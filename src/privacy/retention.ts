@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { runJob } from '../scheduler/job-runs.ts';
+import { runJob } from '../job-runs.ts';
 import { forgetWords } from './forget.ts';
 
 export const PAST_RETENTION = '(past the retention period)';

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { authorize, type Actor } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { assignCase, escalateCase, resolveCase, snoozeCase } from './lifecycle.ts';
-import { EscalationNote, TeamName } from './teams.ts';
+import { EscalationNote, TeamName } from '../auth/teams.ts';
 
 /** At most this many cases per request: a wave of one outage fits, a whole queue by mistake does not. */
 export const MAX_BULK = 200;

@@ -6,7 +6,8 @@ import { detectSpikes } from '../alerts/spikes.ts';
 import { raiseDigest } from '../alerts/digest.ts';
 import { detectViral } from '../alerts/viral-detect.ts';
 import type { Config } from '../config.ts';
-import { brandBaseline, refreshEngagement } from '../ingest/metrics.ts';
+import { brandBaseline } from '../alerts/baseline.ts';
+import { refreshEngagement } from '../ingest/metrics.ts';
 import { pollDueStreams } from '../ingest/poller.ts';
 import type { Logger } from '../logger.ts';
 import { forgetPastRetention } from '../privacy/retention.ts';
@@ -14,7 +15,7 @@ import { deliverDueReplies } from '../queue/replies.ts';
 import { releaseIdleClaims, slaAlerts, wakeSnoozed } from '../queue/sla-watch.ts';
 import type { Rulebook } from '../rulebook.ts';
 import type { Job } from './index.ts';
-import { runJob, type JobRun } from './job-runs.ts';
+import { runJob, type JobRun } from '../job-runs.ts';
 
 export interface JobContext {
   config: Config;

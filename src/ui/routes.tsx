@@ -10,7 +10,7 @@ import { authors, cases, posts } from '../../db/schema/index.ts';
 import { eraseAuthor } from '../privacy/erase.ts';
 import { logIn } from '../auth/login.ts';
 import { authorize, can } from '../auth/permissions.ts';
-import { client, setSessionCookie } from '../api/client.ts';
+import { client, setSessionCookie } from '../http/client.ts';
 import { safeNext } from './next.ts';
 import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../auth/sessions.ts';
 import type { AuthUser } from '../auth/users.ts';
@@ -451,16 +451,17 @@ type Detail = Awaited<ReturnType<typeof getCase>>;
 
 /**
  * How the reply box counts: the adapter's limit and count, of the text as it will be sent (with the
- * responder's signature, which the queue adds). The page's script counts the same way, X's too.
+ * responder's signature, which the queue adds). The page's script counts by the rule the adapter declares.
  */
 interface ReplyLimit {
   max: number;
-  platform: string;
+  /** How the page's script counts as the responder types (the adapter's declared rule). */
+  counting: string;
   signature: string;
   length: (text: string) => number;
 }
 function replyLimit(adapter: PlatformAdapter | undefined, sig: string | undefined): ReplyLimit {
-  return { max: adapter?.maxReplyLength ?? 280, platform: adapter?.platform ?? '', signature: sig ?? '', length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0) };
+  return { max: adapter?.maxReplyLength ?? 280, counting: adapter?.replyCounting ?? 'code-points', signature: sig ?? '', length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0) };
 }
 
 function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; notice?: string }) {
@@ -535,7 +536,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 {props.draft}
               </textarea>
               <p>
-                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.platform} data-signature={props.limit.signature} class="muted">
+                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.counting} data-signature={props.limit.signature} class="muted">
                   {props.limit.length(props.draft)} / {props.limit.max}
                 </span>
               </p>

@@ -181,6 +181,31 @@ describe('X adapter against a fake X', () => {
     expect(await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'stream'))).toEqual([]);
   });
 
+  it('reads again from recent search the mentions X indexed so late that the timeline\'s newest 800 had passed them', async () => {
+    await x.close();
+    const hidden = new Map<string, number>();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800, hiddenUntilRequest: hidden }).listen();
+    seed(x, 50);
+    adapter = createXAdapter(settings(x));
+    const s = await xStream();
+    await drain(adapter, s);
+    const start = Date.now() + 1_000;
+    const storm = Array.from({ length: 1000 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }));
+    // Nine of the older 200 are not indexed yet when odziv reads the storm, from the timeline or from search.
+    const late = storm.filter((_, i) => i % 20 === 10 && i < 200);
+    for (const t of late) hidden.set(t.id, Number.MAX_SAFE_INTEGER);
+    await drain(adapter, await fresh(s.id));
+    const ids = async () => new Set((await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id));
+    expect((await ids()).size).toBe(1050 - late.length);
+    // X indexes them; the timeline never will serve them (800 newer ones), but the next runs read the unsettled span again.
+    for (const t of late) hidden.set(t.id, 0);
+    await drain(adapter, await fresh(s.id));
+    const have = await ids();
+    expect(late.filter((t) => !have.has(t.id))).toEqual([]);
+    expect(have.size).toBe(1050);
+    expect((await fresh(s.id)).gaps).toEqual([]);
+  });
+
   it('records and alerts the span neither the mentions timeline nor recent search (seven days) still serves', async () => {
     await x.close();
     x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();
@@ -590,16 +615,21 @@ describe('X webhooks', () => {
 describe('X webhooks through the API', () => {
   let h: Harness;
   let app: ReturnType<typeof import('../../src/api/app.ts').createApp>;
-  const secret = 'consumer-secret';
+  let x: FakeX;
+  const secret = TOKENS.appSecret;
   beforeAll(async () => {
-    h = await createHarness({ adapters: () => ({}) });
+    // The brand's account (id 1) is looked up on the fake X, as at start-up.
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken }).listen();
+    x.addUser({ id: '1', username: 'VedraTel' });
+    const adapter = createXAdapter(settings(x));
+    h = await createHarness({ adapters: () => ({ x: adapter }) });
     const { createApp } = await import('../../src/api/app.ts');
-    const x: XSettings = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAb', user: { appKey: 'k', appSecret: secret, accessToken: 't', accessSecret: 's' }, brandUsername: 'VedraTel', baseUrl: 'http://127.0.0.1:9', rateBudget: 10, timeoutMs: 100, overlapMs: 0 };
-    app = createApp({ ...h.deps, config: { ...h.deps.config, x } });
-    // The brand's account, as odziv verified it at start-up.
-    await h.deps.database.db.insert(streams).values({ platform: 'x', name: 'mentions', config: { kind: 'mentions', userId: '1' } });
+    app = createApp(h.deps);
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h.close();
+    await x.close();
+  });
 
   const delivery = JSON.stringify({
     for_user_id: '1',

@@ -5,7 +5,7 @@ import { alertDeliveries, alerts, cases, posts, streams } from '../../db/schema/
 import { slackChannel } from '../../src/alerts/channels/http.ts';
 import { buildDigest, raiseDigest } from '../../src/alerts/digest.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from '../../src/alerts/outbox.ts';
-import { parseQuietHours } from '../../src/alerts/quiet-hours.ts';
+import { parseQuietHours } from '../../src/calendar/quiet-hours.ts';
 import { detectSpikes } from '../../src/alerts/spikes.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';

@@ -25,8 +25,8 @@ const WORKERS = [R, CM];
 type Who = 'public' | Role[];
 const EXPECTED: Record<string, Who> = {
   'GET /health': 'public',
-  'GET /webhooks/x': 'public',
-  'POST /webhooks/x': 'public',
+  'GET /webhooks/:platform': 'public',
+  'POST /webhooks/:platform': 'public',
   'POST /api/auth/token': 'public',
   'GET /api/openapi.json': 'public',
   'POST /auth/login': 'public',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { yesterday } from '../../src/alerts/digest.ts';
-import { parseQuietHours, quietUntil } from '../../src/alerts/quiet-hours.ts';
+import { parseQuietHours, quietUntil } from '../../src/calendar/quiet-hours.ts';
 import { historyFrom, spikeTest, VolumeCounter, volumeKeys } from '../../src/alerts/spike.ts';
 import { refreshIntervalMs } from '../../src/ingest/refresh-schedule.ts';
 

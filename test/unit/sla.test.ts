@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessMinutes, firstResponseDue, parseBusinessHours } from '../../src/queue/sla.ts';
+import { addBusinessMinutes, parseBusinessHours } from '../../src/calendar/business-hours.ts';
+import { firstResponseDue } from '../../src/queue/sla.ts';
 
 describe('SLA in business hours', () => {
   const bh = parseBusinessHours('Europe/Zagreb mon-fri 08:00-20:00')!;

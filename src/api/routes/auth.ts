@@ -3,7 +3,7 @@ import { getCookie, deleteCookie } from 'hono/cookie';
 import { logIn } from '../../auth/login.ts';
 import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../../auth/sessions.ts';
 import { createToken } from '../../auth/users.ts';
-import { client, setSessionCookie } from '../client.ts';
+import { client, setSessionCookie } from '../../http/client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { router } from '../router.ts';

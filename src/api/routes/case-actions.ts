@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
 import { retryReply } from '../../queue/replies.ts';
 import { bulkAct, BulkInput, MAX_BULK } from '../../queue/bulk.ts';
-import { EscalationNote, TeamName } from '../../queue/teams.ts';
+import { EscalationNote, TeamName } from '../../auth/teams.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';

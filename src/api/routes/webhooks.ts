@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
-import { crcResponse, deletedInActivity, postsFromActivity, validSignature } from '../../../adapters/x/webhook.ts';
+import { isAdapterError } from '../../../adapters/errors.ts';
+import { isPlatform } from '../../../adapters/registry.ts';
 import { streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
@@ -9,44 +10,50 @@ import { markGone } from '../../ingest/gone.ts';
 import type { ApiEnv } from '../env.ts';
 
 /**
- * X Account Activity webhooks: the CRC check, and deliveries verified with the
- * `x-twitter-webhooks-signature` over the raw body. A bad signature is a 401 and nothing is
- * stored. Deliveries land in the stream x/webhook (not polled), through the same ingest.
+ * Webhooks of every adapter that takes them, at `/webhooks/<platform>`: GET answers the platform's
+ * subscription check; POST hands the raw body to the adapter, which checks its signature before
+ * anything is parsed (a bad one is a 401 and nothing is stored). Deliveries land in the platform's
+ * stream `webhook` (never polled), through the same ingest as polls.
  */
 export function webhookRoutes(deps: Deps) {
   const app = new Hono<ApiEnv>();
-  const secret = deps.config.x?.user?.appSecret;
-  if (!secret) return app;
+  const webhookOf = (platform: string) => {
+    const hook = isPlatform(platform) ? deps.adapters[platform]?.webhook : undefined;
+    if (!hook) throw new AppError('NOT_FOUND', `platform: odziv takes no webhooks for "${platform.slice(0, 40)}" in this deployment`);
+    return hook;
+  };
 
-  app.get('/webhooks/x', (c) => {
-    const token = c.req.query('crc_token');
-    if (!token) throw new AppError('BAD_REQUEST', 'query.crc_token: required');
-    return c.json(crcResponse(token, secret));
+  app.get('/webhooks/:platform', (c) => {
+    const answer = webhookOf(c.req.param('platform')).challenge(c.req.query());
+    if (answer.status !== 200) throw new AppError(answer.status === 400 ? 'BAD_REQUEST' : 'FORBIDDEN', answer.message);
+    return c.body(answer.body, 200, { 'content-type': answer.contentType });
   });
 
-  app.post('/webhooks/x', async (c) => {
+  app.post('/webhooks/:platform', async (c) => {
+    const platform = c.req.param('platform');
+    const hook = webhookOf(platform);
     const raw = Buffer.from(await c.req.arrayBuffer());
-    if (!validSignature(raw, c.req.header('x-twitter-webhooks-signature'), secret)) {
-      throw new AppError('UNAUTHORIZED', 'x-twitter-webhooks-signature: missing or does not match the body');
-    }
+    if (!hook.verify(raw, (name) => c.req.header(name))) throw new AppError('UNAUTHORIZED', `${hook.signatureHeader}: missing or does not match the body`);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new AppError('BAD_REQUEST', 'body: not valid JSON');
     }
-    // X sends one app's deliveries for every account subscribed to it: only the brand's are ours.
-    const [mentions] = await deps.database.db.select({ config: streams.config }).from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'mentions')));
-    const brandId = (mentions?.config as { userId?: string } | undefined)?.userId;
-    if (!brandId) throw new AppError('CONFLICT', 'the brand account is not verified yet (odziv checks it at start-up): X will send the delivery again');
-    const forUser = (body as { for_user_id?: unknown } | null)?.for_user_id;
-    if (forUser !== brandId) throw new AppError('FORBIDDEN', `for_user_id: this delivery is for account ${typeof forUser === 'string' ? forUser.slice(0, 30) : 'none'}, not the brand's (${brandId}); nothing was stored`);
-    const posts = postsFromActivity(body);
-    await deps.database.db.insert(streams).values({ platform: 'x', name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
-    const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, 'x'), eq(streams.name, 'webhook')));
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
+    let delivery;
+    try {
+      delivery = await hook.deliver(body);
+    } catch (e) {
+      // The platform sends a delivery again when it is not taken: say so rather than lose it.
+      if (isAdapterError(e)) throw new AppError('UNAVAILABLE', `${platform} could not be asked about this delivery now (${e.message}); it will be sent again`);
+      throw e;
+    }
+    if ('refused' in delivery) throw new AppError(delivery.refused.status === 400 ? 'BAD_REQUEST' : delivery.refused.status === 403 ? 'FORBIDDEN' : 'CONFLICT', delivery.refused.message);
+    await deps.database.db.insert(streams).values({ platform, name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
+    const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, platform), eq(streams.name, 'webhook')));
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts: delivery.posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
     // A customer deleting a post: its case learns it now, not at the next metrics read.
-    const gone = await markGone(deps.database, 'x', deletedInActivity(body), new Date());
+    const gone = await markGone(deps.database, platform, delivery.gone, new Date());
     return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone });
   });
   return app;

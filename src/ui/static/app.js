@@ -39,7 +39,7 @@ const xLength = (value) => {
   }
   return n;
 };
-const replyLength = (rule, value) => (rule === 'x' ? xLength(value) : [...value].length);
+const replyLength = (rule, value) => (rule === 'twitter-text' ? xLength(value) : [...value].length);
 // The browser test compares this count with twitter-text on the server.
 window.odziv = { replyLength };
 const text = document.querySelector('#reply-text');

@@ -4,10 +4,10 @@
  * Run: `npm run demo:generate`.
  */
 import { writeFileSync } from 'node:fs';
-import { latinToCyrillic } from '../../rules/analyze/normalize.ts';
-import { BS, EN, FOLLOW_UPS, HR, MORE, OWN, SR, type SamplePost } from './sample-posts.ts';
-import type { SampleItem } from './sample.ts';
-import { mulberry32 } from '../../src/random.ts';
+import { latinToCyrillic } from '../rules/analyze/normalize.ts';
+import { BS, EN, FOLLOW_UPS, HR, MORE, OWN, SR, type SamplePost } from '../adapters/replay/sample-posts.ts';
+import type { SampleItem } from '../adapters/replay/sample.ts';
+import { mulberry32 } from '../src/random.ts';
 
 const rand = mulberry32(20261122);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -135,7 +135,7 @@ OWN.forEach((text, i) => {
 });
 
 items.sort((a, b) => a.offsetSec - b.offsetSec || a.id.localeCompare(b.id));
-const out = new URL('./sample.jsonl', import.meta.url);
+const out = new URL('../adapters/replay/sample.jsonl', import.meta.url);
 writeFileSync(out, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
 const count = (f: (i: SampleItem) => boolean) => items.filter(f).length;
 console.log(

@@ -1,0 +1,7 @@
+-- odziv_fold folds as the analyzer does (src/queue/search.ts foldForSearch: rules/analyze cyrillicToLatin, then
+-- fold): đ and ђ become dj (as people type them without diacritics), so "Djordje" finds "Đorđe"; the other Cyrillic
+-- letters of Russian and Macedonian, and every other accent (é, ü …: NFD without its combining marks), fold as there.
+CREATE OR REPLACE FUNCTION odziv_fold(s text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lower(regexp_replace(normalize(translate(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(s, 'Љ', 'lj'), 'љ', 'lj'), 'Њ', 'nj'), 'њ', 'nj'), 'Џ', 'dz'), 'џ', 'dz'), 'Ђ', 'dj'), 'ђ', 'dj'), 'Đ', 'dj'), 'đ', 'dj'), 'Ѓ', 'gj'), 'ѓ', 'gj'), 'Ќ', 'kj'), 'ќ', 'kj'), 'Ѕ', 'dz'), 'ѕ', 'dz'), 'Ю', 'ju'), 'ю', 'ju'), 'Я', 'ja'), 'я', 'ja'), 'Ё', 'jo'), 'ё', 'jo'), 'Щ', 'sc'), 'щ', 'sc'), 'Ъ', ''), 'ъ', ''), 'Ь', ''), 'ь', ''), 'ČĆŽŠčćžšАБВГДЕЖЗИЈКЛМНОПРСТЋУФХЦЧШЫЭЙабвгдежзијклмнопрстћуфхцчшыэй', 'cczscczsabvgdezzijklmnoprstcufhccsyejabvgdezzijklmnoprstcufhccsyej'), NFD), '[\u0300-\u036f]', '', 'g'))
+$$;--> statement-breakpoint
+UPDATE cases c SET search_text = odziv_fold(p.text) || ' @' || lower(a.handle) FROM posts p JOIN authors a ON a.id = p.author_id WHERE p.id = c.post_id AND c.search_text IS DISTINCT FROM odziv_fold(p.text) || ' @' || lower(a.handle);
