@@ -1,30 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { alerts } from '../../db/schema/index.ts';
+import { atLocal, localTime } from '../calendar/zone.ts';
 
 /** The calendar day before `now` in a time zone, as instants [from, to) and its label (YYYY-MM-DD). */
 export function yesterday(now: Date, timeZone: string): { from: Date; to: Date; label: string } {
-  const today = localDate(now, timeZone);
-  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  const label = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-  return { from: localMidnight(label, timeZone), to: localMidnight(today, timeZone), label };
-}
-
-function localDate(t: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
-}
-
-/** The instant local midnight starts a date in a time zone (offset found twice: DST changes at night). */
-function localMidnight(date: string, timeZone: string): Date {
-  const target = Date.parse(`${date}T00:00:00Z`);
-  let t = target;
-  for (let i = 0; i < 2; i++) {
-    const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-    const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-    t += target - local;
-  }
-  return new Date(t);
+  const l = localTime(now, timeZone);
+  const label = new Date(Date.UTC(l.year, l.month, l.day - 1)).toISOString().slice(0, 10);
+  return { from: atLocal(l.year, l.month, l.day - 1, 0, timeZone), to: atLocal(l.year, l.month, l.day, 0, timeZone), label };
 }
 
 interface CaseLine {

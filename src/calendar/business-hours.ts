@@ -1,4 +1,5 @@
 /** Business hours: parsed from the configuration, and the clock SLA targets run on. */
+import { atLocal, isTimeZone, localTime } from './zone.ts';
 
 /** When the team works: days (0 = Sunday) and minutes of the day, in a time zone. */
 export interface BusinessHours {
@@ -19,11 +20,7 @@ export function parseBusinessHours(spec: string): BusinessHours | undefined {
   const m = /^(\S+)\s+([a-z]{3}(?:-[a-z]{3}|(?:,[a-z]{3})*))\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(spec.trim().toLowerCase().replace(/^(\S+)/, (z) => z));
   const tzPart = spec.trim().split(/\s+/)[0] ?? '';
   if (!m) throw new Error('expected "24/7" or a time zone, days and hours such as "Europe/Zagreb mon-fri 08:00-20:00"');
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tzPart });
-  } catch {
-    throw new Error(`unknown time zone "${tzPart}"`);
-  }
+  if (!isTimeZone(tzPart)) throw new Error(`unknown time zone "${tzPart}"`);
   const dayIdx = (d: string) => {
     const i = DAY.indexOf(d);
     if (i < 0) throw new Error(`unknown day "${d}" (use mon, tue, wed, thu, fri, sat, sun)`);
@@ -44,33 +41,23 @@ export function parseBusinessHours(spec: string): BusinessHours | undefined {
   return { timeZone: tzPart, days, from, to };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function local(t: number, timeZone: string): { day: number; minute: number } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-  return { day: DAY.indexOf((p.weekday ?? '').toLowerCase().slice(0, 3)), minute: Number(p.hour) * 60 + Number(p.minute) + (t % 60_000) / 60_000 };
-}
-
 /** `start` plus `minutes` of business time (plain time when `bh` is undefined). */
 export function addBusinessMinutes(start: Date, minutes: number, bh?: BusinessHours): Date {
   if (!bh) return new Date(start.getTime() + minutes * 60_000);
   let t = start.getTime();
   let remaining = minutes * 60_000;
   for (let guard = 0; guard < 400; guard++) {
-    const { day, minute } = local(t, bh.timeZone);
-    if (bh.days.includes(day) && minute >= bh.from && minute < bh.to) {
-      const windowEnd = t + (bh.to - minute) * 60_000;
+    const l = localTime(t, bh.timeZone);
+    const open = bh.days.includes(l.weekday);
+    if (open && l.minute >= bh.from && l.minute < bh.to) {
+      const windowEnd = atLocal(l.year, l.month, l.day, bh.to, bh.timeZone).getTime();
       if (t + remaining <= windowEnd) return new Date(t + remaining);
       remaining -= windowEnd - t;
       t = windowEnd;
-    } else if (bh.days.includes(day) && minute < bh.from) {
-      t += (bh.from - minute) * 60_000;
+    } else if (open && l.minute < bh.from) {
+      t = atLocal(l.year, l.month, l.day, bh.from, bh.timeZone).getTime();
     } else {
-      t += (24 * 60 - minute) * 60_000; // to local midnight, then look again
+      t = atLocal(l.year, l.month, l.day + 1, 0, bh.timeZone).getTime(); // the next local midnight, then look again
     }
   }
   return new Date(t + remaining);

@@ -2,6 +2,8 @@
  * Quiet hours: a nightly window (in a time zone) when alerts that are not urgent wait in the outbox
  * instead of waking people up. "22:00-07:00" or "Europe/Zagreb 22:00-07:00".
  */
+import { atLocal, isTimeZone, localTime } from './zone.ts';
+
 export interface QuietHours {
   timeZone: string;
   /** Minutes after local midnight. */
@@ -15,11 +17,7 @@ export function parseQuietHours(spec: string, defaultTimeZone = 'UTC'): QuietHou
   const parts = spec.trim().split(/\s+/);
   const range = parts.pop() ?? '';
   const timeZone = parts.join(' ') || defaultTimeZone;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw new Error(`unknown time zone "${timeZone}"`);
-  }
+  if (!isTimeZone(timeZone)) throw new Error(`unknown time zone "${timeZone}"`);
   const [a, b] = range.split('-');
   const ma = TIME.exec(a ?? '');
   const mb = TIME.exec(b ?? '');
@@ -30,20 +28,14 @@ export function parseQuietHours(spec: string, defaultTimeZone = 'UTC'): QuietHou
   return { timeZone, from, to };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function minuteOfDay(t: Date, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  const parts = Object.fromEntries(f.formatToParts(t).map((p) => [p.type, p.value]));
-  return Number(parts.hour) * 60 + Number(parts.minute);
-}
-
-/** When the quiet hours around `now` end, or null when it is not quiet now. */
+/** When the quiet hours around `now` end (their local end time, whatever the clocks did that night), or null when it is not quiet now. */
 export function quietUntil(q: QuietHours | undefined, now: Date): Date | null {
   if (!q) return null;
-  const m = minuteOfDay(now, q.timeZone);
+  const l = localTime(now, q.timeZone);
+  const m = Math.floor(l.minute);
   const quiet = q.from < q.to ? m >= q.from && m < q.to : m >= q.from || m < q.to;
   if (!quiet) return null;
-  const minutesLeft = (q.to - m + 1440) % 1440;
-  return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + minutesLeft * 60_000);
+  // An overnight window entered before midnight ends on the next local day.
+  const nextDay = q.from > q.to && m >= q.from;
+  return atLocal(l.year, l.month, l.day + (nextDay ? 1 : 0), q.to, q.timeZone);
 }

@@ -125,6 +125,18 @@ describe('quiet hours', () => {
     expect(quietUntil(q, new Date('2026-11-22T12:00:00Z'))).toBeNull();
     expect(quietUntil(undefined, new Date())).toBeNull();
   });
+
+  it('ends at 07:00 local on both nights the clocks change', () => {
+    const q = parseQuietHours('Europe/Zagreb 22:00-07:00');
+    // 2025-03-30: clocks go forward at 02:00 CET. Midnight CET is 23:00 UTC; 07:00 CEST is 05:00 UTC.
+    expect(quietUntil(q, new Date('2025-03-29T23:00:00Z'))?.toISOString()).toBe('2025-03-30T05:00:00.000Z');
+    expect(quietUntil(q, new Date('2025-03-29T21:30:00Z'))?.toISOString()).toBe('2025-03-30T05:00:00.000Z');
+    expect(quietUntil(q, new Date('2025-03-30T05:00:00Z'))).toBeNull();
+    // 2025-10-26: clocks go back at 03:00 CEST. Midnight CEST is 22:00 UTC; 07:00 CET is 06:00 UTC.
+    expect(quietUntil(q, new Date('2025-10-25T22:00:00Z'))?.toISOString()).toBe('2025-10-26T06:00:00.000Z');
+    expect(quietUntil(q, new Date('2025-10-26T05:30:00Z'))?.toISOString()).toBe('2025-10-26T06:00:00.000Z');
+    expect(quietUntil(q, new Date('2025-10-26T06:00:00Z'))).toBeNull();
+  });
 });
 
 describe('digest day', () => {

@@ -27,4 +27,16 @@ describe('SLA in business hours', () => {
     expect(firstResponseDue(90, new Date('2026-11-22T12:00:00Z')).toISOString()).toBe('2026-11-22T12:15:00.000Z');
     expect(firstResponseDue(90, new Date('2026-11-22T12:00:00Z'), bh).toISOString()).toBe('2026-11-23T07:15:00.000Z');
   });
+
+  it('keeps local hours across the nights the clocks change', () => {
+    const always = parseBusinessHours('Europe/Zagreb mon-sun 06:00-22:00')!;
+    // Saturday 21:30 CET + 60 business minutes: 30 on Saturday, 30 from Sunday 06:00 CEST (04:00 UTC, summer time began at 02:00).
+    expect(addBusinessMinutes(new Date('2025-03-29T20:30:00Z'), 60, always).toISOString()).toBe('2025-03-30T04:30:00.000Z');
+    // Saturday 21:30 CEST + 60: Sunday 06:30 CET (05:30 UTC, summer time ended at 03:00).
+    expect(addBusinessMinutes(new Date('2025-10-25T19:30:00Z'), 60, always).toISOString()).toBe('2025-10-26T05:30:00.000Z');
+    // A window through the change: Sunday 01:00-05:00 local is three hours of business in spring, five in autumn.
+    const night = parseBusinessHours('Europe/Zagreb sun 01:00-05:00')!;
+    expect(addBusinessMinutes(new Date('2025-03-30T00:00:00Z'), 240, night).toISOString()).toBe('2025-04-06T00:00:00.000Z');
+    expect(addBusinessMinutes(new Date('2025-10-25T23:00:00Z'), 240, night).toISOString()).toBe('2025-10-26T03:00:00.000Z');
+  });
 });
