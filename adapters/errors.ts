@@ -12,11 +12,14 @@ export type AdapterErrorKind = 'rate_limit' | 'network' | 'server' | 'unknown_ou
 
 const RETRYABLE: ReadonlySet<AdapterErrorKind> = new Set(['rate_limit', 'network', 'server', 'unknown_outcome']);
 
-/** A network error's message with what lies under it: fetch says only "fetch failed", its cause says ECONNRESET. */
+/**
+ * A network error's message with what lies under it: fetch says only "fetch failed", its cause
+ * says "UND_ERR_SOCKET: other side closed" (a reset connection); both are kept.
+ */
 export function networkMessage(e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
-  const under = err.cause?.code ?? err.cause?.message;
-  return under && !err.message.includes(under) ? `${err.message} (${under})` : err.message;
+  const under = [err.cause?.code, err.cause?.message].filter((p): p is string => !!p && !err.message.includes(p)).join(': ');
+  return under ? `${err.message} (${under})` : err.message;
 }
 
 export class AdapterError extends Error {

@@ -36,9 +36,13 @@ export function toAdapterError(e: unknown, what: string, sending = false, now = 
     return new AdapterError('x', 'invalid', msg, undefined, { cause: e });
   }
   if (e instanceof ApiRequestError || e instanceof ApiPartialResponseError) {
-    // The underlying socket error, where the library kept one.
-    const inner = (e as { requestError?: Error; responseError?: Error }).requestError?.message ?? (e as { responseError?: Error }).responseError?.message ?? e.message;
-    return new AdapterError('x', sending ? 'unknown_outcome' : 'network', `${what}: ${inner}`, undefined, { cause: e });
+    // The underlying socket error (ECONNRESET, a time-out). The library keeps it in its options as
+    // `error`, where its own `requestError` getter does not look (twitter-api-v2 1.x).
+    type SocketError = Error & { code?: string };
+    const lib = e as unknown as { _options?: { error?: SocketError }; requestError?: SocketError; responseError?: SocketError };
+    const inner = lib.requestError ?? lib.responseError ?? lib._options?.error;
+    const detail = inner ? [inner.code, inner.message].filter((p) => !!p).join(': ') : '';
+    return new AdapterError('x', sending ? 'unknown_outcome' : 'network', `${what}: ${e.message}${detail ? ` (${detail})` : ''}`, undefined, { cause: e });
   }
   return new AdapterError('x', sending ? 'unknown_outcome' : 'network', `${what}: ${(e as Error).message}`, undefined, { cause: e });
 }

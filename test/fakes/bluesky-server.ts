@@ -26,7 +26,7 @@ export interface FakePost {
   quoteCount: number;
 }
 
-export type BlueskyFault = '429' | 'slow' | 'junk';
+export type BlueskyFault = '429' | '503' | 'slow' | 'drop' | 'junk';
 
 export class FakeBluesky {
   readonly brand: FakeAuthor = { did: 'did:plc:vedrabrand000000000000', handle: 'vedra.bsky.social', displayName: 'Vedra Telekom' };
@@ -147,6 +147,9 @@ export class FakeBluesky {
     if (!this.access.has(bearer)) return this.send(res, 400, { error: 'ExpiredToken', message: 'Token has expired' });
     const fault = this.faults.shift();
     if (fault === '429') return this.send(res, 429, { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' });
+    if (fault === '503') return this.send(res, 503, { error: 'InternalServerError', message: 'Internal Server Error' });
+    // The connection reset mid-request (a proxy restarting): no answer at all.
+    if (fault === 'drop') return void req.socket.destroy();
 
     if (nsid === 'app.bsky.notification.listNotifications') {
       const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 50) || 50);

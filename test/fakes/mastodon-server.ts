@@ -32,7 +32,7 @@ export interface FakeStatus {
   reblog: null;
 }
 
-export type MastodonFault = '429' | '503' | 'slow' | 'broken-status' | 'junk-items';
+export type MastodonFault = '429' | '503' | 'slow' | 'drop' | 'broken-status' | 'junk-items';
 
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
@@ -141,6 +141,8 @@ export class FakeMastodon {
     const fault = this.faults.shift();
     if (fault === '429') return this.send(res, 429, { error: 'Too many requests' }, { 'x-ratelimit-remaining': '0' });
     if (fault === '503') return this.send(res, 503, { error: 'Service Unavailable' });
+    // The connection reset mid-request (a proxy restarting): no answer at all.
+    if (fault === 'drop') return void req.socket.destroy();
     const path = url.pathname;
     let m: RegExpExecArray | null;
 

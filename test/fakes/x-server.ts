@@ -28,7 +28,7 @@ export interface FakeUser {
   public_metrics: { followers_count: number; following_count: number; tweet_count: number; listed_count: number };
 }
 
-export type Fault = '503' | '500' | '429' | 'usage-cap' | 'slow' | 'drop' | 'post-then-drop' | 'ok';
+export type Fault = '503' | '500' | '429' | 'usage-cap' | 'slow' | 'drop' | 'post-then-drop' | 'broken-tweet' | 'ok';
 
 export interface FakeXOptions {
   bearerToken: string;
@@ -74,6 +74,7 @@ export class FakeX {
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
   private readonly windows = new Map<string, { used: number; reset: number }>();
   private server?: Server;
+  private brokenPage = false;
   private nextId = 10n ** 18n;
   brandId = '1';
   /** When the user's 24-hour posting window began (epoch seconds). */
@@ -177,6 +178,8 @@ export class FakeX {
     const fault = this.faults.shift() ?? (chaos && chaos.random() < chaos.probability ? chaos.faults[Math.floor(chaos.random() * chaos.faults.length)] : undefined);
     if (fault === 'slow') await new Promise((r) => setTimeout(r, this.opts.slowMs ?? 3_000));
     if (fault === 'drop') return void req.socket.destroy();
+    // A page whose first tweet has a field of the wrong type (a platform changing a field's shape).
+    this.brokenPage = fault === 'broken-tweet';
     if (fault === '503') return this.problem(res, 503, 'Service Unavailable', 'Service Unavailable', rate);
     if (fault === '500') return this.problem(res, 500, 'Internal Server Error', 'Internal Server Error', rate);
     if (fault === '429' || rate.exceeded) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, remaining: 0 });
@@ -320,7 +323,7 @@ export class FakeX {
       res,
       200,
       {
-        ...(page.length ? { data: page.map((t) => this.render(t, q['tweet.fields'])), includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) } } : {}),
+        ...(page.length ? { data: page.map((t, i) => (i === 0 && this.brokenPage ? { ...this.render(t, q['tweet.fields']), text: 42 } : this.render(t, q['tweet.fields']))), includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) } } : {}),
         meta,
       },
       rate,

@@ -1,0 +1,259 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { and, count, eq } from 'drizzle-orm';
+import { createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
+import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
+import type { PlatformAdapter, Platform } from '../../adapters/types.ts';
+import { createXAdapter } from '../../adapters/x/index.ts';
+import { auditLog, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { backoffMs } from '../../src/retry.ts';
+import { FakeBluesky } from '../fakes/bluesky-server.ts';
+import { FakeMastodon } from '../fakes/mastodon-server.ts';
+import { FakeX } from '../fakes/x-server.ts';
+import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+
+/**
+ * The same cases against every adapter, each through its real client against its loopback fake:
+ * paging to the end, a restart mid-paging, 429 with its reset, 5xx with back-off, a reset
+ * connection, a delivery read twice, the brand's own post coming back, and an entry of the wrong
+ * shape. A platform joins by adding its kit below: how to start its fake, make its adapter, write
+ * a customer's post, and inject a fault.
+ */
+type Fault = 'rate_limit' | 'server' | 'reset' | 'malformed';
+
+interface Kit {
+  platform: Platform;
+  /** Posts per page the adapter asks for: the suite writes several pages' worth. */
+  pageSize: number;
+  /** At most how many new posts one poll reads once the stream is under way (pages per poll × page). */
+  perPoll: number;
+  stream: { name: string; config: Record<string, unknown> };
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A new adapter instance, as a restarted process makes. */
+  adapter(): PlatformAdapter;
+  /** A customer's post the stream must take (a complaint). */
+  customerPost(i: number): void;
+  /** The brand's own post, coming back in the stream (as a reply in a thread, a self-mention). */
+  ownPost(): void;
+  /** The next request fails this way. */
+  fault(f: Fault): void;
+}
+
+const X_TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAconformance', appKey: 'conf-key', appSecret: 'conf-secret', accessToken: '1-conf-token', accessSecret: 'conf-access-secret' };
+const MASTODON_TOKEN = 'mastodon-conformance-token-0001';
+const BLUESKY_PASSWORD = 'conf-orma-nce0-0001';
+
+function xKit(): Kit {
+  let x: FakeX;
+  return {
+    platform: 'x',
+    pageSize: 100,
+    perPoll: 100,
+    stream: { name: 'mentions', config: { kind: 'mentions', userId: '1' } },
+    async start() {
+      x = await new FakeX({ bearerToken: X_TOKENS.bearerToken, appKey: X_TOKENS.appKey, accessToken: X_TOKENS.accessToken }).listen();
+      x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
+      for (let i = 0; i < 5; i++) x.addUser({ id: String(100 + i), username: `kupac${i}` });
+    },
+    stop: () => x.close(),
+    adapter: () => createXAdapter({ ...X_TOKENS, user: { appKey: X_TOKENS.appKey, appSecret: X_TOKENS.appSecret, accessToken: X_TOKENS.accessToken, accessSecret: X_TOKENS.accessSecret }, brandUsername: 'VedraTel', baseUrl: x.url, rateBudget: 100_000, timeoutMs: 2_000, overlapMs: 5_000 }),
+    customerPost: (i) => void x.addTweet({ text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author_id: String(100 + (i % 5)) }),
+    ownPost: () => void x.addTweet({ text: '@VedraTel @kupac0 javite nam broj ugovora u poruci', author_id: '1' }),
+    fault: (f) => void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet' } as const)[f]),
+  };
+}
+
+function mastodonKit(): Kit {
+  let m: FakeMastodon;
+  return {
+    platform: 'mastodon',
+    pageSize: 40,
+    perPoll: 40,
+    stream: { name: 'mentions', config: { kind: 'mentions' } },
+    async start() {
+      m = await new FakeMastodon(MASTODON_TOKEN).listen();
+      for (let i = 0; i < 5; i++) m.addAccount(`kupac${i}`, `Kupac ${i}`);
+    },
+    stop: () => m.close(),
+    adapter: () => createMastodonAdapter({ baseUrl: m.url, accessToken: MASTODON_TOKEN, timeoutMs: 2_000, hashtags: [] }),
+    customerPost: (i) => void m.addStatus(m.accounts.get(String(2 + (i % 5)))!, `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`),
+    ownPost: () => void m.addStatus(m.brand, '<p>@vedra javite nam broj ugovora u poruci</p>', { mention: true }),
+    fault: (f) => void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status' } as const)[f]),
+  };
+}
+
+function blueskyKit(): Kit {
+  let b: FakeBluesky;
+  return {
+    platform: 'bluesky',
+    pageSize: 50,
+    perPoll: 500,
+    stream: { name: 'notifications', config: { kind: 'notifications' } },
+    async start() {
+      b = await new FakeBluesky(BLUESKY_PASSWORD).listen();
+    },
+    stop: () => b.close(),
+    adapter: () => createBlueskyAdapter({ handle: b.brand.handle, appPassword: BLUESKY_PASSWORD, service: b.url, timeoutMs: 2_000 }),
+    customerPost: (i) => void b.addPost(b.author(`kupac${i % 5}`), `@${b.brand.handle} račun ${i} mi je opet pogrešan, sramota`),
+    ownPost: () => {
+      const p = b.addPost(b.brand, `@${b.brand.handle} javite nam broj ugovora u poruci`);
+      b.notifications.push({ uri: p.uri, cid: p.cid, author: b.brand, reason: 'mention', record: p.record, isRead: false, indexedAt: p.indexedAt });
+    },
+    // The first call of a run signs in; the fault is for the read after it.
+    fault: (f) => void b.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'junk' } as const)[f]),
+  };
+}
+
+const KITS: Array<() => Kit> = [xKit, mastodonKit, blueskyKit];
+
+describe.each(KITS.map((make) => [make().platform, make] as const))('the %s adapter keeps the contract', (_name, make) => {
+  let h: Harness;
+  let kit: Kit;
+  let adapter: PlatformAdapter;
+
+  beforeAll(async () => {
+    h = await createHarness({ adapters: () => ({}) });
+  });
+  afterAll(() => h.close());
+  beforeEach(async () => {
+    await h.reset();
+    kit = make();
+    await kit.start();
+    adapter = kit.adapter();
+  });
+  afterEach(async () => {
+    await adapter.close?.();
+    await kit.stop();
+  });
+
+  const deps = (): PollerDeps => ({ database: h.deps.database, adapters: { [kit.platform]: adapter }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 'conformance', alertAfterMs: 3_600_000 });
+  const fresh = async (id: number): Promise<Stream> => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
+  const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
+  async function stream(): Promise<Stream> {
+    const [s] = await h.deps.database.db.insert(streams).values({ platform: kit.platform, name: kit.stream.name, config: kit.stream.config }).returning();
+    return s!;
+  }
+  /** One poll, as the scheduler runs it: undefined when it failed (the failure is on the stream). */
+  const pollOnce = async (s: Stream) => pollStream(deps(), await fresh(s.id), new Date());
+  /**
+   * Polls as the scheduler would (without waiting) until two runs in a row end without storing
+   * anything: a run may take several polls (pages), and may re-read an overlap.
+   */
+  async function drain(s: Stream): Promise<void> {
+    let quiet = 0;
+    for (let i = 0; i < 100; i++) {
+      const summary = await pollOnce(s);
+      if (!summary) throw new Error(`poll failed: ${(await fresh(s.id)).lastError}`);
+      if (summary.stored > 0) quiet = 0;
+      else if (!summary.more) quiet++;
+      if (quiet === 2) return;
+    }
+    throw new Error('the stream did not drain');
+  }
+  const pages = (k: Kit) => 2 * k.pageSize + 7;
+
+  it('reads page after page to the end, storing every post once', async () => {
+    const n = pages(kit);
+    for (let i = 0; i < n; i++) kit.customerPost(i);
+    const s = await stream();
+    await drain(s);
+    expect(await stored()).toBe(n);
+    const flagged = await h.deps.database.db.select({ n: count() }).from(cases);
+    expect(Number(flagged[0]!.n)).toBe(n);
+  });
+
+  it('resumes after a restart in the middle of paging, losing and doubling nothing', async () => {
+    kit.customerPost(0);
+    const s = await stream();
+    await drain(s);
+    // More came in than one poll reads: the first poll reads part, then the process restarts.
+    const n = kit.perPoll + 30;
+    for (let i = 1; i <= n; i++) kit.customerPost(i);
+    expect(await pollOnce(s)).toBeDefined();
+    expect(await stored()).toBeGreaterThan(1);
+    expect(await stored()).toBeLessThan(n + 1);
+    await adapter.close?.();
+    adapter = kit.adapter();
+    // Posts written while it was down come in too.
+    for (let i = n + 1; i <= n + 5; i++) kit.customerPost(i);
+    await drain(s);
+    expect(await stored()).toBe(n + 6);
+  });
+
+  it('waits out a 429 until the platform says the window resets, then reads on', async () => {
+    for (let i = 0; i < 5; i++) kit.customerPost(i);
+    const s = await stream();
+    kit.fault('rate_limit');
+    // Bluesky signs in first: the fault may fall on that call or the read after it; either is a 429.
+    const before = Date.now();
+    expect(await pollOnce(s)).toBeUndefined();
+    const failed = await fresh(s.id);
+    expect(failed.lastError).toMatch(/^rate_limit: /);
+    expect(failed.nextPollAt!.getTime()).toBeGreaterThan(before);
+    await drain(s);
+    expect(await stored()).toBe(5);
+    expect((await fresh(s.id)).consecutiveFailures).toBe(0);
+  });
+
+  it('backs off after a 5xx, and recovers', async () => {
+    for (let i = 0; i < 5; i++) kit.customerPost(i);
+    const s = await stream();
+    kit.fault('server');
+    const before = Date.now();
+    expect(await pollOnce(s)).toBeUndefined();
+    const failed = await fresh(s.id);
+    expect(failed.lastError).toMatch(/^server: /);
+    expect(failed.consecutiveFailures).toBe(1);
+    // At least the lower half of the first back-off step (full jitter).
+    expect(failed.nextPollAt!.getTime() - before).toBeGreaterThanOrEqual(backoffMs(1, () => 0) - 50);
+    await drain(s);
+    expect(await stored()).toBe(5);
+  });
+
+  it('takes a reset connection as a network failure to retry, naming what happened, not as fatal', async () => {
+    for (let i = 0; i < 5; i++) kit.customerPost(i);
+    const s = await stream();
+    kit.fault('reset');
+    expect(await pollOnce(s)).toBeUndefined();
+    const failed = await fresh(s.id);
+    expect(failed.lastError).toMatch(/^network: /);
+    expect(failed.lastError).toMatch(/ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/i);
+    await drain(s);
+    expect(await stored()).toBe(5);
+  });
+
+  it('stores a post read twice once (a cursor lost, the same page again)', async () => {
+    for (let i = 0; i < 12; i++) kit.customerPost(i);
+    const s = await stream();
+    await drain(s);
+    await h.deps.database.db.update(streams).set({ cursor: null }).where(eq(streams.id, s.id));
+    await drain(s);
+    expect(await stored()).toBe(12);
+  });
+
+  it('never opens a case on the brand\'s own post coming back', async () => {
+    kit.customerPost(0);
+    kit.ownPost();
+    kit.customerPost(1);
+    const s = await stream();
+    await drain(s);
+    const own = await h.deps.database.db.select({ n: count() }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.isOwn, true));
+    expect(Number(own[0]!.n)).toBe(0);
+    expect(Number((await h.deps.database.db.select({ n: count() }).from(cases))[0]!.n)).toBe(2);
+  });
+
+  it('sets aside an entry of the wrong shape and stores the rest', async () => {
+    for (let i = 0; i < 4; i++) kit.customerPost(i);
+    const s = await stream();
+    kit.fault('malformed');
+    await drain(s);
+    // Nothing stalls: the stream is healthy, and what was well-formed is stored (the broken entry,
+    // when it is a post at all, is read again whole on the next run or set aside with a reason).
+    const after = await fresh(s.id);
+    expect(after.lastError).toBeNull();
+    expect(await stored()).toBeGreaterThanOrEqual(3);
+    const setAside = await h.deps.database.db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, 'post.rejected')));
+    expect((await stored()) + Number(setAside[0]!.n)).toBeGreaterThanOrEqual(4);
+  });
+});
