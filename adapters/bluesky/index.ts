@@ -65,7 +65,8 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       });
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
-      throw new AdapterError('bluesky', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
+      // A write whose connection broke, by time-out or reset, may have been made: its outcome is unknown.
+      throw new AdapterError('bluesky', method === 'POST' && nsid.startsWith('com.atproto.repo.') ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
     }
     const remaining = res.headers.has('ratelimit-remaining') ? Number(res.headers.get('ratelimit-remaining')) : undefined;
     const resetSec = Number(res.headers.get('ratelimit-reset'));

@@ -74,7 +74,8 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
     } catch (e) {
       // A post that timed out may have been made: the outbox must check before sending again.
       const timedOut = (e as Error).name === 'TimeoutError';
-      throw new AdapterError('mastodon', method === 'POST' && timedOut ? 'unknown_outcome' : 'network', `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
+      // A post whose connection broke, by time-out or reset, may have been made: its outcome is unknown.
+      throw new AdapterError('mastodon', method === 'POST' ? 'unknown_outcome' : 'network', `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
     }
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = new Date(res.headers.get('x-ratelimit-reset') ?? '');

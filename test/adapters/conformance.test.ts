@@ -4,7 +4,8 @@ import { createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
 import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
 import type { PlatformAdapter, Platform } from '../../adapters/types.ts';
 import { createXAdapter } from '../../adapters/x/index.ts';
-import { auditLog, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { AdapterError } from '../../adapters/errors.ts';
+import { auditLog, authors, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { backoffMs } from '../../src/retry.ts';
 import { FakeBluesky } from '../fakes/bluesky-server.ts';
@@ -19,7 +20,7 @@ import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
  * shape. A platform joins by adding its kit below: how to start its fake, make its adapter, write
  * a customer's post, and inject a fault.
  */
-type Fault = 'rate_limit' | 'server' | 'reset' | 'malformed';
+type Fault = 'rate_limit' | 'server' | 'reset' | 'malformed' | 'lost_answer';
 
 interface Kit {
   platform: Platform;
@@ -36,8 +37,10 @@ interface Kit {
   customerPost(i: number): void;
   /** The brand's own post, coming back in the stream (as a reply in a thread, a self-mention). */
   ownPost(): void;
-  /** The next request fails this way. */
+  /** The next request fails this way ('lost_answer': the next post is made, and its answer lost). */
   fault(f: Fault): void;
+  /** Replies the fake has been asked to post, all told. */
+  replies(): number;
 }
 
 const X_TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAconformance', appKey: 'conf-key', appSecret: 'conf-secret', accessToken: '1-conf-token', accessSecret: 'conf-access-secret' };
@@ -60,7 +63,8 @@ function xKit(): Kit {
     adapter: () => createXAdapter({ ...X_TOKENS, user: { appKey: X_TOKENS.appKey, appSecret: X_TOKENS.appSecret, accessToken: X_TOKENS.accessToken, accessSecret: X_TOKENS.accessSecret }, brandUsername: 'VedraTel', baseUrl: x.url, rateBudget: 100_000, timeoutMs: 2_000, overlapMs: 5_000 }),
     customerPost: (i) => void x.addTweet({ text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author_id: String(100 + (i % 5)) }),
     ownPost: () => void x.addTweet({ text: '@VedraTel @kupac0 javite nam broj ugovora u poruci', author_id: '1' }),
-    fault: (f) => void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet' } as const)[f]),
+    fault: (f) => void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet', lost_answer: 'post-then-drop' } as const)[f]),
+    replies: () => x.posted.length,
   };
 }
 
@@ -79,7 +83,8 @@ function mastodonKit(): Kit {
     adapter: () => createMastodonAdapter({ baseUrl: m.url, accessToken: MASTODON_TOKEN, timeoutMs: 2_000, hashtags: [] }),
     customerPost: (i) => void m.addStatus(m.accounts.get(String(2 + (i % 5)))!, `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`),
     ownPost: () => void m.addStatus(m.brand, '<p>@vedra javite nam broj ugovora u poruci</p>', { mention: true }),
-    fault: (f) => void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status' } as const)[f]),
+    fault: (f) => void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status', lost_answer: 'post-then-drop' } as const)[f]),
+    replies: () => m.posted.length,
   };
 }
 
@@ -100,8 +105,9 @@ function blueskyKit(): Kit {
       const p = b.addPost(b.brand, `@${b.brand.handle} javite nam broj ugovora u poruci`);
       b.notifications.push({ uri: p.uri, cid: p.cid, author: b.brand, reason: 'mention', record: p.record, isRead: false, indexedAt: p.indexedAt });
     },
-    // The first call of a run signs in; the fault is for the read after it.
-    fault: (f) => void b.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'junk' } as const)[f]),
+    // Signing in takes no fault: it is for the read (or the post) after it.
+    fault: (f) => void b.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'junk', lost_answer: 'post-then-drop' } as const)[f]),
+    replies: () => b.created.length,
   };
 }
 
@@ -255,5 +261,31 @@ describe.each(KITS.map((make) => [make().platform, make] as const))('the %s adap
     expect(await stored()).toBeGreaterThanOrEqual(3);
     const setAside = await h.deps.database.db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, 'post.rejected')));
     expect((await stored()) + Number(setAside[0]!.n)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('posts a reply whose answer was lost only once: the retry finds the first instead of posting again', async () => {
+    kit.customerPost(0);
+    const s = await stream();
+    await drain(s);
+    const [row] = await h.deps.database.db.select({ id: posts.platformPostId, conversation: posts.conversationId, handle: authors.handle }).from(posts).innerJoin(authors, eq(authors.id, posts.authorId));
+    const target = { platformPostId: row!.id, conversationId: row!.conversation, authorHandle: row!.handle };
+    const text = `@${row!.handle} Pozdrav, provjeravamo vaš račun danas. – Iva`;
+    kit.fault('lost_answer');
+    const first = await adapter.reply(target, text, 'conformance-reply-1').catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(AdapterError);
+    expect((first as AdapterError).kind).toBe('unknown_outcome');
+    expect(kit.replies()).toBe(1);
+    const again = await adapter.reply(target, text, 'conformance-reply-1', { mayHaveBeenSent: true });
+    expect(again.platformReplyId).toBeTruthy();
+    expect(kit.replies()).toBe(1);
+  });
+
+  it('refuses a webhook delivery with a forged or missing signature, and a challenge it cannot answer (where it takes webhooks)', async () => {
+    const hook = adapter.webhook;
+    if (!hook) return expect(hook).toBeUndefined();
+    const body = Buffer.from(JSON.stringify({ forged: true }));
+    expect(hook.verify(body, (name) => (name === hook.signatureHeader ? 'sha256=bm90IHRoZSBzaWduYXR1cmU=' : undefined))).toBe(false);
+    expect(hook.verify(body, () => undefined)).toBe(false);
+    expect(hook.challenge({}).status).not.toBe(200);
   });
 });

@@ -26,7 +26,7 @@ export interface FakePost {
   quoteCount: number;
 }
 
-export type BlueskyFault = '429' | '503' | 'slow' | 'drop' | 'junk';
+export type BlueskyFault = '429' | '503' | 'slow' | 'drop' | 'post-then-drop' | 'junk';
 
 export class FakeBluesky {
   readonly brand: FakeAuthor = { did: 'did:plc:vedrabrand000000000000', handle: 'vedra.bsky.social', displayName: 'Vedra Telekom' };
@@ -41,6 +41,7 @@ export class FakeBluesky {
   private readonly access = new Map<string, string>();
   private readonly refresh = new Map<string, string>();
   private server?: Server;
+  private dropAnswer = false;
   private clock = Date.now() - 3_600_000;
 
   constructor(readonly appPassword: string) {}
@@ -99,6 +100,10 @@ export class FakeBluesky {
   }
 
   private send(res: ServerResponse, status: number, body: unknown): void {
+    if (this.dropAnswer) {
+      this.dropAnswer = false;
+      return void res.socket?.destroy();
+    }
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'ratelimit-limit': String(this.windowLimit),
@@ -145,7 +150,9 @@ export class FakeBluesky {
     }
     if (!bearer) return this.send(res, 401, { error: 'AuthMissing', message: 'Authentication Required' });
     if (!this.access.has(bearer)) return this.send(res, 400, { error: 'ExpiredToken', message: 'Token has expired' });
-    const fault = this.faults.shift();
+    // 'post-then-drop' waits for a post: the record is created, then the answer is lost.
+    const fault = this.faults[0] === 'post-then-drop' && nsid !== 'com.atproto.repo.createRecord' ? undefined : this.faults.shift();
+    this.dropAnswer = fault === 'post-then-drop';
     if (fault === '429') return this.send(res, 429, { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' });
     if (fault === '503') return this.send(res, 503, { error: 'InternalServerError', message: 'Internal Server Error' });
     // The connection reset mid-request (a proxy restarting): no answer at all.

@@ -32,7 +32,7 @@ export interface FakeStatus {
   reblog: null;
 }
 
-export type MastodonFault = '429' | '503' | 'slow' | 'drop' | 'broken-status' | 'junk-items';
+export type MastodonFault = '429' | '503' | 'slow' | 'drop' | 'post-then-drop' | 'broken-status' | 'junk-items';
 
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
@@ -49,6 +49,7 @@ export class FakeMastodon {
   windowLimit = 300;
   slowMs = 1_500;
   private server?: Server;
+  private dropAnswer = false;
   private seq = 110_000_000_000_000_000n;
   private used = 0;
   private windowEnds = Date.now() + 300_000;
@@ -116,6 +117,10 @@ export class FakeMastodon {
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (this.dropAnswer) {
+      this.dropAnswer = false;
+      return void res.socket?.destroy();
+    }
     if (Date.now() > this.windowEnds) {
       this.windowEnds = Date.now() + 300_000;
       this.used = 0;
@@ -138,7 +143,10 @@ export class FakeMastodon {
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.send(res, 401, { error: 'The access token is invalid' });
     this.used++;
     if (this.used > this.windowLimit) return this.send(res, 429, { error: 'Too many requests' });
-    const fault = this.faults.shift();
+    // 'post-then-drop' waits for a post: the status is created, then the answer is lost.
+    const write = req.method === 'POST' && url.pathname === '/api/v1/statuses';
+    const fault = this.faults[0] === 'post-then-drop' && !write ? undefined : this.faults.shift();
+    this.dropAnswer = fault === 'post-then-drop';
     if (fault === '429') return this.send(res, 429, { error: 'Too many requests' }, { 'x-ratelimit-remaining': '0' });
     if (fault === '503') return this.send(res, 503, { error: 'Service Unavailable' });
     // The connection reset mid-request (a proxy restarting): no answer at all.
