@@ -1,10 +1,8 @@
+import { afterFailure, storedError } from '../outbox.ts';
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
-import { scrub } from '../scrub.ts';
-import { storable } from '../storable.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
-import { backoffMs } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelSet } from './channels/registry.ts';
 import { ChannelError, type AlertMessage, type ChannelName, type Round } from './channels/types.ts';
@@ -130,12 +128,9 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
       dlog.info({ attempts: d.attempts, kind: a.kind }, 'alert delivered');
     } catch (e) {
       const retryable = e instanceof ChannelError ? e.retryable : true;
-      const dead = !retryable || d.attempts >= MAX_DELIVERY_ATTEMPTS;
-      await database.db
-        .update(alertDeliveries)
-        .set({ status: dead ? 'dead' : 'pending', lastError: storable(scrub((e as Error).message).slice(0, 500)), availableAt: new Date(leaseFrom.getTime() + backoffMs(d.attempts)) })
-        .where(eq(alertDeliveries.id, d.id));
-      dlog.warn({ attempts: d.attempts, dead, error: (e as Error).message }, 'alert not delivered');
+      const { status, availableAt } = afterFailure({ retryable, attempts: d.attempts, maxAttempts: MAX_DELIVERY_ATTEMPTS, refused: 'dead' }, leaseFrom.getTime());
+      await database.db.update(alertDeliveries).set({ status, lastError: storedError((e as Error).message, 500), availableAt }).where(eq(alertDeliveries.id, d.id));
+      dlog.warn({ attempts: d.attempts, dead: status === 'dead', error: (e as Error).message }, 'alert not delivered');
     }
   }
   return due.length;

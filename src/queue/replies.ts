@@ -1,5 +1,5 @@
+import { afterFailure, storedError } from '../outbox.ts';
 import { and, asc, desc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
@@ -10,9 +10,7 @@ import { authorize, type Actor } from '../auth/permissions.ts';
 import { mayAct } from './lifecycle.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { backoffMs } from '../retry.ts';
 import { sign } from './templates.ts';
-import { storable } from '../storable.ts';
 
 export const MAX_ATTEMPTS = 8;
 const SENDING_LEASE_MS = 2 * 60_000;
@@ -168,13 +166,8 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
     } catch (e) {
       const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
       const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
-      const dead = retryable && reply.attempts >= MAX_ATTEMPTS;
-      const status = !retryable ? 'failed' : dead ? 'dead' : 'pending';
-      const wait = isAdapterError(e) && e.retryAfterMs !== undefined ? e.retryAfterMs : backoffMs(reply.attempts);
-      await database.db
-        .update(replies)
-        .set({ status, lastError: storable(scrub(message).slice(0, 1000)), lockedUntil: null, lockedBy: null, availableAt: new Date(Date.now() + wait) })
-        .where(held);
+      const { status, availableAt } = afterFailure({ retryable, attempts: reply.attempts, maxAttempts: MAX_ATTEMPTS, retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined, refused: 'failed' });
+      await database.db.update(replies).set({ status, lastError: storedError(message, 1000), lockedUntil: null, lockedBy: null, availableAt }).where(held);
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
     }
   }
