@@ -6,6 +6,7 @@ import { audit } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { authorize, type Actor } from './permissions.ts';
 import { hashPassword, randomPassword, verifyPassword } from './passwords.ts';
+import { isTimeZone } from '../calendar/zone.ts';
 
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
@@ -88,4 +89,10 @@ export async function bootstrapAdmin(database: Database, email: string, password
     throw e;
   }
   return { email, generatedPassword: generated };
+}
+
+/** A person's own language and time zone for the inbox (an unknown time zone keeps the one they had). */
+export async function setPreferences(database: Database, userId: number, prefs: { locale: User['locale']; timeZone: string }): Promise<void> {
+  const set = isTimeZone(prefs.timeZone) ? { locale: prefs.locale, timeZone: prefs.timeZone } : { locale: prefs.locale };
+  await database.db.update(users).set(set).where(eq(users.id, userId));
 }

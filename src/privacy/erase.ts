@@ -105,3 +105,16 @@ async function renameEverywhere(tx: Tx, who: Who, pseudonym: string): Promise<vo
     await tx.update(auditLog).set({ details: { ...(e.details as Record<string, unknown>), raw: ERASED } }).where(eq(auditLog.id, e.id));
   }
 }
+
+/** Erases the customer who wrote a case's post (the inbox's "erase this customer" on a case page). */
+export async function eraseCaseAuthor(database: Database, caseId: number, actor: Actor): Promise<Erasure> {
+  authorize(actor, 'customers.erase');
+  const [who] = await database.db
+    .select({ platform: authors.platform, platformUserId: authors.platformUserId })
+    .from(cases)
+    .innerJoin(posts, eq(posts.id, cases.postId))
+    .innerJoin(authors, eq(authors.id, posts.authorId))
+    .where(eq(cases.id, caseId));
+  if (!who) throw notFound(`case ${caseId}`);
+  return eraseAuthor(database, who, actor);
+}

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { eq } from 'drizzle-orm';
-import { authors, cases, posts } from '../../db/schema/index.ts';
-import { eraseAuthor } from '../privacy/erase.ts';
+import { eraseCaseAuthor } from '../privacy/erase.ts';
 import { authorize, can } from '../auth/permissions.ts';
 import type { AuthUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
@@ -81,14 +79,7 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
   act('/cases/:id{[0-9]{1,15}}/erase', async (c, id, form) => {
     authorize(c.get('user'), 'customers.erase');
     if (form.confirm !== '1') throw new AppError('BAD_REQUEST', t(c.get('locale'), 'eraseConfirmMissing'));
-    const [who] = await deps.database.db
-      .select({ platform: authors.platform, platformUserId: authors.platformUserId })
-      .from(cases)
-      .innerJoin(posts, eq(posts.id, cases.postId))
-      .innerJoin(authors, eq(authors.id, posts.authorId))
-      .where(eq(cases.id, id));
-    if (!who) throw new AppError('NOT_FOUND', `case ${id} not found`);
-    await eraseAuthor(deps.database, who, c.get('user'));
+    await eraseCaseAuthor(deps.database, id, c.get('user'));
     return 'customerErased';
   });
   act('/cases/:id{[0-9]{1,15}}/replies/:rid{[0-9]{1,15}}/retry', async (c, id) => {

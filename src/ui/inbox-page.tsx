@@ -1,7 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { CaseEvents } from './live.ts';
-import { and, eq } from 'drizzle-orm';
 import { can } from '../auth/permissions.ts';
 import type { AuthUser } from '../auth/users.ts';
 import { listPeople } from '../auth/people.ts';
@@ -14,7 +13,7 @@ import { listCases } from '../queue/cases.ts';
 import { WAITING } from '../queue/lifecycle.ts';
 import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
 import { formatCount, t, type Locale } from './i18n.ts';
-import { savedViews } from '../../db/schema/index.ts';
+import { listViews, saveView } from '../queue/views.ts';
 
 const STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
 
@@ -44,7 +43,7 @@ export function registerInboxPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewar
       q: q.q?.trim().slice(0, 200) || undefined,
     };
     const page = await listCases(deps.database, { ...filters, limit: 100 });
-    const views = await deps.database.db.select().from(savedViews).where(eq(savedViews.userId, c.get('user').id)).orderBy(savedViews.name);
+    const views = await listViews(deps.database, c.get('user').id);
     const query = inboxQuery(new URL(c.req.url).search);
     const manages = can(c.get('user'), 'cases.manage');
     const people = manages ? (await listPeople(deps.database)).filter((p) => !p.disabled && p.role !== 'marketing') : [];
@@ -77,12 +76,8 @@ export function registerInboxPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewar
 
   guarded.post('/inbox/views', async (c) => {
     const form = await c.req.parseBody();
-    const name = String(form.name ?? '').trim().slice(0, 60);
     const query = String(form.query ?? '').slice(0, 500);
-    if (name) {
-      await deps.database.db.delete(savedViews).where(and(eq(savedViews.userId, c.get('user').id), eq(savedViews.name, name)));
-      await deps.database.db.insert(savedViews).values({ userId: c.get('user').id, name, query });
-    }
+    await saveView(deps.database, c.get('user').id, String(form.name ?? ''), query);
     return c.redirect(`/inbox${query ? `?${query}` : ''}`, 303);
   });
 

@@ -3,7 +3,6 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
 import { CaseEvents } from './live.ts';
-import { eq } from 'drizzle-orm';
 import { logIn } from '../auth/login.ts';
 import { client, setSessionCookie } from '../http/client.ts';
 import { safeNext } from './next.ts';
@@ -17,7 +16,7 @@ import { registerCasePage } from './case-page.tsx';
 import { registerAlertsPage } from './alerts-page.tsx';
 import { registerPeoplePage } from './people-page.tsx';
 import { isLocale, LOCALES, t, type Locale } from './i18n.ts';
-import { users } from '../../db/schema/index.ts';
+import { setPreferences } from '../auth/users.ts';
 
 const STATIC: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' },
@@ -115,13 +114,8 @@ export function uiRoutes(deps: Deps) {
   guarded.post('/me/preferences', async (c) => {
     const form = await c.req.parseBody();
     const locale = isLocale(form.locale) ? form.locale : c.get('locale');
-    let timeZone = String(form.timeZone ?? '').trim() || c.get('timeZone');
-    try {
-      new Intl.DateTimeFormat('en', { timeZone });
-    } catch {
-      timeZone = c.get('timeZone');
-    }
-    await deps.database.db.update(users).set({ locale, timeZone }).where(eq(users.id, c.get('user').id));
+    const timeZone = String(form.timeZone ?? '').trim() || c.get('timeZone');
+    await setPreferences(deps.database, c.get('user').id, { locale, timeZone });
     return c.redirect(safeNext(String(form.next ?? '')), 303);
   });
 
