@@ -33,7 +33,6 @@ export interface Odziv {
   close(): Promise<void>;
 }
 
-
 /**
  * Makes a platform's streams what the configuration asks for: each wanted stream exists, enabled,
  * with its settings; any other stream of the platform (a search or hashtag taken out of the
