@@ -100,6 +100,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
   let brandId: string | undefined;
   /** Streams polled in the current window: the budget is shared between them. */
   const active = new Map<number, number>();
+  /** Streams whose current run of pages this instance began (a run resumed from a stored cursor was not). */
+  const runsBegunHere = new Set<number>();
   /** Until when engagement lookups wait for their rate-limit window (epoch ms). */
   let lookupsResumeAt = 0;
 
@@ -261,6 +263,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       let gap: PollResult['gap'];
       let newCursor: Cursor;
       if (next) {
+        if (!cursor.next) runsBegunHere.add(stream.id);
         newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, settled: cursor.settled, next, runSince, runFrom, runAt: new Date(runAt).toISOString(), top, topAt, n, low });
       } else {
         // X serves only the newest 800 mentions, and indexes some late (older ids than posts already
@@ -270,7 +273,16 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         // enough: the brand's own mentions are read back from recent search (the handle, by time);
         // another account's cannot be, and the new posts missed are recorded as a gap.
         const first = !cursor.since && !cursor.from && !cursor.overlap;
-        const atHorizon = n >= MENTIONS_HORIZON - 100 && low !== undefined;
+        // A run of several pages may also have lost its tail to the horizon: mentions that came in
+        // while it paged (or while odziv was down mid-run) push the oldest out, and a next_token
+        // past the horizon comes back short or empty. Suspect it when, at the rate its own posts
+        // came in, the time it took could have brought half the room it had left under the horizon.
+        const spanMs = topAt && low ? Math.max(1_000, Date.parse(topAt) - Date.parse(low)) : Infinity;
+        const inflow = (n / spanMs) * (now() - runAt);
+        // A run resumed after a restart was down for a time nobody measured: suspect it too.
+        const maybeCut = Boolean(cursor.next) && (!runsBegunHere.has(stream.id) || inflow * 2 >= MENTIONS_HORIZON - n);
+        runsBegunHere.delete(stream.id);
+        const atHorizon = (n >= MENTIONS_HORIZON - 100 || maybeCut) && low !== undefined;
         const reachedFrom = atHorizon ? Date.parse(low) : runFrom ? Date.parse(runFrom) : undefined;
         const settledFrom = cursor.settled ? Date.parse(cursor.settled) : runFrom ? Date.parse(runFrom) : first && stream.createdAt ? stream.createdAt.getTime() - s.overlapMs : undefined;
         let fill: Cursor['fill'];

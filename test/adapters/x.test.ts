@@ -206,6 +206,29 @@ describe('X adapter against a fake X', () => {
     expect((await fresh(s.id)).gaps).toEqual([]);
   });
 
+  it('reads back what a run lost to the horizon while odziv was down in the middle of it', async () => {
+    await x.close();
+    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();
+    seed(x, 50);
+    adapter = createXAdapter(settings(x, { overlapMs: 2_000 }));
+    const s = await xStream();
+    await drain(adapter, s);
+    await new Promise((r) => setTimeout(r, 3_000));
+    // Written while nobody polled, more than the overlap before the next run begins.
+    const from = Date.now() - 2_800;
+    const before = Array.from({ length: 250 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(from + i * 2).toISOString() }));
+    // One page of the run is read; then odziv is down while a storm comes in: the run's next_token is past the horizon.
+    await pollStream(deps(adapter), await fresh(s.id), new Date());
+    expect(JSON.parse((await fresh(s.id)).cursor!).next).toBeDefined();
+    const storm = Array.from({ length: 900 }, (_, i) => x.addTweet({ text: `@VedraTel oluja ${i}`, author_id: String(100 + (i % 50)) }));
+    adapter = createXAdapter(settings(x, { overlapMs: 2_000 }));
+    // Run after run, as the scheduler polls (each drain ends with one run).
+    for (let i = 0; i < 4; i++) await drain(adapter, await fresh(s.id));
+    const ids = new Set((await h.deps.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id));
+    expect([...before, ...storm].filter((t) => !ids.has(t.id)).length).toBe(0);
+    expect(ids.size).toBe(1200);
+  });
+
   it('records and alerts the span neither the mentions timeline nor recent search (seven days) still serves', async () => {
     await x.close();
     x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800 }).listen();

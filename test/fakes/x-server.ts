@@ -44,6 +44,8 @@ export interface FakeXOptions {
    * older than tweets served before (why a pure since_id poll misses some mentions for good).
    */
   hiddenUntilRequest?: Map<string, number>;
+  /** Tweets indexed late by time, as X does: invisible until this moment (epoch ms). */
+  hiddenUntil?: Map<string, number>;
   /** Mentions the timeline serves, newest first (X: 800); older ones are out of reach. */
   mentionsHorizon?: number;
   /** Check search since_ids by their snowflake time (X's seven-day window). */
@@ -295,6 +297,8 @@ export class FakeX {
     let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id) && !this.superseded.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
+    const late = this.opts.hiddenUntil;
+    if (late) list = list.filter((t) => (late.get(t.id) ?? 0) <= Date.now());
     if (horizon !== undefined) list = list.slice(0, horizon);
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
     if (q.start_time) list = list.filter((t) => Date.parse(t.created_at) >= Date.parse(q.start_time!));
