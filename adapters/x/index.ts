@@ -272,7 +272,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         // stream: from when odziv began watching) and what the run reached has not been read late
         // enough: the brand's own mentions are read back from recent search (the handle, by time);
         // another account's cannot be, and the new posts missed are recorded as a gap.
-        const first = !cursor.since && !cursor.from && !cursor.overlap;
+        //
         // A run of several pages may also have lost its tail to the horizon: mentions that came in
         // while it paged (or while odziv was down mid-run) push the oldest out, and a next_token
         // past the horizon comes back short or empty. Suspect it when, at the rate its own posts
@@ -283,6 +283,7 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         const maybeCut = Boolean(cursor.next) && (!runsBegunHere.has(stream.id) || inflow * 2 >= MENTIONS_HORIZON - n);
         runsBegunHere.delete(stream.id);
         const atHorizon = (n >= MENTIONS_HORIZON - 100 || maybeCut) && low !== undefined;
+        const first = !cursor.since && !cursor.from && !cursor.overlap;
         const reachedFrom = atHorizon ? Date.parse(low) : runFrom ? Date.parse(runFrom) : undefined;
         const settledFrom = cursor.settled ? Date.parse(cursor.settled) : runFrom ? Date.parse(runFrom) : first && stream.createdAt ? stream.createdAt.getTime() - s.overlapMs : undefined;
         let fill: Cursor['fill'];
