@@ -6,9 +6,11 @@ import type { Platform } from './types.ts';
  * - rate_limit: wait `retryAfterMs`, then retry;
  * - network / server: retry with back-off;
  * - unknown_outcome: the request may have taken effect (time-out after sending): check first;
+ * - credentials: the token itself is dead (expired, revoked, the app removed): every call fails
+ *   until a person renews it; streams fail and alert at once, replies wait for the new token;
  * - auth / not_found / invalid: retrying the same call will not help; a person must act.
  */
-export type AdapterErrorKind = 'rate_limit' | 'network' | 'server' | 'unknown_outcome' | 'auth' | 'not_found' | 'invalid';
+export type AdapterErrorKind = 'rate_limit' | 'network' | 'server' | 'unknown_outcome' | 'credentials' | 'auth' | 'not_found' | 'invalid';
 
 const RETRYABLE: ReadonlySet<AdapterErrorKind> = new Set(['rate_limit', 'network', 'server', 'unknown_outcome']);
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { blueskyPlatform } from './bluesky/platform.ts';
+import { facebookPlatform } from './facebook/platform.ts';
+import { instagramPlatform } from './instagram/platform.ts';
 import { mastodonPlatform } from './mastodon/platform.ts';
 import { createReplayAdapter } from './replay/index.ts';
 import { xPlatform } from './x/platform.ts';
@@ -13,8 +15,8 @@ import { PLATFORMS, type ConfiguredPlatform, type Platform, type PlatformAdapter
  */
 export const PLATFORM_MODULES = {
   x: xPlatform,
-  facebook: null,
-  instagram: null,
+  facebook: facebookPlatform,
+  instagram: instagramPlatform,
   mastodon: mastodonPlatform,
   bluesky: blueskyPlatform,
   replay: null,
@@ -56,4 +58,9 @@ export async function createAdapters(ctx: AdapterContext): Promise<AdapterSet> {
 
 export function isPlatform(s: string): s is Platform {
   return (PLATFORMS as readonly string[]).includes(s);
+}
+
+/** The platforms whose adapter can hide a post (a rule's `hide` is queued only for these). */
+export function moderatingPlatforms(adapters: AdapterSet): Set<string> {
+  return new Set(Object.values(adapters).filter((a) => a?.moderate).map((a) => a!.platform));
 }

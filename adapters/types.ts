@@ -24,6 +24,8 @@ export interface NormalizedPost {
   inReplyToId?: string;
   /** Earlier versions' ids, oldest first, when this post is an edit (X gives every edit a new id). */
   editOf?: string[];
+  /** A new version under the same id (Facebook's `verb: edited`): it replaces the stored words. */
+  editedInPlace?: boolean;
   /** Written by the brand's own account: never flagged. */
   isOwn: boolean;
   /** A plain repost/retweet without own words: never flagged. */
@@ -48,6 +50,7 @@ export const NormalizedPostSchema = z.object({
   conversationId: z.string().optional(),
   inReplyToId: z.string().optional(),
   editOf: z.array(z.string()).optional(),
+  editedInPlace: z.boolean().optional(),
   isOwn: z.boolean(),
   isRepost: z.boolean(),
   metrics: z.object({ likes: count, reposts: count, replies: count, quotes: count, views: z.number().nonnegative().optional() }).optional(),
@@ -98,6 +101,18 @@ export interface MetricsRead {
   metrics: Map<string, EngagementMetrics>;
   /** Posts the platform says are gone (deleted, or hidden from the brand): no public reply reaches them. */
   gone: string[];
+}
+
+/** What a community manager (or a rule's `hide`) may do to a customer's post on its platform. */
+export type ModerationAction = 'hide' | 'unhide' | 'delete';
+
+/** A private answer to a public post, in the customer's inbox (Meta's private replies). */
+export interface PrivateReplyCapability {
+  /** How long after the post a private reply is still possible (Meta: 7 days). */
+  readonly windowMs: number;
+  readonly maxLength: number;
+  /** One per post, ever: after an unknown outcome the platform's "already replied" counts as sent. */
+  send(target: ReplyTarget, text: string, idempotencyKey: string, opts?: { mayHaveBeenSent?: boolean }): Promise<SentReply>;
 }
 
 /** A stream the configuration asks for; the adapter validates `config` when it polls. */
@@ -168,6 +183,10 @@ export interface PlatformAdapter {
    * be told the key must look for an earlier reply before posting again.
    */
   reply(target: ReplyTarget, text: string, idempotencyKey: string, opts?: { mayHaveBeenSent?: boolean }): Promise<SentReply>;
+  /** Hides, shows again or deletes a customer's post, where the platform lets the brand (not X). */
+  moderate?(platformPostId: string, action: ModerationAction): Promise<void>;
+  /** Answers a public post privately, where the platform has that. */
+  readonly privateReply?: PrivateReplyCapability;
   /** Current engagement of posts, for the viral score, and which of them are gone. */
   refreshMetrics?(platformPostIds: string[]): Promise<MetricsRead>;
   /** Releases sockets, files and timers. */

@@ -12,3 +12,4 @@ export * from './alerts.ts';
 export * from './backtests.ts';
 export * from './notes.ts';
 export * from './jobs.ts';
+export * from './moderations.ts';

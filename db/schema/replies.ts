@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
 import { posts } from './posts.ts';
 import { users } from './users.ts';
@@ -23,6 +23,8 @@ export const replies = pgTable(
     userId: bigint('user_id', { mode: 'number' }).references(() => users.id),
     platform: text('platform').notNull(),
     text: text('text').notNull(),
+    /** A private reply (in the customer's inbox, Meta's private replies) rather than one under their post. */
+    private: boolean('private').notNull().default(false),
     idempotencyKey: text('idempotency_key').notNull(),
     status: text('status').$type<ReplyStatus>().notNull().default('pending'),
     platformReplyId: text('platform_reply_id'),
@@ -41,6 +43,8 @@ export const replies = pgTable(
     index('replies_case_idx').on(t.caseId),
     // A post's deletion (erasure, tests) checks the replies that target it.
     index('replies_target_idx').on(t.targetPostId).where(sql`target_post_id is not null`),
+    // The platform takes one private reply per post: a second intent is refused before it is queued.
+    uniqueIndex('replies_private_target_uq').on(t.targetPostId).where(sql`private and status in ('pending', 'sending', 'sent')`),
     index('replies_pending_idx').on(t.availableAt).where(sql`status in ('pending', 'sending')`),
   ],
 );

@@ -29,6 +29,8 @@ export interface Outcome {
   templates: string[];
   /** `pack/rule` of every rule whose conditions held, in evaluation order. */
   fired: string[];
+  /** The first firing rule with `hide`: the post is hidden on its platform (whether or not it is ignored). */
+  hide?: { rule: string; reason: string };
 }
 
 export const DEFAULT_TEAM = 'care';
@@ -111,7 +113,8 @@ function findKeywords(idx: PackIndex, a: AnalysisDetail): Set<CompiledKeyword> {
  * - every `flag` is kept; the case's category and reason come from the first flag;
  * - `route`: the first rule that routes decides the team (default "care");
  * - `priority.set`: the highest set replaces the formula; every `add` is summed on top;
- * - alerts and templates: the union, in order, without repeats.
+ * - alerts and templates: the union, in order, without repeats;
+ * - `hide`: the first rule that hides says why, even when an `ignore` fired (spam is hidden and not queued).
  */
 export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: PostFacts): Outcome {
   const flags: FlagOutcome[] = [];
@@ -120,6 +123,7 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
   const templates: string[] = [];
   let team: string | undefined;
   let ignoredBy: string | undefined;
+  let hide: Outcome['hide'];
   let set: number | undefined;
   let add = 0;
   const idx = packIndex(packs);
@@ -162,6 +166,7 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     fired.push(id);
     const act = rule.actions;
     if (act.ignore) ignoredBy ??= id;
+    if (act.hide) hide ??= { rule: id, reason: act.hide.reason };
     if (act.flag) {
       const ev: string[] = [];
       rule.test(a, f, ctx, ev);
@@ -184,7 +189,7 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     add,
   });
   if (ignoredBy) {
-    return { ignored: true, ignoredBy, flags: [], priority, components, team: team ?? DEFAULT_TEAM, alerts: [], templates: [], fired };
+    return { ignored: true, ignoredBy, flags: [], priority, components, team: team ?? DEFAULT_TEAM, alerts: [], templates: [], fired, ...(hide ? { hide } : {}) };
   }
   return {
     ignored: false,
@@ -197,6 +202,7 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     alerts,
     templates,
     fired,
+    ...(hide ? { hide } : {}),
   };
 }
 

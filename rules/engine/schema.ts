@@ -116,6 +116,8 @@ export const Actions = z
     alert: oneOrMany(z.enum(ALERT_AUDIENCES, { error: `expected one of ${ALERT_AUDIENCES.join(', ')}` })).optional(),
     template: nonEmpty.optional(),
     ignore: z.boolean().optional(),
+    /** Hides the post on its platform, where the platform lets the brand (Facebook, Instagram): spam, abuse, a customer's card or phone number. Never deletes. */
+    hide: z.strictObject({ reason: nonEmpty }).optional(),
   }, { error: 'expected actions (an object such as { flag: { reason: "…" } })' });
 
 export const Rule = z.strictObject({

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   'cases.work': ['responder', 'community_manager'],
   /** Give a case to someone else, or act on a case someone else holds. */
   'cases.manage': ['community_manager'],
+  /** Hide, show again or delete a customer's post on its platform (spam, abuse, what they should not have posted). */
+  'cases.moderate': ['community_manager'],
   /** Internal notes: marketing may add context too. */
   'cases.note': ['responder', 'community_manager', 'marketing'],
   /** Publish a known issue or a promotion. */

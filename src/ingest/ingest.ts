@@ -25,6 +25,16 @@ export interface IngestSummary {
   /** Cases a follow-up post joined (reopened when they were no longer waiting). */
   reopened: number[];
   alerts: Array<{ caseId: number; audience: string }>;
+  /** Stored posts whose words an edit under the same id replaced. */
+  edited: number;
+  /** Posts a rule asked to hide on their platform (queued for the worker). */
+  hidden: number;
+}
+
+export interface IngestOptions {
+  businessHours?: BusinessHours;
+  /** Platforms whose adapter can hide a post: a rule's `hide` is queued only for these. */
+  moderates?: ReadonlySet<string>;
 }
 
 /** Interactions per hour since posting; a floor of 15 minutes keeps a brand-new post from spiking. */
@@ -77,9 +87,9 @@ export async function ingest(
   stream: IngestStream,
   result: PollResult,
   now: Date = new Date(),
-  opts: { businessHours?: BusinessHours } = {},
+  opts: IngestOptions = {},
 ): Promise<IngestSummary> {
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [] };
+  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [], edited: 0, hidden: 0 };
   // A NUL or a broken surrogate from the platform becomes U+FFFD, and a post of the wrong shape is
   // set aside in the audit log with what is wrong: either would otherwise fail every batch it is in.
   const rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }> = [];
@@ -115,7 +125,9 @@ export async function ingest(
       );
       summary.duplicates += candidates.length - stored.length;
       summary.stored = stored.length;
-      if (stored.length) await assessAll(database, tx, packs, stream.name, stored, now, opts.businessHours, summary);
+      const storedNow = new Set(stored);
+      summary.edited = await editInPlace(database, tx, candidates.filter((c) => c.post.editedInPlace && !storedNow.has(c)));
+      if (stored.length) await assessAll(database, tx, packs, stream.name, stored, now, opts, summary);
     }
     if (result.gap) await recordGap(tx, stream, result.gap);
     await tx.execute(sql`
@@ -274,7 +286,36 @@ async function insertPosts(database: Database, tx: Tx, streamId: number, list: C
  * Analyses, rules, flags, volumes, thread joins, cases and rule alerts for the posts just stored,
  * each one statement for the whole batch.
  */
-async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPack[], streamName: string, stored: Candidate[], now: Date, bh: BusinessHours | undefined, summary: IngestSummary): Promise<void> {
+/**
+ * A new version under the same id (Facebook's `verb: edited`) replaces the stored words, and the
+ * case's search text with them; a post already gone stays forgotten (an edit delivered after its
+ * deletion brings nothing back). One statement; the case history notes it.
+ */
+async function editInPlace(database: Database, tx: Tx, edits: Candidate[]): Promise<number> {
+  if (!edits.length) return 0;
+  const rows = edits.map((c) => ({ platform: c.post.platform, platform_post_id: c.post.platformPostId, text: c.post.text, raw: c.post.raw ?? {} }));
+  const changed = await database.rows(
+    sql`
+    with e as (select * from ${recordset(rows, 'platform text, platform_post_id text, text text, raw jsonb')}),
+    upd as (
+      update posts p set text = e.text, raw = e.raw from e
+      where p.platform = e.platform and p.platform_post_id = e.platform_post_id and p.gone_at is null and p.text is distinct from e.text
+      returning p.id, p.text, p.author_id),
+    cs as (
+      update cases c set search_text = odziv_fold(upd.text) || ' @' || lower(a.handle), updated_at = now()
+      from upd join authors a on a.id = upd.author_id where c.post_id = upd.id
+      returning c.id, c.post_id)
+    insert into audit_log (action, subject_type, subject_id, details)
+    select 'post.edited', case when cs.id is null then 'post' else 'case' end, coalesce(cs.id, upd.id)::text, jsonb_build_object('postId', upd.id)
+    from upd left join cs on cs.post_id = upd.id
+    returning subject_id`,
+    tx,
+  );
+  return changed.length;
+}
+
+async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPack[], streamName: string, stored: Candidate[], now: Date, opts: IngestOptions, summary: IngestSummary): Promise<void> {
+  const bh = opts.businessHours;
   await tx.execute(sql`
     insert into analyses (post_id, analyzer_version, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence)
     select post_id, ${ANALYZER_VERSION}, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence
@@ -364,6 +405,17 @@ async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPac
       insert into alerts (kind, audience, case_id, dedup_key, title, details)
       select 'rule', audience, case_id, dedup_key, title, details from ${recordset(alertRows, 'audience text, case_id bigint, dedup_key text, title text, details jsonb')}
       on conflict (dedup_key) do nothing`);
+  }
+  // A rule's `hide` is queued for the worker (the platform is never called inside this transaction).
+  const hides = stored
+    .map((c, i) => ({ c, hide: outcomes[i]!.hide }))
+    .filter(({ c, hide }) => hide && !c.post.isOwn && opts.moderates?.has(c.post.platform))
+    .map(({ c, hide }) => ({ post_id: c.postId!, case_id: caseIds.get(c.postId!) ?? null, platform: c.post.platform, reason: hide!.reason, rule: hide!.rule }));
+  if (hides.length) {
+    await tx.execute(sql`
+      insert into moderations (post_id, case_id, platform, action, reason, rule)
+      select post_id, case_id, platform, 'hide', reason, rule from ${recordset(hides, 'post_id bigint, case_id bigint, platform text, reason text, rule text')}`);
+    summary.hidden = hides.length;
   }
 }
 

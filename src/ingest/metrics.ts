@@ -6,7 +6,7 @@ import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { brandBaseline } from '../alerts/baseline.ts';
 import { weighted } from '../alerts/viral.ts';
-import { markGone } from './gone.ts';
+import { markGone } from '../privacy/gone.ts';
 import type { Logger } from '../logger.ts';
 import { refreshIntervalMs } from './refresh-schedule.ts';
 

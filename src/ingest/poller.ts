@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
-import type { AdapterSet } from '../../adapters/registry.ts';
+import { moderatingPlatforms, type AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { alerts, streams, type Stream } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
@@ -83,7 +83,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
   try {
     const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config, createdAt: stream.createdAt }, stream.cursor);
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours });
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours, moderates: moderatingPlatforms(deps.adapters) });
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
     if (result.gap) log.warn({ gap: result.gap }, 'poll: a span of the stream could not be read; recorded on the stream and alerted');
     if (result.nextPollInMs !== undefined) next = new Date(Date.now() + Math.max(0, result.nextPollInMs));
@@ -102,7 +102,7 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
     log.warn({ ms: Date.now() - started, failures, retryInMs: wait, error: message }, 'poll failed');
     await recordPollFailure(deps.database, stream.id, message, now).catch(() => {});
-    await alertIfFailingTooLong(deps, stream, message, now).catch((err) => log.error({ err }, 'raising the stream alert failed'));
+    await alertIfFailingTooLong(deps, stream, message, now, isAdapterError(e) && e.kind === 'credentials').catch((err) => log.error({ err }, 'raising the stream alert failed'));
     await deps.database.db
       .update(streams)
       .set({ consecutiveFailures: sql`${streams.consecutiveFailures} + 1` })
@@ -117,11 +117,13 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
 
 /**
  * Users must never learn from a customer that monitoring stopped: a stream failing for longer
- * than `alertAfterMs` raises one alert per failure episode (the dedup key names when it began).
+ * than `alertAfterMs`, or at once when its credentials are dead, raises one alert per failure
+ * episode (the dedup key names when it began).
  */
-async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: string, now: Date): Promise<void> {
+async function alertIfFailingTooLong(deps: PollerDeps, stream: Stream, message: string, now: Date, deadCredentials: boolean): Promise<void> {
   const since = stream.failingSince ?? now;
-  if (now.getTime() - since.getTime() < (deps.alertAfterMs ?? 10 * 60_000)) return;
+  // A dead token will not come back by waiting: say so at once.
+  if (!deadCredentials && now.getTime() - since.getTime() < (deps.alertAfterMs ?? 10 * 60_000)) return;
   // The platform's words, cut to size: a NUL or half an emoji would make the alert's JSON unstorable.
   const lastError = storable(scrub(message).slice(0, 500));
   await deps.database.db

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { moderationsOf } from './moderation.ts';
 import { analyses, auditLog, authors, caseNotes, caseViewers, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
 import { fold } from '../../rules/index.ts';
 import { WAITING } from './lifecycle.ts';
@@ -199,6 +200,7 @@ export async function getCase(database: Database, id: number, view?: { templates
         url: replies.url,
         attempts: replies.attempts,
         lastError: replies.lastError,
+        private: replies.private,
         createdAt: replies.createdAt,
         sentAt: replies.sentAt,
         userId: replies.userId,
@@ -218,7 +220,7 @@ export async function getCase(database: Database, id: number, view?: { templates
       // Rewritten at most every 30 s per person and case: reloads and live updates read, they do not write.
       .onConflictDoUpdate({ target: [caseViewers.caseId, caseViewers.userId], set: { seenAt: sql`now()` }, setWhere: sql`${caseViewers.seenAt} < now() - interval '30 seconds'` });
   }
-  const [thread, earlierCases, notes, history, activeNotices, viewers] = await Promise.all([
+  const [thread, earlierCases, notes, history, activeNotices, viewers, moderated] = await Promise.all([
     row.post.conversationId
       ? database.db
           .select({ id: posts.id, platformPostId: posts.platformPostId, text: posts.text, postedAt: posts.postedAt, isOwn: posts.isOwn, handle: authors.handle })
@@ -256,6 +258,7 @@ export async function getCase(database: Database, id: number, view?: { templates
       .from(caseViewers)
       .innerJoin(users, eq(users.id, caseViewers.userId))
       .where(and(eq(caseViewers.caseId, id), ne(caseViewers.userId, view?.userId ?? 0), sql`${caseViewers.seenAt} > now() - interval '2 minutes'`)),
+    moderationsOf(database, id),
   ]);
   const categories = row.analysis?.categories ?? [];
   const folded = fold(row.post.text.toLowerCase());
@@ -291,6 +294,8 @@ export async function getCase(database: Database, id: number, view?: { templates
     notices: related.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, endsAt: n.endsAt })),
     /** Others who had the case open in the last two minutes. */
     viewers,
+    /** Hides, unhides and deletes of the post on its platform, by a person or a rule, and why. */
+    moderations: moderated,
     templates: suggestions,
   };
 }

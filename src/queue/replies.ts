@@ -30,7 +30,12 @@ export interface NewReply {
   idempotencyKey: string;
   /** The team's signature for this responder ("– Ana"), added unless the text ends with it. */
   signature?: string;
+  /** In the customer's inbox instead of under their post, where the platform allows (Meta: once per post, within 7 days). */
+  private?: boolean;
 }
+
+/** A held reply waits this long for its platform's credentials to be renewed, without spending an attempt. */
+const CREDENTIALS_HOLD_MS = 5 * 60_000;
 
 /**
  * Records a reply intent in the outbox (never posts inline). The same idempotency key on the same
@@ -60,7 +65,7 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     // The reply answers the customer's latest post in the thread (their follow-up, or the edit of
     // their complaint), so it reads as an answer to what they said last, where they said it.
     const [target] = await tx
-      .select({ id: posts.id })
+      .select({ id: posts.id, postedAt: posts.postedAt })
       .from(posts)
       .where(
         and(
@@ -74,13 +79,23 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
     if (!target) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
-    const length = replyLength(adapter, text);
-    if (length > adapter.maxReplyLength) {
-      throw new AppError('UNPROCESSABLE', `text: ${length} characters as ${c.platform} counts them; it allows at most ${adapter.maxReplyLength}`);
+    if (r.private) {
+      const pr = adapter.privateReply;
+      if (!pr) throw new AppError('UNPROCESSABLE', `private: ${c.platform} takes no private replies to a post; reply in the thread`);
+      const until = new Date(target.postedAt.getTime() + pr.windowMs);
+      if (until.getTime() <= Date.now()) throw new AppError('UNPROCESSABLE', `private: ${c.platform} takes a private reply only until ${until.toISOString()} (${Math.round(pr.windowMs / 86_400_000)} days after the post); reply in the thread`);
+      if ([...text].length > pr.maxLength) throw new AppError('UNPROCESSABLE', `text: ${[...text].length} characters; a private reply on ${c.platform} allows at most ${pr.maxLength}`);
+      const [earlierPrivate] = await tx.select({ id: replies.id }).from(replies).where(and(eq(replies.targetPostId, target.id), eq(replies.private, true), sql`${replies.status} in ('pending', 'sending', 'sent')`));
+      if (earlierPrivate) throw new AppError('CONFLICT', `private: this post was already answered privately (reply ${earlierPrivate.id}); ${c.platform} allows one private reply per post`);
+    } else {
+      const length = replyLength(adapter, text);
+      if (length > adapter.maxReplyLength) {
+        throw new AppError('UNPROCESSABLE', `text: ${length} characters as ${c.platform} counts them; it allows at most ${adapter.maxReplyLength}`);
+      }
     }
     const [reply] = await tx
       .insert(replies)
-      .values({ caseId: r.caseId, userId: r.actor.id, platform: c.platform, text, idempotencyKey: key, targetPostId: target.id })
+      .values({ caseId: r.caseId, userId: r.actor.id, platform: c.platform, text, idempotencyKey: key, targetPostId: target.id, private: r.private ?? false })
       .returning();
     await audit(tx, { actorUserId: r.actor.id, action: 'reply.create', subjectType: 'case', subjectId: r.caseId, details: { replyId: reply!.id } });
     return { reply: reply!, replayed: false };
@@ -138,7 +153,10 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const adapter = adapters[reply.platform as keyof AdapterSet];
       if (!target || !adapter) throw new AppError('UNPROCESSABLE', `no adapter or post for platform ${reply.platform}`);
       // Any attempt after the first may follow one that posted before its answer was lost.
-      const sent = await adapter.reply({ platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle }, reply.text, reply.idempotencyKey, { mayHaveBeenSent: reply.attempts > 1 });
+      const to = { platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle };
+      const mayHaveBeenSent = { mayHaveBeenSent: reply.attempts > 1 };
+      if (reply.private && !adapter.privateReply) throw new AppError('UNPROCESSABLE', `${reply.platform} takes no private replies any more`);
+      const sent = reply.private ? await adapter.privateReply!.send(to, reply.text, reply.idempotencyKey, mayHaveBeenSent) : await adapter.reply(to, reply.text, reply.idempotencyKey, mayHaveBeenSent);
       const recorded = await database.db.transaction(async (tx) => {
         const [mine] = await tx
           .update(replies)
@@ -164,8 +182,18 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       }
       rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
     } catch (e) {
-      const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
       const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
+      // Dead credentials: held until a person renews them (the stream's alert says so), not
+      // failed, not dead-lettered, and never shown as sent.
+      if (isAdapterError(e) && e.kind === 'credentials') {
+        await database.db
+          .update(replies)
+          .set({ status: 'pending', attempts: sql`greatest(${replies.attempts} - 1, 0)`, lastError: storedError(`held: ${message}`, 1000), lockedUntil: null, lockedBy: null, availableAt: new Date(Date.now() + CREDENTIALS_HOLD_MS) })
+          .where(held);
+        rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, error: message }, 'reply held: the platform refused the credentials');
+        continue;
+      }
+      const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
       const { status, availableAt } = afterFailure({ retryable, attempts: reply.attempts, maxAttempts: MAX_ATTEMPTS, retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined, refused: 'failed' });
       await database.db.update(replies).set({ status, lastError: storedError(message, 1000), lockedUntil: null, lockedBy: null, availableAt }).where(held);
       rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');

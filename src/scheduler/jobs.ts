@@ -11,6 +11,7 @@ import { refreshEngagement } from '../ingest/metrics.ts';
 import { pollDueStreams } from '../ingest/poller.ts';
 import type { Logger } from '../logger.ts';
 import { forgetPastRetention } from '../privacy/retention.ts';
+import { deliverModerations } from '../queue/moderation.ts';
 import { deliverDueReplies } from '../queue/replies.ts';
 import { releaseIdleClaims, slaAlerts, wakeSnoozed } from '../queue/sla-watch.ts';
 import type { Rulebook } from '../rulebook.ts';
@@ -89,7 +90,15 @@ export function backgroundJobs(ctx: JobContext): Job[] {
       if (woken || released || raised) log.info({ job: 'sla', woken, released, alerts: raised, first: titles.slice(0, 5) }, 'sla');
     }),
   });
-  jobs.push({ name: 'outbox', schedule: config.ODZIV_OUTBOX_CRON, run: () => deliverDueReplies(database, adapters, log) });
+  // Replies and moderations (hides, deletes) both go out to the platforms from the outbox run.
+  jobs.push({
+    name: 'outbox',
+    schedule: config.ODZIV_OUTBOX_CRON,
+    run: async () => {
+      await deliverDueReplies(database, adapters, log);
+      if (Object.values(adapters).some((a) => a?.moderate)) await deliverModerations(database, adapters, log);
+    },
+  });
   const retentionDays = config.ODZIV_RETENTION_DAYS;
   if (retentionDays !== undefined) {
     jobs.push({

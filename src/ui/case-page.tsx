@@ -7,6 +7,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
 import { claimCase, getCase } from '../queue/cases.ts';
+import { channelCapabilities, type ChannelCapabilities } from '../queue/channel.ts';
+import { requestModeration } from '../queue/moderation.ts';
 import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
 import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
@@ -25,8 +27,8 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
     const user = c.get('user');
     const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain', 'customerErased'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} notice={known} />, status);
+    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain', 'customerErased', 'moderationQueued'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
+    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} channel={channelCapabilities(deps.adapters, detail.post.platform, detail.post.postedAt)} notice={known} />, status);
   };
   // Ids of up to 15 digits (JavaScript's safe integers): a longer one is no id of ours, so no route (404).
   guarded.get('/cases/:id{[0-9]{1,15}}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
@@ -57,7 +59,7 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
     const text = String(form.text ?? '').trim();
     try {
       if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
-      await createReply(deps.database, deps.adapters, { caseId: id, actor: user, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name) });
+      await createReply(deps.database, deps.adapters, { caseId: id, actor: user, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name), private: form.private === '1' });
       return c.redirect(`/cases/${id}?notice=queued`, 303);
     } catch (e) {
       if (e instanceof AppError && (e.status === 400 || e.status === 409 || e.status === 422)) return casePage(c, id, () => text, e.message, e.status);
@@ -82,6 +84,13 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
     await eraseCaseAuthor(deps.database, id, c.get('user'));
     return 'customerErased';
   });
+  act('/cases/:id{[0-9]{1,15}}/moderation', async (c, id, form) => {
+    authorize(c.get('user'), 'cases.moderate');
+    const action = String(form.action ?? '');
+    if (action !== 'hide' && action !== 'unhide' && action !== 'delete') throw new AppError('BAD_REQUEST', 'action: expected hide, unhide or delete');
+    await requestModeration(deps.database, deps.adapters, { caseId: id, actor: c.get('user'), action, reason: String(form.reason ?? '') });
+    return 'moderationQueued';
+  });
   act('/cases/:id{[0-9]{1,15}}/replies/:rid{[0-9]{1,15}}/retry', async (c, id) => {
     await retryReply(deps.database, id, Number(c.req.param('rid')), c.get('user'));
     return 'sendingAgain';
@@ -105,7 +114,7 @@ function replyLimit(adapter: PlatformAdapter | undefined, sig: string | undefine
   return { max: adapter?.maxReplyLength ?? 280, counting: adapter?.replyCounting ?? 'code-points', signature: sig ?? '', length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0) };
 }
 
-function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; notice?: string }) {
+function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; channel: ChannelCapabilities; notice?: string }) {
   const c = props.c;
   const L = props.L;
   const when = (d: Date | string) => formatDateTime(d, L, props.tz);
@@ -181,12 +190,21 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                   {props.limit.length(props.draft)} / {props.limit.max}
                 </span>
               </p>
+              {props.channel.privateReplyOpen && !c.replies.some((r) => r.private && r.status !== 'failed' && r.status !== 'dead') ? (
+                <p>
+                  <label>
+                    <input type="checkbox" name="private" value="1" id="reply-private" /> {t(L, 'sendPrivately', { until: when(props.channel.privateReplyUntil!) })}
+                  </label>
+                </p>
+              ) : null}
               <button type="submit">{t(L, 'send')}</button>
             </form>
             ) : null}
+            {props.channel.privateReplyUntil && !props.channel.privateReplyOpen ? <p class="muted" id="private-closed">{t(L, 'privateClosed', { until: when(props.channel.privateReplyUntil) })}</p> : null}
             {c.replies.length ? <h3>{t(L, 'replies')}</h3> : null}
             {c.replies.map((r) => (
               <div class="card">
+                {r.private ? <span class="chip">{t(L, 'privateChip')}</span> : null}
                 <div class="post">{r.text}</div>
                 {r.status === 'sent' ? (
                   <p>
@@ -245,6 +263,33 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               </p>
             ) : null}
           </div>
+          {props.channel.moderate || c.moderations.length ? (
+            <div class="card" id="moderation">
+              <h2>{t(L, 'moderation')}</h2>
+              {c.moderations.map((m) => (
+                <p>
+                  <strong>{t(L, m.action === 'delete' ? 'deletePost' : m.action)}</strong> · {m.status}
+                  {m.lastError ? <span class="error"> {m.lastError}</span> : null}
+                  <br />
+                  <span class="muted">
+                    {m.rule ? `${t(L, 'byRule')} ${m.rule}` : (m.by ?? 'odziv')}, {when(m.createdAt)}: {m.reason}
+                  </span>
+                </p>
+              ))}
+              {props.channel.moderate && can(props.user, 'cases.moderate') && !post.goneAt ? (
+                <form method="post" action={`/cases/${c.id}/moderation`}>
+                  {hidden}
+                  <label for="moderation-reason">{t(L, 'moderationReason')}</label>
+                  <input id="moderation-reason" name="reason" required maxlength={500} />
+                  <div class="buttons">
+                    <button type="submit" class="secondary" name="action" value="hide">{t(L, 'hide')}</button>
+                    <button type="submit" class="secondary" name="action" value="unhide">{t(L, 'unhide')}</button>
+                    <button type="submit" class="secondary" name="action" value="delete">{t(L, 'deletePost')}</button>
+                  </div>
+                </form>
+              ) : null}
+            </div>
+          ) : null}
           <div class="card">
             <h2>{t(L, 'notes')}</h2>
             {c.notes.map((n) => (

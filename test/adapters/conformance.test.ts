@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
+import { createFacebookAdapter } from '../../adapters/facebook/index.ts';
+import { createInstagramAdapter } from '../../adapters/instagram/index.ts';
+import type { MetaSettings } from '../../adapters/meta/settings.ts';
 import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
 import type { PlatformAdapter, Platform } from '../../adapters/types.ts';
 import { createXAdapter } from '../../adapters/x/index.ts';
@@ -9,6 +12,7 @@ import { auditLog, authors, cases, posts, streams, type Stream } from '../../db/
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { backoffMs } from '../../src/retry.ts';
 import { FakeBluesky } from '../fakes/bluesky-server.ts';
+import { FakeGraph, type GraphFault } from '../fakes/graph-server.ts';
 import { FakeMastodon } from '../fakes/mastodon-server.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -111,7 +115,58 @@ function blueskyKit(): Kit {
   };
 }
 
-const KITS: Array<() => Kit> = [xKit, mastodonKit, blueskyKit];
+const META_TOKEN = 'EAAGconformancePageToken0001';
+const META_SECRET = '0123456789abcdef0123456789abcdef';
+const metaSettings = (g: FakeGraph): MetaSettings => ({ pageId: g.pageId, pageToken: META_TOKEN, appSecret: META_SECRET, verifyToken: 'conformance-verify', igUserId: g.igUserId, baseUrl: g.url, timeoutMs: 2_000, lookbackMs: 28 * 86_400_000, pollIntervalMs: 60_000 });
+const GRAPH_FAULTS: Record<Fault, GraphFault> = { rate_limit: 'rate_limit', server: 'transient', reset: 'drop', malformed: 'broken-comment', lost_answer: 'post-then-drop' };
+
+/** Comments on a Page: the first 150 under one post (pages of 100), the rest spread over 24 more (more posts than one poll reads). */
+function facebookKit(): Kit {
+  let g: FakeGraph;
+  let posts: string[] = [];
+  const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(9000 + i), name: `Kupac ${i}` }));
+  return {
+    platform: 'facebook',
+    pageSize: 100,
+    perPoll: 150,
+    stream: { name: 'comments', config: { kind: 'page' } },
+    async start() {
+      g = await new FakeGraph(META_TOKEN, META_SECRET).listen();
+      posts = Array.from({ length: 25 }, (_, i) => g.addPost(`Akcija ${i}: novi paketi`).id);
+    },
+    stop: () => g.close(),
+    adapter: () => createFacebookAdapter(metaSettings(g)),
+    customerPost: (i) => void g.addComment(posts[i < 150 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!),
+    ownPost: () => void g.addComment(posts[0]!, 'Javite nam broj ugovora u poruci', { id: g.pageId, name: g.pageName }),
+    fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
+    replies: () => g.posted.filter((p) => p.platform === 'facebook').length,
+  };
+}
+
+/** Comments on Instagram media: the first 100 under one (pages of 50), the rest spread over 24 more. */
+function instagramKit(): Kit {
+  let g: FakeGraph;
+  let media: string[] = [];
+  const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(7000 + i), username: `kupac_${i}` }));
+  return {
+    platform: 'instagram',
+    pageSize: 50,
+    perPoll: 100,
+    stream: { name: 'comments', config: { kind: 'media' } },
+    async start() {
+      g = await new FakeGraph(META_TOKEN, META_SECRET).listen();
+      media = Array.from({ length: 25 }, (_, i) => g.addMedia(`Nova kolekcija ${i}`).id);
+    },
+    stop: () => g.close(),
+    adapter: () => createInstagramAdapter({ ...metaSettings(g), igUserId: g.igUserId }),
+    customerPost: (i) => void g.addIgComment(media[i < 100 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!),
+    ownPost: () => void g.addIgComment(media[0]!, 'Javite nam broj ugovora u poruci', { id: g.igUserId, username: g.igUsername }),
+    fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
+    replies: () => g.posted.filter((p) => p.platform === 'instagram').length,
+  };
+}
+
+const KITS: Array<() => Kit> = [xKit, mastodonKit, blueskyKit, facebookKit, instagramKit];
 
 describe.each(KITS.map((make) => [make().platform, make] as const))('the %s adapter keeps the contract', (_name, make) => {
   let h: Harness;

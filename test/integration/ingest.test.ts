@@ -3,7 +3,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import { alerts, analyses, auditLog, backtests, cases, flags, posts, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { markGone } from '../../src/ingest/gone.ts';
+import { markGone } from '../../src/privacy/gone.ts';
 import { buildDigest } from '../../src/alerts/digest.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { alerts, cases, flags, posts } from '../../db/schema/index.ts';
-import { markGone } from '../../src/ingest/gone.ts';
+import { markGone } from '../../src/privacy/gone.ts';
 import { loadPackText } from '../../rules/index.ts';
 import { describeLabels, runBacktest, withCandidate } from '../../src/backtest/backtest.ts';
 import { dashboardStats } from '../../src/queue/stats.ts';

@@ -4,7 +4,7 @@ import { alerts, authors, backtests, cases, posts, streams, users } from '../../
 import { ingest } from '../../src/ingest/ingest.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import { bucketLabel } from '../../src/queue/stats.ts';
-import { markGone } from '../../src/ingest/gone.ts';
+import { markGone } from '../../src/privacy/gone.ts';
 import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;

@@ -5,6 +5,8 @@ import { PLATFORMS } from '../../../adapters/types.ts';
 import { LANGUAGES } from '../../../rules/index.ts';
 import type { Deps } from '../../deps.ts';
 import { claimCase, getCase, listCases } from '../../queue/cases.ts';
+import { channelCapabilities } from '../../queue/channel.ts';
+import { requestModeration } from '../../queue/moderation.ts';
 import { createReply } from '../../queue/replies.ts';
 import { signature } from '../../queue/templates.ts';
 import { currentUser, requirePermission } from '../auth.ts';
@@ -62,10 +64,15 @@ const ReplySchema = z
     url: z.string().nullable(),
     attempts: z.number(),
     lastError: z.string().nullable(),
+    private: z.boolean().openapi({ description: 'sent to the customer privately (Meta private replies), not under their post' }),
     createdAt: DateTime,
     sentAt: DateTime.nullable(),
   })
   .openapi('Reply');
+
+const ModerationSchema = z
+  .object({ id: z.number(), action: z.enum(['hide', 'unhide', 'delete']), reason: z.string(), rule: z.string().nullable(), status: z.string(), lastError: z.string().nullable(), createdAt: DateTime, doneAt: DateTime.nullable(), by: z.string().nullable() })
+  .openapi('Moderation');
 
 const CaseDetail = z
   .object({
@@ -95,6 +102,10 @@ const CaseDetail = z
     templates: z.array(z.object({ id: z.string(), text: z.string(), suggestedByRules: z.boolean() })).openapi({ description: 'Reply templates filled for this case: a starting point, never posted by odziv' }),
     flags: z.array(z.object({ id: z.number(), pack: z.string(), ruleId: z.string(), category: z.string().nullable(), reason: z.string(), evidence: z.array(z.string()), createdAt: DateTime })),
     replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
+    moderations: z.array(ModerationSchema).openapi({ description: 'Hides, unhides and deletes of the post on its platform, by a person or a rule, and why' }),
+    channel: z
+      .object({ moderate: z.boolean(), privateReplyUntil: DateTime.nullable(), privateReplyOpen: z.boolean() })
+      .openapi({ description: 'What the channel allows beyond a public reply: moderation, and a private reply until when' }),
   })
   .openapi('CaseDetail');
 
@@ -135,8 +146,35 @@ const claim = createRoute({
 });
 
 const ReplyRequest = z
-  .object({ text: z.string({ error: 'expected the reply text as a string' }).trim().min(1, { error: 'expected non-empty text' }).max(5_000, { error: 'at most 5,000 characters' }) })
+  .object({
+    text: z.string({ error: 'expected the reply text as a string' }).trim().min(1, { error: 'expected non-empty text' }).max(5_000, { error: 'at most 5,000 characters' }),
+    private: z.boolean({ error: 'expected true or false' }).optional().openapi({ description: 'send to the customer privately where the channel allows (see the case\'s `channel`)' }),
+  })
   .openapi('ReplyRequest');
+
+const moderate = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/moderation',
+  tags: ['cases'],
+  summary: 'Hide, show again or delete the customer\'s post on its platform, with the reason (community managers; queued, audited)',
+  security: [{ Bearer: [] }],
+  middleware: [requirePermission('cases.moderate')] as const,
+  request: {
+    params: IdParam,
+    body: body(
+      z
+        .object({
+          action: z.enum(['hide', 'unhide', 'delete'], { error: 'expected hide, unhide or delete' }),
+          reason: z.string({ error: 'expected the reason as a string' }).trim().min(1, { error: 'say why (the case history keeps it)' }).max(500, { error: 'at most 500 characters' }),
+        })
+        .openapi('ModerationRequest'),
+    ),
+  },
+  responses: {
+    202: json(z.object({ moderation: ModerationSchema.omit({ by: true }), replayed: z.boolean() }), 'Queued for the platform'),
+    ...errorResponses(400, 401, 403, 404, 422),
+  },
+});
 
 const reply = createRoute({
   method: 'post',
@@ -164,7 +202,16 @@ export function caseRoutes(deps: Deps) {
       const assignee = q.assignee === 'me' ? currentUser(c).id : q.assignee;
       return c.json(jsonify(await listCases(deps.database, { ...q, assignee })), 200);
     })
-    .openapi(detail, async (c) => c.json(jsonify(await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name, userId: currentUser(c).id })), 200))
+    .openapi(detail, async (c) => {
+      const got = await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name, userId: currentUser(c).id });
+      return c.json(jsonify({ ...got, channel: channelCapabilities(deps.adapters, got.post.platform, got.post.postedAt) }), 200);
+    })
+    .openapi(moderate, async (c) => {
+      const { action, reason } = c.req.valid('json');
+      const { moderation: m, replayed } = await requestModeration(deps.database, deps.adapters, { caseId: c.req.valid('param').id, actor: currentUser(c), action, reason });
+      const { postId: _p, caseId: _c, platform: _pl, userId: _u, attempts: _a, availableAt: _av, ...out } = m;
+      return c.json({ moderation: jsonify(out), replayed }, 202);
+    })
     .openapi(claim, async (c) => c.json(jsonify(await claimCase(deps.database, c.req.valid('param').id, currentUser(c))), 200))
     .openapi(reply, async (c) => {
       const key = c.req.valid('header')['idempotency-key'] ?? randomUUID();
@@ -172,6 +219,7 @@ export function caseRoutes(deps: Deps) {
         caseId: c.req.valid('param').id,
         actor: currentUser(c),
         text: c.req.valid('json').text,
+        private: c.req.valid('json').private,
         idempotencyKey: key,
         signature: signature(deps.config.ODZIV_SIGNATURE, currentUser(c).name),
       });

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { isAdapterError } from '../../../adapters/errors.ts';
-import { isPlatform } from '../../../adapters/registry.ts';
+import { isPlatform, moderatingPlatforms } from '../../../adapters/registry.ts';
 import { streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { ingest } from '../../ingest/ingest.ts';
-import { markGone } from '../../ingest/gone.ts';
+import { markGone } from '../../privacy/gone.ts';
 import type { ApiEnv } from '../env.ts';
 
 /**
@@ -51,7 +51,7 @@ export function webhookRoutes(deps: Deps) {
     if ('refused' in delivery) throw new AppError(delivery.refused.status === 400 ? 'BAD_REQUEST' : delivery.refused.status === 403 ? 'FORBIDDEN' : 'CONFLICT', delivery.refused.message);
     await deps.database.db.insert(streams).values({ platform, name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
     const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, platform), eq(streams.name, 'webhook')));
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts: delivery.posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours });
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts: delivery.posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours, moderates: moderatingPlatforms(deps.adapters) });
     // A customer deleting a post: its case learns it now, not at the next metrics read.
     const gone = await markGone(deps.database, platform, delivery.gone, new Date());
     return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone });

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { cases, posts } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { forgetWords } from '../privacy/forget.ts';
+import { forgetWords } from './forget.ts';
 
 /**
  * The platform says these posts are gone (their author deleted them, went private or was

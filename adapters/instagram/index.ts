@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { AdapterError } from '../errors.ts';
+import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
+import type { MetaSettings } from '../meta/settings.ts';
+import { metaWebhook } from '../meta/webhook.ts';
+import { readCursor, unreadablePost } from '../reading.ts';
+import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import { Comment, CommentChange, Media, MENTION_PREFIX, MentionChange, normalizeComment } from './map.ts';
+
+/** Instagram's limit for a comment (a caption's too). */
+const MAX_COMMENT = 2_200;
+const PRIVATE_REPLY_WINDOW_MS = 7 * 86_400_000;
+const MEDIA_PER_POLL = 20;
+const MEDIA_PAGES = 8;
+const FIELDS = 'id,text,timestamp,username,from{id,username},like_count,hidden,parent_id';
+const COMMENT_FIELDS = `${FIELDS},replies{${FIELDS}}`;
+
+const StreamConfig = z.object({ kind: z.literal('media') });
+/** Per media: the comment count when last read. Never Meta's cursors. */
+const Cursor = z.object({ v: z.literal(1), media: z.record(z.string(), z.object({ n: z.number().int().nonnegative() })) });
+const Edge = z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() });
+const Success = z.object({ success: z.boolean() });
+const idOf = (raw: unknown) => (typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : undefined);
+
+export interface InstagramAdapter extends PlatformAdapter {
+  verify(): Promise<{ igUserId: string; username: string }>;
+}
+
+export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, opts: { now?: () => number } = {}): InstagramAdapter {
+  const graph = createGraph({ platform: 'instagram', baseUrl: s.baseUrl, token: s.pageToken, appSecret: s.appSecret, timeoutMs: s.timeoutMs, tokenVariable: 'META_PAGE_ACCESS_TOKEN', now: opts.now });
+  const now = graph.now;
+  let username: string | undefined;
+
+  async function verify() {
+    try {
+      const me = (await graph.call('GET', `/${s.igUserId}`, z.object({ id: z.string(), username: z.string() }), { fields: 'id,username' })).body;
+      username = me.username;
+      return { igUserId: me.id, username: me.username };
+    } catch (e) {
+      if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid')) throw new AdapterError('instagram', e.kind, `META_IG_USER_ID: ${s.igUserId} is not an Instagram account this Page token can read (${e.message})`, undefined, { cause: e });
+      throw e;
+    }
+  }
+  const ensureUsername = async () => username ?? (await verify()).username;
+
+  async function readAll(first: string | URL, params: Record<string, string>, maxPages: number, usage: GraphUsage[], enough: (data: unknown[]) => boolean = () => false): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let page = await graph.page(first, Edge, params);
+    for (let n = 1; ; n++) {
+      usage.push(page.usage);
+      items.push(...page.data);
+      if (!page.next || enough(page.data) || n >= maxPages) return items;
+      page = await graph.page(page.next, Edge);
+    }
+  }
+
+  /** A media's comments and every reply: the first page of replies comes with each comment, the rest by /{comment-id}/replies. */
+  async function commentsOf(m: Media, brand: string | undefined, usage: GraphUsage[]): Promise<NormalizedPost[]> {
+    const out: NormalizedPost[] = [];
+    for (const raw of await readAll(`/${m.id}/comments`, { fields: COMMENT_FIELDS, limit: '50' }, 100, usage)) {
+      const c = Comment.safeParse(raw);
+      if (!c.success) {
+        out.push(unreadablePost('instagram', raw, idOf(raw)));
+        continue;
+      }
+      out.push(normalizeComment(c.data, m.id, m.permalink, s.igUserId, brand));
+      let replies = c.data.replies?.data ?? [];
+      if (c.data.replies?.paging?.next) replies = await readAll(`/${c.data.id}/replies`, { fields: FIELDS, limit: '50' }, 100, usage);
+      for (const r of replies) {
+        const reply = Comment.safeParse(r);
+        out.push(reply.success ? normalizeComment({ ...reply.data, parent_id: reply.data.parent_id ?? c.data.id }, m.id, m.permalink, s.igUserId, brand) : unreadablePost('instagram', r, idOf(r)));
+      }
+    }
+    return out;
+  }
+
+  /** The comment or caption a `mentions` change points at, asked of Graph (the change carries only ids). */
+  async function mentioned(v: z.infer<typeof MentionChange>, brand: string | undefined): Promise<NormalizedPost | undefined> {
+    if (v.comment_id) {
+      const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_comment: z.unknown().optional() }), { fields: `mentioned_comment.comment_id(${v.comment_id}){${FIELDS},media{id,permalink}}` });
+      const c = Comment.safeParse(got.body.mentioned_comment);
+      if (!c.success) return got.body.mentioned_comment === undefined ? undefined : unreadablePost('instagram', got.body.mentioned_comment, v.comment_id);
+      return normalizeComment(c.data, v.media_id, c.data.media?.permalink, s.igUserId, brand, true);
+    }
+    const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_media: z.unknown().optional() }), { fields: `mentioned_media.media_id(${v.media_id}){id,caption,timestamp,username,permalink}` });
+    const m = Media.extend({ username: z.string().optional() }).safeParse(got.body.mentioned_media);
+    if (!m.success) return got.body.mentioned_media === undefined ? undefined : unreadablePost('instagram', got.body.mentioned_media, v.media_id);
+    return normalizeComment({ id: m.data.id, text: m.data.caption, timestamp: m.data.timestamp, username: m.data.username }, v.media_id, m.data.permalink, s.igUserId, brand, true);
+  }
+
+  const webhook = metaWebhook({
+    appSecret: s.appSecret,
+    verifyToken: s.verifyToken,
+    object: 'instagram',
+    accountId: s.igUserId,
+    async read(d) {
+      const brand = await ensureUsername();
+      const posts: NormalizedPost[] = [];
+      for (const entry of d.entry) {
+        for (const change of entry.changes ?? []) {
+          if (change.field === 'comments' || change.field === 'live_comments') {
+            const v = CommentChange.safeParse(change.value);
+            if (!v.success) {
+              posts.push(unreadablePost('instagram', change.value, idOf(change.value)));
+              continue;
+            }
+            const at = new Date((entry.time ?? now() / 1000) * 1000).toISOString();
+            posts.push(normalizeComment({ id: v.data.id, text: v.data.text, timestamp: at, from: v.data.from, parent_id: v.data.parent_id }, v.data.media?.id ?? '', undefined, s.igUserId, brand));
+          } else if (change.field === 'mentions') {
+            const v = MentionChange.safeParse(change.value);
+            const post = v.success ? await mentioned(v.data, brand) : unreadablePost('instagram', change.value, undefined);
+            if (post) posts.push(post);
+          }
+        }
+      }
+      return { posts, gone: [] };
+    },
+  });
+
+  async function ownReplyUnder(top: string, text: string): Promise<SentReply | undefined> {
+    const page = await graph.page(`/${top}/replies`, Edge, { fields: FIELDS, limit: '50' });
+    const brand = await ensureUsername();
+    for (const raw of page.data) {
+      const c = Comment.safeParse(raw);
+      const mine = c.success && (c.data.from?.id === s.igUserId || (c.data.username ?? c.data.from?.username ?? '').toLowerCase() === brand.toLowerCase());
+      if (c.success && mine && (c.data.text ?? '').trim() === text.trim()) return { platformReplyId: c.data.id };
+    }
+    return undefined;
+  }
+
+  return {
+    platform: 'instagram',
+    maxReplyLength: MAX_COMMENT,
+    verify,
+    webhook,
+
+    async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
+      if (!StreamConfig.safeParse(stream.config).success) throw new AdapterError('instagram', 'invalid', `stream "${stream.name}": expected {"kind": "media"}`);
+      const marks = cursor === null ? {} : readCursor('instagram', stream.name, cursor, Cursor).media;
+      const brand = await ensureUsername();
+      const since = now() - s.lookbackMs;
+      const usage: GraphUsage[] = [];
+      const old = (data: unknown[]) => data.every((m) => Date.parse(String((m as { timestamp?: unknown }).timestamp)) < since);
+      const listed = await readAll(`/${s.igUserId}/media`, { fields: 'id,caption,timestamp,permalink,comments_count,like_count', limit: '25' }, MEDIA_PAGES, usage, old);
+      const out: NormalizedPost[] = [];
+      const recent: Media[] = [];
+      for (const raw of listed) {
+        const m = Media.safeParse(raw);
+        if (!m.success) out.push(unreadablePost('instagram', raw, idOf(raw)));
+        else if (Date.parse(m.data.timestamp) >= since) recent.push(m.data);
+      }
+      // A media whose count moved; one comment deleted and one added leave it equal, which the webhook covers.
+      const changed = recent.filter((m) => marks[m.id]?.n !== (m.comments_count ?? 0));
+      const reading = changed.slice(0, MEDIA_PER_POLL);
+      const next: z.infer<typeof Cursor>['media'] = {};
+      for (const m of recent) if (marks[m.id]) next[m.id] = marks[m.id]!;
+      for (const m of reading) {
+        out.push(...(await commentsOf(m, brand, usage)));
+        next[m.id] = { n: m.comments_count ?? 0 };
+      }
+      const pause = pauseForUsage({ share: Math.max(0, ...usage.map((u) => u.share)), regainInMs: Math.max(0, ...usage.map((u) => u.regainInMs ?? 0)) || undefined });
+      return {
+        posts: out.sort((a, b) => (a.postedAt?.getTime?.() ?? 0) - (b.postedAt?.getTime?.() ?? 0)),
+        cursor: JSON.stringify({ v: 1, media: next }),
+        more: changed.length > reading.length && pause === undefined,
+        ...(pause !== undefined ? { nextPollInMs: pause } : changed.length > reading.length ? {} : { nextPollInMs: s.pollIntervalMs }),
+      };
+    },
+
+    async reply(target: ReplyTarget, text: string, _key: string, o: { mayHaveBeenSent?: boolean } = {}): Promise<SentReply> {
+      // Addressed to the customer, so Instagram tells them.
+      const addressed = new RegExp(`(^|\\s)@${target.authorHandle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.])`, 'i').test(text) ? text : `@${target.authorHandle} ${text}`;
+      const thread = target.conversationId ?? target.platformPostId;
+      if (thread.startsWith(MENTION_PREFIX)) {
+        // A mention on someone else's media: answered through the brand's mentions edge.
+        const [mediaId, commentId] = thread.slice(MENTION_PREFIX.length).split(':');
+        const sent = await graph.call('POST', `/${s.igUserId}/mentions`, z.object({ id: z.string() }), { media_id: mediaId!, ...(commentId && commentId !== mediaId ? { comment_id: commentId } : {}), message: addressed });
+        return { platformReplyId: sent.body.id };
+      }
+      // Only top-level comments take replies; a reply to a reply goes under its top-level comment.
+      if (o.mayHaveBeenSent) {
+        const earlier = await ownReplyUnder(thread, addressed);
+        if (earlier) return earlier;
+      }
+      const sent = await graph.call('POST', `/${thread}/replies`, z.object({ id: z.string() }), { message: addressed });
+      return { platformReplyId: sent.body.id };
+    },
+
+    privateReply: {
+      windowMs: PRIVATE_REPLY_WINDOW_MS,
+      maxLength: 1_000,
+      async send(target, text, _key, o = {}) {
+        try {
+          const sent = await graph.call('POST', `/${s.pageId}/messages`, z.object({ recipient_id: z.string().optional(), message_id: z.string() }), {
+            recipient: JSON.stringify({ comment_id: target.platformPostId }),
+            message: JSON.stringify({ text }),
+          });
+          return { platformReplyId: sent.body.message_id };
+        } catch (e) {
+          const code = (e as { graphCode?: number }).graphCode;
+          if (code === 10900 && o.mayHaveBeenSent) return { platformReplyId: `private:${target.platformPostId}` };
+          if (code === 10900) throw new AdapterError('instagram', 'invalid', `${(e as Error).message} (this comment was already answered privately: Meta allows one private reply per comment)`);
+          throw e;
+        }
+      },
+    },
+
+    async moderate(platformPostId: string, action: ModerationAction): Promise<void> {
+      if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
+      else await graph.call('POST', `/${platformPostId}`, Success, { hide: action === 'hide' ? 'true' : 'false' });
+    },
+
+    async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
+      const metrics = new Map<string, EngagementMetrics>();
+      const gone: string[] = [];
+      for (const id of platformPostIds.slice(0, 50)) {
+        try {
+          const got = await graph.call('GET', `/${id}`, z.object({ like_count: z.number().int().nonnegative().optional() }), { fields: 'like_count' });
+          metrics.set(id, { likes: got.body.like_count ?? 0, reposts: 0, replies: 0, quotes: 0 });
+        } catch (e) {
+          if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid')) gone.push(id);
+          else throw e;
+        }
+      }
+      return { metrics, gone };
+    },
+  };
+}
