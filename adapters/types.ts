@@ -153,6 +153,11 @@ export interface WebhookCapability {
   readonly signatureHeader: string;
   /** POST: the signature over the raw body, checked before the body is parsed. */
   verify(raw: Buffer, header: (name: string) => string | undefined): boolean;
+  /**
+   * When set, the platform wants its answer at once (Meta: within seconds): a verified delivery
+   * this check does not refuse is kept, answered 200, and `deliver` runs after.
+   */
+  readonly answerFirst?: (body: unknown) => { refused: { status: 400; message: string } } | undefined;
   /** POST, once verified: the delivery's posts and the ids it says were deleted, or why it is refused. */
   deliver(body: unknown): Promise<{ posts: NormalizedPost[]; gone: string[] } | { refused: { status: 400 | 403 | 409; message: string } }>;
 }

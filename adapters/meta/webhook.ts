@@ -23,6 +23,12 @@ export type Delivery = z.infer<typeof Delivery>;
  * `read` turns a verified delivery of the expected `object` into posts and deleted ids.
  */
 export function metaWebhook(o: { appSecret: string; verifyToken: string; object: 'page' | 'instagram'; accountId: string; read(d: Delivery): Promise<{ posts: NormalizedPost[]; gone: string[] }> }): WebhookCapability {
+  const check = (body: unknown): { d: Delivery; refused?: undefined } | { d?: undefined; refused: { refused: { status: 400; message: string } } } => {
+    const d = Delivery.safeParse(body);
+    if (!d.success) return { refused: { refused: { status: 400, message: `body: not a Meta webhook delivery (${d.error.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})` } } };
+    if (d.data.object !== o.object) return { refused: { refused: { status: 400, message: `object: "${d.data.object.slice(0, 30)}" is not "${o.object}"; nothing was stored` } } };
+    return { d: d.data };
+  };
   return {
     signatureHeader: 'x-hub-signature-256',
     challenge(q) {
@@ -33,13 +39,13 @@ export function metaWebhook(o: { appSecret: string; verifyToken: string; object:
       return { status: 200, body: q['hub.challenge'], contentType: 'text/plain' };
     },
     verify: (raw, header) => validHubSignature(raw, header('x-hub-signature-256'), o.appSecret),
+    answerFirst: (body) => check(body).refused,
     async deliver(body) {
-      const d = Delivery.safeParse(body);
-      if (!d.success) return { refused: { status: 400, message: `body: not a Meta webhook delivery (${d.error.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})` } };
-      if (d.data.object !== o.object) return { refused: { status: 400, message: `object: "${d.data.object.slice(0, 30)}" is not "${o.object}"; nothing was stored` } };
+      const { d, refused } = check(body);
+      if (refused) return refused;
       // One app can serve several Pages: only this deployment's account is taken, the rest are
       // acknowledged and left (a refusal would make Meta send them again, then turn the webhook off).
-      return o.read({ ...d.data, entry: d.data.entry.filter((e) => e.id === o.accountId) });
+      return o.read({ ...d, entry: d.entry.filter((e) => e.id === o.accountId) });
     },
   };
 }

@@ -13,3 +13,4 @@ export * from './backtests.ts';
 export * from './notes.ts';
 export * from './jobs.ts';
 export * from './moderations.ts';
+export * from './webhooks.ts';

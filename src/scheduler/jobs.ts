@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { brandBaseline } from '../alerts/baseline.ts';
 import { refreshEngagement } from '../ingest/metrics.ts';
 import { pollDueStreams } from '../ingest/poller.ts';
+import { processDeliveries } from '../ingest/webhook-inbox.ts';
 import type { Logger } from '../logger.ts';
 import { forgetPastRetention } from '../privacy/retention.ts';
 import { deliverModerations } from '../queue/moderation.ts';
@@ -90,13 +91,15 @@ export function backgroundJobs(ctx: JobContext): Job[] {
       if (woken || released || raised) log.info({ job: 'sla', woken, released, alerts: raised, first: titles.slice(0, 5) }, 'sla');
     }),
   });
-  // Replies and moderations (hides, deletes) both go out to the platforms from the outbox run.
+  // Replies and moderations (hides, deletes) go out to the platforms from the outbox run.
   jobs.push({
     name: 'outbox',
     schedule: config.ODZIV_OUTBOX_CRON,
     run: async () => {
       await deliverDueReplies(database, adapters, log);
       if (Object.values(adapters).some((a) => a?.moderate)) await deliverModerations(database, adapters, log);
+      // Webhook deliveries answered first and not worked yet (the web instance died, the platform was down).
+      if (Object.values(adapters).some((a) => a?.webhook?.answerFirst)) await processDeliveries({ database, adapters, rulebook, log, businessHours: config.businessHours });
     },
   });
   const retentionDays = config.ODZIV_RETENTION_DAYS;

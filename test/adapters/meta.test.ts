@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import { createFacebookAdapter, type FacebookAdapter } from '../../adapters/facebook/index.ts';
 import { createInstagramAdapter, type InstagramAdapter } from '../../adapters/instagram/index.ts';
 import { metaSettingsFromEnv, type MetaSettings } from '../../adapters/meta/settings.ts';
 import { configurePlatforms } from '../../adapters/registry.ts';
-import { alerts, auditLog, cases, moderations, posts, replies, streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, auditLog, cases, moderations, posts, replies, streams, webhookDeliveries, type Stream } from '../../db/schema/index.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { processDeliveries } from '../../src/ingest/webhook-inbox.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { deliverModerations, requestModeration } from '../../src/queue/moderation.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { FakeGraph } from '../fakes/graph-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { waitFor } from '../helpers/process.ts';
 
 const TOKEN = 'EAAGmetaTestPageAccessToken0001';
 const SECRET = 'fedcba9876543210fedcba9876543210';
@@ -55,9 +57,12 @@ describe('Facebook and Instagram against a fake Graph API', () => {
     const [s] = await h.deps.database.db.insert(streams).values({ platform, name: 'comments', config: { kind: platform === 'facebook' ? 'page' : 'media' } }).returning();
     return s!;
   }
-  const deliver = (platform: string, body: unknown, signature?: string) => {
+  /** Posts a delivery as Meta does; odziv answers at once and works it after: this waits for that too. */
+  const deliver = async (platform: string, body: unknown, signature?: string) => {
     const signed = g.signed(body);
-    return h.app.request(`/webhooks/${platform}`, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}) } });
+    const res = await h.app.request(`/webhooks/${platform}`, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}) } });
+    await waitFor('the delivery to be worked', async () => (Number((await h.deps.database.db.select({ n: count() }).from(webhookDeliveries).where(isNull(webhookDeliveries.refusedAt)))[0]!.n) === 0 ? true : undefined), 60_000, 20);
+    return res;
   };
   const cookieOf = async (email: string) => {
     const login = await h.app.request('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery staple' }) });
@@ -140,8 +145,9 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       batch.entry.push({ id: g.pageId, time: 1764583200, changes: [{ field: 'feed', value: { item: 42, verb: 'add' } }] });
       const res = await deliver('facebook', batch);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ stored: 1, rejected: 1 });
       expect(await storedIds()).toEqual([c.id]);
+      const setAside = await h.deps.database.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'post.rejected'));
+      expect(Number(setAside[0]!.n)).toBe(1);
       expect((await deliver('facebook', { object: 'instagram', entry: [] })).status).toBe(400);
     });
 
@@ -159,6 +165,23 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       expect(await caseOf(c.id)).toBeDefined();
       expect(await caseOf(mention.id)).toBeDefined();
     });
+  });
+
+  it('answers a delivery at once and keeps it while Graph cannot be asked about it, then stores it once', async () => {
+    const mention = g.addIgComment('17900000000123', '@vedratelekom dva dana bez signala!', igCustomer);
+    const body = { object: 'instagram', entry: [{ id: g.igUserId, time: 1764583200, changes: [{ field: 'mentions', value: { media_id: '17900000000123', comment_id: mention.id } }] }] };
+    g.faults.push('transient');
+    const signed = g.signed(body);
+    const res = await h.app.request('/webhooks/instagram', { method: 'POST', body: signed.body, headers: signed.headers });
+    expect(res.status).toBe(200);
+    const kept = await waitFor('the failed first try', async () => (await h.deps.database.db.select().from(webhookDeliveries)).find((d) => d.lastError), 60_000, 20);
+    expect(kept.lastError).toMatch(/^server: .*#2/);
+    expect(await storedIds('instagram')).toEqual([]);
+    // The worker's next run, once the back-off is over.
+    await h.deps.database.db.update(webhookDeliveries).set({ availableAt: new Date(0) });
+    expect(await processDeliveries({ database: h.deps.database, adapters: h.deps.adapters, rulebook: h.deps.rulebook, log: silentLog })).toBe(1);
+    expect(await storedIds('instagram')).toEqual([mention.id]);
+    expect(await h.deps.database.db.select().from(webhookDeliveries)).toEqual([]);
   });
 
   describe('polling', () => {

@@ -1,22 +1,21 @@
 import { Hono } from 'hono';
-import { and, eq } from 'drizzle-orm';
 import { isAdapterError } from '../../../adapters/errors.ts';
-import { isPlatform, moderatingPlatforms } from '../../../adapters/registry.ts';
-import { streams } from '../../../db/schema/index.ts';
+import { isPlatform } from '../../../adapters/registry.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
-import { ingest } from '../../ingest/ingest.ts';
-import { markGone } from '../../privacy/gone.ts';
+import { acceptDelivery, processDeliveries, storeDelivery, type WebhookDeps } from '../../ingest/webhook-inbox.ts';
 import type { ApiEnv } from '../env.ts';
 
 /**
  * Webhooks of every adapter that takes them, at `/webhooks/<platform>`: GET answers the platform's
  * subscription check; POST hands the raw body to the adapter, which checks its signature before
  * anything is parsed (a bad one is a 401 and nothing is stored). Deliveries land in the platform's
- * stream `webhook` (never polled), through the same ingest as polls.
+ * stream `webhook` (never polled), through the same ingest as polls: at once, or, where the
+ * platform wants its answer first (Meta), kept in the webhook inbox, answered, and worked after.
  */
 export function webhookRoutes(deps: Deps) {
   const app = new Hono<ApiEnv>();
+  const inbox: WebhookDeps = { database: deps.database, adapters: deps.adapters, rulebook: deps.rulebook, log: deps.log, businessHours: deps.config.businessHours };
   const webhookOf = (platform: string) => {
     const hook = isPlatform(platform) ? deps.adapters[platform]?.webhook : undefined;
     if (!hook) throw new AppError('NOT_FOUND', `platform: odziv takes no webhooks for "${platform.slice(0, 40)}" in this deployment`);
@@ -40,6 +39,14 @@ export function webhookRoutes(deps: Deps) {
     } catch {
       throw new AppError('BAD_REQUEST', 'body: not valid JSON');
     }
+    // The platform wants its answer at once: kept first (so nothing is lost after the 200), worked after.
+    if (hook.answerFirst) {
+      const refused = hook.answerFirst(body)?.refused;
+      if (refused) throw new AppError('BAD_REQUEST', refused.message);
+      const id = await acceptDelivery(deps.database, platform, body);
+      setImmediate(() => void processDeliveries(inbox, { ids: [id] }).catch((e: unknown) => deps.log.error({ err: e, platform }, 'working a webhook delivery failed; the worker tries again')));
+      return c.json({ accepted: id }, 200);
+    }
     let delivery;
     try {
       delivery = await hook.deliver(body);
@@ -49,12 +56,8 @@ export function webhookRoutes(deps: Deps) {
       throw e;
     }
     if ('refused' in delivery) throw new AppError(delivery.refused.status === 400 ? 'BAD_REQUEST' : delivery.refused.status === 403 ? 'FORBIDDEN' : 'CONFLICT', delivery.refused.message);
-    await deps.database.db.insert(streams).values({ platform, name: 'webhook', config: { kind: 'webhook' }, enabled: false }).onConflictDoNothing();
-    const [stream] = await deps.database.db.select().from(streams).where(and(eq(streams.platform, platform), eq(streams.name, 'webhook')));
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream!, { posts: delivery.posts, cursor: stream!.cursor }, new Date(), { businessHours: deps.config.businessHours, moderates: moderatingPlatforms(deps.adapters) });
-    // A customer deleting a post: its case learns it now, not at the next metrics read.
-    const gone = await markGone(deps.database, platform, delivery.gone, new Date());
-    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone });
+    const summary = await storeDelivery(inbox, platform, delivery);
+    return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone: summary.gone });
   });
   return app;
 }
