@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
@@ -53,18 +53,21 @@ function interpolate(growth: number[][], minutes: number): EngagementMetrics {
 export function createReplayAdapter(opts: ReplayOptions): PlatformAdapter & { recordedReplies(): RecordedReply[] } {
   const now = opts.now ?? Date.now;
   const batchSize = opts.batchSize ?? 100;
-  const samples = new Map<string, SampleItem[]>();
+  const samples = new Map<string, { version: string; items: SampleItem[] }>();
   /** The replay clock of the last poll: engagement curves are computed from it, also after a restart. */
   let clock: { startedAt: number; speed: number; byId: Map<string, SampleItem> } | undefined;
   let replies: Map<string, RecordedReply> | undefined;
 
+  // A replay file read once, and again when it grows (a person, or a test, appends to it).
   const sample = (file: string) => {
-    let items = samples.get(file);
-    if (!items) {
-      items = loadSample(file);
-      samples.set(file, items);
+    const stat = statSync(file);
+    const version = `${stat.size}:${stat.mtimeMs}`;
+    let got = samples.get(file);
+    if (!got || got.version !== version) {
+      got = { version, items: loadSample(file) };
+      samples.set(file, got);
     }
-    return items;
+    return got.items;
   };
 
   const recorded = (): Map<string, RecordedReply> => {

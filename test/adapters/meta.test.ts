@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { createFacebookAdapter, type FacebookAdapter } from '../../adapters/facebook/index.ts';
@@ -72,6 +75,30 @@ describe('Facebook and Instagram against a fake Graph API', () => {
     const [row] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, platformPostId));
     return row?.id;
   }
+
+  describe('the fake Graph API', () => {
+    /** Every key path of a JSON value ("data[].from.id"), to compare shapes, not values. */
+    const shape = (v: unknown, at = ''): string[] =>
+      Array.isArray(v) ? v.flatMap((x) => shape(x, `${at}[]`)) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => (k === '$source' ? [] : [`${at}${at ? '.' : ''}${k}`, ...shape(x, `${at}${at ? '.' : ''}${k}`)])) : [];
+    const documented = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../fakes/graph', name), 'utf8')) as unknown;
+
+    it('answers in the shapes of Meta’s documented examples (test/fakes/graph/*.json)', async () => {
+      const post = g.addPost('Akcija');
+      for (let i = 0; i < 3; i++) g.addComment(post.id, `komentar ${i}`, customer);
+      const proof = createHmac('sha256', SECRET).update(TOKEN).digest('hex');
+      const page = await (await fetch(`${g.url}/v21.0/${post.id}/comments?limit=2&access_token=${TOKEN}&appsecret_proof=${proof}`)).json();
+      expect(shape(page)).toEqual(expect.arrayContaining([...new Set(shape(documented('comments-page.json')))]));
+      g.tokenExpired = true;
+      const expired = await fetch(`${g.url}/v21.0/${post.id}/comments?access_token=${TOKEN}&appsecret_proof=${proof}`);
+      expect(expired.status).toBe(400);
+      expect(shape(await expired.json()).sort()).toEqual(shape(documented('error-token-expired.json')).sort());
+      // Without the app secret's proof, as Meta answers when "Require app secret" is on.
+      g.tokenExpired = false;
+      const unsigned = await fetch(`${g.url}/v21.0/${post.id}/comments?access_token=${TOKEN}`);
+      expect(((await unsigned.json()) as { error: { code: number } }).error.code).toBe(100);
+      expect(shape(g.feedDelivery(g.addComment(post.id, 'x', customer))).sort()).toEqual([...new Set(shape(documented('page-feed-comment.json')))].sort());
+    });
+  });
 
   describe('configuration', () => {
     it('names every variable that is wrong, and configures Instagram only with META_IG_USER_ID', () => {
