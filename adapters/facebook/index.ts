@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
 import type { MetaSettings } from '../meta/settings.ts';
+import { metaPrivateReply } from '../meta/private-reply.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
@@ -9,8 +10,6 @@ import { Comment, Engagement, engagementOf, FeedChange, normalizeComment, normal
 
 /** Facebook's limit for a comment's text. */
 const MAX_COMMENT = 8_000;
-/** Meta allows one private reply per comment, within 7 days of it. */
-const PRIVATE_REPLY_WINDOW_MS = 7 * 86_400_000;
 /** Posts whose comments are read per poll; the rest next poll (`more`). */
 const POSTS_PER_POLL = 20;
 const FEED_PAGES = 8;
@@ -199,26 +198,7 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
       return { platformReplyId: sent.body.id, url: `https://www.facebook.com/${sent.body.id.split('_')[0]}?comment_id=${sent.body.id.split('_').at(-1)}` };
     },
 
-    privateReply: {
-      windowMs: PRIVATE_REPLY_WINDOW_MS,
-      maxLength: 2_000,
-      async send(target, text, _key, o = {}) {
-        try {
-          const sent = await graph.call('POST', `/${s.pageId}/messages`, z.object({ recipient_id: z.string().optional(), message_id: z.string() }), {
-            recipient: JSON.stringify({ comment_id: target.platformPostId }),
-            message: JSON.stringify({ text }),
-            messaging_type: 'RESPONSE',
-          });
-          return { platformReplyId: sent.body.message_id };
-        } catch (e) {
-          // #10900 "Activity already replied to": after an unknown outcome, that was this reply.
-          const code = (e as { graphCode?: number }).graphCode;
-          if (code === 10900 && o.mayHaveBeenSent) return { platformReplyId: `private:${target.platformPostId}` };
-          if (code === 10900) throw new AdapterError('facebook', 'invalid', `${(e as Error).message} (this comment was already answered privately: Meta allows one private reply per comment)`);
-          throw e;
-        }
-      },
-    },
+    privateReply: metaPrivateReply(graph, { platform: 'facebook', pageId: s.pageId, maxLength: 2_000 }),
 
     async moderate(platformPostId: string, action: ModerationAction): Promise<void> {
       if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);

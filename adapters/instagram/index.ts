@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
 import type { MetaSettings } from '../meta/settings.ts';
+import { metaPrivateReply } from '../meta/private-reply.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
@@ -9,7 +10,6 @@ import { Comment, CommentChange, Media, MENTION_PREFIX, MentionChange, normalize
 
 /** Instagram's limit for a comment (a caption's too). */
 const MAX_COMMENT = 2_200;
-const PRIVATE_REPLY_WINDOW_MS = 7 * 86_400_000;
 const MEDIA_PER_POLL = 20;
 const MEDIA_PAGES = 8;
 const FIELDS = 'id,text,timestamp,username,from{id,username},like_count,hidden,parent_id';
@@ -186,24 +186,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       return { platformReplyId: sent.body.id };
     },
 
-    privateReply: {
-      windowMs: PRIVATE_REPLY_WINDOW_MS,
-      maxLength: 1_000,
-      async send(target, text, _key, o = {}) {
-        try {
-          const sent = await graph.call('POST', `/${s.pageId}/messages`, z.object({ recipient_id: z.string().optional(), message_id: z.string() }), {
-            recipient: JSON.stringify({ comment_id: target.platformPostId }),
-            message: JSON.stringify({ text }),
-          });
-          return { platformReplyId: sent.body.message_id };
-        } catch (e) {
-          const code = (e as { graphCode?: number }).graphCode;
-          if (code === 10900 && o.mayHaveBeenSent) return { platformReplyId: `private:${target.platformPostId}` };
-          if (code === 10900) throw new AdapterError('instagram', 'invalid', `${(e as Error).message} (this comment was already answered privately: Meta allows one private reply per comment)`);
-          throw e;
-        }
-      },
-    },
+    privateReply: metaPrivateReply(graph, { platform: 'instagram', pageId: s.pageId, maxLength: 1_000 }),
 
     async moderate(platformPostId: string, action: ModerationAction): Promise<void> {
       if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);

@@ -86,6 +86,11 @@ export function pauseForUsage(u: GraphUsage): number | undefined {
   return Math.round(60_000 + ((Math.min(u.share, 100) - 75) / 25) * 14 * 60_000);
 }
 
+const GRAPH_CODE = Symbol('graph error code');
+
+/** Graph's `error.code` of a refusal (a decision by code, never by message text), when it was one. */
+export const graphCodeOf = (e: unknown): number | undefined => (e instanceof AdapterError ? (e as AdapterError & { [GRAPH_CODE]?: number })[GRAPH_CODE] : undefined);
+
 export interface GraphOptions {
   platform: Platform;
   baseUrl: string;
@@ -120,7 +125,7 @@ export function createGraph(o: GraphOptions) {
     if (code === 100 && sub === 33) return new AdapterError(o.platform, 'not_found', said);
     if (status === 404) return new AdapterError(o.platform, 'not_found', said);
     if (code === 1 || code === 2 || e?.is_transient || status >= 500) return new AdapterError(o.platform, method === 'GET' ? 'server' : 'unknown_outcome', said, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
-    return Object.assign(new AdapterError(o.platform, 'invalid', said), { graphCode: code, graphSubcode: sub });
+    return Object.assign(new AdapterError(o.platform, 'invalid', said), { [GRAPH_CODE]: code });
   }
 
   async function call<T>(method: 'GET' | 'POST' | 'DELETE', pathOrUrl: string | URL, schema: z.ZodType<T>, params: Record<string, string> = {}): Promise<GraphAnswer<T>> {
