@@ -283,10 +283,6 @@ async function insertPosts(database: Database, tx: Tx, streamId: number, list: C
 }
 
 /**
- * Analyses, rules, flags, volumes, thread joins, cases and rule alerts for the posts just stored,
- * each one statement for the whole batch.
- */
-/**
  * A new version under the same id (Facebook's `verb: edited`) replaces the stored words, and the
  * case's search text with them; a post already gone stays forgotten (an edit delivered after its
  * deletion brings nothing back). One statement; the case history notes it.
@@ -314,6 +310,10 @@ async function editInPlace(database: Database, tx: Tx, edits: Candidate[]): Prom
   return changed.length;
 }
 
+/**
+ * Analyses, rules, flags, volumes, thread joins, cases and rule alerts for the posts just stored,
+ * each one statement for the whole batch.
+ */
 async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPack[], streamName: string, stored: Candidate[], now: Date, opts: IngestOptions, summary: IngestSummary): Promise<void> {
   const bh = opts.businessHours;
   await tx.execute(sql`
