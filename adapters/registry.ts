@@ -62,5 +62,5 @@ export function isPlatform(s: string): s is Platform {
 
 /** The platforms whose adapter can hide a post (a rule's `hide` is queued only for these). */
 export function moderatingPlatforms(adapters: AdapterSet): Set<string> {
-  return new Set(Object.values(adapters).filter((a) => a?.moderate).map((a) => a!.platform));
+  return new Set(Object.values(adapters).filter((a) => a?.moderation).map((a) => a!.platform));
 }

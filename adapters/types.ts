@@ -106,6 +106,12 @@ export interface MetricsRead {
 /** What a community manager (or a rule's `hide`) may do to a customer's post on its platform. */
 export type ModerationAction = 'hide' | 'unhide' | 'delete';
 
+export interface ModerationCapability {
+  /** What the platform lets the brand do (Bluesky: hide and unhide, never delete). */
+  readonly actions: readonly ModerationAction[];
+  apply(platformPostId: string, action: ModerationAction): Promise<void>;
+}
+
 /** A private answer to a public post, in the customer's inbox (Meta's private replies). */
 export interface PrivateReplyCapability {
   /** How long after the post a private reply is still possible (Meta: 7 days). */
@@ -189,7 +195,7 @@ export interface PlatformAdapter {
    */
   reply(target: ReplyTarget, text: string, idempotencyKey: string, opts?: { mayHaveBeenSent?: boolean }): Promise<SentReply>;
   /** Hides, shows again or deletes a customer's post, where the platform lets the brand (not X). */
-  moderate?(platformPostId: string, action: ModerationAction): Promise<void>;
+  readonly moderation?: ModerationCapability;
   /** Answers a public post privately, where the platform has that. */
   readonly privateReply?: PrivateReplyCapability;
   /** Current engagement of posts, for the viral score, and which of them are gone. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdapterError, networkMessage } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
 import type { BlueskySettings } from './settings.ts';
 
@@ -252,6 +252,40 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
         throw e;
       }
       return { platformReplyId: mine.uri, url: mine.url };
+    },
+
+    /**
+     * Bluesky lets the author of a thread hide replies in it (the thread's threadgate record,
+     * `hiddenReplies`): so the brand hides a reply in a thread it started, and nothing else. No one
+     * deletes another account's post.
+     */
+    moderation: {
+      actions: ['hide', 'unhide'],
+      async apply(uri: string, action: ModerationAction): Promise<void> {
+        if (action === 'delete') throw new AdapterError('bluesky', 'invalid', 'Bluesky lets no one delete another account’s post: hide it instead (a reply in a thread the brand started)');
+        const me = session ?? (await signIn());
+        const [post] = (await getPosts([uri])).posts;
+        if (!post) throw new AdapterError('bluesky', 'not_found', `the post ${uri} is gone`);
+        const root = PostRecord.safeParse(post.record).data?.reply?.root.uri;
+        const ownRoot = `at://${me.did}/app.bsky.feed.post/`;
+        if (!root?.startsWith(ownRoot)) throw new AdapterError('bluesky', 'invalid', 'Bluesky hides a reply only in a thread the brand started (its threadgate); this post is not one');
+        const rkey = root.slice(ownRoot.length);
+        const Gate = z.object({ value: z.object({ createdAt: z.string().optional(), allow: z.array(z.unknown()).optional(), hiddenReplies: z.array(z.string()).optional() }).passthrough() });
+        let gate: z.infer<typeof Gate>['value'] | undefined;
+        try {
+          gate = (await authed('GET', 'com.atproto.repo.getRecord', Gate, { query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.threadgate', rkey }) })).body.value;
+        } catch (e) {
+          if (!(e instanceof AdapterError && e.kind === 'not_found')) throw e;
+        }
+        const hidden = new Set(gate?.hiddenReplies ?? []);
+        if (action === 'hide') hidden.add(uri);
+        else hidden.delete(uri);
+        // Bluesky keeps at most 300 hidden replies a thread.
+        if (hidden.size > 300) throw new AdapterError('bluesky', 'invalid', 'this thread already hides the 300 replies Bluesky allows');
+        // Who may reply (`allow`) is kept as the brand set it; absent, anyone may.
+        const record = { ...gate, $type: 'app.bsky.feed.threadgate', post: root, createdAt: gate?.createdAt ?? new Date(now()).toISOString(), hiddenReplies: [...hidden] };
+        await authed('POST', 'com.atproto.repo.putRecord', z.object({ uri: z.string(), cid: z.string() }), { body: { repo: me.did, collection: 'app.bsky.feed.threadgate', rkey, record } });
+      },
     },
 
     async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {

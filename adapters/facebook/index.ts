@@ -200,9 +200,12 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
 
     privateReply: metaPrivateReply(graph, { platform: 'facebook', pageId: s.pageId, maxLength: 2_000 }),
 
-    async moderate(platformPostId: string, action: ModerationAction): Promise<void> {
-      if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
-      else await graph.call('POST', `/${platformPostId}`, Success, { is_hidden: action === 'hide' ? 'true' : 'false' });
+    moderation: {
+      actions: ['hide', 'unhide', 'delete'],
+      async apply(platformPostId: string, action: ModerationAction): Promise<void> {
+        if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
+        else await graph.call('POST', `/${platformPostId}`, Success, { is_hidden: action === 'hide' ? 'true' : 'false' });
+      },
     },
 
     async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
@@ -225,8 +228,9 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
               const one = await graph.call('GET', `/${id}`, Engagement, { fields });
               metrics.set(id, engagementOf(one.body));
             } catch (err) {
-              if (err instanceof AdapterError && (err.kind === 'not_found' || err.kind === 'invalid')) gone.push(id);
-              else throw err;
+              // Only "does not exist" (#100/33) is gone; any other refusal of one object leaves it as it was.
+              if (err instanceof AdapterError && err.kind === 'not_found') gone.push(id);
+              else if (!(err instanceof AdapterError && err.kind === 'invalid')) throw err;
             }
           }
         }

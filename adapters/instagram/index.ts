@@ -188,9 +188,12 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
 
     privateReply: metaPrivateReply(graph, { platform: 'instagram', pageId: s.pageId, maxLength: 1_000 }),
 
-    async moderate(platformPostId: string, action: ModerationAction): Promise<void> {
-      if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
-      else await graph.call('POST', `/${platformPostId}`, Success, { hide: action === 'hide' ? 'true' : 'false' });
+    moderation: {
+      actions: ['hide', 'unhide', 'delete'],
+      async apply(platformPostId: string, action: ModerationAction): Promise<void> {
+        if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
+        else await graph.call('POST', `/${platformPostId}`, Success, { hide: action === 'hide' ? 'true' : 'false' });
+      },
     },
 
     async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
@@ -201,8 +204,9 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
           const got = await graph.call('GET', `/${id}`, z.object({ like_count: z.number().int().nonnegative().optional() }), { fields: 'like_count' });
           metrics.set(id, { likes: got.body.like_count ?? 0, reposts: 0, replies: 0, quotes: 0 });
         } catch (e) {
-          if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid')) gone.push(id);
-          else throw e;
+          // Only "does not exist" (#100/33) is gone; any other refusal of one object leaves it as it was.
+          if (e instanceof AdapterError && e.kind === 'not_found') gone.push(id);
+          else if (!(e instanceof AdapterError && e.kind === 'invalid')) throw e;
         }
       }
       return { metrics, gone };

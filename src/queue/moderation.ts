@@ -38,7 +38,8 @@ export async function requestModeration(database: Database, adapters: AdapterSet
       .where(eq(cases.id, r.caseId))
       .for('update', { of: cases });
     if (!c) throw notFound(`case ${r.caseId}`);
-    if (!adapters[c.platform as keyof AdapterSet]?.moderate) throw new AppError('UNPROCESSABLE', `action: ${c.platform} does not let the brand hide or delete a customer's post through its API`);
+    const can = adapters[c.platform as keyof AdapterSet]?.moderation?.actions ?? [];
+    if (!can.includes(r.action)) throw new AppError('UNPROCESSABLE', `action: ${c.platform} does not let the brand ${r.action} a customer's post through its API${can.length ? ` (it allows: ${can.join(', ')})` : ''}`);
     if (c.goneAt) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform}: there is nothing left to ${r.action}`);
     const [waiting] = await tx.select().from(moderations).where(and(eq(moderations.postId, c.postId), eq(moderations.action, r.action), inArray(moderations.status, ['pending', 'sending'])));
     if (waiting) return { moderation: waiting, replayed: true };
@@ -89,9 +90,9 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
     try {
       const adapter = adapters[m.platform as keyof AdapterSet];
       const target = targets.get(m.postId);
-      if (!adapter?.moderate || !target) throw new AppError('UNPROCESSABLE', `no moderating adapter, or no post, for platform ${m.platform}`);
+      if (!adapter?.moderation || !target) throw new AppError('UNPROCESSABLE', `no moderating adapter, or no post, for platform ${m.platform}`);
       try {
-        await adapter.moderate(target, m.action);
+        await adapter.moderation.apply(target, m.action);
       } catch (e) {
         // Deleting what is already gone has done what was asked.
         if (!(m.action === 'delete' && isAdapterError(e) && e.kind === 'not_found')) throw e;

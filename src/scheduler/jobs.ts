@@ -97,7 +97,7 @@ export function backgroundJobs(ctx: JobContext): Job[] {
     schedule: config.ODZIV_OUTBOX_CRON,
     run: async () => {
       await deliverDueReplies(database, adapters, log);
-      if (Object.values(adapters).some((a) => a?.moderate)) await deliverModerations(database, adapters, log);
+      if (Object.values(adapters).some((a) => a?.moderation)) await deliverModerations(database, adapters, log);
       // Webhook deliveries answered first and not worked yet (the web instance died, the platform was down).
       if (Object.values(adapters).some((a) => a?.webhook?.answerFirst)) await processDeliveries({ database, adapters, rulebook, log, businessHours: config.businessHours });
     },

@@ -263,7 +263,7 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               </p>
             ) : null}
           </div>
-          {props.channel.moderate || c.moderations.length ? (
+          {props.channel.moderation.length || c.moderations.length ? (
             <div class="card" id="moderation">
               <h2>{t(L, 'moderation')}</h2>
               {c.moderations.map((m) => (
@@ -276,15 +276,17 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                   </span>
                 </p>
               ))}
-              {props.channel.moderate && can(props.user, 'cases.moderate') && !post.goneAt ? (
+              {props.channel.moderation.length && can(props.user, 'cases.moderate') && !post.goneAt ? (
                 <form method="post" action={`/cases/${c.id}/moderation`}>
                   {hidden}
                   <label for="moderation-reason">{t(L, 'moderationReason')}</label>
                   <input id="moderation-reason" name="reason" required maxlength={500} />
                   <div class="buttons">
-                    <button type="submit" class="secondary" name="action" value="hide">{t(L, 'hide')}</button>
-                    <button type="submit" class="secondary" name="action" value="unhide">{t(L, 'unhide')}</button>
-                    <button type="submit" class="secondary" name="action" value="delete">{t(L, 'deletePost')}</button>
+                    {props.channel.moderation.map((a) => (
+                      <button type="submit" class="secondary" name="action" value={a}>
+                        {t(L, a === 'delete' ? 'deletePost' : a)}
+                      </button>
+                    ))}
                   </div>
                 </form>
               ) : null}

@@ -149,6 +149,20 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     expect(sent!.url).toMatch(/^https:\/\/bsky\.app\/profile\/vedra\.bsky\.social\/post\//);
   });
 
+  it('hides a reply in a thread the brand started through its threadgate, shows it again, and refuses what Bluesky does not allow', async () => {
+    const [ana] = people(1);
+    const brandPost = b.addPost(b.brand, 'Nova akcija: 500 Mbit za 25 €');
+    const rude = b.addPost(ana!, 'Lopovi! Zovite me 091 234 5678', { replyTo: brandPost.uri });
+    const elsewhere = b.addPost(ana!, `@${b.brand.handle} negdje drugdje`);
+    const gateUri = `at://${b.brand.did}/app.bsky.feed.threadgate/${brandPost.uri.split('/').pop()}`;
+    await adapter.moderation!.apply(rude.uri, 'hide');
+    expect(b.records.get(gateUri)).toMatchObject({ $type: 'app.bsky.feed.threadgate', post: brandPost.uri, hiddenReplies: [rude.uri] });
+    await adapter.moderation!.apply(rude.uri, 'unhide');
+    expect(b.records.get(gateUri)).toMatchObject({ hiddenReplies: [] });
+    await expect(adapter.moderation!.apply(elsewhere.uri, 'hide')).rejects.toThrow(/only in a thread the brand started/);
+    await expect(adapter.moderation!.apply(rude.uri, 'delete')).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
   it('counts as Bluesky does, makes valid record keys, reads engagement and marks deleted posts gone', async () => {
     expect(blueskyLength('👨‍👩‍👧 Čekam 🇭🇷')).toBe(9);
     expect(linkFacets('ćao https://a.hr/x.')).toEqual([{ index: { byteStart: 5, byteEnd: 19 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://a.hr/x' }] }]);

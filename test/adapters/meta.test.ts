@@ -324,7 +324,7 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const caseId = (await caseOf(c.id))!;
       await claimCase(h.deps.database, caseId, responder);
       await expect(createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Pozdrav', idempotencyKey: 'late', private: true })).rejects.toThrow(/private: facebook takes a private reply only until .* \(7 days after the post\)/);
-      expect(await h.request('GET', `/api/cases/${caseId}`, { token: responder.token }).then((r) => r.json())).toMatchObject({ channel: { moderate: true, privateReplyOpen: false } });
+      expect(await h.request('GET', `/api/cases/${caseId}`, { token: responder.token }).then((r) => r.json())).toMatchObject({ channel: { moderation: ['hide', 'unhide', 'delete'], privateReplyOpen: false } });
       const page = await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(responder.email) } })).text();
       expect(page).toContain('id="private-closed"');
       expect(page).not.toContain('name="private"');

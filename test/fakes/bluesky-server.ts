@@ -31,6 +31,8 @@ export type BlueskyFault = '429' | '503' | 'slow' | 'drop' | 'post-then-drop' | 
 export class FakeBluesky {
   readonly brand: FakeAuthor = { did: 'did:plc:vedrabrand000000000000', handle: 'vedra.bsky.social', displayName: 'Vedra Telekom' };
   readonly posts = new Map<string, FakePost>();
+  /** Records other than posts (threadgates), by at:// uri. */
+  readonly records = new Map<string, Record<string, unknown>>();
   readonly notifications: Array<{ uri: string; cid: string; author: FakeAuthor; reason: string; record: unknown; isRead: boolean; indexedAt: string }> = [];
   readonly created: Array<{ uri: string; text: string; parent: string; root: string; facets?: unknown[] }> = [];
   readonly faults: BlueskyFault[] = [];
@@ -192,7 +194,20 @@ export class FakeBluesky {
     if (nsid === 'com.atproto.repo.getRecord') {
       const uri = `at://${url.searchParams.get('repo')}/${url.searchParams.get('collection')}/${url.searchParams.get('rkey')}`;
       const p = this.posts.get(uri);
+      const other = this.records.get(uri);
+      if (other) return this.send(res, 200, { uri, cid: 'bafyrecord', value: other });
       return p ? this.send(res, 200, { uri, cid: p.cid, value: p.record }) : this.send(res, 400, { error: 'RecordNotFound', message: `Could not locate record: ${uri}` });
+    }
+    // A threadgate (app.bsky.feed.threadgate): its rkey is its post's, and only the brand's own threads have one.
+    if (nsid === 'com.atproto.repo.putRecord' && req.method === 'POST') {
+      if (body.repo !== this.brand.did) return this.send(res, 401, { error: 'InvalidToken', message: 'repo is not yours' });
+      const record = body.record as { $type?: string; post?: string; hiddenReplies?: unknown } | undefined;
+      const uri = `at://${this.brand.did}/${String(body.collection)}/${String(body.rkey)}`;
+      if (body.collection !== 'app.bsky.feed.threadgate' || record?.$type !== 'app.bsky.feed.threadgate') return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid record: $type must be app.bsky.feed.threadgate' });
+      if (record.post !== `at://${this.brand.did}/app.bsky.feed.post/${String(body.rkey)}` || !this.posts.has(record.post)) return this.send(res, 400, { error: 'InvalidRequest', message: 'threadgate post must be the thread root with the same rkey' });
+      if (!Array.isArray(record.hiddenReplies) || record.hiddenReplies.length > 300) return this.send(res, 400, { error: 'InvalidRequest', message: 'Record/hiddenReplies must be an array of at most 300' });
+      this.records.set(uri, record as Record<string, unknown>);
+      return this.send(res, 200, { uri, cid: 'bafyrecord' });
     }
     if (nsid === 'com.atproto.repo.createRecord' && req.method === 'POST') {
       const record = body.record as FakePost['record'] | undefined;

@@ -104,7 +104,7 @@ const CaseDetail = z
     replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
     moderations: z.array(ModerationSchema).openapi({ description: 'Hides, unhides and deletes of the post on its platform, by a person or a rule, and why' }),
     channel: z
-      .object({ moderate: z.boolean(), privateReplyUntil: DateTime.nullable(), privateReplyOpen: z.boolean() })
+      .object({ moderation: z.array(z.enum(['hide', 'unhide', 'delete'])), privateReplyUntil: DateTime.nullable(), privateReplyOpen: z.boolean() })
       .openapi({ description: 'What the channel allows beyond a public reply: moderation, and a private reply until when' }),
   })
   .openapi('CaseDetail');
