@@ -60,7 +60,7 @@ export function isPlatform(s: string): s is Platform {
   return (PLATFORMS as readonly string[]).includes(s);
 }
 
-/** The platforms whose adapter can hide a post (a rule's `hide` is queued only for these). */
+/** The platforms whose adapter can hide any post it reads: a rule's `hide` is queued only for these. */
 export function moderatingPlatforms(adapters: AdapterSet): Set<string> {
-  return new Set(Object.values(adapters).filter((a) => a?.moderation).map((a) => a!.platform));
+  return new Set(Object.values(adapters).filter((a) => a?.moderation?.everyPost && a.moderation.actions.includes('hide')).map((a) => a!.platform));
 }

@@ -109,6 +109,12 @@ export type ModerationAction = 'hide' | 'unhide' | 'delete';
 export interface ModerationCapability {
   /** What the platform lets the brand do (Bluesky: hide and unhide, never delete). */
   readonly actions: readonly ModerationAction[];
+  /**
+   * Whether every post the adapter reads can be moderated (Meta: comments under the brand's own
+   * posts). X and Bluesky hide only replies in threads the brand started: a rule's `hide` is not
+   * tried there (a wave of spam would spend the write budget on refusals); a person still can.
+   */
+  readonly everyPost: boolean;
   apply(platformPostId: string, action: ModerationAction): Promise<void>;
 }
 

@@ -261,6 +261,7 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
      */
     moderation: {
       actions: ['hide', 'unhide'],
+      everyPost: false,
       async apply(uri: string, action: ModerationAction): Promise<void> {
         if (action === 'delete') throw new AdapterError('bluesky', 'invalid', 'Bluesky lets no one delete another account’s post: hide it instead (a reply in a thread the brand started)');
         const me = session ?? (await signIn());

@@ -202,6 +202,7 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
 
     moderation: {
       actions: ['hide', 'unhide', 'delete'],
+      everyPost: true,
       async apply(platformPostId: string, action: ModerationAction): Promise<void> {
         if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
         else await graph.call('POST', `/${platformPostId}`, Success, { is_hidden: action === 'hide' ? 'true' : 'false' });

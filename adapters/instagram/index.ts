@@ -190,6 +190,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
 
     moderation: {
       actions: ['hide', 'unhide', 'delete'],
+      everyPost: true,
       async apply(platformPostId: string, action: ModerationAction): Promise<void> {
         if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
         else await graph.call('POST', `/${platformPostId}`, Success, { hide: action === 'hide' ? 'true' : 'false' });

@@ -2,7 +2,7 @@ import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { AdapterError, isAdapterError } from '../errors.ts';
 import { readCursor } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef, ModerationAction } from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
 import { xWebhook } from './webhook.ts';
@@ -192,6 +192,24 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     replyCounting: 'twitter-text',
 
     ...(s.user ? { webhook: xWebhook(s.user.appSecret, () => ensureBrand().catch(() => undefined)) } : {}),
+
+    // X lets an account hide replies in conversations it started (PUT /2/tweets/:id/hidden); no deletes.
+    ...(s.user
+      ? {
+          moderation: {
+            actions: ['hide', 'unhide'] as const,
+            everyPost: false,
+            async apply(id: string, action: ModerationAction) {
+              if (action === 'delete') throw new AdapterError('x', 'invalid', 'X lets no one delete another account’s post: hide the reply instead');
+              try {
+                await clients.user!.v2.put(`tweets/${id}/hidden`, { hidden: action === 'hide' }, { timeout: s.timeoutMs });
+              } catch (e) {
+                throw toAdapterError(e, `PUT /2/tweets/${id}/hidden`);
+              }
+            },
+          },
+        }
+      : {}),
 
     async verify() {
       let id: string;

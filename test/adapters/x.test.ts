@@ -406,6 +406,22 @@ describe('X adapter against a fake X', () => {
     expect(rows[0]!.title).toContain('x/mentions');
   });
 
+  it('hides and shows again a reply in a conversation the brand started, and nothing else', async () => {
+    x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
+    x.addUser({ id: '7', username: 'iva' });
+    adapter = createXAdapter(settings(x));
+    const brandPost = x.addTweet({ text: 'Nova ponuda: 500 Mbit', author_id: '1' });
+    const reply = x.addTweet({ text: '@VedraTel lopovi, zovite 091 234 5678', author_id: '7', conversation_id: brandPost.id, in_reply_to_user_id: '1', referenced_tweets: [{ type: 'replied_to', id: brandPost.id }] });
+    const elsewhere = x.addTweet({ text: '@VedraTel ne radi', author_id: '7' });
+    expect(adapter.moderation!.actions).toEqual(['hide', 'unhide']);
+    await adapter.moderation!.apply(reply.id, 'hide');
+    expect([...x.hidden]).toEqual([reply.id]);
+    await adapter.moderation!.apply(reply.id, 'unhide');
+    expect([...x.hidden]).toEqual([]);
+    await expect(adapter.moderation!.apply(elsewhere.id, 'hide')).rejects.toThrow(/conversation that you do not own/);
+    await expect(adapter.moderation!.apply(reply.id, 'delete')).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
   it('replies in the conversation exactly once, even when the answer to the first attempt was lost', async () => {
     seed(x, 3);
     adapter = createXAdapter(settings(x));

@@ -69,6 +69,8 @@ export class FakeX {
   readonly faults: Fault[] = [];
   /** Tweets their authors deleted: still here for ids, but replying to one is refused. */
   readonly deleted = new Set<string>();
+  /** Replies the brand hid in its conversations (PUT /2/tweets/:id/hidden). */
+  readonly hidden = new Set<string>();
   /** Earlier versions of edited tweets: out of the timelines, still found by id. */
   readonly superseded = new Set<string>();
   /** Tweets search has not indexed yet (X's search lags behind new posts). */
@@ -240,6 +242,24 @@ export class FakeX {
         ...(found.length ? { data: found.map((t) => this.render(t, query['tweet.fields'])) } : {}),
         ...(missing.length ? { errors: missing.map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'ids', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' })) } : {}),
       }, rate);
+    }
+    const hide = /^\/2\/tweets\/(\d+)\/hidden$/.exec(url.pathname);
+    if (req.method === 'PUT' && hide) {
+      if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
+      const tweet = this.tweets.find((t) => t.id === hide[1]);
+      if (!tweet || this.deleted.has(tweet.id)) return this.problem(res, 404, 'Not Found Error', `Could not find tweet with id: [${hide[1]}].`, rate);
+      const root = this.tweets.find((t) => t.id === tweet.conversation_id);
+      if (root?.author_id !== this.brandId || tweet.id === root.id) return this.problem(res, 403, 'Forbidden', 'You cannot hide or unhide replies to a conversation that you do not own.', rate);
+      let payload: { hidden?: unknown };
+      try {
+        payload = JSON.parse(body) as typeof payload;
+      } catch {
+        return this.invalid(res, 'body', 'Request body is not valid JSON', rate);
+      }
+      if (typeof payload.hidden !== 'boolean') return this.invalid(res, 'hidden', 'hidden must be a boolean', rate);
+      if (payload.hidden) this.hidden.add(tweet.id);
+      else this.hidden.delete(tweet.id);
+      return this.send(res, 200, { data: { hidden: payload.hidden } }, rate);
     }
     if (req.method === 'POST' && url.pathname === '/2/tweets') {
       if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
