@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { backtests } from '../../db/schema/index.ts';
 import type { CompiledPack } from '../../rules/index.ts';
@@ -92,6 +92,18 @@ export async function endInterruptedBacktests(database: Database, staleMs = STAL
     .where(and(eq(backtests.status, 'running'), lt(sql`coalesce(${backtests.heartbeatAt}, ${backtests.createdAt})`, sql`now() - make_interval(secs => ${staleMs / 1000})`)))
     .returning({ id: backtests.id });
   return ended.length;
+}
+
+/** A backtest as its page and the API show it (interrupted ones first ended as such); undefined when there is none. */
+export async function getBacktest(database: Database, id: number) {
+  await endInterruptedBacktests(database);
+  const [row] = await database.db.select().from(backtests).where(eq(backtests.id, id));
+  return row;
+}
+
+/** The last few backtests, newest first, for the rules page. */
+export async function recentBacktests(database: Database, limit = 5) {
+  return database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(limit);
 }
 
 /** Graceful shutdown: this process's backtests stop after their page and are recorded as interrupted. */

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { alertDeliveries, alerts, cases, posts, type Alert, type AlertKind } from '../../db/schema/index.ts';
+import type { AlertKind } from '../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
+import { listAlerts, type AlertListing } from '../alerts/list.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { formatDateTime, t } from './i18n.ts';
@@ -24,17 +24,8 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
     if (!audiences.length) return notAllowed(c, 'roleHasNoAlerts');
     const status = c.req.query('status') === 'all' ? undefined : 'open';
     const kind = KINDS.find((k) => k === c.req.query('kind'));
-    // The post an alert is about, to read it here: rule and SLA alerts keep only the case's id.
-    const rows = await deps.database.db
-      .select({ alert: alerts, postText: posts.text })
-      .from(alerts)
-      .leftJoin(cases, eq(cases.id, alerts.caseId))
-      .leftJoin(posts, eq(posts.id, cases.postId))
-      .where(and(inArray(alerts.audience, audiences), status ? eq(alerts.status, status) : undefined, kind ? eq(alerts.kind, kind) : undefined))
-      .orderBy(desc(alerts.updatedAt))
-      .limit(100);
-    const deliveries = rows.length ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.alert.id))) : [];
-    return c.html(<AlertsPage c={c} rows={rows} deliveries={deliveries} showAll={!status} kind={kind} notice={c.req.query('notice')} />);
+    const rows = await listAlerts(deps.database, audiences, { status, kind, order: 'lastChanged' });
+    return c.html(<AlertsPage c={c} rows={rows} showAll={!status} kind={kind} notice={c.req.query('notice')} />);
   });
 
   app.post('/alerts/:id{[0-9]{1,15}}/ack', guard, async (c) => {
@@ -48,7 +39,7 @@ export function registerAlertsPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   });
 }
 
-function AlertsPage(props: { c: Context<UiEnv>; rows: Array<{ alert: Alert; postText: string | null }>; deliveries: Array<typeof alertDeliveries.$inferSelect>; showAll: boolean; kind?: AlertKind; notice?: string }) {
+function AlertsPage(props: { c: Context<UiEnv>; rows: AlertListing[]; showAll: boolean; kind?: AlertKind; notice?: string }) {
   const { c } = props;
   const L = c.get('locale');
   const tz = c.get('timeZone');
@@ -65,11 +56,11 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: Array<{ alert: Alert; post
         {props.showAll ? <a href={`/alerts${props.kind ? `?kind=${props.kind}` : ''}`}>open only</a> : <a href={`/alerts?status=all${props.kind ? `&kind=${props.kind}` : ''}`}>including acknowledged</a>}
       </nav>
       {props.rows.length ? null : <p class="muted">{t(L, 'noAlerts')}</p>}
-      {props.rows.map(({ alert: a, postText }) => {
+      {props.rows.map(({ alert: a, postText, deliveries }) => {
         const d = a.details as Record<string, unknown>;
         const caseId = a.caseId ?? (typeof d.caseId === 'number' ? d.caseId : undefined);
         const samples = Array.isArray(d.samples) ? (d.samples as Sample[]) : [];
-        const sent = props.deliveries.filter((x) => x.alertId === a.id);
+        const sent = deliveries;
         return (
           <article class="card alert" aria-label={`${a.kind} alert`}>
             <h2>

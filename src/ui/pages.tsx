@@ -1,11 +1,10 @@
 import { authorize, can, type Permission } from '../auth/permissions.ts';
 import { readFileSync } from 'node:fs';
-import { desc, eq } from 'drizzle-orm';
 import type { Hono, Context, MiddlewareHandler } from 'hono';
-import { backtests, streams } from '../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
 import { parseSince, type BacktestResult } from '../backtest/backtest.ts';
-import { cancelBacktest, endInterruptedBacktests, startBacktest } from '../backtest/jobs.ts';
+import { cancelBacktest, getBacktest, recentBacktests, startBacktest } from '../backtest/jobs.ts';
+import { streamHealth } from '../ingest/stream-health.ts';
 import { AppError } from '../errors.ts';
 import type { Deps } from '../deps.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
@@ -104,7 +103,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   });
 
   page('/streams', 'cases.read', async (c) => {
-    const rows = await deps.database.db.select().from(streams).orderBy(streams.id);
+    const rows = await streamHealth(deps.database);
     const L = c.get('locale');
     const tz = c.get('timeZone');
     const when = (d: Date | string) => formatDateTime(d, L, tz);
@@ -144,7 +143,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
    */
   const rulesPage = async (c: Context<UiEnv>, refused?: { pack: string; since: string; error: string }) => {
     const status = deps.rulebook.status();
-    const recent = await deps.database.db.select().from(backtests).orderBy(desc(backtests.id)).limit(5);
+    const recent = await recentBacktests(deps.database);
     const canBacktest = can(c.get('user'), 'rules.backtest');
     const draft = refused?.pack ?? packSource(status.packs[0]?.file);
     const L = c.get('locale');
@@ -210,8 +209,7 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
   });
 
   page('/rules/backtests/:id{[0-9]{1,15}}', 'rules.backtest', async (c) => {
-    await endInterruptedBacktests(deps.database);
-    const [b] = await deps.database.db.select().from(backtests).where(eq(backtests.id, Number(c.req.param('id'))));
+    const b = await getBacktest(deps.database, Number(c.req.param('id')));
     if (!b) return c.notFound();
     // Backtests stored before people could mark false alarms have no labels.
     const r = b.result as null | (Omit<BacktestResult, 'labels'> & { labels?: BacktestResult['labels'] });

@@ -85,4 +85,9 @@ describe('the module graph', () => {
     for (const m of graph.keys()) if (!state.has(m)) visit(m);
     expect(cycles).toEqual([]);
   });
+
+  it('keeps queries out of the pages: the inbox calls the same services as the API', () => {
+    const querying = sources(join(ROOT, 'src', 'ui')).filter((f) => /\bdatabase\.(db|rows|execute)\b/.test(readFileSync(f, 'utf8')));
+    expect(querying.map((f) => relative(ROOT, f))).toEqual([]);
+  });
 });

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { alertDeliveries, alerts } from '../../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../../alerts/acknowledge.ts';
+import { listAlerts } from '../../alerts/list.ts';
 import type { Deps } from '../../deps.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
@@ -53,18 +52,10 @@ export function alertRoutes(deps: Deps) {
       const user = currentUser(c);
       const audiences = audiencesOf(user);
       const q = c.req.valid('query');
-      const rows = await deps.database.db
-        .select()
-        .from(alerts)
-        .where(and(inArray(alerts.audience, audiences), q.status ? eq(alerts.status, q.status) : undefined))
-        .orderBy(desc(alerts.id))
-        .limit(200);
-      const deliveries = rows.length
-        ? await deps.database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.id)))
-        : [];
-      const out = rows.map((r) => ({
-        ...r,
-        deliveries: deliveries.filter((d) => d.alertId === r.id).map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError })),
+      const listed = await listAlerts(deps.database, audiences, { status: q.status, limit: 200 });
+      const out = listed.map(({ alert, deliveries }) => ({
+        ...alert,
+        deliveries: deliveries.map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError })),
       }));
       return c.json({ alerts: jsonify(out) }, 200);
     })

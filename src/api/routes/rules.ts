@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { backtests } from '../../../db/schema/index.ts';
 import { formatPackError, loadPackText } from '../../../rules/index.ts';
 import { parseSince } from '../../backtest/backtest.ts';
-import { cancelBacktest, endInterruptedBacktests, startBacktest } from '../../backtest/jobs.ts';
+import { cancelBacktest, getBacktest, startBacktest } from '../../backtest/jobs.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { currentUser, requirePermission } from '../auth.ts';
@@ -86,14 +84,11 @@ const cancel = createRoute({
   responses: { 200: json(BacktestStatus, 'The backtest, failed: cancelled'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
-async function backtestRow(deps: Deps, id: number) {
-  await endInterruptedBacktests(deps.database);
-  const [row] = await deps.database.db
-    .select({ id: backtests.id, status: backtests.status, packName: backtests.packName, since: backtests.since, processed: backtests.processed, total: backtests.total, result: backtests.result, error: backtests.error, createdAt: backtests.createdAt, finishedAt: backtests.finishedAt })
-    .from(backtests)
-    .where(eq(backtests.id, id));
-  if (!row) throw notFound(`backtest ${id}`);
-  return jsonify({ ...row, result: (row.result ?? null) as Record<string, unknown> | null });
+async function backtestRow(deps: Deps, wanted: number) {
+  const row = await getBacktest(deps.database, wanted);
+  if (!row) throw notFound(`backtest ${wanted}`);
+  const { id, status, packName, since, processed, total, result, error, createdAt, finishedAt } = row;
+  return jsonify({ id, status, packName, since, processed, total, result: (result ?? null) as Record<string, unknown> | null, error, createdAt, finishedAt });
 }
 
 export function ruleRoutes(deps: Deps) {

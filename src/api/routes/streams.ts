@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, count } from 'drizzle-orm';
-import { posts, streams } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
+import { streamHealth } from '../../ingest/stream-health.ts';
 import { requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
 import { jsonify } from '../serialize.ts';
@@ -39,27 +38,7 @@ const route = createRoute({
 
 export function streamRoutes(deps: Deps) {
   return router().openapi(route, async (c) => {
-    const rows = await deps.database.db.select().from(streams).orderBy(asc(streams.id));
-    const counts = await deps.database.db.select({ streamId: posts.streamId, n: count() }).from(posts).groupBy(posts.streamId);
-    const postsOf = new Map(counts.map((r) => [r.streamId, Number(r.n)]));
-    const now = Date.now();
-    const out = rows.map((s) => ({
-      id: s.id,
-      platform: s.platform,
-      name: s.name,
-      enabled: s.enabled,
-      status: !s.enabled ? ('disabled' as const) : s.failingSince ? ('failing' as const) : s.lastSuccessAt ? ('ok' as const) : ('waiting' as const),
-      lastPollAt: s.lastPollAt,
-      lastSuccessAt: s.lastSuccessAt,
-      lagSec: s.lastSuccessAt ? Math.round((now - s.lastSuccessAt.getTime()) / 1000) : null,
-      lastError: s.lastError,
-      failingSince: s.failingSince,
-      consecutiveFailures: s.consecutiveFailures,
-      posts: postsOf.get(s.id) ?? 0,
-      nextPollAt: s.nextPollAt,
-      rateLimit: s.rateLimit ?? null,
-      gaps: s.gaps,
-    }));
+    const out = await streamHealth(deps.database);
     return c.json({ streams: jsonify(out) }, 200);
   });
 }
