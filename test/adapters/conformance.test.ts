@@ -2,21 +2,23 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
 import { createFacebookAdapter } from '../../adapters/facebook/index.ts';
 import { createInstagramAdapter } from '../../adapters/instagram/index.ts';
 import type { MetaSettings } from '../../adapters/meta/settings.ts';
 import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
 import { createReplayAdapter } from '../../adapters/replay/index.ts';
-import type { PlatformAdapter, Platform } from '../../adapters/types.ts';
+import type { NormalizedPost, PlatformAdapter, Platform } from '../../adapters/types.ts';
 import { createXAdapter } from '../../adapters/x/index.ts';
 import { AdapterError } from '../../adapters/errors.ts';
 import { auditLog, authors, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { storeDelivery } from '../../src/ingest/webhook-inbox.ts';
 import { backoffMs } from '../../src/retry.ts';
 import { FakeBluesky } from '../fakes/bluesky-server.ts';
-import { FakeGraph, type GraphFault } from '../fakes/graph-server.ts';
+import { FakeGraph, type FbComment, type GraphFault } from '../fakes/graph-server.ts';
 import { FakeMastodon } from '../fakes/mastodon-server.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
@@ -51,6 +53,22 @@ interface Kit {
   fault(f: Fault): void;
   /** Replies the fake has been asked to post, all told. */
   replies(): number;
+  /**
+   * The author edits customer post `i` (where the platform has edits): a webhook delivery to store
+   * when the platform pushes the edit, or nothing when the next poll reads it.
+   */
+  edit?(i: number, text: string): Promise<WebhookDelivery | void>;
+  /** The author deletes customer post `i`: a delivery that says so, or nothing when the engagement read learns it. */
+  remove?(i: number): Promise<WebhookDelivery | void>;
+}
+
+type WebhookDelivery = { posts: NormalizedPost[]; gone: string[] };
+
+/** A kit's webhook delivery, as the adapter reads it (signature checks are the webhook case's). */
+async function read(adapter: PlatformAdapter, body: unknown): Promise<WebhookDelivery> {
+  const d = await adapter.webhook!.deliver(body);
+  if ('refused' in d) throw new Error(`delivery refused: ${d.refused.message}`);
+  return d;
 }
 
 const X_TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAconformance', appKey: 'conf-key', appSecret: 'conf-secret', accessToken: '1-conf-token', accessSecret: 'conf-access-secret' };
@@ -59,6 +77,7 @@ const BLUESKY_PASSWORD = 'conf-orma-nce0-0001';
 
 function xKit(): Kit {
   let x: FakeX;
+  const ids: string[] = [];
   return {
     platform: 'x',
     pageSize: 100,
@@ -71,15 +90,19 @@ function xKit(): Kit {
     },
     stop: () => x.close(),
     adapter: () => createXAdapter({ ...X_TOKENS, user: { appKey: X_TOKENS.appKey, appSecret: X_TOKENS.appSecret, accessToken: X_TOKENS.accessToken, accessSecret: X_TOKENS.accessSecret }, brandUsername: 'VedraTel', baseUrl: x.url, rateBudget: 100_000, timeoutMs: 2_000, overlapMs: 5_000 }),
-    customerPost: (i) => void x.addTweet({ text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author_id: String(100 + (i % 5)) }),
+    customerPost: (i) => void (ids[i] = x.addTweet({ text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author_id: String(100 + (i % 5)) }).id),
     ownPost: () => void x.addTweet({ text: '@VedraTel @kupac0 javite nam broj ugovora u poruci', author_id: '1' }),
     fault: (f) => void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet', lost_answer: 'post-then-drop' } as const)[f]),
     replies: () => x.posted.length,
+    // X gives an edit a new id (its history names the first); a deletion shows when the post cannot be read.
+    edit: async (i, text) => void x.editTweet(ids[i]!, `@VedraTel ${text}`),
+    remove: async (i) => void x.deleted.add(ids[i]!),
   };
 }
 
 function mastodonKit(): Kit {
   let m: FakeMastodon;
+  const ids: string[] = [];
   return {
     platform: 'mastodon',
     pageSize: 40,
@@ -91,7 +114,8 @@ function mastodonKit(): Kit {
     },
     stop: () => m.close(),
     adapter: () => createMastodonAdapter({ baseUrl: m.url, accessToken: MASTODON_TOKEN, timeoutMs: 2_000, hashtags: [] }),
-    customerPost: (i) => void m.addStatus(m.accounts.get(String(2 + (i % 5)))!, `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`),
+    customerPost: (i) => void (ids[i] = m.addStatus(m.accounts.get(String(2 + (i % 5)))!, `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`).id),
+    remove: async (i) => void m.statuses.delete(ids[i]!),
     ownPost: () => void m.addStatus(m.brand, '<p>@vedra javite nam broj ugovora u poruci</p>', { mention: true }),
     fault: (f) => void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status', lost_answer: 'post-then-drop' } as const)[f]),
     replies: () => m.posted.length,
@@ -100,6 +124,7 @@ function mastodonKit(): Kit {
 
 function blueskyKit(): Kit {
   let b: FakeBluesky;
+  const ids: string[] = [];
   return {
     platform: 'bluesky',
     pageSize: 50,
@@ -110,7 +135,9 @@ function blueskyKit(): Kit {
     },
     stop: () => b.close(),
     adapter: () => createBlueskyAdapter({ handle: b.brand.handle, appPassword: BLUESKY_PASSWORD, service: b.url, timeoutMs: 2_000 }),
-    customerPost: (i) => void b.addPost(b.author(`kupac${i % 5}`), `@${b.brand.handle} račun ${i} mi je opet pogrešan, sramota`),
+    customerPost: (i) => void (ids[i] = b.addPost(b.author(`kupac${i % 5}`), `@${b.brand.handle} račun ${i} mi je opet pogrešan, sramota`).uri),
+    // Bluesky posts cannot be edited.
+    remove: async (i) => void b.posts.delete(ids[i]!),
     ownPost: () => {
       const p = b.addPost(b.brand, `@${b.brand.handle} javite nam broj ugovora u poruci`);
       b.notifications.push({ uri: p.uri, cid: p.cid, author: b.brand, reason: 'mention', record: p.record, isRead: false, indexedAt: p.indexedAt });
@@ -130,6 +157,8 @@ const GRAPH_FAULTS: Record<Fault, GraphFault> = { rate_limit: 'rate_limit', serv
 function facebookKit(): Kit {
   let g: FakeGraph;
   let posts: string[] = [];
+  let adapter: PlatformAdapter;
+  const comments: FbComment[] = [];
   const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(9000 + i), name: `Kupac ${i}` }));
   return {
     platform: 'facebook',
@@ -141,8 +170,11 @@ function facebookKit(): Kit {
       posts = Array.from({ length: 25 }, (_, i) => g.addPost(`Akcija ${i}: novi paketi`).id);
     },
     stop: () => g.close(),
-    adapter: () => createFacebookAdapter(metaSettings(g)),
-    customerPost: (i) => void g.addComment(posts[i < 150 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!),
+    adapter: () => (adapter = createFacebookAdapter(metaSettings(g))),
+    customerPost: (i) => void (comments[i] = g.addComment(posts[i < 150 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!)),
+    // Facebook pushes both: `verb: edited` under the same id, `verb: remove`.
+    edit: async (i, text) => read(adapter, g.feedDelivery({ ...comments[i]!, message: text }, 'edited')),
+    remove: async (i) => read(adapter, g.feedDelivery(comments[i]!, 'remove')),
     ownPost: () => void g.addComment(posts[0]!, 'Javite nam broj ugovora u poruci', { id: g.pageId, name: g.pageName }),
     fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
     replies: () => g.posted.filter((p) => p.platform === 'facebook').length,
@@ -153,6 +185,7 @@ function facebookKit(): Kit {
 function instagramKit(): Kit {
   let g: FakeGraph;
   let media: string[] = [];
+  const comments: string[] = [];
   const customers = Array.from({ length: 5 }, (_, i) => ({ id: String(7000 + i), username: `kupac_${i}` }));
   return {
     platform: 'instagram',
@@ -165,7 +198,9 @@ function instagramKit(): Kit {
     },
     stop: () => g.close(),
     adapter: () => createInstagramAdapter({ ...metaSettings(g), igUserId: g.igUserId }),
-    customerPost: (i) => void g.addIgComment(media[i < 100 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!),
+    customerPost: (i) => void (comments[i] = g.addIgComment(media[i < 100 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!).id),
+    // Instagram comments cannot be edited; a deleted one is no longer found.
+    remove: async (i) => void g.igComments.delete(comments[i]!),
     ownPost: () => void g.addIgComment(media[0]!, 'Javite nam broj ugovora u poruci', { id: g.igUserId, username: g.igUsername }),
     fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
     replies: () => g.posted.filter((p) => p.platform === 'instagram').length,
@@ -382,6 +417,30 @@ describe.each(KITS.map((make) => [make().platform, make] as const))('the %s adap
     const again = await adapter.reply(target, text, 'conformance-reply-1', { mayHaveBeenSent: true });
     expect(again.platformReplyId).toBeTruthy();
     expect(kit.replies()).toBe(1);
+  });
+
+  it('takes the author\'s edit as the post\'s new words, and their delete as the post gone (where the platform has them)', async (ctx) => {
+    if (!kit.edit && !kit.remove) return ctx.skip();
+    kit.customerPost(0);
+    kit.customerPost(1);
+    const s = await stream();
+    await drain(s);
+    const take = async (d: WebhookDelivery | void, learn: () => Promise<unknown>) => (d ? storeDelivery({ database: h.deps.database, adapters: { [kit.platform]: adapter }, rulebook: h.deps.rulebook, log: silentLog }, kit.platform, d) : learn());
+    if (kit.edit) {
+      await take(await kit.edit(0, 'račun 0 su ispravili, ali internet i dalje ne radi'), () => drain(s));
+      const words = (await h.deps.database.db.select({ text: posts.text }).from(posts)).map((p) => p.text);
+      expect(words.filter((w) => w.includes('su ispravili'))).toHaveLength(1);
+      // Still one case: an edit is not a new complaint.
+      expect(Number((await h.deps.database.db.select({ n: count() }).from(cases))[0]!.n)).toBe(2);
+    }
+    if (kit.remove) {
+      await take(await kit.remove(1), async () => {
+        await h.deps.database.db.update(posts).set({ metricsDueAt: new Date(0) });
+        await refreshEngagement(h.deps.database, { [kit.platform]: adapter }, silentLog);
+      });
+      const gone = await h.deps.database.db.select({ text: posts.text }).from(posts).where(isNotNull(posts.goneAt));
+      expect(gone).toEqual([{ text: '' }]);
+    }
   });
 
   it('refuses a webhook delivery with a forged or missing signature, and a challenge it cannot answer (where it takes webhooks)', async () => {
