@@ -217,7 +217,10 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                     <button type="submit" class="secondary">{t(L, 'retry')}</button>
                   </form>
                 ) : (
-                  <p class="muted">{r.status}…</p>
+                  // A reply waiting out a back-off or held for renewed credentials says why.
+                  <p class="muted">
+                    {r.status}…{r.lastError ? <span class="error"> {r.lastError}</span> : null}
+                  </p>
                 )}
               </div>
             ))}
