@@ -268,6 +268,8 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       expect(held).toMatchObject({ status: 'pending', attempts: 0 });
       expect(held!.lastError).toMatch(/^held: credentials:/);
       expect(g.posted).toHaveLength(0);
+      // The case says why the reply waits.
+      expect(await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(responder.email) } })).text()).toContain('held: credentials: META_PAGE_ACCESS_TOKEN no longer works');
       // A renewed token: the held reply goes out, once.
       g.tokenExpired = false;
       await deliverDueReplies(h.deps.database, h.deps.adapters, silentLog, { now: new Date(Date.now() + 10 * 60_000) });
