@@ -18,6 +18,8 @@ export const streams = pgTable(
     /** Spans the platform could no longer serve when odziv read it (newest last, the last 20): posts there were missed. */
     gaps: jsonb('gaps').$type<Array<{ from: string; to: string; reason: string; recordedAt: string }>>().notNull().default([]),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Posts this stream has stored, counted by ingest in the transaction that stores them (counting a year of posts per page view took ~1 s). */
+    postsStored: bigint('posts_stored', { mode: 'number' }).notNull().default(0),
     /** One poller at a time per stream, across instances: a lease taken by a conditional update. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),

@@ -131,7 +131,7 @@ export async function ingest(
     }
     if (result.gap) await recordGap(tx, stream, result.gap);
     await tx.execute(sql`
-      update streams set cursor = ${result.cursor}, last_poll_at = ${now}, last_success_at = ${now}, last_error = null, failing_since = null,
+      update streams set cursor = ${result.cursor}, last_poll_at = ${now}, last_success_at = ${now}, last_error = null, failing_since = null, posts_stored = posts_stored + ${summary.stored},
         rate_limit = ${result.rateLimit ? JSON.stringify({ remaining: result.rateLimit.remaining, resetAt: result.rateLimit.resetAt?.toISOString() }) : null}::jsonb
       where id = ${stream.id}`);
   });

@@ -1,14 +1,10 @@
-import { asc, count } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { posts, streams } from '../../db/schema/index.ts';
+import { streams } from '../../db/schema/index.ts';
 
 /** Every stream's health as the API and the streams page show it: state, lag, last error, gaps, posts stored. */
 export async function streamHealth(database: Database, now = Date.now()) {
-  const [rows, counts] = await Promise.all([
-    database.db.select().from(streams).orderBy(asc(streams.id)),
-    database.db.select({ streamId: posts.streamId, n: count() }).from(posts).groupBy(posts.streamId),
-  ]);
-  const postsOf = new Map(counts.map((r) => [r.streamId, Number(r.n)]));
+  const rows = await database.db.select().from(streams).orderBy(asc(streams.id));
   return rows.map((s) => ({
     id: s.id,
     platform: s.platform,
@@ -21,7 +17,7 @@ export async function streamHealth(database: Database, now = Date.now()) {
     lastError: s.lastError,
     failingSince: s.failingSince,
     consecutiveFailures: s.consecutiveFailures,
-    posts: postsOf.get(s.id) ?? 0,
+    posts: s.postsStored,
     nextPollAt: s.nextPollAt,
     rateLimit: s.rateLimit ?? null,
     gaps: s.gaps,

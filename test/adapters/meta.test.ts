@@ -220,6 +220,10 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const s = await stream();
       expect(await pollStream(deps(), await fresh(s.id))).toMatchObject({ stored: 1, duplicates: 1 });
       expect(await storedIds()).toEqual([a.id, b.id].sort());
+      // Each stream counts what it stored, a duplicate not at all: the webhook one, the poll the other.
+      const cm = await h.user('community_manager');
+      const health = (await (await h.request('GET', '/api/streams', { token: cm.token })).json()) as { streams: Array<{ platform: string; name: string; posts: number }> };
+      expect(health.streams.filter((x) => x.platform === 'facebook').map((x) => `${x.name}:${x.posts}`).sort()).toEqual(['comments:1', 'webhook:1']);
       // Nothing new: the next reconciling poll is a minute away, not at once.
       expect((await fresh(s.id)).nextPollAt!.getTime() - Date.now()).toBeGreaterThan(30_000);
     });
