@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
 import type { MetaSettings } from '../meta/settings.ts';
+import { metaModeration } from '../meta/moderation.ts';
 import { metaPrivateReply } from '../meta/private-reply.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { Comment, Engagement, engagementOf, FeedChange, normalizeComment, normalizeFeedChange, normalizePagePost, PagePost } from './map.ts';
 
 /** Facebook's limit for a comment's text. */
@@ -25,8 +26,6 @@ const StreamConfig = z.object({ kind: z.literal('page') });
 /** Per Page post: its updated_time when last read (`u`), when that was (`r`), its newest comment's time (`c`). Never Meta's cursors. */
 const Mark = z.object({ u: z.string(), r: z.number().optional(), c: z.string().optional() });
 const Cursor = z.object({ v: z.literal(1), posts: z.record(z.string(), Mark) });
-const Edge = z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() });
-const Success = z.object({ success: z.boolean() });
 
 export interface FacebookAdapter extends PlatformAdapter {
   verify(): Promise<{ pageId: string; name: string }>;
@@ -48,29 +47,16 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
     }
   }
 
-  /** Every item of an edge's pages, read until Graph gives no `next` (or `enough` says the rest is known). */
-  async function readAll(path: string, params: Record<string, string>, maxPages: number, enough: (items: unknown[]) => boolean, usage: GraphUsage[]): Promise<{ items: unknown[]; complete: boolean; shortEnd: boolean }> {
-    const items: unknown[] = [];
-    let page = await graph.page(path, Edge, params);
-    for (let n = 1; ; n++) {
-      usage.push(page.usage);
-      items.push(...page.data);
-      if (!page.next) return { items, complete: true, shortEnd: n > 1 && page.data.length < Number(params.limit ?? 25) };
-      if (enough(page.data) || n >= maxPages) return { items, complete: false, shortEnd: false };
-      page = await graph.page(page.next, Edge);
-    }
-  }
-
   /** A post's comments newest first, back to a little before the newest one read last time. */
   async function commentsOf(postId: string, mark: string | undefined, usage: GraphUsage[]) {
     const stopAt = mark ? Date.parse(mark) - OVERLAP_MS : -Infinity;
     const reachedMark = (data: unknown[]) => data.some((c) => Date.parse(String((c as { created_time?: unknown }).created_time)) < stopAt);
     const params = { fields: COMMENT_FIELDS, filter: 'stream', order: 'reverse_chronological', limit: '100' };
-    const first = await readAll(`/${postId}/comments`, params, 50, reachedMark, usage);
+    const first = await graph.readAll(`/${postId}/comments`, params, { maxPages: 50, usage, enough: reachedMark });
     // A cursor whose comment was deleted meanwhile ends the paging early and quietly: a multi-page
     // read that came back short before the mark is read once more from the top.
     if (first.complete && first.shortEnd && !reachedMark(first.items)) {
-      const again = await readAll(`/${postId}/comments`, params, 50, reachedMark, usage);
+      const again = await graph.readAll(`/${postId}/comments`, params, { maxPages: 50, usage, enough: reachedMark });
       const seen = new Set(first.items.map((c) => (c as { id?: unknown }).id));
       first.items.push(...again.items.filter((c) => !seen.has((c as { id?: unknown }).id)));
     }
@@ -84,7 +70,7 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
   }
 
   async function ownReplyUnder(on: string, text: string): Promise<SentReply | undefined> {
-    const page = await graph.page(`/${on}/comments`, Edge, { fields: 'id,message,from{id},created_time,permalink_url', filter: 'stream', order: 'reverse_chronological', limit: '100' });
+    const page = await graph.page(`/${on}/comments`, { fields: 'id,message,from{id},created_time,permalink_url', filter: 'stream', order: 'reverse_chronological', limit: '100' });
     for (const raw of page.data) {
       const c = Comment.safeParse(raw);
       if (c.success && c.data.from?.id === s.pageId && (c.data.message ?? '').trim() === text.trim()) return { platformReplyId: c.data.id, url: c.data.permalink_url };
@@ -134,11 +120,11 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
       const since = now() - s.lookbackMs;
       const usage: GraphUsage[] = [];
       const old = (data: unknown[]) => data.every((p) => Date.parse(String((p as { created_time?: unknown }).created_time)) < since);
-      const feed = await readAll(`/${s.pageId}/feed`, { fields: POST_FIELDS, limit: '25' }, FEED_PAGES, old, usage);
+      const feed = await graph.readAll(`/${s.pageId}/feed`, { fields: POST_FIELDS, limit: '25' }, { maxPages: FEED_PAGES, usage, enough: old });
       // Comments on ads live under their ad posts, which the feed does not list.
       let ads: unknown[] = [];
       try {
-        ads = (await readAll(`/${s.pageId}/ads_posts`, { fields: POST_FIELDS, limit: '25', include_inline_create: 'true' }, ADS_PAGES, old, usage)).items;
+        ads = (await graph.readAll(`/${s.pageId}/ads_posts`, { fields: POST_FIELDS, limit: '25', include_inline_create: 'true' }, { maxPages: ADS_PAGES, usage, enough: old })).items;
       } catch (e) {
         if (!(e instanceof AdapterError && (e.kind === 'auth' || e.kind === 'invalid' || e.kind === 'not_found'))) throw e;
       }
@@ -176,7 +162,7 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
         }
         next[p.id] = { u: updated(p), r: readAt, ...(newest ? { c: newest } : {}) };
       }
-      const pause = pauseForUsage({ share: Math.max(0, ...usage.map((u) => u.share)), regainInMs: Math.max(0, ...usage.map((u) => u.regainInMs ?? 0)) || undefined });
+      const pause = pauseForUsage(usage);
       return {
         posts: out.sort((a, b) => (a.postedAt?.getTime?.() ?? 0) - (b.postedAt?.getTime?.() ?? 0)),
         cursor: JSON.stringify({ v: 1, posts: next }),
@@ -200,14 +186,7 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
 
     privateReply: metaPrivateReply(graph, { platform: 'facebook', pageId: s.pageId, maxLength: 2_000 }),
 
-    moderation: {
-      actions: ['hide', 'unhide', 'delete'],
-      everyPost: true,
-      async apply(platformPostId: string, action: ModerationAction): Promise<void> {
-        if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
-        else await graph.call('POST', `/${platformPostId}`, Success, { is_hidden: action === 'hide' ? 'true' : 'false' });
-      },
-    },
+    moderation: metaModeration(graph, 'is_hidden'),
 
     async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
       const metrics = new Map<string, EngagementMetrics>();

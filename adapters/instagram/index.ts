@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
 import type { MetaSettings } from '../meta/settings.ts';
+import { metaModeration } from '../meta/moderation.ts';
 import { metaPrivateReply } from '../meta/private-reply.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
+import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
 import { Comment, CommentChange, Media, MENTION_PREFIX, MentionChange, normalizeComment } from './map.ts';
 
 /** Instagram's limit for a comment (a caption's too). */
@@ -18,8 +19,6 @@ const COMMENT_FIELDS = `${FIELDS},replies{${FIELDS}}`;
 const StreamConfig = z.object({ kind: z.literal('media') });
 /** Per media: the comment count when last read. Never Meta's cursors. */
 const Cursor = z.object({ v: z.literal(1), media: z.record(z.string(), z.object({ n: z.number().int().nonnegative() })) });
-const Edge = z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() });
-const Success = z.object({ success: z.boolean() });
 const idOf = (raw: unknown) => (typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : undefined);
 
 export interface InstagramAdapter extends PlatformAdapter {
@@ -43,21 +42,10 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
   }
   const ensureUsername = async () => username ?? (await verify()).username;
 
-  async function readAll(first: string | URL, params: Record<string, string>, maxPages: number, usage: GraphUsage[], enough: (data: unknown[]) => boolean = () => false): Promise<unknown[]> {
-    const items: unknown[] = [];
-    let page = await graph.page(first, Edge, params);
-    for (let n = 1; ; n++) {
-      usage.push(page.usage);
-      items.push(...page.data);
-      if (!page.next || enough(page.data) || n >= maxPages) return items;
-      page = await graph.page(page.next, Edge);
-    }
-  }
-
   /** A media's comments and every reply: the first page of replies comes with each comment, the rest by /{comment-id}/replies. */
   async function commentsOf(m: Media, brand: string | undefined, usage: GraphUsage[]): Promise<NormalizedPost[]> {
     const out: NormalizedPost[] = [];
-    for (const raw of await readAll(`/${m.id}/comments`, { fields: COMMENT_FIELDS, limit: '50' }, 100, usage)) {
+    for (const raw of (await graph.readAll(`/${m.id}/comments`, { fields: COMMENT_FIELDS, limit: '50' }, { maxPages: 100, usage })).items) {
       const c = Comment.safeParse(raw);
       if (!c.success) {
         out.push(unreadablePost('instagram', raw, idOf(raw)));
@@ -65,7 +53,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       }
       out.push(normalizeComment(c.data, m.id, m.permalink, s.igUserId, brand));
       let replies = c.data.replies?.data ?? [];
-      if (c.data.replies?.paging?.next) replies = await readAll(`/${c.data.id}/replies`, { fields: FIELDS, limit: '50' }, 100, usage);
+      if (c.data.replies?.paging?.next) replies = (await graph.readAll(`/${c.data.id}/replies`, { fields: FIELDS, limit: '50' }, { maxPages: 100, usage })).items;
       for (const r of replies) {
         const reply = Comment.safeParse(r);
         out.push(reply.success ? normalizeComment({ ...reply.data, parent_id: reply.data.parent_id ?? c.data.id }, m.id, m.permalink, s.igUserId, brand) : unreadablePost('instagram', r, idOf(r)));
@@ -118,7 +106,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
   });
 
   async function ownReplyUnder(top: string, text: string): Promise<SentReply | undefined> {
-    const page = await graph.page(`/${top}/replies`, Edge, { fields: FIELDS, limit: '50' });
+    const page = await graph.page(`/${top}/replies`, { fields: FIELDS, limit: '50' });
     const brand = await ensureUsername();
     for (const raw of page.data) {
       const c = Comment.safeParse(raw);
@@ -141,7 +129,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       const since = now() - s.lookbackMs;
       const usage: GraphUsage[] = [];
       const old = (data: unknown[]) => data.every((m) => Date.parse(String((m as { timestamp?: unknown }).timestamp)) < since);
-      const listed = await readAll(`/${s.igUserId}/media`, { fields: 'id,caption,timestamp,permalink,comments_count,like_count', limit: '25' }, MEDIA_PAGES, usage, old);
+      const listed = (await graph.readAll(`/${s.igUserId}/media`, { fields: 'id,caption,timestamp,permalink,comments_count,like_count', limit: '25' }, { maxPages: MEDIA_PAGES, usage, enough: old })).items;
       const out: NormalizedPost[] = [];
       const recent: Media[] = [];
       for (const raw of listed) {
@@ -158,7 +146,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
         out.push(...(await commentsOf(m, brand, usage)));
         next[m.id] = { n: m.comments_count ?? 0 };
       }
-      const pause = pauseForUsage({ share: Math.max(0, ...usage.map((u) => u.share)), regainInMs: Math.max(0, ...usage.map((u) => u.regainInMs ?? 0)) || undefined });
+      const pause = pauseForUsage(usage);
       return {
         posts: out.sort((a, b) => (a.postedAt?.getTime?.() ?? 0) - (b.postedAt?.getTime?.() ?? 0)),
         cursor: JSON.stringify({ v: 1, media: next }),
@@ -188,14 +176,7 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
 
     privateReply: metaPrivateReply(graph, { platform: 'instagram', pageId: s.pageId, maxLength: 1_000 }),
 
-    moderation: {
-      actions: ['hide', 'unhide', 'delete'],
-      everyPost: true,
-      async apply(platformPostId: string, action: ModerationAction): Promise<void> {
-        if (action === 'delete') await graph.call('DELETE', `/${platformPostId}`, Success);
-        else await graph.call('POST', `/${platformPostId}`, Success, { hide: action === 'hide' ? 'true' : 'false' });
-      },
-    },
+    moderation: metaModeration(graph, 'hide'),
 
     async refreshMetrics(platformPostIds: string[]): Promise<MetricsRead> {
       const metrics = new Map<string, EngagementMetrics>();

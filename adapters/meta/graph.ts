@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AdapterError, networkMessage } from '../errors.ts';
 import type { Platform } from '../types.ts';
 
@@ -79,12 +79,17 @@ export function readUsage(headers: Headers): GraphUsage {
   return { share, ...(regain > 0 ? { regainInMs: regain * 60_000 } : {}) };
 }
 
-/** How long to wait before polling again at this usage: the default below 75 %, up to 15 min near 100 %. */
-export function pauseForUsage(u: GraphUsage): number | undefined {
-  if (u.regainInMs) return u.regainInMs;
-  if (u.share < 75) return undefined;
-  return Math.round(60_000 + ((Math.min(u.share, 100) - 75) / 25) * 14 * 60_000);
+/** How long to wait before polling again after these answers: the default below 75 %, up to 15 min near 100 %. */
+export function pauseForUsage(answers: readonly GraphUsage[]): number | undefined {
+  const regain = Math.max(0, ...answers.map((u) => u.regainInMs ?? 0));
+  if (regain) return regain;
+  const share = Math.max(0, ...answers.map((u) => u.share));
+  if (share < 75) return undefined;
+  return Math.round(60_000 + ((Math.min(share, 100) - 75) / 25) * 14 * 60_000);
 }
+
+/** An edge's page as Graph answers it: `data`, and `paging.next` unless it is the last. */
+const Edge = z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() });
 
 const GRAPH_CODE = Symbol('graph error code');
 
@@ -168,8 +173,8 @@ export function createGraph(o: GraphOptions) {
   }
 
   /** One page of an edge; the items are left raw, for the adapter to read one by one. */
-  async function page(pathOrUrl: string | URL, schema: z.ZodType<{ data: unknown[]; paging?: { next?: string | null } | null }>, params: Record<string, string> = {}): Promise<GraphPage<unknown>> {
-    const { body, usage } = await call('GET', pathOrUrl, schema, params);
+  async function page(pathOrUrl: string | URL, params: Record<string, string> = {}): Promise<GraphPage<unknown>> {
+    const { body, usage } = await call('GET', pathOrUrl, Edge, params);
     let next: URL | undefined;
     try {
       next = body.paging?.next ? new URL(body.paging.next) : undefined;
@@ -179,5 +184,22 @@ export function createGraph(o: GraphOptions) {
     return { data: body.data, next, usage };
   }
 
-  return { call, page, now };
+  /**
+   * An edge's items, page after page, until Graph gives no `next` (the only end it tells: a short
+   * page is none), `enough` says the rest is known, or `maxPages` are read. Each page's usage is
+   * added to `usage`. `shortEnd`: the last of several pages came back short (a dead cursor can do that).
+   */
+  async function readAll(pathOrUrl: string | URL, params: Record<string, string>, o2: { maxPages: number; usage: GraphUsage[]; enough?: (data: unknown[]) => boolean }): Promise<{ items: unknown[]; complete: boolean; shortEnd: boolean }> {
+    const items: unknown[] = [];
+    let p = await page(pathOrUrl, params);
+    for (let n = 1; ; n++) {
+      o2.usage.push(p.usage);
+      items.push(...p.data);
+      if (!p.next) return { items, complete: true, shortEnd: n > 1 && p.data.length < Number(params.limit ?? 25) };
+      if (o2.enough?.(p.data) || n >= o2.maxPages) return { items, complete: false, shortEnd: false };
+      p = await page(p.next);
+    }
+  }
+
+  return { call, page, readAll, now };
 }
