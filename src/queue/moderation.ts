@@ -8,11 +8,10 @@ import { authorize, type Actor } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import { markGone } from '../privacy/gone.ts';
 import type { Logger } from '../logger.ts';
-import { afterFailure, storedError } from '../outbox.ts';
+import { afterFailure, failureText } from '../outbox.ts';
 
 export const MAX_MODERATION_ATTEMPTS = 6;
 const LEASE_MS = 2 * 60_000;
-const CREDENTIALS_HOLD_MS = 5 * 60_000;
 
 export interface ModerationRequest {
   caseId: number;
@@ -106,15 +105,17 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
       mlog.info({ attempts: m.attempts }, 'moderation done');
     } catch (e) {
       const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
-      if (isAdapterError(e) && e.kind === 'credentials') {
-        await database.db.update(moderations).set({ status: 'pending', attempts: sql`greatest(${moderations.attempts} - 1, 0)`, lastError: storedError(`held: ${message}`, 1000), availableAt: new Date(Date.now() + CREDENTIALS_HOLD_MS) }).where(held);
-        mlog.warn({ error: message }, 'moderation held: the platform refused the credentials');
-        continue;
-      }
-      const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
-      const { status, availableAt } = afterFailure({ retryable, attempts: m.attempts, maxAttempts: MAX_MODERATION_ATTEMPTS, retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined, refused: 'failed' });
-      await database.db.update(moderations).set({ status, lastError: storedError(message, 1000), availableAt }).where(held);
-      mlog.warn({ attempts: m.attempts, status, error: message }, 'moderation not done');
+      const failure = {
+        retryable: isAdapterError(e) ? e.retryable : !(e instanceof AppError),
+        attempts: m.attempts,
+        maxAttempts: MAX_MODERATION_ATTEMPTS,
+        retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined,
+        refused: 'failed' as const,
+        credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
+      };
+      const { status, availableAt, attempts } = afterFailure(failure);
+      await database.db.update(moderations).set({ status, attempts, lastError: failureText(message, failure), availableAt }).where(held);
+      mlog.warn({ attempts: m.attempts, status, error: message }, failure.credentialsRefused ? 'moderation held: the platform refused the credentials' : 'moderation not done');
     }
   }
   return due.length;

@@ -1,4 +1,4 @@
-import { afterFailure, storedError } from '../outbox.ts';
+import { afterFailure, failureText } from '../outbox.ts';
 import { and, asc, desc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
@@ -33,9 +33,6 @@ export interface NewReply {
   /** In the customer's inbox instead of under their post, where the platform allows (Meta: once per post, within 7 days). */
   private?: boolean;
 }
-
-/** A held reply waits this long for its platform's credentials to be renewed, without spending an attempt. */
-const CREDENTIALS_HOLD_MS = 5 * 60_000;
 
 /**
  * Records a reply intent in the outbox (never posts inline). The same idempotency key on the same
@@ -183,20 +180,17 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
     } catch (e) {
       const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
-      // Dead credentials: held until a person renews them (the stream's alert says so), not
-      // failed, not dead-lettered, and never shown as sent.
-      if (isAdapterError(e) && e.kind === 'credentials') {
-        await database.db
-          .update(replies)
-          .set({ status: 'pending', attempts: sql`greatest(${replies.attempts} - 1, 0)`, lastError: storedError(`held: ${message}`, 1000), lockedUntil: null, lockedBy: null, availableAt: new Date(Date.now() + CREDENTIALS_HOLD_MS) })
-          .where(held);
-        rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, error: message }, 'reply held: the platform refused the credentials');
-        continue;
-      }
-      const retryable = isAdapterError(e) ? e.retryable : !(e instanceof AppError);
-      const { status, availableAt } = afterFailure({ retryable, attempts: reply.attempts, maxAttempts: MAX_ATTEMPTS, retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined, refused: 'failed' });
-      await database.db.update(replies).set({ status, lastError: storedError(message, 1000), lockedUntil: null, lockedBy: null, availableAt }).where(held);
-      rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, 'reply not sent');
+      const failure = {
+        retryable: isAdapterError(e) ? e.retryable : !(e instanceof AppError),
+        attempts: reply.attempts,
+        maxAttempts: MAX_ATTEMPTS,
+        retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined,
+        refused: 'failed' as const,
+        credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
+      };
+      const { status, availableAt, attempts } = afterFailure(failure);
+      await database.db.update(replies).set({ status, attempts, lastError: failureText(message, failure), lockedUntil: null, lockedBy: null, availableAt }).where(held);
+      rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, failure.credentialsRefused ? 'reply held: the platform refused the credentials' : 'reply not sent');
     }
   }
   if (!delivered) log.debug({ job: 'outbox', due: 0 }, 'outbox');
