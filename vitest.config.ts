@@ -9,6 +9,5 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only contend. Each file opens its own database.
     maxWorkers: 2,
-    env: { DOTENV_CONFIG_QUIET: 'true' },
   },
 });

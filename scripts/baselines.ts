@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 
 /** The stock analyzers odziv is compared with: natural's SentimentAnalyzer (AFINN) and VADER. */
 const require = createRequire(import.meta.url);
-process.env.DOTENV_CONFIG_QUIET = 'true';
 
 interface NaturalLib {
   SentimentAnalyzer: new (lang: string, stemmer: unknown, vocabulary: string) => { getSentiment(words: string[]): number };

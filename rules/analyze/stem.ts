@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { stemmer as serbianStemmer } from '@orama/stemmers/serbian';
 import { normalize } from './normalize.ts';
 
-// Only the Porter stemmer file: importing all of `natural` costs ~0.6 s and loads dotenv.
-const require = createRequire(import.meta.url);
-const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
+// natural's own typings pull its .ts sources into our compile, so its public entry is typed here.
+// Its storage modules call dotenv on import: package.json overrides dotenv with vendor/dotenv-off,
+// so importing natural reads no ./.env and prints nothing.
+const natural = createRequire(import.meta.url)('natural') as { PorterStemmer: { stem(word: string): string } };
+const porter = natural.PorterStemmer;
 
 const CACHE_LIMIT = 100_000;
 /** No language has words this long; the Porter stemmer takes quadratic time on them ("httphttp…": 15 s for 100k characters). */
