@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { blueskyPlatform } from './bluesky/platform.ts';
 import { facebookPlatform } from './facebook/platform.ts';
 import { instagramPlatform } from './instagram/platform.ts';
 import { mastodonPlatform } from './mastodon/platform.ts';
 import { createReplayAdapter } from './replay/index.ts';
 import { xPlatform } from './x/platform.ts';
-import { PLATFORMS, type ConfiguredPlatform, type Platform, type PlatformAdapter, type PlatformModule } from './types.ts';
+import { PLATFORMS, type ConfiguredPlatform, type Platform, type PlatformAdapter, type PlatformModule, type SetVariables } from './types.ts';
 
 /**
  * Every platform has an entry, so the compiler notices a platform nobody wired up. `null` means
@@ -20,24 +21,34 @@ export const PLATFORM_MODULES = {
   mastodon: mastodonPlatform,
   bluesky: blueskyPlatform,
   replay: null,
-} satisfies Record<Platform, PlatformModule | null>;
+} satisfies Record<Platform, PlatformModule<any> | null>;
+
+/** Blank is unset, as everywhere in the configuration. */
+export const setVariables = (env: NodeJS.ProcessEnv): SetVariables => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
 
 /**
- * Reads every platform's environment variables: the configured ones, and every problem found,
- * each naming its variable (all platforms are read, so one start-up reports them all).
+ * The platforms this environment turns on, as one part of the configuration schema: their
+ * fragments merged (Facebook and Instagram share theirs), their cross-variable checks, and how the
+ * parsed values become configured platforms.
  */
+export function platformSchema(env: SetVariables) {
+  const on = PLATFORMS.map((p) => PLATFORM_MODULES[p] as PlatformModule | null).filter((m): m is PlatformModule => !!m?.enabledBy(env));
+  return {
+    shape: Object.assign({}, ...on.map((m) => m.env)) as z.ZodRawShape,
+    refine(values: Record<string, unknown>, ctx: z.RefinementCtx) {
+      for (const m of on) m.refine?.(values, ctx);
+    },
+    configure: (values: Record<string, unknown>): ConfiguredPlatform[] => on.map((m) => m.configure(values)).filter((c): c is ConfiguredPlatform => !!c),
+  };
+}
+
+/** The platforms' part of the configuration alone: every problem, each naming its variable. */
 export function configurePlatforms(env: NodeJS.ProcessEnv): { platforms: ConfiguredPlatform[]; problems: string[] } {
-  const platforms: ConfiguredPlatform[] = [];
-  const problems: string[] = [];
-  for (const p of PLATFORMS) {
-    try {
-      const configured = PLATFORM_MODULES[p]?.configure(env);
-      if (configured) platforms.push(configured);
-    } catch (e) {
-      problems.push(...(e as Error).message.split('; '));
-    }
-  }
-  return { platforms, problems };
+  const set = setVariables(env);
+  const schema = platformSchema(set);
+  const parsed = z.object(schema.shape).superRefine(schema.refine).safeParse(set);
+  if (!parsed.success) return { platforms: [], problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  return { platforms: schema.configure(parsed.data), problems: [] };
 }
 
 export interface AdapterContext {

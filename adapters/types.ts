@@ -147,15 +147,28 @@ export interface ConfiguredPlatform {
   wantedStreams(verified?: Verification): WantedStream[];
 }
 
-/** A platform's entry in the registry: how its environment variables configure it. */
-export interface PlatformModule {
+/** The environment as the configuration reads it: set variables only, blank ones dropped. */
+export type SetVariables = Readonly<Record<string, string>>;
+
+/**
+ * A platform's entry in the registry: its environment variables as a zod fragment, which the
+ * registry merges into the one configuration schema (src/config.ts), so a start-up reports every
+ * wrong variable of every platform at once, each by name.
+ */
+export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape> {
   readonly platform: Platform;
-  /**
-   * Reads the platform's own environment variables: undefined when it is not configured; otherwise
-   * throws an Error whose message lists "VARIABLE: what is wrong" parts joined by "; ".
-   */
-  configure(env: NodeJS.ProcessEnv): ConfiguredPlatform | undefined;
+  /** Its variables, as they must be once the platform is configured. */
+  readonly env: Shape;
+  /** Whether these variables configure the platform at all (its fragment is checked only then). */
+  enabledBy(env: SetVariables): boolean;
+  /** Checks across its variables that one field's schema cannot make (all four X user credentials or none). */
+  refine?(values: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx): void;
+  /** Its settings bound in, from its parsed variables; undefined when they configure it after all not (Instagram without META_IG_USER_ID). */
+  configure(values: z.output<z.ZodObject<Shape>>): ConfiguredPlatform | undefined;
 }
+
+/** Declares a platform's entry, its values typed by its own fragment. */
+export const definePlatform = <Shape extends z.ZodRawShape>(m: PlatformModule<Shape>): PlatformModule<Shape> => m;
 
 /** The platform's webhook contract, served at `/webhooks/<platform>` (raw body in, posts out). */
 export interface WebhookCapability {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
-import { configurePlatforms } from '../adapters/registry.ts';
+import { platformSchema, setVariables } from '../adapters/registry.ts';
 import type { ConfiguredPlatform } from '../adapters/types.ts';
 import { parseQuietHours, type QuietHours } from './calendar/quiet-hours.ts';
 import { parseBusinessHours, type BusinessHours } from './calendar/business-hours.ts';
@@ -160,11 +160,11 @@ function urlPassword(url: string | undefined): string | undefined {
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Blank is unset (`PORT= ` is a slip, and a number read from it would be 0: a random port).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
+  const cleaned = setVariables(env);
+  // One schema: odziv's own variables and the fragments of the platforms this environment turns on.
+  const platformPart = platformSchema(cleaned);
+  const parsed = (EnvSchema.extend(platformPart.shape).superRefine(platformPart.refine) as unknown as z.ZodType<z.output<typeof EnvSchema> & Record<string, unknown>>).safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-  const { platforms, problems: platformProblems } = configurePlatforms(env);
-  problems.push(...platformProblems);
   let quietHours: QuietHours | undefined;
   if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
     try {
@@ -174,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const platforms = platformPart.configure(parsed.data);
   // The embedded database serves one process: splitting roles needs a PostgreSQL they share.
   if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL) throw new ConfigError([`ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`]);
   if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
@@ -181,5 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secrets = [parsed.data.DATABASE_URL, urlPassword(parsed.data.DATABASE_URL), parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, urlPassword(parsed.data.SMTP_URL), parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_SIGNED_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...platforms.flatMap((p) => p.secrets)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
-  return { ...parsed.data, secrets, platforms, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
+  // The platforms' variables stay in their configured platforms, not beside odziv's own.
+  const own = Object.fromEntries(Object.keys(EnvSchema.shape).map((k) => [k, parsed.data[k]])) as z.output<typeof EnvSchema>;
+  return { ...own, secrets, platforms, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };
 }

@@ -5,7 +5,7 @@ import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, 
 import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
 import type { BlueskySettings } from './settings.ts';
 
-export { blueskySettingsFromEnv, type BlueskySettings } from './settings.ts';
+export { type BlueskySettings } from './settings.ts';
 
 /**
  * Bluesky through XRPC (plain HTTP and JSON) with fetch. Not @atproto/api: its current releases

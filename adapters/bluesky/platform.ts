@@ -1,12 +1,13 @@
-import type { PlatformModule } from '../types.ts';
-import { blueskySettingsFromEnv } from './settings.ts';
+import { definePlatform } from '../types.ts';
+import { blueskyEnv, blueskySettings } from './settings.ts';
 
 /** Bluesky: configured by BLUESKY_HANDLE and BLUESKY_APP_PASSWORD; the notifications, and BLUESKY_SEARCH_QUERY. */
-export const blueskyPlatform: PlatformModule = {
+export const blueskyPlatform = definePlatform({
   platform: 'bluesky',
-  configure(env) {
-    const s = blueskySettingsFromEnv(env);
-    if (!s) return undefined;
+  env: blueskyEnv,
+  enabledBy: (env) => !!(env.BLUESKY_HANDLE || env.BLUESKY_APP_PASSWORD),
+  configure(values) {
+    const s = blueskySettings(values);
     return {
       platform: 'bluesky',
       secrets: [s.appPassword],
@@ -14,4 +15,4 @@ export const blueskyPlatform: PlatformModule = {
       wantedStreams: () => [{ name: 'notifications', config: { kind: 'notifications' } }, ...(s.searchQuery ? [{ name: 'search', config: { kind: 'search', q: s.searchQuery } }] : [])],
     };
   },
-};
+});

@@ -1,12 +1,13 @@
-import { metaSecrets, metaSettingsFromEnv } from '../meta/settings.ts';
-import type { PlatformModule } from '../types.ts';
+import { metaEnabledBy, metaEnv, metaSecrets, metaSettings } from '../meta/settings.ts';
+import { definePlatform } from '../types.ts';
 
 /** Facebook: configured by META_PAGE_ID and the META_* variables beside it; the Page's comments and visitor posts. */
-export const facebookPlatform: PlatformModule = {
+export const facebookPlatform = definePlatform({
   platform: 'facebook',
-  configure(env) {
-    const s = metaSettingsFromEnv(env);
-    if (!s) return undefined;
+  env: metaEnv,
+  enabledBy: metaEnabledBy,
+  configure(values) {
+    const s = metaSettings(values);
     return {
       platform: 'facebook',
       secrets: metaSecrets(s),
@@ -14,4 +15,4 @@ export const facebookPlatform: PlatformModule = {
       wantedStreams: () => [{ name: 'comments', config: { kind: 'page' } }],
     };
   },
-};
+});

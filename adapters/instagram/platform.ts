@@ -1,23 +1,20 @@
-import { metaSecrets, metaSettingsFromEnv, type MetaSettings } from '../meta/settings.ts';
-import type { PlatformModule } from '../types.ts';
+import { metaEnabledBy, metaEnv, metaSecrets, metaSettings } from '../meta/settings.ts';
+import { definePlatform } from '../types.ts';
 
 /** Instagram: the Page's linked professional account, configured by META_IG_USER_ID beside the META_* of Facebook. */
-export const instagramPlatform: PlatformModule = {
+export const instagramPlatform = definePlatform({
   platform: 'instagram',
-  configure(env) {
-    let s: MetaSettings | undefined;
-    try {
-      s = metaSettingsFromEnv(env);
-    } catch {
-      return undefined; // the same variables: Facebook's entry names what is wrong
-    }
-    if (!s?.igUserId) return undefined;
-    const settings = { ...s, igUserId: s.igUserId };
+  env: metaEnv,
+  enabledBy: metaEnabledBy,
+  configure(values) {
+    const s = metaSettings(values);
+    const igUserId = s.igUserId;
+    if (!igUserId) return undefined;
     return {
       platform: 'instagram',
       secrets: metaSecrets(s),
-      create: async () => (await import('./index.ts')).createInstagramAdapter(settings),
+      create: async () => (await import('./index.ts')).createInstagramAdapter({ ...s, igUserId }),
       wantedStreams: () => [{ name: 'comments', config: { kind: 'media' } }],
     };
   },
-};
+});

@@ -5,7 +5,7 @@ import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, P
 import { Account, mastodonLength, metricsOf, normalizeStatus, Notification, Status } from './map.ts';
 import { HASHTAG, type MastodonSettings } from './settings.ts';
 
-export { mastodonSettingsFromEnv, type MastodonSettings } from './settings.ts';
+export { type MastodonSettings } from './settings.ts';
 
 /**
  * Mastodon through its REST API with fetch. Not masto.js: the adapter needs each response's

@@ -1,12 +1,13 @@
-import type { PlatformModule } from '../types.ts';
-import { mastodonSettingsFromEnv } from './settings.ts';
+import { definePlatform } from '../types.ts';
+import { mastodonEnv, mastodonSettings } from './settings.ts';
 
 /** Mastodon: configured by MASTODON_URL and MASTODON_ACCESS_TOKEN; the mentions, and each of MASTODON_HASHTAGS. */
-export const mastodonPlatform: PlatformModule = {
+export const mastodonPlatform = definePlatform({
   platform: 'mastodon',
-  configure(env) {
-    const s = mastodonSettingsFromEnv(env);
-    if (!s) return undefined;
+  env: mastodonEnv,
+  enabledBy: (env) => !!(env.MASTODON_URL || env.MASTODON_ACCESS_TOKEN),
+  configure(values) {
+    const s = mastodonSettings(values);
     return {
       platform: 'mastodon',
       secrets: [s.accessToken],
@@ -14,4 +15,4 @@ export const mastodonPlatform: PlatformModule = {
       wantedStreams: () => [{ name: 'mentions', config: { kind: 'mentions' } }, ...s.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } }))],
     };
   },
-};
+});

@@ -3,8 +3,8 @@ import { z } from 'zod';
 /** Graph ids are digits, a post's or comment's two joined by "_" (PAGEID_POSTID). */
 const graphId = (what: string) => z.string({ error: `required: ${what}` }).regex(/^\d{1,30}$/, { error: `expected ${what} (digits only)` });
 
-/** Meta settings from the environment: one Page, and the Instagram account linked to it. */
-const MetaEnv = z.object({
+/** Meta's environment variables: one Page, and the Instagram account linked to it (shared by both entries). */
+export const metaEnv = {
   META_PAGE_ID: graphId('the Facebook Page’s numeric id (Page → About → Page transparency)'),
   META_PAGE_ACCESS_TOKEN: z.string({ error: 'required with META_PAGE_ID: a Page access token with pages_read_engagement, pages_manage_engagement, pages_read_user_content and pages_messaging' }).min(20, { error: 'expected a Page access token' }),
   META_APP_SECRET: z.string({ error: 'required with META_PAGE_ID: the app secret (App settings → Basic), which signs webhook deliveries and API calls' }).regex(/^[0-9a-f]{32}$/i, { error: 'expected the app secret: 32 hexadecimal characters' }),
@@ -14,7 +14,10 @@ const MetaEnv = z.object({
   META_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   META_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(28),
   META_POLL_INTERVAL_SEC: z.coerce.number().int().min(1).max(3_600).default(60),
-});
+};
+
+/** Any META_* variable turns Meta on, so a half-configured Page is reported rather than ignored. */
+export const metaEnabledBy = (env: Readonly<Record<string, string>>) => Object.keys(env).some((k) => k.startsWith('META_'));
 
 export interface MetaSettings {
   pageId: string;
@@ -30,16 +33,7 @@ export interface MetaSettings {
   pollIntervalMs: number;
 }
 
-/**
- * Undefined when Meta is not configured (no META_* variable); throws naming every bad variable.
- * Facebook and Instagram share these: Instagram is the Page's linked account (META_IG_USER_ID).
- */
-export function metaSettingsFromEnv(env: NodeJS.ProcessEnv): MetaSettings | undefined {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('META_') && v !== undefined && v.trim() !== ''));
-  if (!Object.keys(cleaned).length) return undefined;
-  const parsed = MetaEnv.safeParse(cleaned);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const e = parsed.data;
+export function metaSettings(e: z.output<z.ZodObject<typeof metaEnv>>): MetaSettings {
   return {
     pageId: e.META_PAGE_ID,
     pageToken: e.META_PAGE_ACCESS_TOKEN,

@@ -9,7 +9,7 @@ import { xWebhook } from './webhook.ts';
 import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, unescapeTweetText, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
 
-export { xSettingsFromEnv, xSecrets, type XSettings } from './settings.ts';
+export { xSecrets, type XSettings } from './settings.ts';
 export { crcResponse, deletedInActivity, validSignature, postsFromActivity } from './webhook.ts';
 
 const WINDOW_MS = 15 * 60_000;

@@ -1,5 +1,5 @@
-import type { PlatformModule, Verification, WantedStream } from '../types.ts';
-import { xSecrets, xSettingsFromEnv, type XSettings } from './settings.ts';
+import { definePlatform, type Verification, type WantedStream } from '../types.ts';
+import { refineXEnv, xEnv, xSecrets, xSettings, type XSettings } from './settings.ts';
 
 /** The brand's mentions, and a recent search when X_SEARCH_QUERY is set; `userId` once verified. */
 export function xStreams(s: XSettings, verified?: Verification): WantedStream[] {
@@ -10,11 +10,13 @@ export function xStreams(s: XSettings, verified?: Verification): WantedStream[] 
 }
 
 /** X: configured by X_BEARER_TOKEN and the X_* variables beside it. */
-export const xPlatform: PlatformModule = {
+export const xPlatform = definePlatform({
   platform: 'x',
-  configure(env) {
-    const s = xSettingsFromEnv(env);
-    if (!s) return undefined;
+  env: xEnv,
+  enabledBy: (env) => !!env.X_BEARER_TOKEN,
+  refine: refineXEnv,
+  configure(values) {
+    const s = xSettings(values);
     return {
       platform: 'x',
       secrets: xSecrets(s),
@@ -22,4 +24,4 @@ export const xPlatform: PlatformModule = {
       wantedStreams: (verified) => xStreams(s, verified),
     };
   },
-};
+});

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
-import { blueskySettingsFromEnv, createBlueskyAdapter, type BlueskyAdapter } from '../../adapters/bluesky/index.ts';
+import { z } from 'zod';
+import { createBlueskyAdapter, type BlueskyAdapter } from '../../adapters/bluesky/index.ts';
+import { blueskyEnv, blueskySettings } from '../../adapters/bluesky/settings.ts';
+import { configurePlatforms } from '../../adapters/registry.ts';
 import { blueskyLength, linkFacets, rkeyFor } from '../../adapters/bluesky/map.ts';
 import { auditLog, cases, posts, replies, streams, type Stream } from '../../db/schema/index.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
@@ -194,9 +197,10 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     const bad = createBlueskyAdapter({ handle: b.brand.handle, appPassword: 'wrong-pass-word-0000', service: b.url, timeoutMs: 1_000 });
     expect(await bad.verify().catch((e: unknown) => e)).toMatchObject({ kind: 'auth', message: expect.stringContaining('Invalid identifier or password') });
     expect((await bad.poll({ id: 1, name: 'n', config: { kind: 'nope' } }, null).catch((e: unknown) => e)) as AdapterError).toMatchObject({ kind: 'invalid' });
-    expect(() => blueskySettingsFromEnv({ BLUESKY_APP_PASSWORD: PASSWORD })).toThrow('BLUESKY_HANDLE: required with BLUESKY_APP_PASSWORD');
-    expect(() => blueskySettingsFromEnv({ BLUESKY_HANDLE: 'not a handle' })).toThrow(/BLUESKY_HANDLE: expected the brand’s handle.*BLUESKY_APP_PASSWORD: required with BLUESKY_HANDLE/);
-    expect(blueskySettingsFromEnv({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD })).toEqual({ handle: 'vedra.bsky.social', appPassword: PASSWORD, service: 'https://bsky.social', timeoutMs: 10_000, searchQuery: undefined });
-    expect(blueskySettingsFromEnv({})).toBeUndefined();
+    const problems = (env: Record<string, string>) => configurePlatforms(env).problems.join('; ');
+    expect(problems({ BLUESKY_APP_PASSWORD: PASSWORD })).toMatch(/^BLUESKY_HANDLE: required with BLUESKY_APP_PASSWORD/);
+    expect(problems({ BLUESKY_HANDLE: 'not a handle' })).toMatch(/BLUESKY_HANDLE: expected the brand’s handle.*BLUESKY_APP_PASSWORD: required with BLUESKY_HANDLE/);
+    expect(blueskySettings(z.object(blueskyEnv).parse({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD }))).toEqual({ handle: 'vedra.bsky.social', appPassword: PASSWORD, service: 'https://bsky.social', timeoutMs: 10_000, searchQuery: undefined });
+    expect(configurePlatforms({ BLUESKY_SERVICE: 'https://bsky.social' })).toEqual({ platforms: [], problems: [] });
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/errors.ts';
-import { createXAdapter, postsFromActivity, xSettingsFromEnv, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
+import { configurePlatforms } from '../../adapters/registry.ts';
+import { createXAdapter, postsFromActivity, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
 import { alerts, analyses, auditLog, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
@@ -627,8 +628,11 @@ describe('X adapter against a fake X', () => {
     // X takes 512 characters of query, " -is:retweet" included.
     await expect(adapter.poll({ id: 1, name: 'long', config: { kind: 'search', query: 'a'.repeat(501) } }, null)).rejects.toThrow(/stream "long": query: expected at most 500 characters/);
     const env = { X_BEARER_TOKEN: TOKENS.bearerToken, X_BRAND_USERNAME: 'VedraTel' };
-    expect(() => xSettingsFromEnv({ ...env, X_SEARCH_QUERY: `vedra ${'x'.repeat(500)}` })).toThrow(/X_SEARCH_QUERY: expected at most 500 characters/);
-    expect(xSettingsFromEnv({ ...env, X_SEARCH_QUERY: `${'x'.repeat(500)} -is:retweet` })?.searchQuery).toHaveLength(512);
+    expect(configurePlatforms({ ...env, X_SEARCH_QUERY: `vedra ${'x'.repeat(500)}` }).problems).toEqual([expect.stringMatching(/^X_SEARCH_QUERY: expected at most 500 characters/)]);
+    const [x512] = configurePlatforms({ ...env, X_SEARCH_QUERY: `${'x'.repeat(500)} -is:retweet` }).platforms;
+    expect(x512!.wantedStreams()[1]!.config.query).toHaveLength(512);
+    // Replies need all four user-context credentials: each missing one is named.
+    expect(configurePlatforms({ ...env, X_APP_KEY: 'k', X_ACCESS_TOKEN: 't' }).problems).toEqual(['X_APP_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials', 'X_ACCESS_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials']);
   });
 
   it('verifies the credentials: a rejected bearer token is an auth error', async () => {

@@ -65,4 +65,14 @@ describe('configuration checked before anything starts', () => {
     expect(loadConfig({}).ODZIV_TRUST_PROXY).toEqual([]);
     expect(problems({ ODZIV_TRUST_PROXY: 'my-proxy' })).toContain('ODZIV_TRUST_PROXY');
   });
+
+  it('checks odziv’s variables and every configured platform’s in one schema: one start-up names them all', () => {
+    const named = problems({ PORT: 'eighty', X_BEARER_TOKEN: 'short', MASTODON_ACCESS_TOKEN: 'a'.repeat(24), META_PAGE_ID: '123', BLUESKY_SERVICE: 'https://bsky.social' }).split('\n');
+    expect(named.map((p) => p.split(':')[0])).toEqual(['PORT', 'X_BEARER_TOKEN', 'X_BRAND_USERNAME', 'META_PAGE_ACCESS_TOKEN', 'META_APP_SECRET', 'META_VERIFY_TOKEN', 'MASTODON_URL']);
+    // A platform's variables configure its adapter, and stay out of odziv's own settings.
+    const c = loadConfig({ X_BEARER_TOKEN: 'b'.repeat(40), X_BRAND_USERNAME: '@VedraTel', X_RATE_BUDGET: '90' });
+    expect(c.platforms.map((p) => p.platform)).toEqual(['x']);
+    expect(c.secrets).toContain('b'.repeat(40));
+    expect(Object.keys(c).filter((k) => k.startsWith('X_'))).toEqual([]);
+  });
 });
