@@ -11,6 +11,7 @@ export interface FakeAccount {
   username: string;
   acct: string;
   display_name: string;
+  url: string;
   followers_count: number;
   bot: boolean;
 }
@@ -20,8 +21,11 @@ export interface FakeStatus {
   created_at: string;
   in_reply_to_id: string | null;
   in_reply_to_account_id: string | null;
+  sensitive: boolean;
   visibility: 'public' | 'unlisted' | 'private' | 'direct';
   spoiler_text: string;
+  language: string | null;
+  edited_at: string | null;
   content: string;
   url: string;
   uri: string;
@@ -30,6 +34,8 @@ export interface FakeStatus {
   favourites_count: number;
   replies_count: number;
   reblog: null;
+  mentions: Array<{ id: string; username: string; url: string; acct: string }>;
+  tags: Array<{ name: string; url: string }>;
 }
 
 export type MastodonFault = '429' | '503' | 'slow' | 'drop' | 'post-then-drop' | 'broken-status' | 'junk-items';
@@ -37,7 +43,8 @@ export type MastodonFault = '429' | '503' | 'slow' | 'drop' | 'post-then-drop' |
 export class FakeMastodon {
   readonly accounts = new Map<string, FakeAccount>();
   readonly statuses = new Map<string, FakeStatus>();
-  readonly notifications: Array<{ id: string; type: string; created_at: string; account: FakeAccount; status: FakeStatus | Record<string, unknown> | null }> = [];
+  readonly notifications: Array<{ id: string; type: string; created_at: string; account: FakeAccount; status: FakeStatus | Record<string, unknown> | null }> =
+    [];
   /** Statuses posted through the API, in order. */
   readonly posted: Array<{ id: string; status: string; inReplyTo: string | null; visibility: string; idempotencyKey: string | null }> = [];
   readonly faults: MastodonFault[] = [];
@@ -71,13 +78,25 @@ export class FakeMastodon {
   }
 
   addAccount(username: string, displayName: string, followers = 100, domain?: string): FakeAccount {
-    const a: FakeAccount = { id: String(this.accounts.size + 1), username, acct: domain ? `${username}@${domain}` : username, display_name: displayName, followers_count: followers, bot: false };
+    const a: FakeAccount = {
+      id: String(this.accounts.size + 1),
+      username,
+      acct: domain ? `${username}@${domain}` : username,
+      display_name: displayName,
+      url: `https://${domain ?? 'social.example'}/@${username}`,
+      followers_count: followers,
+      bot: false,
+    };
     this.accounts.set(a.id, a);
     return a;
   }
 
   /** A status; a mention of the brand also gets its notification. */
-  addStatus(account: FakeAccount, html: string, o: { inReplyTo?: string; visibility?: FakeStatus['visibility']; spoiler?: string; mention?: boolean } = {}): FakeStatus {
+  addStatus(
+    account: FakeAccount,
+    html: string,
+    o: { inReplyTo?: string; visibility?: FakeStatus['visibility']; spoiler?: string; mention?: boolean; language?: string | null } = {},
+  ): FakeStatus {
     const id = this.nextId();
     const parent = o.inReplyTo ? this.statuses.get(o.inReplyTo) : undefined;
     const s: FakeStatus = {
@@ -85,8 +104,11 @@ export class FakeMastodon {
       created_at: new Date().toISOString(),
       in_reply_to_id: o.inReplyTo ?? null,
       in_reply_to_account_id: parent?.account.id ?? null,
+      sensitive: !!o.spoiler,
       visibility: o.visibility ?? 'public',
       spoiler_text: o.spoiler ?? '',
+      language: o.language === undefined ? 'hr' : o.language,
+      edited_at: null,
       content: html,
       url: `https://social.example/@${account.acct}/${id}`,
       uri: `https://social.example/users/${account.username}/statuses/${id}`,
@@ -95,10 +117,17 @@ export class FakeMastodon {
       favourites_count: 0,
       replies_count: 0,
       reblog: null,
+      mentions: [],
+      tags: [...new Set([...html.replace(/<[^>]*>/g, ' ').matchAll(/#([\p{L}\p{N}_]+)/gu)].map((t) => t[1]!.toLowerCase()))].map((name) => ({
+        name,
+        url: `https://social.example/tags/${name}`,
+      })),
     };
+    const mentions = o.mention ?? account.id !== this.brand.id;
+    if (mentions) s.mentions.push({ id: this.brand.id, username: this.brand.username, url: this.brand.url, acct: this.brand.acct });
     this.statuses.set(id, s);
     if (parent) parent.replies_count++;
-    if (o.mention ?? account.id !== this.brand.id) this.notifications.unshift({ id: this.nextId(), type: 'mention', created_at: s.created_at, account, status: s });
+    if (mentions) this.notifications.unshift({ id: this.nextId(), type: 'mention', created_at: s.created_at, account, status: s });
     return s;
   }
 
@@ -155,7 +184,8 @@ export class FakeMastodon {
     let m: RegExpExecArray | null;
 
     if (req.method === 'GET' && path === '/api/v1/accounts/verify_credentials') return this.send(res, 200, this.brand);
-    if (req.method === 'GET' && path === '/api/v2/instance') return this.send(res, 200, { domain: 'social.example', configuration: { statuses: { max_characters: this.maxCharacters } } });
+    if (req.method === 'GET' && path === '/api/v2/instance')
+      return this.send(res, 200, { domain: 'social.example', configuration: { statuses: { max_characters: this.maxCharacters } } });
 
     if (req.method === 'GET' && path === '/api/v1/notifications') {
       const types = url.searchParams.getAll('types[]');
@@ -164,13 +194,25 @@ export class FakeMastodon {
       const minId = after('min_id');
       const sinceId = after('since_id');
       const maxId = after('max_id');
-      let list = this.notifications.filter((n) => (!types.length || types.includes(n.type)) && (maxId === undefined || BigInt(n.id) < maxId) && (sinceId === undefined || BigInt(n.id) > sinceId) && (minId === undefined || BigInt(n.id) > minId));
+      let list = this.notifications.filter(
+        (n) =>
+          (!types.length || types.includes(n.type)) &&
+          (maxId === undefined || BigInt(n.id) < maxId) &&
+          (sinceId === undefined || BigInt(n.id) > sinceId) &&
+          (minId === undefined || BigInt(n.id) > minId),
+      );
       // min_id: the page immediately newer than it (its oldest items); otherwise the newest.
       list = minId !== undefined ? list.slice(-limit) : list.slice(0, limit);
       let body: unknown[] = list;
       if (fault === 'broken-status' && list[0]) body = [{ ...list[0], status: { id: (list[0].status as FakeStatus).id, content: 42 } }, ...list.slice(1)];
       // Junk, a mention without its post, and a post replying to an id no server makes (a lone surrogate).
-      if (fault === 'junk-items') body = [42, { type: 'mention', status: null }, ...(list[0] ? [{ ...list[0], id: '1', status: { ...(list[0].status as FakeStatus), id: '2', in_reply_to_id: '\uD800' } }] : []), ...list];
+      if (fault === 'junk-items')
+        body = [
+          42,
+          { type: 'mention', status: null },
+          ...(list[0] ? [{ ...list[0], id: '1', status: { ...(list[0].status as FakeStatus), id: '2', in_reply_to_id: '\uD800' } }] : []),
+          ...list,
+        ];
       const base = `${this.url}/api/v1/notifications`;
       const link = list.length ? `<${base}?max_id=${list.at(-1)!.id}>; rel="next", <${base}?min_id=${list[0]!.id}>; rel="prev"` : '';
       return this.send(res, 200, body, link ? { link } : {});
