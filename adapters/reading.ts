@@ -22,7 +22,12 @@ export function readCursor<T>(platform: Platform, streamName: string, cursor: st
  * made from its payload, so two different odd items are two entries.
  */
 export function unreadablePost(platform: Platform, raw: unknown, id: string | undefined): NormalizedPost {
-  const key = id ?? `unreadable-${createHash('sha256').update(JSON.stringify(raw) ?? '').digest('hex').slice(0, 16)}`;
+  const key =
+    id ??
+    `unreadable-${createHash('sha256')
+      .update(JSON.stringify(raw) ?? '')
+      .digest('hex')
+      .slice(0, 16)}`;
   // Deliberately not a NormalizedPost: NormalizedPostSchema at ingest refuses it and keeps the payload.
   return { platform, platformPostId: key, raw } as unknown as NormalizedPost;
 }

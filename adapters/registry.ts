@@ -5,8 +5,8 @@ import { facebookPlatform } from './facebook/platform.ts';
 import { instagramPlatform } from './instagram/platform.ts';
 import { mastodonPlatform } from './mastodon/platform.ts';
 import { createReplayAdapter } from './replay/index.ts';
+import { type ConfiguredPlatform, PLATFORMS, type Platform, type PlatformAdapter, type PlatformModule, type SetVariables } from './types.ts';
 import { xPlatform } from './x/platform.ts';
-import { PLATFORMS, type ConfiguredPlatform, type Platform, type PlatformAdapter, type PlatformModule, type SetVariables } from './types.ts';
 
 /**
  * Every platform has an entry, so the compiler notices a platform nobody wired up. `null` means
@@ -21,10 +21,12 @@ export const PLATFORM_MODULES = {
   mastodon: mastodonPlatform,
   bluesky: blueskyPlatform,
   replay: null,
+  // biome-ignore lint/suspicious/noExplicitAny: each entry's configure() takes its own fragment's values (definePlatform types them)
 } satisfies Record<Platform, PlatformModule<any> | null>;
 
 /** Blank is unset, as everywhere in the configuration. */
-export const setVariables = (env: NodeJS.ProcessEnv): SetVariables => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+export const setVariables = (env: NodeJS.ProcessEnv): SetVariables =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
 
 /**
  * The platforms this environment turns on, as one part of the configuration schema: their
@@ -35,9 +37,8 @@ export function platformSchema(env: SetVariables) {
   const on = PLATFORMS.map((p) => PLATFORM_MODULES[p] as PlatformModule | null).filter((m): m is PlatformModule => !!m?.enabledBy(env));
   return {
     shape: Object.assign({}, ...on.map((m) => m.env)) as z.ZodRawShape,
-    refine(values: Record<string, unknown>, ctx: z.RefinementCtx) {
-      for (const m of on) m.refine?.(values, ctx);
-    },
+    /** "VARIABLE: what is wrong" for each cross-variable problem. */
+    crossProblems: (): string[] => on.flatMap((m) => m.crossCheck?.(env) ?? []).map((p) => `${p.variable}: ${p.message}`),
     configure: (values: Record<string, unknown>): ConfiguredPlatform[] => on.map((m) => m.configure(values)).filter((c): c is ConfiguredPlatform => !!c),
   };
 }
@@ -46,8 +47,9 @@ export function platformSchema(env: SetVariables) {
 export function configurePlatforms(env: NodeJS.ProcessEnv): { platforms: ConfiguredPlatform[]; problems: string[] } {
   const set = setVariables(env);
   const schema = platformSchema(set);
-  const parsed = z.object(schema.shape).superRefine(schema.refine).safeParse(set);
-  if (!parsed.success) return { platforms: [], problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  const parsed = z.object(schema.shape).safeParse(set);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...schema.crossProblems()];
+  if (!parsed.success || problems.length) return { platforms: [], problems };
   return { platforms: schema.configure(parsed.data), problems: [] };
 }
 
@@ -73,5 +75,9 @@ export function isPlatform(s: string): s is Platform {
 
 /** The platforms whose adapter can hide any post it reads: a rule's `hide` is queued only for these. */
 export function moderatingPlatforms(adapters: AdapterSet): Set<string> {
-  return new Set(Object.values(adapters).filter((a) => a?.moderation?.everyPost && a.moderation.actions.includes('hide')).map((a) => a!.platform));
+  return new Set(
+    Object.values(adapters)
+      .filter((a) => a?.moderation?.everyPost && a.moderation.actions.includes('hide'))
+      .map((a) => a!.platform),
+  );
 }

@@ -1,8 +1,8 @@
 /** The contract every platform adapter implements; everything platform-specific stays behind it. */
 import { z } from 'zod';
-import { PLATFORMS, type EngagementMetrics, type Platform } from '../db/schema/platforms.ts';
+import { type EngagementMetrics, PLATFORMS, type Platform } from '../db/schema/platforms.ts';
 
-export { PLATFORMS, type EngagementMetrics, type Platform };
+export { type EngagementMetrics, PLATFORMS, type Platform };
 
 export interface NormalizedAuthor {
   platformUserId: string;
@@ -39,12 +39,22 @@ export interface NormalizedPost {
  * What ingest checks of every post an adapter hands over: a platform that changes a field's shape
  * must not fail the whole batch (the stream would stall on it) nor put a wrong value in the database.
  */
-const count = z.number().int().nonnegative().max(2 ** 31 - 1);
+const count = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1);
 export const NormalizedPostSchema = z.object({
   platform: z.enum(PLATFORMS),
   platformPostId: z.string().min(1),
   url: z.string().optional(),
-  author: z.object({ platformUserId: z.string().min(1), handle: z.string(), displayName: z.string().optional(), followers: count.optional(), verified: z.boolean().optional() }),
+  author: z.object({
+    platformUserId: z.string().min(1),
+    handle: z.string(),
+    displayName: z.string().optional(),
+    followers: count.optional(),
+    verified: z.boolean().optional(),
+  }),
   text: z.string(),
   postedAt: z.date(),
   conversationId: z.string().optional(),
@@ -161,8 +171,11 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape> {
   readonly env: Shape;
   /** Whether these variables configure the platform at all (its fragment is checked only then). */
   enabledBy(env: SetVariables): boolean;
-  /** Checks across its variables that one field's schema cannot make (all four X user credentials or none). */
-  refine?(values: z.output<z.ZodObject<Shape>>, ctx: z.RefinementCtx): void;
+  /**
+   * Checks across its variables that one field's schema cannot make (all four X user credentials or
+   * none), on the variables as set: they run even when a field is wrong, so one start-up names all.
+   */
+  crossCheck?(env: SetVariables): Array<{ variable: string; message: string }>;
   /** Its settings bound in, from its parsed variables; undefined when they configure it after all not (Instagram without META_IG_USER_ID). */
   configure(values: z.output<z.ZodObject<Shape>>): ConfiguredPlatform | undefined;
 }

@@ -11,11 +11,11 @@
  *   BENCH_POSTS=100000 npm run bench:alerts    a smaller day
  */
 import type { EngagementMetrics } from '../adapters/types.ts';
+import { analyze } from '../rules/index.ts';
 import { dominantCategory, findIncident, keyRank, MIN_COUNT, spikeTest, VolumeCounter, volumeKeys, WINDOW_MINUTES } from '../src/alerts/spike.ts';
 import { viralScore, weighted } from '../src/alerts/viral.ts';
-import { refreshIntervalMs, REFRESH_FLOOR_MS } from '../src/ingest/refresh-schedule.ts';
+import { REFRESH_FLOOR_MS, refreshIntervalMs } from '../src/ingest/refresh-schedule.ts';
 import { mulberry32 } from '../src/random.ts';
-import { analyze } from '../rules/index.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 500_000);
 const MIN = 60_000;
@@ -85,22 +85,82 @@ interface Incident {
   curve?: (minutes: number) => EngagementMetrics;
 }
 
-const m = (likes: number, reposts: number, replies: number, quotes: number): EngagementMetrics => ({ likes: Math.floor(likes), reposts: Math.floor(reposts), replies: Math.floor(replies), quotes: Math.floor(quotes) });
+const m = (likes: number, reposts: number, replies: number, quotes: number): EngagementMetrics => ({
+  likes: Math.floor(likes),
+  reposts: Math.floor(reposts),
+  replies: Math.floor(replies),
+  quotes: Math.floor(quotes),
+});
 const INCIDENTS: Incident[] = [
   // Told in the words customers use every day: only the time of day makes it unusual.
-  { id: 'outage at night, everyday words', kind: 'spike', at: DAY + 3 * HOUR + 10 * MIN, count: 60, minutes: 20, texts: ['Internet opet ne radi!!', 'kod mene isto opet ne radi', 'Интернет опет не ради', 'Opet ne radi, sramota'] },
+  {
+    id: 'outage at night, everyday words',
+    kind: 'spike',
+    at: DAY + 3 * HOUR + 10 * MIN,
+    count: 60,
+    minutes: 20,
+    texts: ['Internet opet ne radi!!', 'kod mene isto opet ne radi', 'Интернет опет не ради', 'Opet ne radi, sramota'],
+  },
   // With a word nobody used last week.
-  { id: 'outage at noon, a new word (hr/bs)', kind: 'spike', at: DAY + 12 * HOUR + 20 * MIN, count: 60, minutes: 20, texts: ['TV i net ne rade, a plaćam redovno', 'Ništa ne rade ni TV ni internet', 'kod nas isto ne rade TV i net'] },
-  { id: 'slow delivery build-up (sr Cyrillic)', kind: 'spike', at: DAY + 11 * HOUR, count: 70, minutes: 60, texts: ['Пакет касни већ недељу дана', 'Где је моја пошиљка, касни', 'Доставa касни опет, срамота'] },
-  { id: 'double charge at the evening peak (en)', kind: 'spike', at: DAY + 19 * HOUR + 30 * MIN, count: 150, minutes: 30, texts: ['@VedraTel charged me twice this month!!', 'double charged again, refund now', 'you charged my card twice, unacceptable'] },
-  { id: 'viral: sudden (2k followers)', kind: 'viral', at: DAY + 10 * HOUR, text: 'Your technician broke my router and laughed at me. Never again @VedraTel', followers: 2_000, curve: (t) => (t < 5 ? m(t, 0, 0, 0) : m(5 + 30 * (t - 5), 20 * (t - 5), 6 * (t - 5), 3 * (t - 5))) },
-  { id: 'viral: slow burn (800 followers)', kind: 'viral', at: DAY + 13 * HOUR, text: 'Tri mjeseca čekam povrat novca, a vi me samo prebacujete s jednog na drugog', followers: 800, curve: (t) => m(0.02 * t * t, 0.012 * t * t, 0.006 * t * t, 0.002 * t * t) },
-  { id: 'viral: celebrity (1.5M followers)', kind: 'viral', at: DAY + 15 * HOUR, text: 'Worst customer service I have ever had. Cancelling everything @VedraTel', followers: 1_500_000, curve: (t) => m(900 * Math.min(t, 90), 600 * Math.min(t, 90), 200 * Math.min(t, 90), 120 * Math.min(t, 90)) },
+  {
+    id: 'outage at noon, a new word (hr/bs)',
+    kind: 'spike',
+    at: DAY + 12 * HOUR + 20 * MIN,
+    count: 60,
+    minutes: 20,
+    texts: ['TV i net ne rade, a plaćam redovno', 'Ništa ne rade ni TV ni internet', 'kod nas isto ne rade TV i net'],
+  },
+  {
+    id: 'slow delivery build-up (sr Cyrillic)',
+    kind: 'spike',
+    at: DAY + 11 * HOUR,
+    count: 70,
+    minutes: 60,
+    texts: ['Пакет касни већ недељу дана', 'Где је моја пошиљка, касни', 'Доставa касни опет, срамота'],
+  },
+  {
+    id: 'double charge at the evening peak (en)',
+    kind: 'spike',
+    at: DAY + 19 * HOUR + 30 * MIN,
+    count: 150,
+    minutes: 30,
+    texts: ['@VedraTel charged me twice this month!!', 'double charged again, refund now', 'you charged my card twice, unacceptable'],
+  },
+  {
+    id: 'viral: sudden (2k followers)',
+    kind: 'viral',
+    at: DAY + 10 * HOUR,
+    text: 'Your technician broke my router and laughed at me. Never again @VedraTel',
+    followers: 2_000,
+    curve: (t) => (t < 5 ? m(t, 0, 0, 0) : m(5 + 30 * (t - 5), 20 * (t - 5), 6 * (t - 5), 3 * (t - 5))),
+  },
+  {
+    id: 'viral: slow burn (800 followers)',
+    kind: 'viral',
+    at: DAY + 13 * HOUR,
+    text: 'Tri mjeseca čekam povrat novca, a vi me samo prebacujete s jednog na drugog',
+    followers: 800,
+    curve: (t) => m(0.02 * t * t, 0.012 * t * t, 0.006 * t * t, 0.002 * t * t),
+  },
+  {
+    id: 'viral: celebrity (1.5M followers)',
+    kind: 'viral',
+    at: DAY + 15 * HOUR,
+    text: 'Worst customer service I have ever had. Cancelling everything @VedraTel',
+    followers: 1_500_000,
+    curve: (t) => m(900 * Math.min(t, 90), 600 * Math.min(t, 90), 200 * Math.min(t, 90), 120 * Math.min(t, 90)),
+  },
 ];
 /** Not incidents: they must not alert (a plain threshold fires on both). */
 const DECOYS: Array<{ id: string; at: number; text: string; followers: number; curve: (t: number) => EngagementMetrics }> = [
   { id: 'bot-like burst of likes', at: DAY + 8 * HOUR, text: 'Loš signal opet, sramota', followers: 300, curve: (t) => m(2500 * Math.min(t, 2), 1, 0, 0) },
-  ...Array.from({ length: 5 }, (_, i) => ({ id: `celebrity's usual complaint ${i + 1}`, at: DAY + (9 + 2 * i) * HOUR, text: 'Internet is slow again today, come on @VedraTel', followers: 1_200_000, curve: (t: number) => m(450 * (1 - Math.exp(-t / 60)), 60 * (1 - Math.exp(-t / 60)), 40 * (1 - Math.exp(-t / 60)), 5 * (1 - Math.exp(-t / 60))) })),
+  ...Array.from({ length: 5 }, (_, i) => ({
+    id: `celebrity's usual complaint ${i + 1}`,
+    at: DAY + (9 + 2 * i) * HOUR,
+    text: 'Internet is slow again today, come on @VedraTel',
+    followers: 1_200_000,
+    curve: (t: number) => m(450 * (1 - Math.exp(-t / 60)), 60 * (1 - Math.exp(-t / 60)), 40 * (1 - Math.exp(-t / 60)), 5 * (1 - Math.exp(-t / 60))),
+  })),
 ];
 
 // ---- Seven days of history, counted as odziv counts them (analysis of the templates). ----
@@ -255,12 +315,24 @@ for (const [i, p] of dayPosts.entries()) {
   if (!p.isComplaint || p.incident) continue;
   // Everyday complaints: a handful of interactions, from authors of every size.
   const a = rand() < 0.9 ? rand() * 6 : rand() * 40;
-  tracked.push({ id: `post ${i}`, at: p.at, followers: Math.floor(10 ** (1 + rand() * 3.7)), complaint: p.complaint, curve: (t) => m(a * (1 - Math.exp(-t / 40)), (a / 8) * (1 - Math.exp(-t / 40)), (a / 4) * (1 - Math.exp(-t / 40)), 0), incident: false });
+  tracked.push({
+    id: `post ${i}`,
+    at: p.at,
+    followers: Math.floor(10 ** (1 + rand() * 3.7)),
+    complaint: p.complaint,
+    curve: (t) => m(a * (1 - Math.exp(-t / 40)), (a / 8) * (1 - Math.exp(-t / 40)), (a / 4) * (1 - Math.exp(-t / 40)), 0),
+    incident: false,
+  });
 }
-for (const inc of INCIDENTS.filter((i) => i.kind === 'viral')) tracked.push({ id: inc.id, at: inc.at, followers: inc.followers!, complaint: analyze(inc.text!).complaint, curve: inc.curve!, incident: true });
+for (const inc of INCIDENTS.filter((i) => i.kind === 'viral'))
+  tracked.push({ id: inc.id, at: inc.at, followers: inc.followers!, complaint: analyze(inc.text!).complaint, curve: inc.curve!, incident: true });
 for (const d of DECOYS) tracked.push({ id: d.id, at: d.at, followers: d.followers, complaint: analyze(d.text).complaint, curve: d.curve, incident: false });
 // The brand's usual velocity per post: median of everyday complaints an hour after posting.
-const rates = tracked.filter((t) => !t.incident).slice(0, 2000).map((t) => weighted(t.curve(60)) / 60).sort((a, b) => a - b);
+const rates = tracked
+  .filter((t) => !t.incident)
+  .slice(0, 2000)
+  .map((t) => weighted(t.curve(60)) / 60)
+  .sort((a, b) => a - b);
 const brandPerMinute = Math.max(0.1, rates[Math.floor(rates.length / 2)]!);
 
 const odzivViral = new Map<string, number>();
@@ -305,11 +377,20 @@ sampleMemory();
 
 // ---- Report. ----
 const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
-const delay = (ms: number | undefined) => (ms === undefined ? 'missed' : ms < HOUR ? `${Math.floor(ms / MIN)}m${String(Math.floor((ms % MIN) / 1000)).padStart(2, '0')}s` : `${(ms / HOUR).toFixed(1)} h`);
+const delay = (ms: number | undefined) =>
+  ms === undefined
+    ? 'missed'
+    : ms < HOUR
+      ? `${Math.floor(ms / MIN)}m${String(Math.floor((ms % MIN) / 1000)).padStart(2, '0')}s`
+      : `${(ms / HOUR).toFixed(1)} h`;
 const firstFor = (list: Raised[], id: string) => list.find((r) => r.incident === id)?.at;
 const complaints = dayPosts.filter((p) => p.isComplaint).length;
-console.log(`odziv bench:alerts — a synthetic day of ${dayPosts.length.toLocaleString('en')} posts after 7 days of history; ${INCIDENTS.length} injected incidents, ${DECOYS.length} decoys`);
-console.log(`analysis: ${dayPosts.length.toLocaleString('en')} posts in ${analysisSec.toFixed(1)} s (${Math.round(dayPosts.length / analysisSec).toLocaleString('en')} posts/s), ${complaints.toLocaleString('en')} complaints; brand baseline ${brandPerMinute.toFixed(2)} weighted interactions/min`);
+console.log(
+  `odziv bench:alerts — a synthetic day of ${dayPosts.length.toLocaleString('en')} posts after 7 days of history; ${INCIDENTS.length} injected incidents, ${DECOYS.length} decoys`,
+);
+console.log(
+  `analysis: ${dayPosts.length.toLocaleString('en')} posts in ${analysisSec.toFixed(1)} s (${Math.round(dayPosts.length / analysisSec).toLocaleString('en')} posts/s), ${complaints.toLocaleString('en')} complaints; brand baseline ${brandPerMinute.toFixed(2)} weighted interactions/min`,
+);
 console.log('');
 console.log(`${'incident'.padEnd(42)} ${'starts'.padEnd(6)}  ${'odziv'.padStart(8)}  ${'baseline'.padStart(8)}`);
 const delays: Array<[number | undefined, number | undefined]> = [];
@@ -322,13 +403,18 @@ for (const inc of INCIDENTS) {
   console.log(`${inc.id.padEnd(42)} ${clock(inc.at).padEnd(6)}  ${delay(od).padStart(8)}  ${delay(bd).padStart(8)}`);
 }
 for (const d of DECOYS.slice(0, 2)) {
-  console.log(`${`(decoy) ${d.id}`.padEnd(42)} ${clock(d.at).padEnd(6)}  ${(odzivViral.has(d.id) ? 'ALERTED' : 'quiet').padStart(8)}  ${(plainViral.has(d.id) ? 'ALERTED' : 'quiet').padStart(8)}`);
+  console.log(
+    `${`(decoy) ${d.id}`.padEnd(42)} ${clock(d.at).padEnd(6)}  ${(odzivViral.has(d.id) ? 'ALERTED' : 'quiet').padStart(8)}  ${(plainViral.has(d.id) ? 'ALERTED' : 'quiet').padStart(8)}`,
+  );
 }
 const viralIds = new Set(INCIDENTS.filter((i) => i.kind === 'viral').map((i) => i.id));
 const sent = (spikes: Raised[], viral: Map<string, number>) => {
   const ids = [...viral.keys()];
   const hits = new Set([...spikes.filter((s) => s.incident).map((s) => s.incident!), ...ids.filter((id) => viralIds.has(id))]);
-  const extra = spikes.filter((s) => !s.incident).length + ids.filter((id) => !viralIds.has(id)).length + (spikes.filter((s) => s.incident).length - new Set(spikes.filter((s) => s.incident).map((s) => s.incident)).size);
+  const extra =
+    spikes.filter((s) => !s.incident).length +
+    ids.filter((id) => !viralIds.has(id)).length +
+    (spikes.filter((s) => s.incident).length - new Set(spikes.filter((s) => s.incident).map((s) => s.incident)).size);
   return { total: spikes.length + viral.size, hits: hits.size, extra };
 };
 const os = sent(odzivSpikes, odzivViral);
@@ -336,7 +422,13 @@ const ps = sent(plainSpikes, plainViral);
 const both = delays.filter(([o, b]) => o !== undefined && b !== undefined) as Array<[number, number]>;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 console.log('');
-console.log(`alerts sent: odziv ${os.total} (${os.hits}/${INCIDENTS.length} incidents, ${os.extra} not about an incident) · baseline ${ps.total} (${ps.hits}/${INCIDENTS.length} incidents, ${ps.extra} not about an incident)`);
-console.log(`mean detection delay where both detect (${both.length} incidents): odziv ${delay(mean(both.map((d) => d[0])))} vs baseline ${delay(mean(both.map((d) => d[1])))} → ${(mean(both.map((d) => d[0])) / Math.max(1, mean(both.map((d) => d[1])))).toFixed(2)}× the baseline's delay`);
-console.log(`engagement reads: adaptive ${adaptiveReads.toLocaleString('en')} vs every 15 s ${flatReads.toLocaleString('en')} → ${(adaptiveReads / flatReads).toFixed(3)}× (≈ ${Math.ceil(adaptiveReads / 100).toLocaleString('en')} X lookups of 100 posts)`);
+console.log(
+  `alerts sent: odziv ${os.total} (${os.hits}/${INCIDENTS.length} incidents, ${os.extra} not about an incident) · baseline ${ps.total} (${ps.hits}/${INCIDENTS.length} incidents, ${ps.extra} not about an incident)`,
+);
+console.log(
+  `mean detection delay where both detect (${both.length} incidents): odziv ${delay(mean(both.map((d) => d[0])))} vs baseline ${delay(mean(both.map((d) => d[1])))} → ${(mean(both.map((d) => d[0])) / Math.max(1, mean(both.map((d) => d[1])))).toFixed(2)}× the baseline's delay`,
+);
+console.log(
+  `engagement reads: adaptive ${adaptiveReads.toLocaleString('en')} vs every 15 s ${flatReads.toLocaleString('en')} → ${(adaptiveReads / flatReads).toFixed(3)}× (≈ ${Math.ceil(adaptiveReads / 100).toLocaleString('en')} X lookups of 100 posts)`,
+);
 console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);

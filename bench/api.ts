@@ -9,7 +9,7 @@
  * odziv runs as `npm start` runs it (one node process), on DATABASE_URL, else on PGlite in
  * --data-dir (the benchmark closes its own handle first: PGlite serves one process).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,11 +46,22 @@ async function load(url: string, route: Route, connections: number, seconds: num
     headers: route.headers,
     requests: [{ setupRequest: (req) => ({ ...req, path: route.paths[i++ % route.paths.length]! }) }],
   });
-  return { route: route.name, connections, requestsPerSecond: round(run.requests.average), p50Ms: run.latency.p50, p99Ms: run.latency.p99, errors: run.errors + run.timeouts, non2xx: run.non2xx };
+  return {
+    route: route.name,
+    connections,
+    requestsPerSecond: round(run.requests.average),
+    p50Ms: run.latency.p50,
+    p99Ms: run.latency.p99,
+    errors: run.errors + run.timeouts,
+    non2xx: run.non2xx,
+  };
 }
 
 function start(cmd: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, cmd, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, cmd, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[server] ${d}`));
   return child;
 }
@@ -65,9 +76,13 @@ async function main(): Promise<void> {
   await seedTo(bench.database, { posts: size }, say);
   // What the routes ask for: a cursor at 80 % of the open queue, open cases to read in turn.
   const [{ n }] = (await bench.database.rows<{ n: number | string }>(sql`select count(*) as n from cases where status = 'open'`)) as [{ n: number }];
-  const [deep] = await bench.database.rows<{ priority: number; id: number | string }>(sql`select priority, id from cases where status = 'open' order by -priority, id offset ${Math.floor(Number(n) * 0.8)} limit 1`);
+  const [deep] = await bench.database.rows<{ priority: number; id: number | string }>(
+    sql`select priority, id from cases where status = 'open' order by -priority, id offset ${Math.floor(Number(n) * 0.8)} limit 1`,
+  );
   const cursor = Buffer.from(`${deep!.priority}:${Number(deep!.id)}`).toString('base64url');
-  const ids = (await bench.database.rows<{ id: number | string }>(sql`select id from cases where status <> 'resolved' order by id desc limit 200`)).map((r) => Number(r.id));
+  const ids = (await bench.database.rows<{ id: number | string }>(sql`select id from cases where status <> 'resolved' order by id desc limit 200`)).map((r) =>
+    Number(r.id),
+  );
   const database = bench.database.kind;
   await bench.database.close();
 
@@ -85,10 +100,18 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [server];
   try {
     await waitUntil('odziv to answer /health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined));
-    const tokenRes = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cm1@bench.local', password: PASSWORD, name: 'bench' }) });
+    const tokenRes = await fetch(`${base}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'cm1@bench.local', password: PASSWORD, name: 'bench' }),
+    });
     const { token } = (await tokenRes.json()) as { token: string };
     if (!token) throw new Error(`no API token (${tokenRes.status})`);
-    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cm1@bench.local', password: PASSWORD }) });
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'cm1@bench.local', password: PASSWORD }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const api = { authorization: `Bearer ${token}` };
     const routes: Route[] = [
@@ -96,8 +119,21 @@ async function main(): Promise<void> {
       { name: 'deep page (80 %)', paths: [`/api/cases?status=open&limit=50&cursor=${cursor}`], headers: api },
       { name: 'filter (hr, billing)', paths: ['/api/cases?status=open&language=hr&category=billing&limit=50'], headers: api },
       // As the inbox searches (within a status), and across the whole history.
-      { name: 'search', paths: ['/api/cases?status=open&q=racun&limit=50', '/api/cases?status=open&q=ne%20radi&limit=50', `/api/cases?status=open&q=${encodeURIComponent('trešnjevka')}&limit=50`, '/api/cases?status=open&q=zvecevo&limit=50'], headers: api },
-      { name: 'search (all history)', paths: ['/api/cases?q=ne%20radi&limit=50', '/api/cases?q=racun&limit=50', '/api/cases?q=sramota&limit=50'], headers: api },
+      {
+        name: 'search',
+        paths: [
+          '/api/cases?status=open&q=racun&limit=50',
+          '/api/cases?status=open&q=ne%20radi&limit=50',
+          `/api/cases?status=open&q=${encodeURIComponent('trešnjevka')}&limit=50`,
+          '/api/cases?status=open&q=zvecevo&limit=50',
+        ],
+        headers: api,
+      },
+      {
+        name: 'search (all history)',
+        paths: ['/api/cases?q=ne%20radi&limit=50', '/api/cases?q=racun&limit=50', '/api/cases?q=sramota&limit=50'],
+        headers: api,
+      },
       { name: 'case detail', paths: ids.map((id) => `/api/cases/${id}`), headers: api },
       { name: 'inbox page', paths: ['/inbox?status=open'], headers: { cookie } },
     ];
@@ -119,7 +155,9 @@ async function main(): Promise<void> {
         const m = await load(base, route, connections, seconds);
         const mem = memoryOf(server.pid!);
         results.push({ ...m, serverRssMiB: mem.rssMiB });
-        say(`${route.name} at ${connections}: ${m.requestsPerSecond} req/s (${round(m.requestsPerSecond / b.requestsPerSecond, 3)} of bare), p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}; server RSS ${mem.rssMiB} MiB`);
+        say(
+          `${route.name} at ${connections}: ${m.requestsPerSecond} req/s (${round(m.requestsPerSecond / b.requestsPerSecond, 3)} of bare), p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}; server RSS ${mem.rssMiB} MiB`,
+        );
       }
     }
     const mem = memoryOf(server.pid!);

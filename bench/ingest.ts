@@ -43,7 +43,20 @@ const list = (raw: string | undefined, fallback: number[]) =>
 async function rawInsert(database: Database, batches: NormalizedPost[][], streamId: number): Promise<number> {
   const [author] = await database.rows<{ id: number | string }>(sql`select id from authors order by id limit 1`);
   const authorId = Number(author!.id);
-  const cols = ['platform', 'platform_post_id', 'stream_id', 'author_id', 'url', 'text', 'posted_at', 'conversation_id', 'is_own', 'is_repost', 'metrics', 'raw'];
+  const cols = [
+    'platform',
+    'platform_post_id',
+    'stream_id',
+    'author_id',
+    'url',
+    'text',
+    'posted_at',
+    'conversation_id',
+    'is_own',
+    'is_repost',
+    'metrics',
+    'raw',
+  ];
   const started = performance.now();
   let rows = 0;
   const inserted: number[] = [];
@@ -51,10 +64,25 @@ async function rawInsert(database: Database, batches: NormalizedPost[][], stream
     const params: unknown[] = [];
     const values = batch.map((p) => {
       const base = params.length;
-      params.push(p.platform, `raw-${p.platformPostId}`, streamId, authorId, p.url ?? null, p.text, p.postedAt.toISOString(), p.conversationId ?? null, false, false, JSON.stringify(p.metrics ?? null), JSON.stringify(p.raw));
+      params.push(
+        p.platform,
+        `raw-${p.platformPostId}`,
+        streamId,
+        authorId,
+        p.url ?? null,
+        p.text,
+        p.postedAt.toISOString(),
+        p.conversationId ?? null,
+        false,
+        false,
+        JSON.stringify(p.metrics ?? null),
+        JSON.stringify(p.raw),
+      );
       return `(${cols.map((_, i) => `$${base + i + 1}`).join(', ')})`;
     });
-    const ids = (await database.exec(`insert into posts (${cols.join(', ')}) values ${values.join(', ')} returning id`, params)) as Array<{ id: number | string }>;
+    const ids = (await database.exec(`insert into posts (${cols.join(', ')}) values ${values.join(', ')} returning id`, params)) as Array<{
+      id: number | string;
+    }>;
     inserted.push(...ids.map((r) => Number(r.id)));
     rows += batch.length;
   }
@@ -134,7 +162,11 @@ async function main(): Promise<void> {
   try {
     if (opts.has('reset')) {
       say('--reset: emptying the database first');
-      await database.db.execute(sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade'));
+      await database.db.execute(
+        sql.raw(
+          'truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade',
+        ),
+      );
     }
     let run = 0;
     for (const size of sizes) {
@@ -148,7 +180,9 @@ async function main(): Promise<void> {
       for (const batch of batchSizes) {
         const m = await measure(bench, size, batch, run++);
         results.push(m);
-        say(`${size} stored, batches of ${batch}: ${m.postsPerSecond} posts/s (raw INSERT ${m.rawInsertRowsPerSecond} rows/s, ratio ${m.ratio}; analysis alone ${m.analysisPostsPerSecond}/s; ${m.statementsPerBatch} statements a batch)`);
+        say(
+          `${size} stored, batches of ${batch}: ${m.postsPerSecond} posts/s (raw INSERT ${m.rawInsertRowsPerSecond} rows/s, ratio ${m.ratio}; analysis alone ${m.analysisPostsPerSecond}/s; ${m.statementsPerBatch} statements a batch)`,
+        );
       }
     }
   } finally {
@@ -159,7 +193,15 @@ async function main(): Promise<void> {
   result({
     bench: 'ingest',
     database: database.kind,
-    ...(head ? { storedPosts: head.storedPosts, batch: head.batch, postsPerSecond: head.postsPerSecond, rawInsertRowsPerSecond: head.rawInsertRowsPerSecond, ratio: head.ratio } : {}),
+    ...(head
+      ? {
+          storedPosts: head.storedPosts,
+          batch: head.batch,
+          postsPerSecond: head.postsPerSecond,
+          rawInsertRowsPerSecond: head.rawInsertRowsPerSecond,
+          ratio: head.ratio,
+        }
+      : {}),
     ...(head && empty && empty !== head ? { vsEmpty: round(head.postsPerSecond / empty.postsPerSecond, 3) } : {}),
     results,
   });

@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     await rulebook.load();
     const adapters = { x: standInPlatform() } as unknown as AdapterSet;
     const channels = { webhook: { serves: () => true, send: async () => {}, close: async () => {} } } as unknown as ChannelSet;
-    const jobs = backgroundJobs({ config, database, adapters, rulebook, channels, log, instanceId: `bench-${randomUUID()}` }).filter((j) => MEASURED.includes(j.name));
+    const jobs = backgroundJobs({ config, database, adapters, rulebook, channels, log, instanceId: `bench-${randomUUID()}` }).filter((j) =>
+      MEASURED.includes(j.name),
+    );
     const packs = await defaultPacks();
     const [stream] = await database.rows<{ id: number | string; name: string }>(sql`select id, name from streams where platform = 'x' and name = 'mentions'`);
 
@@ -48,7 +50,10 @@ async function main(): Promise<void> {
       await database.db.execute(sql`select 1`);
       trips.push(performance.now() - t);
     }
-    const trip = percentile([...trips].sort((a, b) => a - b), 50);
+    const trip = percentile(
+      [...trips].sort((a, b) => a - b),
+      50,
+    );
     say(`one statement's round trip: ${round(trip, 2)} ms`);
 
     for (const job of jobs) {
@@ -62,7 +67,12 @@ async function main(): Promise<void> {
       const first = await timed();
       const steady: Array<{ ms: number; statements: number }> = [];
       for (let r = 0; r < runs; r++) {
-        await ingest(database, packs, { id: Number(stream!.id), name: stream!.name }, { posts: incomingPosts(100, `job-${job.name}-${Date.now()}-${r}-`, 100 + r), cursor: `jobs-${r}` });
+        await ingest(
+          database,
+          packs,
+          { id: Number(stream!.id), name: stream!.name },
+          { posts: incomingPosts(100, `job-${job.name}-${Date.now()}-${r}-`, 100 + r), cursor: `jobs-${r}` },
+        );
         steady.push(await timed());
       }
       const ms = steady.map((s) => s.ms).sort((a, b) => a - b);
@@ -76,9 +86,13 @@ async function main(): Promise<void> {
         vsRoundTrip: round(percentile(ms, 50) / trip, 1),
       };
       out.push(line);
-      say(`${job.name}: first run ${line.firstRunMs} ms / ${line.firstRunStatements} statements; steady median ${line.medianMs} ms, max ${line.maxMs} ms, ${line.statementsPerRun} statements (${line.vsRoundTrip}× a round trip)`);
+      say(
+        `${job.name}: first run ${line.firstRunMs} ms / ${line.firstRunStatements} statements; steady median ${line.medianMs} ms, max ${line.maxMs} ms, ${line.statementsPerRun} statements (${line.vsRoundTrip}× a round trip)`,
+      );
     }
-    const [{ posts, open }] = (await database.rows<{ posts: number | string; open: number | string }>(sql`select (select count(*) from posts) as posts, (select count(*) from cases where status <> 'resolved') as open`)) as [{ posts: number; open: number }];
+    const [{ posts, open }] = (await database.rows<{ posts: number | string; open: number | string }>(
+      sql`select (select count(*) from posts) as posts, (select count(*) from cases where status <> 'resolved') as open`,
+    )) as [{ posts: number; open: number }];
     result({
       bench: 'jobs',
       database: database.kind,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { PlatformAdapter } from '../adapters/types.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import { type Database, openDatabase } from '../db/client.ts';
 
 /** `--name value` and `--flag` options, e.g. `npm run bench:ingest -- --size 0,100000`. */
 export function options(argv = process.argv.slice(2)): Map<string, string> {
@@ -68,7 +68,14 @@ export async function benchDatabase(opts: Map<string, string>, poolSize = 10): P
     if (capturing) captured.push({ query, params });
   };
   const database = await openDatabase({ databaseUrl: url, dataDir, poolSize, onQuery });
-  return { database, captured, capture: (on) => (capturing = on), statements: () => n, resetStatements: () => (n = 0), where: url ? 'postgres' : `pglite ${dataDir}` };
+  return {
+    database,
+    captured,
+    capture: (on) => (capturing = on),
+    statements: () => n,
+    resetStatements: () => (n = 0),
+    where: url ? 'postgres' : `pglite ${dataDir}`,
+  };
 }
 
 /** The benchmark's last line: one JSON object with its figures, for scripts (fields: docs/performance.md). */

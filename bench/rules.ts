@@ -3,15 +3,25 @@
  * pack, and a generated 200-rule pack) on the same posts in one run, and what the rules add to the
  * cost of analysis (target: under 20 %). Posts: the bundled demo stream.
  */
-import { analyzeDetailed, evaluate, loadPackFiles, loadPackText, packFilesIn, type CompiledPack, type PostFacts } from '../rules/index.ts';
+
 import { DEFAULT_SAMPLE, loadSample } from '../adapters/replay/sample.ts';
 import { CATEGORIES } from '../rules/analyze/lexicon/categories.ts';
+import { analyzeDetailed, type CompiledPack, evaluate, loadPackFiles, loadPackText, type PostFacts, packFilesIn } from '../rules/index.ts';
 
 const items = loadSample(DEFAULT_SAMPLE);
 const NOW = new Date('2026-11-23T10:00:00Z');
 const facts = (text: string, i: number): PostFacts => ({
-  platform: 'replay', stream: 'demo', text, isOwn: false, isRepost: false, followers: items[i]!.author.followers ?? 100, verified: items[i]!.author.verified ?? false,
-  engagement: i % 50, engagementPerHour: i % 120, authorComplaintTimes: [], now: NOW,
+  platform: 'replay',
+  stream: 'demo',
+  text,
+  isOwn: false,
+  isRepost: false,
+  followers: items[i]!.author.followers ?? 100,
+  verified: items[i]!.author.verified ?? false,
+  engagement: i % 50,
+  engagementPerHour: i % 120,
+  authorComplaintTimes: [],
+  now: NOW,
 });
 
 /**
@@ -20,9 +30,72 @@ const facts = (text: string, i: number): PostFacts => ({
  * packs, only a few rules fire on any one post.
  */
 function bigPack(): CompiledPack {
-  const products = ['fiber', 'router', 'tv box', 'sim', 'roaming', 'prepaid', 'postpaid', 'iphone', 'samsung', 'slušalice', 'punjač', 'tablet', 'sat', 'maska', 'kabel', 'modem', 'paket', 'tarifa', 'aplikacija', 'račun'];
-  const places = ['Zagreb', 'Split', 'Rijeka', 'Osijek', 'Zadar', 'Beograd', 'Novi Sad', 'Niš', 'Sarajevo', 'Mostar', 'Tuzla', 'Banja Luka', 'Podgorica', 'Skopje', 'Ljubljana', 'Dubrovnik', 'Pula', 'Čačak', 'Zenica', 'Bihać'];
-  const phrases = ['ne radi', 'not working', 'refund', 'povrat novca', 'otkazati', 'cancel', 'kasni', 'late', 'bezobrazan', 'rude', 'skupo', 'expensive', 'nema signala', 'no signal', 'pokvaren', 'broken', 'čekam', 'waiting', 'prevara', 'scam'];
+  const products = [
+    'fiber',
+    'router',
+    'tv box',
+    'sim',
+    'roaming',
+    'prepaid',
+    'postpaid',
+    'iphone',
+    'samsung',
+    'slušalice',
+    'punjač',
+    'tablet',
+    'sat',
+    'maska',
+    'kabel',
+    'modem',
+    'paket',
+    'tarifa',
+    'aplikacija',
+    'račun',
+  ];
+  const places = [
+    'Zagreb',
+    'Split',
+    'Rijeka',
+    'Osijek',
+    'Zadar',
+    'Beograd',
+    'Novi Sad',
+    'Niš',
+    'Sarajevo',
+    'Mostar',
+    'Tuzla',
+    'Banja Luka',
+    'Podgorica',
+    'Skopje',
+    'Ljubljana',
+    'Dubrovnik',
+    'Pula',
+    'Čačak',
+    'Zenica',
+    'Bihać',
+  ];
+  const phrases = [
+    'ne radi',
+    'not working',
+    'refund',
+    'povrat novca',
+    'otkazati',
+    'cancel',
+    'kasni',
+    'late',
+    'bezobrazan',
+    'rude',
+    'skupo',
+    'expensive',
+    'nema signala',
+    'no signal',
+    'pokvaren',
+    'broken',
+    'čekam',
+    'waiting',
+    'prevara',
+    'scam',
+  ];
   const rules: string[] = [];
   const add = (id: string, cond: string, prio: number) =>
     rules.push(`  - id: ${id}\n    conditions: ${cond}\n    actions: { flag: { reason: "${id}" }, priority: { add: ${prio} } }`);
@@ -73,6 +146,9 @@ console.log(`rules firing per post: default ${firedPerPost(defaults).toFixed(1)}
 const analysis = median(rounds.analysis!);
 for (const [k, xs] of Object.entries(rounds)) {
   const r = median(xs);
-  const vs = k === 'analysis' ? '' : `  adds ${((analysis / r) * 100).toFixed(1)} % to the cost of analysis; analysis + rules ${Math.round(1 / (1 / analysis + 1 / r)).toLocaleString('en')} posts/s`;
+  const vs =
+    k === 'analysis'
+      ? ''
+      : `  adds ${((analysis / r) * 100).toFixed(1)} % to the cost of analysis; analysis + rules ${Math.round(1 / (1 / analysis + 1 / r)).toLocaleString('en')} posts/s`;
   console.log(`${k.padEnd(34)} ${Math.round(r).toLocaleString('en').padStart(9)} posts/s${vs}`);
 }

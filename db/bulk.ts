@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 
 /**
  * Many rows as ONE statement parameter: the rows travel as a JSON array and PostgreSQL reads them

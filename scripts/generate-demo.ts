@@ -4,9 +4,9 @@
  * Run: `npm run demo:generate`.
  */
 import { writeFileSync } from 'node:fs';
-import { latinToCyrillic } from '../rules/analyze/normalize.ts';
-import { BS, EN, FOLLOW_UPS, HR, MORE, OWN, SR, type SamplePost } from '../adapters/replay/sample-posts.ts';
 import type { SampleItem } from '../adapters/replay/sample.ts';
+import { BS, EN, FOLLOW_UPS, HR, MORE, OWN, type SamplePost, SR } from '../adapters/replay/sample-posts.ts';
+import { latinToCyrillic } from '../rules/analyze/normalize.ts';
 import { mulberry32 } from '../src/random.ts';
 
 const rand = mulberry32(20261122);
@@ -27,7 +27,13 @@ const LAST: Record<SamplePost['lang'], string[]> = {
 const ASCII: Record<string, string> = { č: 'c', ć: 'c', š: 's', ž: 'z', đ: 'dj' };
 const asciiOf = (s: string) => s.toLowerCase().replace(/[čćšžđ]/g, (c) => ASCII[c]!);
 
-interface Author { id: string; handle: string; name: string; followers: number; verified: boolean }
+interface Author {
+  id: string;
+  handle: string;
+  name: string;
+  followers: number;
+  verified: boolean;
+}
 const authors: Author[] = [];
 function newAuthor(lang: SamplePost['lang'], big = false): Author {
   const first = pick(FIRST[lang]);
@@ -93,8 +99,16 @@ queue.forEach((post, i) => {
   if (post.viral) {
     // Engagement curve [minutes after posting, likes, reposts, replies, quotes]: slow, then taking off.
     const scale = 0.6 + rand() * 0.8;
-    item.growth = [[0, 0, 0, 0, 0], [0.5, 40, 30, 10, 5], [1, 150, 110, 35, 18], [2, 420, 300, 90, 48], [5, 1100, 760, 220, 120], [10, 1900, 1250, 360, 200], [30, 2800, 1750, 480, 270], [120, 4100, 2500, 700, 390]]
-      .map(([m, ...v]) => [m!, ...v.map((x) => Math.round(x * scale))]);
+    item.growth = [
+      [0, 0, 0, 0, 0],
+      [0.5, 40, 30, 10, 5],
+      [1, 150, 110, 35, 18],
+      [2, 420, 300, 90, 48],
+      [5, 1100, 760, 220, 120],
+      [10, 1900, 1250, 360, 200],
+      [30, 2800, 1750, 480, 270],
+      [120, 4100, 2500, 700, 390],
+    ].map(([m, ...v]) => [m!, ...v.map((x) => Math.round(x * scale))]);
     viralItems.push(item);
   }
 });
@@ -110,12 +124,18 @@ for (const post of FOLLOW_UPS) {
 
 // "Me too" replies under the viral complaints: what makes them viral.
 const ME_TOO: Array<[SamplePost['lang'], string]> = [
-  ['hr', 'Isto i kod mene, već dva dana ništa ne radi.'], ['hr', 'Potpisujem. Ista situacija u Zagrebu.'],
-  ['sr', 'Isto i kod mene, ceo kraj je bez interneta!'], ['sr', 'Потпуно исто, нико се не јавља.'],
-  ['bs', 'Isto i kod nas u Sarajevu, niko ništa ne govori.'], ['en', 'Same here, charged twice and no answer for weeks.'],
-  ['en', 'Exactly the same happened to me last month. Terrible.'], ['hr', 'Dokle više? I ja čekam povrat novca.'],
-  ['sr', 'Kod mene isto, već treći dan. Sramota.'], ['bs', 'Ja sam prešao kod konkurencije zbog ovoga.'],
-  ['en', 'This is why I left them last year.'], ['hr', 'Ne radi ni kod mene u Splitu.'],
+  ['hr', 'Isto i kod mene, već dva dana ništa ne radi.'],
+  ['hr', 'Potpisujem. Ista situacija u Zagrebu.'],
+  ['sr', 'Isto i kod mene, ceo kraj je bez interneta!'],
+  ['sr', 'Потпуно исто, нико се не јавља.'],
+  ['bs', 'Isto i kod nas u Sarajevu, niko ništa ne govori.'],
+  ['en', 'Same here, charged twice and no answer for weeks.'],
+  ['en', 'Exactly the same happened to me last month. Terrible.'],
+  ['hr', 'Dokle više? I ja čekam povrat novca.'],
+  ['sr', 'Kod mene isto, već treći dan. Sramota.'],
+  ['bs', 'Ja sam prešao kod konkurencije zbog ovoga.'],
+  ['en', 'This is why I left them last year.'],
+  ['hr', 'Ne radi ni kod mene u Splitu.'],
 ];
 for (const [i, [lang, text]] of ME_TOO.entries()) {
   const parent = viralItems[i % viralItems.length]!;
@@ -126,7 +146,12 @@ for (const [i, [lang, text]] of ME_TOO.entries()) {
 // Plain reposts of complaints: never flagged.
 for (const parent of items.filter((it) => it.kind === 'broken' || it.kind === 'billing').slice(0, 26)) {
   const author = newAuthor(parent.lang as SamplePost['lang']);
-  push({ lang: parent.lang as SamplePost['lang'], kind: 'neutral', text: `RT @${parent.author.handle}: ${parent.text}`.slice(0, 280) }, author, Math.round(parent.offsetSec + 30 + rand() * 60), { repost: true, repostOf: parent.id });
+  push(
+    { lang: parent.lang as SamplePost['lang'], kind: 'neutral', text: `RT @${parent.author.handle}: ${parent.text}`.slice(0, 280) },
+    author,
+    Math.round(parent.offsetSec + 30 + rand() * 60),
+    { repost: true, repostOf: parent.id },
+  );
 }
 
 // The brand's own posts: never flagged.
@@ -136,7 +161,7 @@ OWN.forEach((text, i) => {
 
 items.sort((a, b) => a.offsetSec - b.offsetSec || a.id.localeCompare(b.id));
 const out = new URL('../adapters/replay/sample.jsonl', import.meta.url);
-writeFileSync(out, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+writeFileSync(out, `${items.map((i) => JSON.stringify(i)).join('\n')}\n`);
 const count = (f: (i: SampleItem) => boolean) => items.filter(f).length;
 console.log(
   `wrote ${items.length} posts to ${out.pathname}: ` +

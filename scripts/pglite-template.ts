@@ -20,7 +20,9 @@ try {
   await pg.close();
   finishTemplateDir(building);
   const file = writeTemplate(new Uint8Array(await dump.arrayBuffer()));
-  process.stdout.write(`odziv: embedded database template ready (${file}, ${Math.round(dump.size / 1024)} KiB, ${Math.round(performance.now() - started)} ms)\n`);
+  process.stdout.write(
+    `odziv: embedded database template ready (${file}, ${Math.round(dump.size / 1024)} KiB, ${Math.round(performance.now() - started)} ms)\n`,
+  );
 } catch (e) {
   process.stderr.write(`odziv: could not build the embedded database template (${(e as Error).message}); a first start will run initdb instead\n`);
 }

@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trainingFeatures } from '../rules/analyze/index.ts';
 import { standardGuessOf, useStandards, useTrigrams } from '../rules/analyze/language.ts';
-import { buildStandardsTable, namedStandard, serializeStandards, STANDARDS, type Standard, type StandardGuess } from '../rules/analyze/standards.ts';
+import { DIMS, type Features, type LogisticModel, probability, serializeModel } from '../rules/analyze/model.ts';
 import { normalize } from '../rules/analyze/normalize.ts';
+import { buildStandardsTable, namedStandard, STANDARDS, type Standard, type StandardGuess, serializeStandards } from '../rules/analyze/standards.ts';
 import { buildTrigramTable, serializeTrigrams } from '../rules/analyze/trigrams.ts';
-import { DIMS, probability, serializeModel, type Features, type LogisticModel } from '../rules/analyze/model.ts';
-import { readSet, score, type Row } from './eval-data.ts';
 import { mulberry32 } from '../src/random.ts';
+import { type Row, readSet, score } from './eval-data.ts';
 
 /** Where the models go: the analyzer's folder, or ODZIV_MODELS_OUT (the reproducibility test). */
 const OUT_DIR = process.env.ODZIV_MODELS_OUT ?? fileURLToPath(new URL('../rules/analyze/models/', import.meta.url));
@@ -78,7 +78,13 @@ function bestThreshold(ps: number[], examples: Example[], measure: 'f1' | 'macro
   const bySource = sources.map((src) => examples.map((e, i) => (e.source === src ? i : -1)).filter((i) => i >= 0));
   let best = { threshold: 0.5, value: -1 };
   for (let t = 0.2; t <= 0.8001; t += 0.01) {
-    const values = bySource.map((ix) => score(ix.map((i) => examples[i]!.y === 1), ix.map((i) => ps[i]! >= t))[measure]);
+    const values = bySource.map(
+      (ix) =>
+        score(
+          ix.map((i) => examples[i]!.y === 1),
+          ix.map((i) => ps[i]! >= t),
+        )[measure],
+    );
     const value = values.reduce((a, b) => a + b, 0) / values.length;
     if (value > best.value) best = { threshold: Math.round(t * 100) / 100, value };
   }
@@ -93,7 +99,15 @@ function bestThreshold(ps: number[], examples: Example[], measure: 'f1' | 'macro
  */
 const REPEATS = 3;
 const ROUNDS = [1000, 2000, 3000];
-function crossValidate(examples: Example[], borrowed: Example[], l2: number, rate: number, measure: 'f1' | 'macroF1', folds = 5, report?: (ps: number[]) => void) {
+function crossValidate(
+  examples: Example[],
+  borrowed: Example[],
+  l2: number,
+  rate: number,
+  measure: 'f1' | 'macroF1',
+  folds = 5,
+  report?: (ps: number[]) => void,
+) {
   const pooled = new Array<number>(examples.length).fill(0);
   const values: number[] = [];
   let threshold = 0;
@@ -113,7 +127,7 @@ function crossValidate(examples: Example[], borrowed: Example[], l2: number, rat
     const best = bestThreshold(ps, examples, measure);
     values.push(best.value);
     threshold += best.threshold / ROUNDS.length;
-    ps.forEach((p, i) => (pooled[i]! += p / ROUNDS.length));
+    for (const [i, p] of ps.entries()) pooled[i]! += p / ROUNDS.length;
   }
   threshold = Math.round(threshold * 100) / 100;
   report?.(pooled.map((p) => (p >= threshold ? 1 : 0)));
@@ -148,13 +162,18 @@ function train(name: string, examples: Example[], measure: 'f1' | 'macroF1', sou
       if (sources.length < 2) return;
       const parts = sources.map((src) => {
         const ix = examples.map((e, i) => (e.source === src ? i : -1)).filter((i) => i >= 0);
-        const s = score(ix.map((i) => examples[i]!.y === 1), ix.map((i) => pred[i] === 1));
+        const s = score(
+          ix.map((i) => examples[i]!.y === 1),
+          ix.map((i) => pred[i] === 1),
+        );
         return `${src} ${s.f1.toFixed(3)}`;
       });
       perSet = ` (F1 per set: ${parts.join(', ')})`;
     });
     const with_ = borrowed ? `, borrowed at ${borrowedWeight}` : '';
-    console.log(`  ${name}: l2 ${l2}, rate ${rate}${with_} → cross-validated ${measure} ${cv.value.toFixed(3)} ± ${cv.se.toFixed(3)} at threshold ${cv.threshold}${perSet}`);
+    console.log(
+      `  ${name}: l2 ${l2}, rate ${rate}${with_} → cross-validated ${measure} ${cv.value.toFixed(3)} ± ${cv.se.toFixed(3)} at threshold ${cv.threshold}${perSet}`,
+    );
     results.push({ l2, rate, borrowedWeight, ...cv });
   }
   // One-standard-error rule: the settings differ by less than their folds' luck, so the simplest
@@ -179,7 +198,9 @@ function train(name: string, examples: Example[], measure: 'f1' | 'macroF1', sou
   };
   writeFileSync(join(OUT_DIR, `${name}.json`), serializeModel(model));
   const withBorrowed = extra.length ? ` + ${extra.length} borrowed at weight ${best.borrowedWeight}` : '';
-  console.log(`${name}: ${examples.length} examples${withBorrowed}, l2 ${best.l2}, rate ${best.rate}, threshold ${best.threshold}, cross-validated ${measure} ${best.value.toFixed(3)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${name}: ${examples.length} examples${withBorrowed}, l2 ${best.l2}, rate ${best.rate}, threshold ${best.threshold}, cross-validated ${measure} ${best.value.toFixed(3)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return model;
 }
 
@@ -188,7 +209,9 @@ const examplesOf = (source: string, rows: Row[], pNeg?: (text: string) => number
 
 // Language first: the models read the language family, and the trigrams help decide it.
 const trigramSets = ['en-complaints', 'en-airline', 'hr-tweets', 'sr-tweets', 'bs-tweets'] as const;
-const trigrams = buildTrigramTable(trigramSets.flatMap((s) => readSet(s, 'train').map((r) => ({ n: normalize(r.text), family: s.startsWith('en') ? ('en' as const) : ('bcs' as const) }))));
+const trigrams = buildTrigramTable(
+  trigramSets.flatMap((s) => readSet(s, 'train').map((r) => ({ n: normalize(r.text), family: s.startsWith('en') ? ('en' as const) : ('bcs' as const) }))),
+);
 writeFileSync(join(OUT_DIR, 'language-trigrams.json'), serializeTrigrams(trigrams));
 useTrigrams(trigrams);
 console.log(`language-trigrams: ${trigrams.entries.size} trigrams from the train splits of ${trigramSets.join(', ')}`);
@@ -197,11 +220,18 @@ console.log(`language-trigrams: ${trigrams.entries.size} trigrams from the train
  * The lowest posterior at which naming a (marked) standard is right 85 % of the time out of fold:
  * below it the post is "bcs-family". Each set's label is the standard of its posts.
  */
-function standardsThreshold(samples: Array<{ n: ReturnType<typeof normalize>; standard: Standard; negative: boolean }>): { threshold: number; coverage: number; precision: number } {
+function standardsThreshold(samples: Array<{ n: ReturnType<typeof normalize>; standard: Standard; negative: boolean }>): {
+  threshold: number;
+  coverage: number;
+  precision: number;
+} {
   const folds = 5;
   const guesses = new Array<StandardGuess>(samples.length);
   for (let k = 0; k < folds; k++) {
-    const table = buildStandardsTable(samples.filter((_, i) => i % folds !== k), 1);
+    const table = buildStandardsTable(
+      samples.filter((_, i) => i % folds !== k),
+      1,
+    );
     samples.forEach((s, i) => {
       if (i % folds === k) guesses[i] = standardGuessOf(s.n, table);
     });
@@ -224,7 +254,9 @@ const chosen = standardsThreshold(standardSamples);
 const standards = buildStandardsTable(standardSamples, chosen.threshold);
 writeFileSync(join(OUT_DIR, 'language-standards.json'), serializeStandards(standards));
 useStandards(standards);
-console.log(`language-standards: ${standards.words.size} words; names hr/sr/bs from posterior ${chosen.threshold} with a marking word (cross-validated: ${(100 * chosen.coverage).toFixed(0)} % of posts named, ${(100 * chosen.precision).toFixed(1)} % of them right)`);
+console.log(
+  `language-standards: ${standards.words.size} words; names hr/sr/bs from posterior ${chosen.threshold} with a marking word (cross-validated: ${(100 * chosen.coverage).toFixed(0)} % of posts named, ${(100 * chosen.precision).toFixed(1)} % of them right)`,
+);
 
 const sentimentEn = train('sentiment-en', examplesOf('en-airline', readSet('en-airline', 'train')), 'f1', ['en-airline/train']);
 const bcs = (['hr-tweets', 'sr-tweets', 'bs-tweets'] as const).flatMap((s) => examplesOf(s, readSet(s, 'train')));

@@ -20,7 +20,13 @@ export async function audit(
 /** Many audit entries in one statement (a batch's reopened cases, a job's releases). */
 export async function auditMany(exec: Executor, entries: ReadonlyArray<Parameters<typeof audit>[1]>): Promise<void> {
   if (!entries.length) return;
-  const rows = entries.map((e) => ({ actor_user_id: e.actorUserId, action: e.action, subject_type: e.subjectType, subject_id: e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId), details: e.details ?? {} }));
+  const rows = entries.map((e) => ({
+    actor_user_id: e.actorUserId,
+    action: e.action,
+    subject_type: e.subjectType,
+    subject_id: e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId),
+    details: e.details ?? {},
+  }));
   await exec.execute(sql`
     insert into audit_log (actor_user_id, action, subject_type, subject_id, details)
     select actor_user_id, action, subject_type, subject_id, details from ${recordset(rows, 'actor_user_id bigint, action text, subject_type text, subject_id text, details jsonb')}`);

@@ -21,7 +21,10 @@ Usage:
                                     People page
 `;
 
-const InputLine = z.object({ id: z.union([z.string(), z.number()], { error: 'expected "id" as a string or a number' }).optional(), text: z.string({ error: 'expected "text" as a string' }) });
+const InputLine = z.object({
+  id: z.union([z.string(), z.number()], { error: 'expected "id" as a string or a number' }).optional(),
+  text: z.string({ error: 'expected "text" as a string' }),
+});
 
 /**
  * `odziv analyze`: reads JSON lines with `id` and `text`, writes one JSON line per input in the
@@ -66,7 +69,16 @@ async function analyzeCommand(): Promise<number> {
       continue;
     }
     const a = analyze(parsed.text);
-    const json = JSON.stringify({ id: parsed.id ?? null, language: a.language, sentiment: a.sentiment, negative: a.negative, complaint: a.complaint, isComplaint: a.isComplaint, categories: a.categories, evidence: a.evidence });
+    const json = JSON.stringify({
+      id: parsed.id ?? null,
+      language: a.language,
+      sentiment: a.sentiment,
+      negative: a.negative,
+      complaint: a.complaint,
+      isComplaint: a.isComplaint,
+      categories: a.categories,
+      evidence: a.evidence,
+    });
     out.push(`${typeof parsed.id === 'number' ? withExactId(json, line, parsed.id) : json}\n`);
     if (out.length >= 256) await flush();
   }
@@ -103,7 +115,11 @@ async function rulesCheck(files: string[]): Promise<number> {
 }
 
 async function rulesBacktest(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string', default: '7d' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { since: { type: 'string', default: '7d' }, json: { type: 'boolean', default: false } },
+  });
   if (positionals.length !== 1) {
     process.stderr.write('odziv rules backtest: name one candidate pack file\n');
     return 2;
@@ -159,8 +175,12 @@ async function rulesBacktest(args: string[]): Promise<number> {
     if (cats.length) lines.push(`  by category: ${cats.join(', ')}`);
     const changed = Object.entries(r.byRule).filter(([, v]) => v.now !== v.candidate);
     if (changed.length) lines.push('  rules that fire differently:', ...changed.map(([k, v]) => `    ${k}: ${v.now} → ${v.candidate}`));
-    for (const [title, list] of [['newly flagged', r.examples.newlyFlagged], ['no longer flagged', r.examples.noLongerFlagged]] as const) {
-      if (list.length) lines.push(`  examples ${title}:`, ...list.map((e) => `    post ${e.postId} [${e.category ?? '—'}] ${JSON.stringify(e.text)} (${e.rules.join(', ')})`));
+    for (const [title, list] of [
+      ['newly flagged', r.examples.newlyFlagged],
+      ['no longer flagged', r.examples.noLongerFlagged],
+    ] as const) {
+      if (list.length)
+        lines.push(`  examples ${title}:`, ...list.map((e) => `    post ${e.postId} [${e.category ?? '—'}] ${JSON.stringify(e.text)} (${e.rules.join(', ')})`));
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
@@ -170,7 +190,10 @@ async function rulesBacktest(args: string[]): Promise<number> {
 }
 
 async function usersAdd(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, teams: { type: 'string' }, password: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, teams: { type: 'string' }, password: { type: 'string' } },
+  });
   const { NewPersonInput } = await import('./auth/people.ts');
   // The same rules as the People page and POST /api/users.
   const parsed = NewPersonInput.safeParse({ ...values, teams: values.teams?.split(',') });

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
+import { z } from 'zod';
 import { platformSchema, setVariables } from '../adapters/registry.ts';
 import type { ConfiguredPlatform } from '../adapters/types.ts';
+import { type BusinessHours, parseBusinessHours } from './calendar/business-hours.ts';
 import { parseQuietHours, type QuietHours } from './calendar/quiet-hours.ts';
-import { parseBusinessHours, type BusinessHours } from './calendar/business-hours.ts';
 
 const webhookUrl = (what: string) =>
   z
@@ -27,7 +27,10 @@ const smtpUrl = z.string().superRefine((v, ctx) => {
   try {
     u = new URL(v);
   } catch {
-    return void ctx.addIssue({ code: 'custom', message: 'expected smtp://user:pass@host:port or smtps://…, with special characters in the password percent-encoded' });
+    return void ctx.addIssue({
+      code: 'custom',
+      message: 'expected smtp://user:pass@host:port or smtps://…, with special characters in the password percent-encoded',
+    });
   }
   if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') ctx.addIssue({ code: 'custom', message: 'expected smtp:// or smtps://' });
   else if (!u.hostname) ctx.addIssue({ code: 'custom', message: 'expected a host: smtp://user:pass@host:port' });
@@ -37,7 +40,9 @@ const smtpUrl = z.string().superRefine((v, ctx) => {
 const ADDRESS = /^(?:[^<>@\s,]+@[^<>@\s,]+|[^<>@,]*<[^<>@\s,]+@[^<>@\s,]+>)$/;
 const addresses = (several: boolean) =>
   z.string().refine((v) => (several ? v.split(',') : [v]).every((a) => ADDRESS.test(a.trim())), {
-    error: several ? 'expected e-mail addresses separated by commas (ana@vedra.hr, Marko <marko@vedra.hr>)' : 'expected one e-mail address (odziv@vedra.hr or "odziv <odziv@vedra.hr>")',
+    error: several
+      ? 'expected e-mail addresses separated by commas (ana@vedra.hr, Marko <marko@vedra.hr>)'
+      : 'expected one e-mail address (odziv@vedra.hr or "odziv <odziv@vedra.hr>")',
   });
 
 /** Environment variables odziv reads, validated once at start-up (fail fast, never skip). */
@@ -50,7 +55,12 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
   /** Connections each instance keeps to PostgreSQL (plus one for LISTEN). */
-  DATABASE_POOL_SIZE: z.coerce.number({ error: 'expected a number of connections from 2 to 200' }).int({ error: 'expected a whole number of connections from 2 to 200' }).min(2, { error: 'expected a number of connections from 2 to 200' }).max(200, { error: 'expected a number of connections from 2 to 200' }).default(10),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'expected a number of connections from 2 to 200' })
+    .int({ error: 'expected a whole number of connections from 2 to 200' })
+    .min(2, { error: 'expected a number of connections from 2 to 200' })
+    .max(200, { error: 'expected a number of connections from 2 to 200' })
+    .default(10),
   /** off behind PgBouncer in transaction mode before 1.21, which cannot carry prepared statements. */
   DATABASE_PREPARE: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -127,7 +137,12 @@ const EnvSchema = z.object({
    */
   ODZIV_TRUST_PROXY: z
     .string()
-    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.literal('loopback'), z.ipv4(), z.ipv6()], { error: 'expected IP addresses separated by commas, or loopback' })))
     .default([]),
 });
@@ -163,8 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = setVariables(env);
   // One schema: odziv's own variables and the fragments of the platforms this environment turns on.
   const platformPart = platformSchema(cleaned);
-  const parsed = (EnvSchema.extend(platformPart.shape).superRefine(platformPart.refine) as unknown as z.ZodType<z.output<typeof EnvSchema> & Record<string, unknown>>).safeParse(cleaned);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  const parsed = (EnvSchema.extend(platformPart.shape) as unknown as z.ZodType<z.output<typeof EnvSchema> & Record<string, unknown>>).safeParse(cleaned);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)), ...platformPart.crossProblems()];
   let quietHours: QuietHours | undefined;
   if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
     try {
@@ -176,12 +191,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const platforms = platformPart.configure(parsed.data);
   // The embedded database serves one process: splitting roles needs a PostgreSQL they share.
-  if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL) throw new ConfigError([`ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`]);
-  if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET) throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
+  if (parsed.data.ODZIV_ROLE !== 'all' && !parsed.data.DATABASE_URL)
+    throw new ConfigError([
+      `ODZIV_ROLE: ${parsed.data.ODZIV_ROLE} instances share one PostgreSQL: set DATABASE_URL (the embedded database serves one process, so it runs only as all)`,
+    ]);
+  if (parsed.data.ALERT_SIGNED_WEBHOOK_URL && !parsed.data.ALERT_WEBHOOK_SECRET)
+    throw new ConfigError(['ALERT_WEBHOOK_SECRET: required with ALERT_SIGNED_WEBHOOK_URL (the receiver checks the signature)']);
   // Slack webhook URLs carry their token in the path: whoever has one can post to the channel.
-  const secrets = [parsed.data.DATABASE_URL, urlPassword(parsed.data.DATABASE_URL), parsed.data.ODZIV_ADMIN_PASSWORD, parsed.data.ALERT_WEBHOOK_SECRET, parsed.data.SMTP_URL, urlPassword(parsed.data.SMTP_URL), parsed.data.ALERT_WEBHOOK_URL, parsed.data.ALERT_SIGNED_WEBHOOK_URL, parsed.data.ALERT_WEBHOOK_URL_CM, parsed.data.ALERT_WEBHOOK_URL_ESCALATION, ...platforms.flatMap((p) => p.secrets)].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
+  const secrets = [
+    parsed.data.DATABASE_URL,
+    urlPassword(parsed.data.DATABASE_URL),
+    parsed.data.ODZIV_ADMIN_PASSWORD,
+    parsed.data.ALERT_WEBHOOK_SECRET,
+    parsed.data.SMTP_URL,
+    urlPassword(parsed.data.SMTP_URL),
+    parsed.data.ALERT_WEBHOOK_URL,
+    parsed.data.ALERT_SIGNED_WEBHOOK_URL,
+    parsed.data.ALERT_WEBHOOK_URL_CM,
+    parsed.data.ALERT_WEBHOOK_URL_ESCALATION,
+    ...platforms.flatMap((p) => p.secrets),
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
   // The platforms' variables stay in their configured platforms, not beside odziv's own.
   const own = Object.fromEntries(Object.keys(EnvSchema.shape).map((k) => [k, parsed.data[k]])) as z.output<typeof EnvSchema>;
   return { ...own, secrets, platforms, businessHours: parseBusinessHours(parsed.data.ODZIV_BUSINESS_HOURS), quietHours };

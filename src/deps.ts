@@ -2,8 +2,8 @@ import type { AdapterSet } from '../adapters/registry.ts';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import type { Rulebook } from './rulebook.ts';
 import type { Templates } from './queue/templates.ts';
+import type { Rulebook } from './rulebook.ts';
 
 /** What the API, the scheduler and the CLI share: built once in the composition root (src/odziv.ts). */
 export interface Deps {

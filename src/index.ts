@@ -1,9 +1,9 @@
 import { serve } from '@hono/node-server';
+import { healthRoutes } from './api/routes/health.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import type { Deps } from './deps.ts';
 import { createLogger } from './logger.ts';
 import { createOdziv } from './odziv.ts';
-import { healthRoutes } from './api/routes/health.ts';
-import type { Deps } from './deps.ts';
 
 const healthOnly = (deps: Deps) => healthRoutes(deps);
 
@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const role = config.ODZIV_ROLE;
   const fetch = role === 'worker' ? healthOnly(odziv.deps).fetch : odziv.app.fetch;
   const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info({ url: `http://localhost:${info.port}`, role, instance: odziv.instanceId, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs }, 'odziv is listening');
+    log.info(
+      { url: `http://localhost:${info.port}`, role, instance: odziv.instanceId, database: odziv.deps.database.kind, packs: odziv.deps.rulebook.status().packs },
+      'odziv is listening',
+    );
   });
   // Idle keep-alive connections stay open longer than a load balancer's own idle timeout (60 s at
   // the usual ones): closing first, Node's 5 s default races the balancer's next request on them.

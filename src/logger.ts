@@ -25,7 +25,9 @@ const REDACT = [
  * inside any string, so a secret that leaks into an error message still never reaches the log.
  */
 export function createLogger(opts: { level?: string; secrets?: string[]; destination?: pino.DestinationStream } = {}): Logger {
-  const secrets = [...new Set((opts.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  const secrets = [
+    ...new Set((opts.secrets ?? []).filter((s) => s.length >= 6).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])),
+  ].sort((a, b) => b.length - a.length);
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     redact: { paths: REDACT, censor: '[redacted]' },

@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { and, eq, notInArray } from 'drizzle-orm';
-import { createAdapters } from '../adapters/registry.ts';
-import { openDatabase, type Database } from '../db/client.ts';
 import { isAdapterError } from '../adapters/errors.ts';
+import { createAdapters } from '../adapters/registry.ts';
 import type { ConfiguredPlatform, PlatformAdapter, Verification, WantedStream } from '../adapters/types.ts';
-import { createChannels } from './alerts/channels/registry.ts';
+import { type Database, openDatabase } from '../db/client.ts';
 import { streams } from '../db/schema/index.ts';
+import { createChannels } from './alerts/channels/registry.ts';
 import { createApp } from './api/app.ts';
+import { audit } from './audit.ts';
 import { bootstrapAdmin } from './auth/users.ts';
+import { drainBacktests, endInterruptedBacktests } from './backtest/jobs.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { releaseOrphanedLeases } from './leases.ts';
 import type { Logger } from './logger.ts';
+import { loadTemplates } from './queue/templates.ts';
 import { Rulebook } from './rulebook.ts';
-import { audit } from './audit.ts';
-import { setSecrets } from './scrub.ts';
-import { drainBacktests, endInterruptedBacktests } from './backtest/jobs.ts';
 import { Scheduler } from './scheduler/index.ts';
 import { backgroundJobs } from './scheduler/jobs.ts';
-import { loadTemplates } from './queue/templates.ts';
+import { setSecrets } from './scrub.ts';
 
 export interface Odziv {
   deps: Deps;
@@ -40,12 +40,23 @@ export interface Odziv {
  */
 async function syncStreams(database: Database, platform: string, wanted: WantedStream[]): Promise<void> {
   for (const w of wanted) {
-    await database.db.insert(streams).values({ platform, name: w.name, config: w.config }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
+    await database.db
+      .insert(streams)
+      .values({ platform, name: w.name, config: w.config })
+      .onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: w.config, enabled: true } });
   }
   await database.db
     .update(streams)
     .set({ enabled: false })
-    .where(and(eq(streams.platform, platform), notInArray(streams.name, wanted.map((w) => w.name))));
+    .where(
+      and(
+        eq(streams.platform, platform),
+        notInArray(
+          streams.name,
+          wanted.map((w) => w.name),
+        ),
+      ),
+    );
 }
 
 /**
@@ -72,9 +83,21 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
   setSecrets(config.secrets);
   // This process's name in leases, and in its PostgreSQL sessions' application_name.
   const instanceId = randomUUID();
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ODZIV_DATA_DIR, prepare: config.DATABASE_PREPARE === 'on', poolSize: config.DATABASE_POOL_SIZE, name: instanceId });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.ODZIV_DATA_DIR,
+    prepare: config.DATABASE_PREPARE === 'on',
+    poolSize: config.DATABASE_POOL_SIZE,
+    name: instanceId,
+  });
   const rulebook = new Rulebook(resolve(config.ODZIV_RULES_DIR), log.child({ component: 'rules' }), (change) =>
-    audit(database.db, { actorUserId: null, action: change.accepted ? 'rules.reload' : 'rules.rejected', subjectType: 'rules', subjectId: null, details: change }),
+    audit(database.db, {
+      actorUserId: null,
+      action: change.accepted ? 'rules.reload' : 'rules.rejected',
+      subjectType: 'rules',
+      subjectId: null,
+      details: change,
+    }),
   );
   try {
     await rulebook.load();
@@ -95,7 +118,10 @@ export async function createOdziv(config: Config, log: Logger): Promise<Odziv> {
     const replay = config.ODZIV_REPLAY === 'on' || (config.ODZIV_REPLAY === 'auto' && config.platforms.length === 0);
     if (replay) {
       const replayConfig = config.ODZIV_REPLAY_FILE ? { file: resolve(config.ODZIV_REPLAY_FILE) } : {};
-      await database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: replayConfig }).onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: replayConfig } });
+      await database.db
+        .insert(streams)
+        .values({ platform: 'replay', name: 'demo', config: replayConfig })
+        .onConflictDoUpdate({ target: [streams.platform, streams.name], set: { config: replayConfig } });
     }
 
     const admin = await bootstrapAdmin(database, config.ODZIV_ADMIN_EMAIL, config.ODZIV_ADMIN_PASSWORD);

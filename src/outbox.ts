@@ -28,14 +28,18 @@ export interface Failure {
 /** A held send is tried again this often while its platform's credentials are refused. */
 export const CREDENTIALS_HOLD_MS = 5 * 60_000;
 
-export function afterFailure<R extends Failure['refused']>(f: Failure & { refused: R }, now = Date.now()): { status: 'pending' | 'dead' | R; availableAt: Date; attempts: number } {
+export function afterFailure<R extends Failure['refused']>(
+  f: Failure & { refused: R },
+  now = Date.now(),
+): { status: 'pending' | 'dead' | R; availableAt: Date; attempts: number } {
   if (f.credentialsRefused) return { status: 'pending', availableAt: new Date(now + CREDENTIALS_HOLD_MS), attempts: Math.max(0, f.attempts - 1) };
   const status = !f.retryable ? f.refused : f.attempts >= f.maxAttempts ? 'dead' : 'pending';
   return { status, availableAt: new Date(now + (f.retryAfterMs ?? backoffMs(f.attempts))), attempts: f.attempts };
 }
 
 /** The last error as stored: a held send says so first. */
-export const failureText = (message: string, f: Pick<Failure, 'credentialsRefused'>): string => storedError(f.credentialsRefused ? `held: ${message}` : message, 1000);
+export const failureText = (message: string, f: Pick<Failure, 'credentialsRefused'>): string =>
+  storedError(f.credentialsRefused ? `held: ${message}` : message, 1000);
 
 /** An error's text as it may be stored and shown to every role. */
 export function storedError(message: string, max: number): string {

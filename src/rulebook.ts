@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { formatPackError, loadPackFiles, packFilesIn, type CompiledPack, type PackError } from '../rules/index.ts';
+import { type FSWatcher, watch } from 'node:fs';
+import { type CompiledPack, formatPackError, loadPackFiles, type PackError, packFilesIn } from '../rules/index.ts';
 import type { Logger } from './logger.ts';
 
 /**

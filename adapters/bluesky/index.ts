@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { AdapterError, networkMessage } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, ModerationAction, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
-import { blueskyLength, linkFacets, metricsOf, normalizeNotification, Notification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
+import type {
+  EngagementMetrics,
+  MetricsRead,
+  ModerationAction,
+  NormalizedPost,
+  PlatformAdapter,
+  PollResult,
+  ReplyTarget,
+  SentReply,
+  StreamRef,
+} from '../types.ts';
+import { blueskyLength, linkFacets, metricsOf, Notification, normalizeNotification, PostRecord, PostView, rkeyFor, webUrl } from './map.ts';
 import type { BlueskySettings } from './settings.ts';
 
-export { type BlueskySettings } from './settings.ts';
+export type { BlueskySettings } from './settings.ts';
 
 /**
  * Bluesky through XRPC (plain HTTP and JSON) with fetch. Not @atproto/api: its current releases
@@ -19,7 +29,10 @@ const LIMIT = 300;
 const REASONS = ['mention', 'reply', 'quote'];
 
 /** What a stream reads: the brand account's notifications, or a search of all posts (newest first). */
-const StreamConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('notifications') }), z.object({ kind: z.literal('search'), q: z.string().min(1).max(300) })]);
+const StreamConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notifications') }),
+  z.object({ kind: z.literal('search'), q: z.string().min(1).max(300) }),
+]);
 type StreamConfig = z.infer<typeof StreamConfig>;
 
 /**
@@ -53,20 +66,35 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
   const now = opts.now ?? Date.now;
   let session: Session | undefined;
 
-  async function xrpc<T>(method: 'GET' | 'POST', nsid: string, schema: z.ZodType<T>, o: { query?: URLSearchParams; body?: unknown; token?: string } = {}): Promise<{ body: T; remaining?: number; resetAt?: Date }> {
+  async function xrpc<T>(
+    method: 'GET' | 'POST',
+    nsid: string,
+    schema: z.ZodType<T>,
+    o: { query?: URLSearchParams; body?: unknown; token?: string } = {},
+  ): Promise<{ body: T; remaining?: number; resetAt?: Date }> {
     const url = `${s.service}/xrpc/${nsid}${o.query && [...o.query].length ? `?${o.query}` : ''}`;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { accept: 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
         signal: AbortSignal.timeout(s.timeoutMs),
       });
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
       // A write whose connection broke, by time-out or reset, may have been made: its outcome is unknown.
-      throw new AdapterError('bluesky', method === 'POST' && nsid.startsWith('com.atproto.repo.') ? 'unknown_outcome' : 'network', `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
+      throw new AdapterError(
+        'bluesky',
+        method === 'POST' && nsid.startsWith('com.atproto.repo.') ? 'unknown_outcome' : 'network',
+        `${nsid}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`,
+        undefined,
+        { cause: e },
+      );
     }
     const remaining = res.headers.has('ratelimit-remaining') ? Number(res.headers.get('ratelimit-remaining')) : undefined;
     const resetSec = Number(res.headers.get('ratelimit-reset'));
@@ -98,7 +126,15 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       throw new AdapterError('bluesky', 'server', `${nsid}: the answer is not JSON`);
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new AdapterError('bluesky', 'server', `${nsid}: unexpected answer (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})`);
+    if (!parsed.success)
+      throw new AdapterError(
+        'bluesky',
+        'server',
+        `${nsid}: unexpected answer (${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')})`,
+      );
     return { body: parsed.data, remaining, resetAt };
   }
 
@@ -133,21 +169,30 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
   async function readPage(source: StreamConfig, cursor?: string): Promise<{ items: unknown[]; cursor?: string; remaining?: number; resetAt?: Date }> {
     const paging: Array<[string, string]> = [['limit', String(PAGE)], ...(cursor ? [['cursor', cursor] as [string, string]] : [])];
     if (source.kind === 'notifications') {
-      const r = await authed('GET', 'app.bsky.notification.listNotifications', NotificationPage, { query: new URLSearchParams([...paging, ...REASONS.map((x): [string, string] => ['reasons', x])]) });
+      const r = await authed('GET', 'app.bsky.notification.listNotifications', NotificationPage, {
+        query: new URLSearchParams([...paging, ...REASONS.map((x): [string, string] => ['reasons', x])]),
+      });
       return { items: r.body.notifications, cursor: r.body.cursor ?? undefined, remaining: r.remaining, resetAt: r.resetAt };
     }
     const r = await authed('GET', 'app.bsky.feed.searchPosts', SearchPage, { query: new URLSearchParams([...paging, ['q', source.q], ['sort', 'latest']]) });
     const items = r.body.posts.map((p) => {
       const hit = SearchHit.safeParse(p);
-      return hit.success ? { uri: hit.data.uri, cid: hit.data.cid, author: hit.data.author, reason: 'search', record: hit.data.record, indexedAt: hit.data.indexedAt } : p;
+      return hit.success
+        ? { uri: hit.data.uri, cid: hit.data.cid, author: hit.data.author, reason: 'search', record: hit.data.record, indexedAt: hit.data.indexedAt }
+        : p;
     });
     return { items, cursor: r.body.cursor ?? undefined, remaining: r.remaining, resetAt: r.resetAt };
   }
 
   /** The posts as returned, and the addresses the answer named at all (an odd entry is not "gone"). */
   async function getPosts(uris: string[]): Promise<{ posts: PostView[]; named: Set<string> }> {
-    const r = await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(z.unknown()) }), { query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])) });
-    const posts = r.body.posts.map((p) => PostView.safeParse(p)).filter((p) => p.success).map((p) => p.data);
+    const r = await authed('GET', 'app.bsky.feed.getPosts', z.object({ posts: z.array(z.unknown()) }), {
+      query: new URLSearchParams(uris.map((u): [string, string] => ['uris', u])),
+    });
+    const posts = r.body.posts
+      .map((p) => PostView.safeParse(p))
+      .filter((p) => p.success)
+      .map((p) => p.data);
     const named = new Set(r.body.posts.map((p) => (p as { uri?: unknown } | null)?.uri).filter((u): u is string => typeof u === 'string'));
     return { posts, named };
   }
@@ -162,15 +207,20 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
         return { did: me.did, handle: me.handle };
       } catch (e) {
         if (!(e instanceof AdapterError)) throw e;
-        if (e.kind === 'auth') throw new AdapterError('bluesky', 'auth', `BLUESKY_APP_PASSWORD was refused for ${s.handle} by ${s.service} (${e.message})`, undefined, { cause: e });
-        if (e.kind === 'not_found' || e.kind === 'invalid') throw new AdapterError('bluesky', e.kind, `BLUESKY_SERVICE: ${s.service} does not answer as a Bluesky server (${e.message})`, undefined, { cause: e });
+        if (e.kind === 'auth')
+          throw new AdapterError('bluesky', 'auth', `BLUESKY_APP_PASSWORD was refused for ${s.handle} by ${s.service} (${e.message})`, undefined, { cause: e });
+        if (e.kind === 'not_found' || e.kind === 'invalid')
+          throw new AdapterError('bluesky', e.kind, `BLUESKY_SERVICE: ${s.service} does not answer as a Bluesky server (${e.message})`, undefined, {
+            cause: e,
+          });
         throw e;
       }
     },
 
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
       const source = StreamConfig.safeParse(stream.config);
-      if (!source.success) throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"} or {"kind": "search", "q": "…"}`);
+      if (!source.success)
+        throw new AdapterError('bluesky', 'invalid', `stream "${stream.name}": expected {"kind": "notifications"} or {"kind": "search", "q": "…"}`);
       const c: Cursor = cursor === null ? { v: 1, seen: [] } : readCursor('bluesky', stream.name, cursor, Cursor);
       const me = session ?? (await signIn());
       const since = c.since ? Date.parse(c.since) : undefined;
@@ -197,12 +247,17 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       }
       // A new stream stops after its backfill: what is older is history, not the queue.
       if (!c.since && !c.run) reached = true;
-      const dated = items.map((i) => Notification.safeParse(i)).filter((n) => n.success).map((n) => n.data);
+      const dated = items
+        .map((i) => Notification.safeParse(i))
+        .filter((n) => n.success)
+        .map((n) => n.data);
       const newestAt = c.run?.top ?? dated[0]?.indexedAt;
       const atNewest = (at: string | undefined) => (at ? dated.filter((n) => n.indexedAt === at).map((n) => n.uri) : []);
       const top = newestAt ?? c.since;
       const topSeen = c.run ? c.run.topSeen : !newestAt ? c.seen : newestAt === c.since ? [...new Set([...c.seen, ...atNewest(newestAt)])] : atNewest(newestAt);
-      const nextCursor: Cursor = reached ? { v: 1, since: top, seen: topSeen } : { v: 1, since: c.since, seen: c.seen, run: { next: next!, top: top!, topSeen } };
+      const nextCursor: Cursor = reached
+        ? { v: 1, since: top, seen: topSeen }
+        : { v: 1, since: c.since, seen: c.seen, run: { next: next!, top: top!, topSeen } };
 
       const posts: NormalizedPost[] = [];
       for (const item of items) {
@@ -230,7 +285,9 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       const mine = { uri: `at://${me.did}/app.bsky.feed.post/${rkey}`, url: webUrl(`at://${me.did}/app.bsky.feed.post/${rkey}`, me.handle) };
       const earlier = async () => {
         try {
-          await authed('GET', 'com.atproto.repo.getRecord', z.object({ uri: z.string() }), { query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.post', rkey }) });
+          await authed('GET', 'com.atproto.repo.getRecord', z.object({ uri: z.string() }), {
+            query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.post', rkey }),
+          });
           return true;
         } catch (e) {
           if (e instanceof AdapterError && e.kind === 'not_found') return false;
@@ -243,9 +300,17 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       const parentRecord = PostRecord.safeParse(parent.record);
       const root = parentRecord.success && parentRecord.data.reply ? parentRecord.data.reply.root : { uri: parent.uri, cid: parent.cid };
       const facets = linkFacets(text);
-      const record = { $type: 'app.bsky.feed.post', text, createdAt: new Date(now()).toISOString(), reply: { root, parent: { uri: parent.uri, cid: parent.cid } }, ...(facets.length ? { facets } : {}) };
+      const record = {
+        $type: 'app.bsky.feed.post',
+        text,
+        createdAt: new Date(now()).toISOString(),
+        reply: { root, parent: { uri: parent.uri, cid: parent.cid } },
+        ...(facets.length ? { facets } : {}),
+      };
       try {
-        await authed('POST', 'com.atproto.repo.createRecord', z.object({ uri: z.string(), cid: z.string() }), { body: { repo: me.did, collection: 'app.bsky.feed.post', rkey, record } });
+        await authed('POST', 'com.atproto.repo.createRecord', z.object({ uri: z.string(), cid: z.string() }), {
+          body: { repo: me.did, collection: 'app.bsky.feed.post', rkey, record },
+        });
       } catch (e) {
         // The same key written before: that earlier reply is this one.
         if (e instanceof AdapterError && e.kind === 'invalid' && (await earlier())) return { platformReplyId: mine.uri, url: mine.url };
@@ -263,18 +328,32 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
       actions: ['hide', 'unhide'],
       everyPost: false,
       async apply(uri: string, action: ModerationAction): Promise<void> {
-        if (action === 'delete') throw new AdapterError('bluesky', 'invalid', 'Bluesky lets no one delete another account’s post: hide it instead (a reply in a thread the brand started)');
+        if (action === 'delete')
+          throw new AdapterError(
+            'bluesky',
+            'invalid',
+            'Bluesky lets no one delete another account’s post: hide it instead (a reply in a thread the brand started)',
+          );
         const me = session ?? (await signIn());
         const [post] = (await getPosts([uri])).posts;
         if (!post) throw new AdapterError('bluesky', 'not_found', `the post ${uri} is gone`);
         const root = PostRecord.safeParse(post.record).data?.reply?.root.uri;
         const ownRoot = `at://${me.did}/app.bsky.feed.post/`;
-        if (!root?.startsWith(ownRoot)) throw new AdapterError('bluesky', 'invalid', 'Bluesky hides a reply only in a thread the brand started (its threadgate); this post is not one');
+        if (!root?.startsWith(ownRoot))
+          throw new AdapterError('bluesky', 'invalid', 'Bluesky hides a reply only in a thread the brand started (its threadgate); this post is not one');
         const rkey = root.slice(ownRoot.length);
-        const Gate = z.object({ value: z.object({ createdAt: z.string().optional(), allow: z.array(z.unknown()).optional(), hiddenReplies: z.array(z.string()).optional() }).passthrough() });
+        const Gate = z.object({
+          value: z
+            .object({ createdAt: z.string().optional(), allow: z.array(z.unknown()).optional(), hiddenReplies: z.array(z.string()).optional() })
+            .passthrough(),
+        });
         let gate: z.infer<typeof Gate>['value'] | undefined;
         try {
-          gate = (await authed('GET', 'com.atproto.repo.getRecord', Gate, { query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.threadgate', rkey }) })).body.value;
+          gate = (
+            await authed('GET', 'com.atproto.repo.getRecord', Gate, {
+              query: new URLSearchParams({ repo: me.did, collection: 'app.bsky.feed.threadgate', rkey }),
+            })
+          ).body.value;
         } catch (e) {
           if (!(e instanceof AdapterError && e.kind === 'not_found')) throw e;
         }
@@ -284,8 +363,16 @@ export function createBlueskyAdapter(s: BlueskySettings, opts: { now?: () => num
         // Bluesky keeps at most 300 hidden replies a thread.
         if (hidden.size > 300) throw new AdapterError('bluesky', 'invalid', 'this thread already hides the 300 replies Bluesky allows');
         // Who may reply (`allow`) is kept as the brand set it; absent, anyone may.
-        const record = { ...gate, $type: 'app.bsky.feed.threadgate', post: root, createdAt: gate?.createdAt ?? new Date(now()).toISOString(), hiddenReplies: [...hidden] };
-        await authed('POST', 'com.atproto.repo.putRecord', z.object({ uri: z.string(), cid: z.string() }), { body: { repo: me.did, collection: 'app.bsky.feed.threadgate', rkey, record } });
+        const record = {
+          ...gate,
+          $type: 'app.bsky.feed.threadgate',
+          post: root,
+          createdAt: gate?.createdAt ?? new Date(now()).toISOString(),
+          hiddenReplies: [...hidden],
+        };
+        await authed('POST', 'com.atproto.repo.putRecord', z.object({ uri: z.string(), cid: z.string() }), {
+          body: { repo: me.did, collection: 'app.bsky.feed.threadgate', rkey, record },
+        });
       },
     },
 

@@ -35,7 +35,12 @@ export const PostView = z.object({
 });
 export type PostView = z.infer<typeof PostView>;
 
-export const metricsOf = (p: PostView): EngagementMetrics => ({ likes: p.likeCount ?? 0, reposts: p.repostCount ?? 0, replies: p.replyCount ?? 0, quotes: p.quoteCount ?? 0 });
+export const metricsOf = (p: PostView): EngagementMetrics => ({
+  likes: p.likeCount ?? 0,
+  reposts: p.repostCount ?? 0,
+  replies: p.replyCount ?? 0,
+  quotes: p.quoteCount ?? 0,
+});
 
 /** at://did/app.bsky.feed.post/rkey → the post's page on bsky.app. */
 export function webUrl(uri: string, handle: string): string | undefined {

@@ -12,7 +12,10 @@ export const blueskyPlatform = definePlatform({
       platform: 'bluesky',
       secrets: [s.appPassword],
       create: async () => (await import('./index.ts')).createBlueskyAdapter(s),
-      wantedStreams: () => [{ name: 'notifications', config: { kind: 'notifications' } }, ...(s.searchQuery ? [{ name: 'search', config: { kind: 'search', q: s.searchQuery } }] : [])],
+      wantedStreams: () => [
+        { name: 'notifications', config: { kind: 'notifications' } },
+        ...(s.searchQuery ? [{ name: 'search', config: { kind: 'search', q: s.searchQuery } }] : []),
+      ],
     };
   },
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
-import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
-import type { MetaSettings } from '../meta/settings.ts';
+import { createGraph, type GraphUsage, pauseForUsage } from '../meta/graph.ts';
 import { metaModeration } from '../meta/moderation.ts';
 import { metaPrivateReply } from '../meta/private-reply.ts';
+import type { MetaSettings } from '../meta/settings.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
@@ -34,7 +34,15 @@ export interface FacebookAdapter extends PlatformAdapter {
 const later = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : Date.parse(a) >= Date.parse(b) ? a : b);
 
 export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => number } = {}): FacebookAdapter {
-  const graph = createGraph({ platform: 'facebook', baseUrl: s.baseUrl, token: s.pageToken, appSecret: s.appSecret, timeoutMs: s.timeoutMs, tokenVariable: 'META_PAGE_ACCESS_TOKEN', now: opts.now });
+  const graph = createGraph({
+    platform: 'facebook',
+    baseUrl: s.baseUrl,
+    token: s.pageToken,
+    appSecret: s.appSecret,
+    timeoutMs: s.timeoutMs,
+    tokenVariable: 'META_PAGE_ACCESS_TOKEN',
+    now: opts.now,
+  });
   const now = graph.now;
 
   async function verify() {
@@ -42,7 +50,8 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
       const page = (await graph.call('GET', `/${s.pageId}`, z.object({ id: z.string(), name: z.string() }), { fields: 'id,name' })).body;
       return { pageId: page.id, name: page.name };
     } catch (e) {
-      if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid')) throw new AdapterError('facebook', e.kind, `META_PAGE_ID: ${s.pageId} is not a Page this token can read (${e.message})`, undefined, { cause: e });
+      if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid'))
+        throw new AdapterError('facebook', e.kind, `META_PAGE_ID: ${s.pageId} is not a Page this token can read (${e.message})`, undefined, { cause: e });
       throw e;
     }
   }
@@ -70,10 +79,16 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
   }
 
   async function ownReplyUnder(on: string, text: string): Promise<SentReply | undefined> {
-    const page = await graph.page(`/${on}/comments`, { fields: 'id,message,from{id},created_time,permalink_url', filter: 'stream', order: 'reverse_chronological', limit: '100' });
+    const page = await graph.page(`/${on}/comments`, {
+      fields: 'id,message,from{id},created_time,permalink_url',
+      filter: 'stream',
+      order: 'reverse_chronological',
+      limit: '100',
+    });
     for (const raw of page.data) {
       const c = Comment.safeParse(raw);
-      if (c.success && c.data.from?.id === s.pageId && (c.data.message ?? '').trim() === text.trim()) return { platformReplyId: c.data.id, url: c.data.permalink_url };
+      if (c.success && c.data.from?.id === s.pageId && (c.data.message ?? '').trim() === text.trim())
+        return { platformReplyId: c.data.id, url: c.data.permalink_url };
     }
     return undefined;
   }
@@ -124,7 +139,13 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
       // Comments on ads live under their ad posts, which the feed does not list.
       let ads: unknown[] = [];
       try {
-        ads = (await graph.readAll(`/${s.pageId}/ads_posts`, { fields: POST_FIELDS, limit: '25', include_inline_create: 'true' }, { maxPages: ADS_PAGES, usage, enough: old })).items;
+        ads = (
+          await graph.readAll(
+            `/${s.pageId}/ads_posts`,
+            { fields: POST_FIELDS, limit: '25', include_inline_create: 'true' },
+            { maxPages: ADS_PAGES, usage, enough: old },
+          )
+        ).items;
       } catch (e) {
         if (!(e instanceof AdapterError && (e.kind === 'auth' || e.kind === 'invalid' || e.kind === 'not_found'))) throw e;
       }
@@ -146,7 +167,9 @@ export function createFacebookAdapter(s: MetaSettings, opts: { now?: () => numbe
       // (longest unread first, so none starves).
       const updated = (p: PagePost) => p.updated_time ?? p.created_time;
       const moved = recent.filter((p) => marks[p.id]?.u !== updated(p)).sort((a, b) => Date.parse(updated(b)) - Date.parse(updated(a)));
-      const settling = recent.filter((p) => marks[p.id]?.u === updated(p) && Date.parse(updated(p)) >= (marks[p.id]?.r ?? 0) - SETTLE_MS).sort((a, b) => (marks[a.id]?.r ?? 0) - (marks[b.id]?.r ?? 0));
+      const settling = recent
+        .filter((p) => marks[p.id]?.u === updated(p) && Date.parse(updated(p)) >= (marks[p.id]?.r ?? 0) - SETTLE_MS)
+        .sort((a, b) => (marks[a.id]?.r ?? 0) - (marks[b.id]?.r ?? 0));
       const reading = [...moved, ...settling].slice(0, POSTS_PER_POLL);
       const next: z.infer<typeof Cursor>['posts'] = {};
       for (const p of recent) if (marks[p.id]) next[p.id] = marks[p.id]!;

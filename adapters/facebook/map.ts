@@ -45,7 +45,8 @@ export const FeedChange = z.object({
   permalink_url: z.string().optional(),
 });
 
-const facebookUrl = (postId: string, commentId?: string) => `https://www.facebook.com/${postId}${commentId ? `?comment_id=${commentId.split('_').at(-1)}` : ''}`;
+const facebookUrl = (postId: string, commentId?: string) =>
+  `https://www.facebook.com/${postId}${commentId ? `?comment_id=${commentId.split('_').at(-1)}` : ''}`;
 
 /** Who wrote it; Graph leaves `from` out for people whose privacy hides them: each such comment is its own unknown author. */
 const authorOf = (from: z.infer<typeof From> | undefined, id: string) =>

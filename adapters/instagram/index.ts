@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
-import { createGraph, pauseForUsage, type GraphUsage } from '../meta/graph.ts';
-import type { MetaSettings } from '../meta/settings.ts';
+import { createGraph, type GraphUsage, pauseForUsage } from '../meta/graph.ts';
 import { metaModeration } from '../meta/moderation.ts';
 import { metaPrivateReply } from '../meta/private-reply.ts';
+import type { MetaSettings } from '../meta/settings.ts';
 import { metaWebhook } from '../meta/webhook.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
-import { Comment, CommentChange, Media, MENTION_PREFIX, MentionChange, normalizeComment } from './map.ts';
+import { Comment, CommentChange, MENTION_PREFIX, Media, MentionChange, normalizeComment } from './map.ts';
 
 /** Instagram's limit for a comment (a caption's too). */
 const MAX_COMMENT = 2_200;
@@ -26,7 +26,15 @@ export interface InstagramAdapter extends PlatformAdapter {
 }
 
 export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, opts: { now?: () => number } = {}): InstagramAdapter {
-  const graph = createGraph({ platform: 'instagram', baseUrl: s.baseUrl, token: s.pageToken, appSecret: s.appSecret, timeoutMs: s.timeoutMs, tokenVariable: 'META_PAGE_ACCESS_TOKEN', now: opts.now });
+  const graph = createGraph({
+    platform: 'instagram',
+    baseUrl: s.baseUrl,
+    token: s.pageToken,
+    appSecret: s.appSecret,
+    timeoutMs: s.timeoutMs,
+    tokenVariable: 'META_PAGE_ACCESS_TOKEN',
+    now: opts.now,
+  });
   const now = graph.now;
   let username: string | undefined;
 
@@ -36,7 +44,14 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       username = me.username;
       return { igUserId: me.id, username: me.username };
     } catch (e) {
-      if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid')) throw new AdapterError('instagram', e.kind, `META_IG_USER_ID: ${s.igUserId} is not an Instagram account this Page token can read (${e.message})`, undefined, { cause: e });
+      if (e instanceof AdapterError && (e.kind === 'not_found' || e.kind === 'invalid'))
+        throw new AdapterError(
+          'instagram',
+          e.kind,
+          `META_IG_USER_ID: ${s.igUserId} is not an Instagram account this Page token can read (${e.message})`,
+          undefined,
+          { cause: e },
+        );
       throw e;
     }
   }
@@ -53,10 +68,15 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       }
       out.push(normalizeComment(c.data, m.id, m.permalink, s.igUserId, brand));
       let replies = c.data.replies?.data ?? [];
-      if (c.data.replies?.paging?.next) replies = (await graph.readAll(`/${c.data.id}/replies`, { fields: FIELDS, limit: '50' }, { maxPages: 100, usage })).items;
+      if (c.data.replies?.paging?.next)
+        replies = (await graph.readAll(`/${c.data.id}/replies`, { fields: FIELDS, limit: '50' }, { maxPages: 100, usage })).items;
       for (const r of replies) {
         const reply = Comment.safeParse(r);
-        out.push(reply.success ? normalizeComment({ ...reply.data, parent_id: reply.data.parent_id ?? c.data.id }, m.id, m.permalink, s.igUserId, brand) : unreadablePost('instagram', r, idOf(r)));
+        out.push(
+          reply.success
+            ? normalizeComment({ ...reply.data, parent_id: reply.data.parent_id ?? c.data.id }, m.id, m.permalink, s.igUserId, brand)
+            : unreadablePost('instagram', r, idOf(r)),
+        );
       }
     }
     return out;
@@ -65,15 +85,26 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
   /** The comment or caption a `mentions` change points at, asked of Graph (the change carries only ids). */
   async function mentioned(v: z.infer<typeof MentionChange>, brand: string | undefined): Promise<NormalizedPost | undefined> {
     if (v.comment_id) {
-      const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_comment: z.unknown().optional() }), { fields: `mentioned_comment.comment_id(${v.comment_id}){${FIELDS},media{id,permalink}}` });
+      const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_comment: z.unknown().optional() }), {
+        fields: `mentioned_comment.comment_id(${v.comment_id}){${FIELDS},media{id,permalink}}`,
+      });
       const c = Comment.safeParse(got.body.mentioned_comment);
       if (!c.success) return got.body.mentioned_comment === undefined ? undefined : unreadablePost('instagram', got.body.mentioned_comment, v.comment_id);
       return normalizeComment(c.data, v.media_id, c.data.media?.permalink, s.igUserId, brand, true);
     }
-    const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_media: z.unknown().optional() }), { fields: `mentioned_media.media_id(${v.media_id}){id,caption,timestamp,username,permalink}` });
+    const got = await graph.call('GET', `/${s.igUserId}`, z.object({ mentioned_media: z.unknown().optional() }), {
+      fields: `mentioned_media.media_id(${v.media_id}){id,caption,timestamp,username,permalink}`,
+    });
     const m = Media.extend({ username: z.string().optional() }).safeParse(got.body.mentioned_media);
     if (!m.success) return got.body.mentioned_media === undefined ? undefined : unreadablePost('instagram', got.body.mentioned_media, v.media_id);
-    return normalizeComment({ id: m.data.id, text: m.data.caption, timestamp: m.data.timestamp, username: m.data.username }, v.media_id, m.data.permalink, s.igUserId, brand, true);
+    return normalizeComment(
+      { id: m.data.id, text: m.data.caption, timestamp: m.data.timestamp, username: m.data.username },
+      v.media_id,
+      m.data.permalink,
+      s.igUserId,
+      brand,
+      true,
+    );
   }
 
   const webhook = metaWebhook({
@@ -93,7 +124,15 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
               continue;
             }
             const at = new Date((entry.time ?? now() / 1000) * 1000).toISOString();
-            posts.push(normalizeComment({ id: v.data.id, text: v.data.text, timestamp: at, from: v.data.from, parent_id: v.data.parent_id }, v.data.media?.id ?? '', undefined, s.igUserId, brand));
+            posts.push(
+              normalizeComment(
+                { id: v.data.id, text: v.data.text, timestamp: at, from: v.data.from, parent_id: v.data.parent_id },
+                v.data.media?.id ?? '',
+                undefined,
+                s.igUserId,
+                brand,
+              ),
+            );
           } else if (change.field === 'mentions') {
             const v = MentionChange.safeParse(change.value);
             const post = v.success ? await mentioned(v.data, brand) : unreadablePost('instagram', change.value, undefined);
@@ -129,7 +168,13 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
       const since = now() - s.lookbackMs;
       const usage: GraphUsage[] = [];
       const old = (data: unknown[]) => data.every((m) => Date.parse(String((m as { timestamp?: unknown }).timestamp)) < since);
-      const listed = (await graph.readAll(`/${s.igUserId}/media`, { fields: 'id,caption,timestamp,permalink,comments_count,like_count', limit: '25' }, { maxPages: MEDIA_PAGES, usage, enough: old })).items;
+      const listed = (
+        await graph.readAll(
+          `/${s.igUserId}/media`,
+          { fields: 'id,caption,timestamp,permalink,comments_count,like_count', limit: '25' },
+          { maxPages: MEDIA_PAGES, usage, enough: old },
+        )
+      ).items;
       const out: NormalizedPost[] = [];
       const recent: Media[] = [];
       for (const raw of listed) {
@@ -157,12 +202,18 @@ export function createInstagramAdapter(s: MetaSettings & { igUserId: string }, o
 
     async reply(target: ReplyTarget, text: string, _key: string, o: { mayHaveBeenSent?: boolean } = {}): Promise<SentReply> {
       // Addressed to the customer, so Instagram tells them.
-      const addressed = new RegExp(`(^|\\s)@${target.authorHandle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.])`, 'i').test(text) ? text : `@${target.authorHandle} ${text}`;
+      const addressed = new RegExp(`(^|\\s)@${target.authorHandle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.])`, 'i').test(text)
+        ? text
+        : `@${target.authorHandle} ${text}`;
       const thread = target.conversationId ?? target.platformPostId;
       if (thread.startsWith(MENTION_PREFIX)) {
         // A mention on someone else's media: answered through the brand's mentions edge.
         const [mediaId, commentId] = thread.slice(MENTION_PREFIX.length).split(':');
-        const sent = await graph.call('POST', `/${s.igUserId}/mentions`, z.object({ id: z.string() }), { media_id: mediaId!, ...(commentId && commentId !== mediaId ? { comment_id: commentId } : {}), message: addressed });
+        const sent = await graph.call('POST', `/${s.igUserId}/mentions`, z.object({ id: z.string() }), {
+          media_id: mediaId!,
+          ...(commentId && commentId !== mediaId ? { comment_id: commentId } : {}),
+          message: addressed,
+        });
         return { platformReplyId: sent.body.id };
       }
       // Only top-level comments take replies; a reply to a reply goes under its top-level comment.

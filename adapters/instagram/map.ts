@@ -27,7 +27,9 @@ const CommentBase = z.object({
   media: z.object({ id: Id, permalink: z.string().optional() }).optional(),
 });
 /** An IG Comment; top-level ones carry their first page of replies (field expansion). */
-export const Comment = CommentBase.extend({ replies: z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() }).optional() });
+export const Comment = CommentBase.extend({
+  replies: z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.string().nullish() }).nullish() }).optional(),
+});
 export type Comment = z.infer<typeof Comment>;
 
 /** A `comments` change of an Instagram webhook delivery. */
@@ -44,7 +46,14 @@ export const MentionChange = z.object({ media_id: Id, comment_id: Id.optional() 
 /** The thread of an IG comment: its top-level comment (Instagram nests one level). Mentions elsewhere are their own. */
 export const MENTION_PREFIX = 'mention:';
 
-export function normalizeComment(c: z.infer<typeof CommentBase>, mediaId: string, permalink: string | undefined, igUserId: string, brandUsername: string | undefined, mention = false): NormalizedPost {
+export function normalizeComment(
+  c: z.infer<typeof CommentBase>,
+  mediaId: string,
+  permalink: string | undefined,
+  igUserId: string,
+  brandUsername: string | undefined,
+  mention = false,
+): NormalizedPost {
   const username = c.from?.username ?? c.username ?? '';
   return {
     platform: 'instagram',

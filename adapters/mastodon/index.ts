@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { AdapterError, networkMessage } from '../errors.ts';
 import { readCursor, unreadablePost } from '../reading.ts';
 import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef } from '../types.ts';
-import { Account, mastodonLength, metricsOf, normalizeStatus, Notification, Status } from './map.ts';
+import { Account, mastodonLength, metricsOf, Notification, normalizeStatus, Status } from './map.ts';
 import { HASHTAG, type MastodonSettings } from './settings.ts';
 
-export { type MastodonSettings } from './settings.ts';
+export type { MastodonSettings } from './settings.ts';
 
 /**
  * Mastodon through its REST API with fetch. Not masto.js: the adapter needs each response's
@@ -20,7 +20,10 @@ const DEFAULT_MAX_CHARACTERS = 500;
 const BACKFILL_PAGES = 5;
 
 /** What a stream watches: the brand account's mentions, or a hashtag's public timeline. */
-const StreamConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('mentions') }), z.object({ kind: z.literal('hashtag'), tag: z.string().regex(HASHTAG) })]);
+const StreamConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mentions') }),
+  z.object({ kind: z.literal('hashtag'), tag: z.string().regex(HASHTAG) }),
+]);
 const Cursor = z.object({ v: z.literal(1), since: z.string().min(1) });
 
 interface Response<T> {
@@ -56,7 +59,12 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
   /** The first post of a reply's thread, by the reply's in_reply_to_id: one context read per thread. */
   const roots = new Map<string, string>();
 
-  async function call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, o: { body?: unknown; idempotencyKey?: string; query?: URLSearchParams } = {}): Promise<Response<T>> {
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T>,
+    o: { body?: unknown; idempotencyKey?: string; query?: URLSearchParams } = {},
+  ): Promise<Response<T>> {
     const url = `${s.baseUrl}${path}${o.query && [...o.query].length ? `?${o.query}` : ''}`;
     let res: globalThis.Response;
     try {
@@ -75,11 +83,20 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       // A post that timed out may have been made: the outbox must check before sending again.
       const timedOut = (e as Error).name === 'TimeoutError';
       // A post whose connection broke, by time-out or reset, may have been made: its outcome is unknown.
-      throw new AdapterError('mastodon', method === 'POST' ? 'unknown_outcome' : 'network', `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
+      throw new AdapterError(
+        'mastodon',
+        method === 'POST' ? 'unknown_outcome' : 'network',
+        `${method} ${path}: ${timedOut ? `no answer within ${s.timeoutMs} ms` : networkMessage(e)}`,
+        undefined,
+        { cause: e },
+      );
     }
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = new Date(res.headers.get('x-ratelimit-reset') ?? '');
-    const rateLimit = { remaining: Number.isFinite(remaining) && res.headers.has('x-ratelimit-remaining') ? remaining : undefined, resetAt: Number.isNaN(reset.getTime()) ? undefined : reset };
+    const rateLimit = {
+      remaining: Number.isFinite(remaining) && res.headers.has('x-ratelimit-remaining') ? remaining : undefined,
+      resetAt: Number.isNaN(reset.getTime()) ? undefined : reset,
+    };
     const text = await res.text();
     if (!res.ok) {
       // Mastodon's errors are {"error": "…"} (docs.joinmastodon.org/entities/Error).
@@ -104,7 +121,15 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       throw new AdapterError('mastodon', 'server', `${method} ${path}: the answer is not JSON`);
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new AdapterError('mastodon', 'server', `${method} ${path}: unexpected answer (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})`);
+    if (!parsed.success)
+      throw new AdapterError(
+        'mastodon',
+        'server',
+        `${method} ${path}: unexpected answer (${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')})`,
+      );
     return { body: parsed.data, rateLimit, link: parseLink(res.headers.get('link')) };
   }
 
@@ -114,13 +139,19 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       me = (await call('GET', '/api/v1/accounts/verify_credentials', Account)).body;
     } catch (e) {
       if (!(e instanceof AdapterError)) throw e;
-      if (e.kind === 'auth') throw new AdapterError('mastodon', 'auth', `MASTODON_ACCESS_TOKEN was rejected by ${s.baseUrl} (${e.message})`, undefined, { cause: e });
-      if (e.kind === 'not_found' || e.kind === 'invalid') throw new AdapterError('mastodon', e.kind, `MASTODON_URL: ${s.baseUrl} does not answer as a Mastodon server (${e.message})`, undefined, { cause: e });
+      if (e.kind === 'auth')
+        throw new AdapterError('mastodon', 'auth', `MASTODON_ACCESS_TOKEN was rejected by ${s.baseUrl} (${e.message})`, undefined, { cause: e });
+      if (e.kind === 'not_found' || e.kind === 'invalid')
+        throw new AdapterError('mastodon', e.kind, `MASTODON_URL: ${s.baseUrl} does not answer as a Mastodon server (${e.message})`, undefined, { cause: e });
       throw e;
     }
     brand = { id: me.id, acct: me.acct };
     try {
-      const instance = await call('GET', '/api/v2/instance', z.object({ configuration: z.object({ statuses: z.object({ max_characters: z.number().int().positive() }) }) }));
+      const instance = await call(
+        'GET',
+        '/api/v2/instance',
+        z.object({ configuration: z.object({ statuses: z.object({ max_characters: z.number().int().positive() }) }) }),
+      );
       maxCharacters = instance.body.configuration.statuses.max_characters;
     } catch {
       // Older servers: Mastodon's default limit.
@@ -128,7 +159,10 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
     return { brandId: me.id, acct: me.acct, maxCharacters };
   }
 
-  const ensureBrand = async () => brand ?? (await verify(), brand!);
+  const ensureBrand = async () => {
+    if (!brand) await verify();
+    return brand!;
+  };
 
   /** A reply joins its thread's case: the thread's first post is its conversation. */
   async function conversationOf(status: Status): Promise<string> {
@@ -157,14 +191,22 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
 
     async poll(stream: StreamRef, cursor: string | null): Promise<PollResult> {
       const cfg = StreamConfig.safeParse(stream.config);
-      if (!cfg.success) throw new AdapterError('mastodon', 'invalid', `stream "${stream.name}": expected {"kind": "mentions"} or {"kind": "hashtag", "tag": "…"} (letters, digits, _)`);
+      if (!cfg.success)
+        throw new AdapterError(
+          'mastodon',
+          'invalid',
+          `stream "${stream.name}": expected {"kind": "mentions"} or {"kind": "hashtag", "tag": "…"} (letters, digits, _)`,
+        );
       const mentions = cfg.data.kind === 'mentions';
       const since = cursor === null ? undefined : readCursor('mastodon', stream.name, cursor, Cursor).since;
       const me = await ensureBrand();
       // Items are read one by one: one notification of a shape odziv does not know must not stall the stream.
       // Mentions arrive as notifications; a hashtag's posts as statuses of its timeline. Both page alike.
       const path = cfg.data.kind === 'hashtag' ? `/api/v1/timelines/tag/${encodeURIComponent(cfg.data.tag)}` : '/api/v1/notifications';
-      const read = (extra: Array<[string, string]>) => call('GET', path, z.array(z.unknown()), { query: new URLSearchParams([...(mentions ? [['types[]', 'mention'] as [string, string]] : []), ['limit', String(PAGE)], ...extra]) });
+      const read = (extra: Array<[string, string]>) =>
+        call('GET', path, z.array(z.unknown()), {
+          query: new URLSearchParams([...(mentions ? [['types[]', 'mention'] as [string, string]] : []), ['limit', String(PAGE)], ...extra]),
+        });
       const idOf = (item: unknown) => (typeof (item as { id?: unknown } | null)?.id === 'string' ? (item as { id: string }).id : undefined);
       // Later polls: min_id, the page right after what was read, so nothing between two polls is
       // skipped. The first: the recent mentions, newest page first, back along the "next" links.
@@ -209,7 +251,10 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       // Mastodon remembers an Idempotency-Key for an hour; past that, look in the thread first.
       if (o.mayHaveBeenSent) {
         const ctx = await call('GET', `/api/v1/statuses/${encodeURIComponent(target.platformPostId)}/context`, z.object({ descendants: z.array(z.unknown()) }));
-        const replies = ctx.body.descendants.map((d) => Status.safeParse(d)).filter((d) => d.success).map((d) => d.data);
+        const replies = ctx.body.descendants
+          .map((d) => Status.safeParse(d))
+          .filter((d) => d.success)
+          .map((d) => d.data);
         const earlier = replies.find((d) => d.account.id === me.id && d.in_reply_to_id === target.platformPostId);
         if (earlier) return { platformReplyId: earlier.id, url: earlier.url ?? undefined };
       }
@@ -230,7 +275,9 @@ export function createMastodonAdapter(s: MastodonSettings, opts: { now?: () => n
       try {
         for (let i = 0; i < platformPostIds.length; i += 20) {
           const ids = platformPostIds.slice(i, i + 20);
-          const got = await call('GET', '/api/v1/statuses', z.array(z.unknown()), { query: new URLSearchParams(ids.map((id): [string, string] => ['id[]', id])) });
+          const got = await call('GET', '/api/v1/statuses', z.array(z.unknown()), {
+            query: new URLSearchParams(ids.map((id): [string, string] => ['id[]', id])),
+          });
           // One odd status does not cost the others their numbers, nor is it taken for deleted.
           for (const raw of got.body) {
             const st = Status.safeParse(raw);

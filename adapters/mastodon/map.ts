@@ -48,7 +48,12 @@ export function htmlToText(html: string): string {
   return decodeHTML(text).trim();
 }
 
-export const metricsOf = (s: Status): EngagementMetrics => ({ likes: s.favourites_count ?? 0, reposts: s.reblogs_count ?? 0, replies: s.replies_count ?? 0, quotes: 0 });
+export const metricsOf = (s: Status): EngagementMetrics => ({
+  likes: s.favourites_count ?? 0,
+  reposts: s.reblogs_count ?? 0,
+  replies: s.replies_count ?? 0,
+  quotes: 0,
+});
 
 /** A status as every stage after the adapter sees it; a content warning is read as part of the post. */
 export function normalizeStatus(s: Status, brandId: string | undefined, conversationId: string): NormalizedPost {
@@ -57,7 +62,13 @@ export function normalizeStatus(s: Status, brandId: string | undefined, conversa
     platform: 'mastodon',
     platformPostId: s.id,
     url: s.url ?? s.uri ?? undefined,
-    author: { platformUserId: s.account.id, handle: s.account.acct, displayName: s.account.display_name || s.account.username, followers: s.account.followers_count ?? undefined, verified: false },
+    author: {
+      platformUserId: s.account.id,
+      handle: s.account.acct,
+      displayName: s.account.display_name || s.account.username,
+      followers: s.account.followers_count ?? undefined,
+      verified: false,
+    },
     text: s.spoiler_text ? `${s.spoiler_text}\n\n${body}` : body,
     postedAt: new Date(s.created_at),
     conversationId,

@@ -12,7 +12,10 @@ export const mastodonPlatform = definePlatform({
       platform: 'mastodon',
       secrets: [s.accessToken],
       create: async () => (await import('./index.ts')).createMastodonAdapter(s),
-      wantedStreams: () => [{ name: 'mentions', config: { kind: 'mentions' } }, ...s.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } }))],
+      wantedStreams: () => [
+        { name: 'mentions', config: { kind: 'mentions' } },
+        ...s.hashtags.map((tag) => ({ name: `#${tag}`, config: { kind: 'hashtag', tag } })),
+      ],
     };
   },
 });

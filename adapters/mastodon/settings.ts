@@ -9,12 +9,25 @@ export const mastodonEnv = {
     .string({ error: 'required with MASTODON_ACCESS_TOKEN: the address of the brand’s server' })
     .url({ error: 'expected the server’s address, like https://mastodon.social' })
     .regex(/^https?:\/\//i, { error: 'expected an http:// or https:// address' }),
-  MASTODON_ACCESS_TOKEN: z.string({ error: 'required with MASTODON_URL: an access token with read:notifications, read:statuses and write:statuses' }).min(20, { error: 'expected the brand account’s access token' }),
+  MASTODON_ACCESS_TOKEN: z
+    .string({ error: 'required with MASTODON_URL: an access token with read:notifications, read:statuses and write:statuses' })
+    .min(20, { error: 'expected the brand account’s access token' }),
   MASTODON_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MASTODON_HASHTAGS: z
     .string()
-    .transform((v) => [...new Set(v.split(',').map((t) => t.trim().replace(/^#/, '')).filter(Boolean))])
-    .pipe(z.array(z.string().regex(HASHTAG, { error: 'expected hashtags of letters, digits and _, separated by commas (like vedra,VedraTelekom)' })).max(10, { error: 'at most 10 hashtags' }))
+    .transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((t) => t.trim().replace(/^#/, ''))
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(HASHTAG, { error: 'expected hashtags of letters, digits and _, separated by commas (like vedra,VedraTelekom)' }))
+        .max(10, { error: 'at most 10 hashtags' }),
+    )
     .optional(),
 };
 
@@ -27,5 +40,10 @@ export interface MastodonSettings {
 }
 
 export function mastodonSettings(e: z.output<z.ZodObject<typeof mastodonEnv>>): MastodonSettings {
-  return { baseUrl: e.MASTODON_URL.replace(/\/+$/, ''), accessToken: e.MASTODON_ACCESS_TOKEN, timeoutMs: e.MASTODON_REQUEST_TIMEOUT_MS, hashtags: e.MASTODON_HASHTAGS ?? [] };
+  return {
+    baseUrl: e.MASTODON_URL.replace(/\/+$/, ''),
+    accessToken: e.MASTODON_ACCESS_TOKEN,
+    timeoutMs: e.MASTODON_REQUEST_TIMEOUT_MS,
+    hashtags: e.MASTODON_HASHTAGS ?? [],
+  };
 }

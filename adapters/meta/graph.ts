@@ -94,7 +94,8 @@ const Edge = z.object({ data: z.array(z.unknown()), paging: z.object({ next: z.s
 const GRAPH_CODE = Symbol('graph error code');
 
 /** Graph's `error.code` of a refusal (a decision by code, never by message text), when it was one. */
-export const graphCodeOf = (e: unknown): number | undefined => (e instanceof AdapterError ? (e as AdapterError & { [GRAPH_CODE]?: number })[GRAPH_CODE] : undefined);
+export const graphCodeOf = (e: unknown): number | undefined =>
+  e instanceof AdapterError ? (e as AdapterError & { [GRAPH_CODE]?: number })[GRAPH_CODE] : undefined;
 
 export interface GraphOptions {
   platform: Platform;
@@ -118,22 +119,42 @@ export function createGraph(o: GraphOptions) {
   function toError(status: number, method: string, path: string, e: GraphErrorBody | undefined, text: string, headers: Headers): AdapterError {
     const code = e?.code ?? 0;
     const sub = e?.error_subcode;
-    const said = `${method} ${path}: ${status} ${e?.type ?? ''}${code ? ` #${code}` : ''}${sub ? `/${sub}` : ''} ${(e?.message ?? text).slice(0, 300)}${e?.fbtrace_id ? ` (fbtrace_id ${e.fbtrace_id})` : ''}`.replace(/\s+/g, ' ');
+    const said =
+      `${method} ${path}: ${status} ${e?.type ?? ''}${code ? ` #${code}` : ''}${sub ? `/${sub}` : ''} ${(e?.message ?? text).slice(0, 300)}${e?.fbtrace_id ? ` (fbtrace_id ${e.fbtrace_id})` : ''}`.replace(
+        /\s+/g,
+        ' ',
+      );
     const usage = readUsage(headers);
     const retryAfter = Number(headers.get('retry-after'));
     if (RATE_CODES.has(code) || status === 429) {
       const wait = usage.regainInMs ?? (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5 * 60_000);
       return new AdapterError(o.platform, 'rate_limit', said, Math.max(1_000, wait));
     }
-    if (TOKEN_CODES.has(code)) return new AdapterError(o.platform, 'credentials', `${o.tokenVariable} no longer works: ${said} (renew the Page token; see README "Facebook and Instagram")`);
+    if (TOKEN_CODES.has(code))
+      return new AdapterError(
+        o.platform,
+        'credentials',
+        `${o.tokenVariable} no longer works: ${said} (renew the Page token; see README "Facebook and Instagram")`,
+      );
     if (PERMISSION(code)) return new AdapterError(o.platform, 'auth', `${said} (the Page token lacks a permission, or the Page role was lost)`);
     if (code === 100 && sub === 33) return new AdapterError(o.platform, 'not_found', said);
     if (status === 404) return new AdapterError(o.platform, 'not_found', said);
-    if (code === 1 || code === 2 || e?.is_transient || status >= 500) return new AdapterError(o.platform, method === 'GET' ? 'server' : 'unknown_outcome', said, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+    if (code === 1 || code === 2 || e?.is_transient || status >= 500)
+      return new AdapterError(
+        o.platform,
+        method === 'GET' ? 'server' : 'unknown_outcome',
+        said,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     return Object.assign(new AdapterError(o.platform, 'invalid', said), { [GRAPH_CODE]: code });
   }
 
-  async function call<T>(method: 'GET' | 'POST' | 'DELETE', pathOrUrl: string | URL, schema: z.ZodType<T>, params: Record<string, string> = {}): Promise<GraphAnswer<T>> {
+  async function call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    pathOrUrl: string | URL,
+    schema: z.ZodType<T>,
+    params: Record<string, string> = {},
+  ): Promise<GraphAnswer<T>> {
     const url = typeof pathOrUrl === 'string' ? new URL(`${o.baseUrl}/${GRAPH_VERSION}${pathOrUrl}`) : new URL(pathOrUrl);
     // A `next` link is followed only to where odziv sends its token.
     if (url.origin !== origin) throw new AdapterError(o.platform, 'server', `Graph gave a link to ${url.origin}, not ${origin}: not followed`);
@@ -152,7 +173,13 @@ export function createGraph(o: GraphOptions) {
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
       // A write whose connection broke may have been made: its outcome is unknown.
-      throw new AdapterError(o.platform, method === 'GET' ? 'network' : 'unknown_outcome', `${method} ${path}: ${timedOut ? `no answer within ${o.timeoutMs} ms` : networkMessage(e)}`, undefined, { cause: e });
+      throw new AdapterError(
+        o.platform,
+        method === 'GET' ? 'network' : 'unknown_outcome',
+        `${method} ${path}: ${timedOut ? `no answer within ${o.timeoutMs} ms` : networkMessage(e)}`,
+        undefined,
+        { cause: e },
+      );
     }
     const text = await res.text();
     let json: unknown;
@@ -165,10 +192,19 @@ export function createGraph(o: GraphOptions) {
     if (!res.ok || err) throw toError(res.status, method, path, err, text, res.headers);
     if (json === undefined) throw new AdapterError(o.platform, method === 'GET' ? 'server' : 'unknown_outcome', `${method} ${path}: the answer is not JSON`);
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new AdapterError(o.platform, method === 'GET' ? 'server' : 'unknown_outcome', `${method} ${path}: unexpected answer (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})`);
+    if (!parsed.success)
+      throw new AdapterError(
+        o.platform,
+        method === 'GET' ? 'server' : 'unknown_outcome',
+        `${method} ${path}: unexpected answer (${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')})`,
+      );
     const usage = readUsage(res.headers);
     // Meta's own "you are blocked for this long", even on a 200: stop before it answers 4/17/32.
-    if (usage.regainInMs || usage.share >= 100) throw new AdapterError(o.platform, 'rate_limit', `${method} ${path}: Graph usage at ${usage.share} %`, Math.max(60_000, usage.regainInMs ?? 5 * 60_000));
+    if (usage.regainInMs || usage.share >= 100)
+      throw new AdapterError(o.platform, 'rate_limit', `${method} ${path}: Graph usage at ${usage.share} %`, Math.max(60_000, usage.regainInMs ?? 5 * 60_000));
     return { body: parsed.data, usage };
   }
 
@@ -189,7 +225,11 @@ export function createGraph(o: GraphOptions) {
    * page is none), `enough` says the rest is known, or `maxPages` are read. Each page's usage is
    * added to `usage`. `shortEnd`: the last of several pages came back short (a dead cursor can do that).
    */
-  async function readAll(pathOrUrl: string | URL, params: Record<string, string>, o2: { maxPages: number; usage: GraphUsage[]; enough?: (data: unknown[]) => boolean }): Promise<{ items: unknown[]; complete: boolean; shortEnd: boolean }> {
+  async function readAll(
+    pathOrUrl: string | URL,
+    params: Record<string, string>,
+    o2: { maxPages: number; usage: GraphUsage[]; enough?: (data: unknown[]) => boolean },
+  ): Promise<{ items: unknown[]; complete: boolean; shortEnd: boolean }> {
     const items: unknown[] = [];
     let p = await page(pathOrUrl, params);
     for (let n = 1; ; n++) {

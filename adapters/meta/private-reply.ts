@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdapterError } from '../errors.ts';
 import type { PrivateReplyCapability } from '../types.ts';
-import { graphCodeOf, type Graph } from './graph.ts';
+import { type Graph, graphCodeOf } from './graph.ts';
 
 /** Meta allows one private reply per comment, within 7 days of it. */
 const WINDOW_MS = 7 * 86_400_000;
@@ -27,7 +27,11 @@ export function metaPrivateReply(graph: Graph, o: { platform: 'facebook' | 'inst
       } catch (e) {
         if (graphCodeOf(e) !== ALREADY_REPLIED) throw e;
         if (opts.mayHaveBeenSent) return { platformReplyId: `private:${target.platformPostId}` };
-        throw new AdapterError(o.platform, 'invalid', `${(e as Error).message} (this comment was already answered privately: Meta allows one private reply per comment)`);
+        throw new AdapterError(
+          o.platform,
+          'invalid',
+          `${(e as Error).message} (this comment was already answered privately: Meta allows one private reply per comment)`,
+        );
       }
     },
   };

@@ -6,9 +6,17 @@ const graphId = (what: string) => z.string({ error: `required: ${what}` }).regex
 /** Meta's environment variables: one Page, and the Instagram account linked to it (shared by both entries). */
 export const metaEnv = {
   META_PAGE_ID: graphId('the Facebook Page’s numeric id (Page → About → Page transparency)'),
-  META_PAGE_ACCESS_TOKEN: z.string({ error: 'required with META_PAGE_ID: a Page access token with pages_read_engagement, pages_manage_engagement, pages_read_user_content and pages_messaging' }).min(20, { error: 'expected a Page access token' }),
-  META_APP_SECRET: z.string({ error: 'required with META_PAGE_ID: the app secret (App settings → Basic), which signs webhook deliveries and API calls' }).regex(/^[0-9a-f]{32}$/i, { error: 'expected the app secret: 32 hexadecimal characters' }),
-  META_VERIFY_TOKEN: z.string({ error: 'required with META_PAGE_ID: the verify token you enter beside the webhook URL in the app dashboard' }).min(8, { error: 'expected at least 8 characters' }),
+  META_PAGE_ACCESS_TOKEN: z
+    .string({
+      error: 'required with META_PAGE_ID: a Page access token with pages_read_engagement, pages_manage_engagement, pages_read_user_content and pages_messaging',
+    })
+    .min(20, { error: 'expected a Page access token' }),
+  META_APP_SECRET: z
+    .string({ error: 'required with META_PAGE_ID: the app secret (App settings → Basic), which signs webhook deliveries and API calls' })
+    .regex(/^[0-9a-f]{32}$/i, { error: 'expected the app secret: 32 hexadecimal characters' }),
+  META_VERIFY_TOKEN: z
+    .string({ error: 'required with META_PAGE_ID: the verify token you enter beside the webhook URL in the app dashboard' })
+    .min(8, { error: 'expected at least 8 characters' }),
   META_IG_USER_ID: graphId('the Instagram professional account’s id').optional(),
   META_GRAPH_BASE_URL: z.string().url({ error: 'expected a URL such as https://graph.facebook.com' }).default('https://graph.facebook.com'),
   META_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

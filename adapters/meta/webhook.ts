@@ -22,17 +22,36 @@ export type Delivery = z.infer<typeof Delivery>;
  * `hub.challenge` when `hub.verify_token` is ours, and deliveries are signed with the app secret.
  * `read` turns a verified delivery of the expected `object` into posts and deleted ids.
  */
-export function metaWebhook(o: { appSecret: string; verifyToken: string; object: 'page' | 'instagram'; accountId: string; read(d: Delivery): Promise<{ posts: NormalizedPost[]; gone: string[] }> }): WebhookCapability {
+export function metaWebhook(o: {
+  appSecret: string;
+  verifyToken: string;
+  object: 'page' | 'instagram';
+  accountId: string;
+  read(d: Delivery): Promise<{ posts: NormalizedPost[]; gone: string[] }>;
+}): WebhookCapability {
   const check = (body: unknown): { d: Delivery; refused?: undefined } | { d?: undefined; refused: { refused: { status: 400; message: string } } } => {
     const d = Delivery.safeParse(body);
-    if (!d.success) return { refused: { refused: { status: 400, message: `body: not a Meta webhook delivery (${d.error.issues.slice(0, 2).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')})` } } };
-    if (d.data.object !== o.object) return { refused: { refused: { status: 400, message: `object: "${d.data.object.slice(0, 30)}" is not "${o.object}"; nothing was stored` } } };
+    if (!d.success)
+      return {
+        refused: {
+          refused: {
+            status: 400,
+            message: `body: not a Meta webhook delivery (${d.error.issues
+              .slice(0, 2)
+              .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+              .join('; ')})`,
+          },
+        },
+      };
+    if (d.data.object !== o.object)
+      return { refused: { refused: { status: 400, message: `object: "${d.data.object.slice(0, 30)}" is not "${o.object}"; nothing was stored` } } };
     return { d: d.data };
   };
   return {
     signatureHeader: 'x-hub-signature-256',
     challenge(q) {
-      if (q['hub.mode'] !== 'subscribe' || !q['hub.challenge']) return { status: 400, message: 'query: expected hub.mode=subscribe with hub.challenge and hub.verify_token' };
+      if (q['hub.mode'] !== 'subscribe' || !q['hub.challenge'])
+        return { status: 400, message: 'query: expected hub.mode=subscribe with hub.challenge and hub.verify_token' };
       const given = Buffer.from(q['hub.verify_token'] ?? '');
       const ours = Buffer.from(o.verifyToken);
       if (given.length !== ours.length || !timingSafeEqual(given, ours)) return { status: 403, message: 'hub.verify_token: does not match META_VERIFY_TOKEN' };

@@ -150,7 +150,14 @@ export function createReplayAdapter(opts: ReplayOptions): PlatformAdapter & { re
       const done = recorded().get(idempotencyKey);
       if (done) return { platformReplyId: done.platformReplyId, url: `replay://replies/${done.platformReplyId}` };
       const platformReplyId = `reply-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
-      const entry: RecordedReply = { platformReplyId, idempotencyKey, inReplyTo: target.platformPostId, to: target.authorHandle, text, at: new Date(now()).toISOString() };
+      const entry: RecordedReply = {
+        platformReplyId,
+        idempotencyKey,
+        inReplyTo: target.platformPostId,
+        to: target.authorHandle,
+        text,
+        at: new Date(now()).toISOString(),
+      };
       mkdirSync(dirname(opts.repliesFile), { recursive: true });
       appendFileSync(opts.repliesFile, `${JSON.stringify(entry)}\n`);
       recorded().set(idempotencyKey, entry);

@@ -4,8 +4,19 @@
  * in Cyrillic by the generator, as many Serbian customers write.
  */
 export type Kind =
-  | 'broken' | 'billing' | 'delivery' | 'waiting' | 'staff' | 'churn' | 'refund' | 'legal' | 'safety'
-  | 'praise' | 'question' | 'neutral' | 'spam';
+  | 'broken'
+  | 'billing'
+  | 'delivery'
+  | 'waiting'
+  | 'staff'
+  | 'churn'
+  | 'refund'
+  | 'legal'
+  | 'safety'
+  | 'praise'
+  | 'question'
+  | 'neutral'
+  | 'spam';
 
 export interface SamplePost {
   lang: 'en' | 'hr' | 'sr' | 'bs';
@@ -65,7 +76,12 @@ export const HR: SamplePost[] = [
   p('hr', 'neutral', 'Danas je u Zagrebu kišan dan, idealno za serije.'),
   p('hr', 'neutral', 'Vidio sam reklamu za Vedru na tramvaju, zanimljiv dizajn.'),
   p('hr', 'spam', 'Zaradi novac od kuće!!! Klikni ovdje za besplatne pratioce i kripto bonus'),
-  p('hr', 'broken', '@VedraTel ovo je postalo neizdrživo: treći dan zaredom nema interneta, a radim od kuće. Nitko se ne javlja, nitko ništa ne zna. Sramota!', { viral: true }),
+  p(
+    'hr',
+    'broken',
+    '@VedraTel ovo je postalo neizdrživo: treći dan zaredom nema interneta, a radim od kuće. Nitko se ne javlja, nitko ništa ne zna. Sramota!',
+    { viral: true },
+  ),
 ];
 
 export const SR: SamplePost[] = [
@@ -112,7 +128,10 @@ export const SR: SamplePost[] = [
   p('sr', 'neutral', 'Danas u Beogradu sunčano, idem u šetnju pored reke.'),
   p('sr', 'neutral', 'Nova reklama Vedre sa psom je baš simpatična.'),
   p('sr', 'spam', 'Kripto signal grupa!!! Zaradi novac brzo, klikni ovde odmah 🚀🚀'),
-  p('sr', 'broken', 'Bez interneta smo već četiri dana, ja radim od kuće i gubim posao zbog vas. @VedraTel niko se ne javlja! Ovo je katastrofa!!!', { cyr: true, viral: true }),
+  p('sr', 'broken', 'Bez interneta smo već četiri dana, ja radim od kuće i gubim posao zbog vas. @VedraTel niko se ne javlja! Ovo je katastrofa!!!', {
+    cyr: true,
+    viral: true,
+  }),
 ];
 
 export const BS: SamplePost[] = [
@@ -198,7 +217,9 @@ export const EN: SamplePost[] = [
   p('en', 'neutral', 'Saw the new Vedra ad on the tram, nice colours.'),
   p('en', 'spam', 'FREE FOLLOWERS!!! Click here to earn money with crypto, limited giveaway'),
   p('en', 'spam', 'DM me for promo collab, 10k followers guaranteed, bitcoin accepted'),
-  p('en', 'billing', '@VedraTel you charged me twice, ignored 5 emails and now a 39€ "late fee" on top. Worst company I have ever dealt with. Never again.', { viral: true }),
+  p('en', 'billing', '@VedraTel you charged me twice, ignored 5 emails and now a 39€ "late fee" on top. Worst company I have ever dealt with. Never again.', {
+    viral: true,
+  }),
 ];
 
 /** Follow-ups the same customers write later (threads), and the brand's own posts. */

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { TwitterApi, type ITwitterApiClientPlugin, type TwitterApiReadWrite } from 'twitter-api-v2';
+import { type ITwitterApiClientPlugin, TwitterApi, type TwitterApiReadWrite } from 'twitter-api-v2';
 import type { XSettings } from './settings.ts';
 
 /**
@@ -36,6 +36,9 @@ export function createXClients(s: XSettings): XClients {
   const { plugin, agent } = redirect(s.baseUrl);
   const settings = isDefault ? { httpAgent: agent } : { plugins: [plugin], httpAgent: agent };
   const app = new TwitterApi(s.bearerToken, settings);
-  const user = s.user ? new TwitterApi({ appKey: s.user.appKey, appSecret: s.user.appSecret, accessToken: s.user.accessToken, accessSecret: s.user.accessSecret }, settings).readWrite : undefined;
+  const user = s.user
+    ? new TwitterApi({ appKey: s.user.appKey, appSecret: s.user.appSecret, accessToken: s.user.accessToken, accessSecret: s.user.accessSecret }, settings)
+        .readWrite
+    : undefined;
   return { app, user, close: () => agent.destroy() };
 }

@@ -2,15 +2,36 @@ import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { AdapterError, isAdapterError } from '../errors.ts';
 import { readCursor } from '../reading.ts';
-import type { EngagementMetrics, MetricsRead, NormalizedPost, PlatformAdapter, PollResult, ReplyTarget, SentReply, StreamRef, ModerationAction } from '../types.ts';
+import type {
+  EngagementMetrics,
+  MetricsRead,
+  ModerationAction,
+  NormalizedPost,
+  PlatformAdapter,
+  PollResult,
+  ReplyTarget,
+  SentReply,
+  StreamRef,
+} from '../types.ts';
 import { createXClients, type XClients } from './client.ts';
 import { toAdapterError } from './errors.ts';
-import { xWebhook } from './webhook.ts';
-import { EXPANSIONS, isRetweet, metricsOf, normalizeTweet, snowflakeTime, TWEET_FIELDS, unescapeTweetText, USER_FIELDS, type TweetV2, type UserV2 } from './map.ts';
+import {
+  EXPANSIONS,
+  isRetweet,
+  metricsOf,
+  normalizeTweet,
+  snowflakeTime,
+  TWEET_FIELDS,
+  type TweetV2,
+  USER_FIELDS,
+  type UserV2,
+  unescapeTweetText,
+} from './map.ts';
 import { searchQuery, withoutRetweets, type XSettings } from './settings.ts';
+import { xWebhook } from './webhook.ts';
 
-export { xSecrets, type XSettings } from './settings.ts';
-export { crcResponse, deletedInActivity, validSignature, postsFromActivity } from './webhook.ts';
+export { type XSettings, xSecrets } from './settings.ts';
+export { crcResponse, deletedInActivity, postsFromActivity, validSignature } from './webhook.ts';
 
 const WINDOW_MS = 15 * 60_000;
 /** How far back recent search reaches: seven days, less a margin for the request's way there. */
@@ -113,7 +134,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     } catch (e) {
       throw toAdapterError(e, `looking up @${s.brandUsername}`);
     }
-    if (!res.data?.id) throw new AdapterError('x', 'not_found', `X_BRAND_USERNAME: @${s.brandUsername} not found on X (${res.errors?.[0]?.detail ?? 'no such user'})`);
+    if (!res.data?.id)
+      throw new AdapterError('x', 'not_found', `X_BRAND_USERNAME: @${s.brandUsername} not found on X (${res.errors?.[0]?.detail ?? 'no such user'})`);
     brandId = res.data.id;
     return brandId;
   };
@@ -144,12 +166,20 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
     const startMs = Math.max(Date.parse(fill.from), reach);
     let gap: PollResult['gap'];
     if (startMs > Date.parse(fill.from) + 1_000) {
-      gap = { from: new Date(Date.parse(fill.from) + s.overlapMs).toISOString(), to: new Date(Math.min(startMs, Date.parse(fill.to))).toISOString(), reason: `X serves only the newest ${MENTIONS_HORIZON} mentions, and recent search only the last seven days` };
+      gap = {
+        from: new Date(Date.parse(fill.from) + s.overlapMs).toISOString(),
+        to: new Date(Math.min(startMs, Date.parse(fill.to))).toISOString(),
+        reason: `X serves only the newest ${MENTIONS_HORIZON} mentions, and recent search only the last seven days`,
+      };
     }
     // Once read to its end, the span is settled up to one overlap before the fill began (what X
     // indexes later than that is read by the next fill, which starts there).
     const at = fill.at ? Date.parse(fill.at) : now();
-    const rest = drop({ ...cursor, fill: undefined, settled: new Date(Math.max(Date.parse(fill.from), Math.min(Date.parse(fill.to), at - s.overlapMs))).toISOString() });
+    const rest = drop({
+      ...cursor,
+      fill: undefined,
+      settled: new Date(Math.max(Date.parse(fill.from), Math.min(Date.parse(fill.to), at - s.overlapMs))).toISOString(),
+    });
     if (startMs >= Date.parse(fill.to)) return { posts: [], cursor: JSON.stringify(rest), more: true, ...(gap ? { gap } : {}) };
     const query: Record<string, string> = {
       query: withoutRetweets(`@${s.brandUsername}`),
@@ -168,7 +198,9 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       throw toAdapterError(e, `${stream.name}: GET /2/tweets/search/recent (reading back what the mentions timeline no longer serves)`);
     }
     const users = new Map((res.data.includes?.users ?? []).map((u) => [u.id, u]));
-    const posts = (res.data.data ?? []).filter((t) => t.author_id !== brand && !isRetweet(t)).map((t) => normalizeTweet(t, t.author_id ? users.get(t.author_id) : undefined, brand));
+    const posts = (res.data.data ?? [])
+      .filter((t) => t.author_id !== brand && !isRetweet(t))
+      .map((t) => normalizeTweet(t, t.author_id ? users.get(t.author_id) : undefined, brand));
     const next = res.data.meta?.next_token;
     // The span read so far is not lost on a restart: a later start is clamped to search's reach again.
     const newCursor = next ? drop({ ...cursor, fill: { from: new Date(startMs).toISOString(), to: fill.to, next, at: new Date(at).toISOString() } }) : rest;
@@ -216,7 +248,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       try {
         id = await ensureBrand();
       } catch (e) {
-        if (isAdapterError(e) && e.kind === 'auth') throw new AdapterError('x', 'auth', `X_BEARER_TOKEN was rejected by X (${e.message})`, undefined, { cause: e });
+        if (isAdapterError(e) && e.kind === 'auth')
+          throw new AdapterError('x', 'auth', `X_BEARER_TOKEN was rejected by X (${e.message})`, undefined, { cause: e });
         throw e;
       }
       if (!clients.user) return { brandId: id, canReply: false };
@@ -224,7 +257,8 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         await clients.user.v2.get('users/me', {}, { timeout: s.timeoutMs });
       } catch (e) {
         const err = toAdapterError(e, 'checking the user-context credentials');
-        if (err.kind === 'auth') throw new AdapterError('x', 'auth', `X_APP_KEY/X_APP_SECRET/X_ACCESS_TOKEN/X_ACCESS_SECRET were rejected by X (${err.message})`);
+        if (err.kind === 'auth')
+          throw new AdapterError('x', 'auth', `X_APP_KEY/X_APP_SECRET/X_ACCESS_TOKEN/X_ACCESS_SECRET were rejected by X (${err.message})`);
         throw err;
       }
       return { brandId: id, canReply: true };
@@ -232,7 +266,12 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
 
     async poll(stream: StreamRef, rawCursor: string | null): Promise<PollResult> {
       const cfg = XStreamConfig.safeParse(stream.config);
-      if (!cfg.success) throw new AdapterError('x', 'invalid', `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+      if (!cfg.success)
+        throw new AdapterError(
+          'x',
+          'invalid',
+          `stream "${stream.name}": ${cfg.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`,
+        );
       const cursor: Cursor = rawCursor ? readCursor('x', stream.name, rawCursor, Cursor) : { v: 1 };
       const brand = await ensureBrand();
       if (cursor.fill) return fillFromSearch(stream, cursor, cursor.fill, brand);
@@ -282,7 +321,21 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       let newCursor: Cursor;
       if (next) {
         if (!cursor.next) runsBegunHere.add(stream.id);
-        newCursor = drop({ v: 1, since: cursor.since, from: cursor.from, overlap: cursor.overlap, settled: cursor.settled, next, runSince, runFrom, runAt: new Date(runAt).toISOString(), top, topAt, n, low });
+        newCursor = drop({
+          v: 1,
+          since: cursor.since,
+          from: cursor.from,
+          overlap: cursor.overlap,
+          settled: cursor.settled,
+          next,
+          runSince,
+          runFrom,
+          runAt: new Date(runAt).toISOString(),
+          top,
+          topAt,
+          n,
+          low,
+        });
       } else {
         // X serves only the newest 800 mentions, and indexes some late (older ids than posts already
         // served). A run reads back to its start (the overlap before the previous run's newest post)
@@ -303,7 +356,13 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         const atHorizon = (n >= MENTIONS_HORIZON - 100 || maybeCut) && low !== undefined;
         const first = !cursor.since && !cursor.from && !cursor.overlap;
         const reachedFrom = atHorizon ? Date.parse(low) : runFrom ? Date.parse(runFrom) : undefined;
-        const settledFrom = cursor.settled ? Date.parse(cursor.settled) : runFrom ? Date.parse(runFrom) : first && stream.createdAt ? stream.createdAt.getTime() - s.overlapMs : undefined;
+        const settledFrom = cursor.settled
+          ? Date.parse(cursor.settled)
+          : runFrom
+            ? Date.parse(runFrom)
+            : first && stream.createdAt
+              ? stream.createdAt.getTime() - s.overlapMs
+              : undefined;
         let fill: Cursor['fill'];
         let settled = cursor.settled;
         if (cfg.data.kind === 'mentions' && reachedFrom !== undefined && settledFrom !== undefined) {
@@ -311,7 +370,11 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
           if (reachedFrom > settledFrom + 1_000 && own) fill = { from: new Date(settledFrom).toISOString(), to: new Date(reachedFrom + 1_000).toISOString() };
           else {
             if (reachedFrom > settledFrom + 1_000 && runFrom && reachedFrom > Date.parse(runFrom) + s.overlapMs + 1_000) {
-              gap = { from: new Date(Date.parse(runFrom) + s.overlapMs).toISOString(), to: low!, reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll` };
+              gap = {
+                from: new Date(Date.parse(runFrom) + s.overlapMs).toISOString(),
+                to: low!,
+                reason: `X serves only the newest ${MENTIONS_HORIZON} mentions; ${n} newer ones came in since the last poll`,
+              };
             }
             settled = new Date(Math.max(settledFrom, runAt - s.overlapMs)).toISOString();
           }
@@ -339,15 +402,25 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         const conversation = target.conversationId ?? target.platformPostId;
         let found: { data?: TweetV2[] } | undefined;
         try {
-          found = await clients.app.v2.get('tweets/search/recent', { query: `conversation_id:${conversation} from:${s.brandUsername}`, max_results: '100', 'tweet.fields': 'referenced_tweets' }, { timeout: s.timeoutMs });
+          found = await clients.app.v2.get(
+            'tweets/search/recent',
+            { query: `conversation_id:${conversation} from:${s.brandUsername}`, max_results: '100', 'tweet.fields': 'referenced_tweets' },
+            { timeout: s.timeoutMs },
+          );
         } catch (e) {
           throw toAdapterError(e, 'looking for an earlier reply');
         }
-        const same = (found?.data ?? []).find((t) => t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === target.platformPostId) && sameText(t.text, text));
+        const same = (found?.data ?? []).find(
+          (t) => t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === target.platformPostId) && sameText(t.text, text),
+        );
         if (same) return { platformReplyId: same.id, url: `https://x.com/${s.brandUsername}/status/${same.id}` };
       }
       try {
-        const res = await clients.user.v2.post<{ data: { id: string } }>('tweets', { text, reply: { in_reply_to_tweet_id: target.platformPostId } }, { timeout: s.timeoutMs });
+        const res = await clients.user.v2.post<{ data: { id: string } }>(
+          'tweets',
+          { text, reply: { in_reply_to_tweet_id: target.platformPostId } },
+          { timeout: s.timeoutMs },
+        );
         return { platformReplyId: res.data.id, url: `https://x.com/${s.brandUsername}/status/${res.data.id}` };
       } catch (e) {
         const err = toAdapterError(e, 'POST /2/tweets', true);
@@ -355,7 +428,13 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
         // be found yet, X refuses the repeat as duplicate content. That is the earlier attempt's
         // answer: it was posted. Look for it again on the next try instead of failing the reply.
         if (o.mayHaveBeenSent && err.kind === 'invalid' && /duplicate content/i.test(err.message)) {
-          throw new AdapterError('x', 'unknown_outcome', 'POST /2/tweets: X has this reply already (an earlier attempt went through); looking for it again shortly', 60_000, { cause: e });
+          throw new AdapterError(
+            'x',
+            'unknown_outcome',
+            'POST /2/tweets: X has this reply already (an earlier attempt went through); looking for it again shortly',
+            60_000,
+            { cause: e },
+          );
         }
         throw err;
       }
@@ -368,13 +447,24 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
       const gone: string[] = [];
       for (let i = 0; i < ids.length; i += 100) {
         const t = now();
-        if (t < lookupsResumeAt) throw new AdapterError('x', 'rate_limit', `GET /2/tweets: the lookup window is spent until ${new Date(lookupsResumeAt).toISOString()}`, lookupsResumeAt - t);
+        if (t < lookupsResumeAt)
+          throw new AdapterError(
+            'x',
+            'rate_limit',
+            `GET /2/tweets: the lookup window is spent until ${new Date(lookupsResumeAt).toISOString()}`,
+            lookupsResumeAt - t,
+          );
         const chunk = ids.slice(i, i + 100);
         try {
-          const res = await clients.app.v2.get<{ data?: TweetV2[]; errors?: LookupError[] }>('tweets', { ids: chunk.join(','), 'tweet.fields': 'public_metrics' }, { fullResponse: true, timeout: s.timeoutMs });
+          const res = await clients.app.v2.get<{ data?: TweetV2[]; errors?: LookupError[] }>(
+            'tweets',
+            { ids: chunk.join(','), 'tweet.fields': 'public_metrics' },
+            { fullResponse: true, timeout: s.timeoutMs },
+          );
           for (const tw of res.data.data ?? []) out.set(tw.id, metricsOf(tw));
           // Per-id problems come in `errors` with a 200: deleted, or the author went private or was suspended.
-          for (const err of res.data.errors ?? []) if (err.resource_type === 'tweet' && GONE.test(err.type ?? '') && (err.resource_id ?? err.value)) gone.push(err.resource_id ?? err.value!);
+          for (const err of res.data.errors ?? [])
+            if (err.resource_type === 'tweet' && GONE.test(err.type ?? '') && (err.resource_id ?? err.value)) gone.push(err.resource_id ?? err.value!);
           if (res.rateLimit?.remaining === 0 && res.rateLimit.reset) lookupsResumeAt = res.rateLimit.reset * 1000 + 1_000;
         } catch (e) {
           const err = toAdapterError(e, 'GET /2/tweets');
@@ -393,6 +483,10 @@ export function createXAdapter(s: XSettings, opts: { clients?: XClients; now?: (
 
 /** X shortens links, may trim, and escapes &, < and > in what it returns: compare what is left. */
 function sameText(fromX: string, ours: string): boolean {
-  const norm = (t: string) => t.replace(/https?:\/\/\S+/g, '').replace(/\s+/g, ' ').trim();
+  const norm = (t: string) =>
+    t
+      .replace(/https?:\/\/\S+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   return norm(unescapeTweetText(fromX)) === norm(ours);
 }

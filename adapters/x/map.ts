@@ -35,7 +35,13 @@ const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 
 export function metricsOf(t: TweetV2): NonNullable<NormalizedPost['metrics']> {
   const m = t.public_metrics ?? {};
-  return { likes: m.like_count ?? 0, reposts: m.retweet_count ?? 0, replies: m.reply_count ?? 0, quotes: m.quote_count ?? 0, ...(m.impression_count !== undefined ? { views: m.impression_count } : {}) };
+  return {
+    likes: m.like_count ?? 0,
+    reposts: m.retweet_count ?? 0,
+    replies: m.reply_count ?? 0,
+    quotes: m.quote_count ?? 0,
+    ...(m.impression_count !== undefined ? { views: m.impression_count } : {}),
+  };
 }
 
 export const isRetweet = (t: TweetV2) => list(t.referenced_tweets).some((r) => r?.type === 'retweeted');
@@ -45,7 +51,8 @@ export const isRetweet = (t: TweetV2) => list(t.referenced_tweets).some((r) => r
  * is stored as its author wrote it ("&amp;" last, so "&amp;lt;" stays the literal "&lt;"). Pages
  * escape again when they show it.
  */
-export const unescapeTweetText = (text: string) => (typeof text === 'string' && text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text);
+export const unescapeTweetText = (text: string) =>
+  typeof text === 'string' && text.includes('&') ? text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : text;
 
 /** The earlier versions of an edited post (X lists the whole chain, oldest first, this one last). */
 export const editOf = (id: string, history: string[] | undefined): { editOf?: string[] } => {
@@ -60,7 +67,13 @@ export function normalizeTweet(t: TweetV2, author: UserV2 | undefined, brandId: 
     platform: 'x',
     platformPostId: t.id,
     url: `https://x.com/${user.username}/status/${t.id}`,
-    author: { platformUserId: user.id, handle: user.username, displayName: user.name, followers: user.public_metrics?.followers_count, verified: user.verified ?? false },
+    author: {
+      platformUserId: user.id,
+      handle: user.username,
+      displayName: user.name,
+      followers: user.public_metrics?.followers_count,
+      verified: user.verified ?? false,
+    },
     // A long post's complaint is often in its second half: read and store the whole of it.
     text: unescapeTweetText(t.note_tweet?.text ?? t.text),
     postedAt: t.created_at ? new Date(t.created_at) : new Date(),

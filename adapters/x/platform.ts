@@ -1,5 +1,5 @@
 import { definePlatform, type Verification, type WantedStream } from '../types.ts';
-import { refineXEnv, xEnv, xSecrets, xSettings, type XSettings } from './settings.ts';
+import { type XSettings, xEnv, xSecrets, xSettings, xUserContextProblems } from './settings.ts';
 
 /** The brand's mentions, and a recent search when X_SEARCH_QUERY is set; `userId` once verified. */
 export function xStreams(s: XSettings, verified?: Verification): WantedStream[] {
@@ -14,7 +14,7 @@ export const xPlatform = definePlatform({
   platform: 'x',
   env: xEnv,
   enabledBy: (env) => !!env.X_BEARER_TOKEN,
-  refine: refineXEnv,
+  crossCheck: xUserContextProblems,
   configure(values) {
     const s = xSettings(values);
     return {

@@ -45,7 +45,13 @@ export function postsFromActivity(body: unknown): NormalizedPost[] {
       platform: 'x',
       platformPostId: t.id_str,
       url: `https://x.com/${t.user.screen_name}/status/${t.id_str}`,
-      author: { platformUserId: t.user.id_str, handle: t.user.screen_name, displayName: t.user.name, followers: t.user.followers_count, verified: t.user.verified ?? false },
+      author: {
+        platformUserId: t.user.id_str,
+        handle: t.user.screen_name,
+        displayName: t.user.name,
+        followers: t.user.followers_count,
+        verified: t.user.verified ?? false,
+      },
       text: unescapeTweetText(t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? ''),
       postedAt: t.created_at && !Number.isNaN(Date.parse(t.created_at)) ? new Date(t.created_at) : new Date(),
       inReplyToId: t.in_reply_to_status_id_str ?? undefined,
@@ -81,9 +87,18 @@ export function xWebhook(consumerSecret: string, brandId: () => Promise<string |
     verify: (raw, header) => validSignature(raw, header('x-twitter-webhooks-signature'), consumerSecret),
     async deliver(body) {
       const brand = await brandId();
-      if (!brand) return { refused: { status: 409, message: 'the brand account is not verified yet (X_BRAND_USERNAME could not be looked up): X will send the delivery again' } };
+      if (!brand)
+        return {
+          refused: { status: 409, message: 'the brand account is not verified yet (X_BRAND_USERNAME could not be looked up): X will send the delivery again' },
+        };
       const forUser = (body as { for_user_id?: unknown } | null)?.for_user_id;
-      if (forUser !== brand) return { refused: { status: 403, message: `for_user_id: this delivery is for account ${typeof forUser === 'string' ? forUser.slice(0, 30) : 'none'}, not the brand's (${brand}); nothing was stored` } };
+      if (forUser !== brand)
+        return {
+          refused: {
+            status: 403,
+            message: `for_user_id: this delivery is for account ${typeof forUser === 'string' ? forUser.slice(0, 30) : 'none'}, not the brand's (${brand}); nothing was stored`,
+          },
+        };
       return { posts: postsFromActivity(body), gone: deletedInActivity(body) };
     },
   };

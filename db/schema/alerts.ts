@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { cases } from './cases.ts';
 import type { EngagementMetrics } from './platforms.ts';
 import { posts } from './posts.ts';
-import { cases } from './cases.ts';
 
 export type AlertKind = 'rule' | 'viral' | 'spike' | 'sla' | 'stream' | 'digest';
 
@@ -28,7 +28,13 @@ export const alerts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('alerts_dedup_uq').on(t.dedupKey), index('alerts_open_idx').on(t.audience, t.status, t.createdAt), index('alerts_created_idx').on(t.createdAt), index('alerts_kind_updated_idx').on(t.kind, t.updatedAt), index('alerts_case_idx').on(t.caseId).where(sql`case_id is not null`)],
+  (t) => [
+    uniqueIndex('alerts_dedup_uq').on(t.dedupKey),
+    index('alerts_open_idx').on(t.audience, t.status, t.createdAt),
+    index('alerts_created_idx').on(t.createdAt),
+    index('alerts_kind_updated_idx').on(t.kind, t.updatedAt),
+    index('alerts_case_idx').on(t.caseId).where(sql`case_id is not null`),
+  ],
 );
 
 export type Alert = typeof alerts.$inferSelect;
@@ -54,7 +60,11 @@ export const alertDeliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('alert_deliveries_round_uq').on(t.alertId, t.channel, t.round), index('alert_deliveries_pending_idx').on(t.availableAt).where(sql`status = 'pending'`), index('alert_deliveries_sent_idx').on(t.sentAt).where(sql`round = 'initial' and status = 'sent'`)],
+  (t) => [
+    uniqueIndex('alert_deliveries_round_uq').on(t.alertId, t.channel, t.round),
+    index('alert_deliveries_pending_idx').on(t.availableAt).where(sql`status = 'pending'`),
+    index('alert_deliveries_sent_idx').on(t.sentAt).where(sql`round = 'initial' and status = 'sent'`),
+  ],
 );
 
 /** Engagement over time, per post: the viral score reads the growth between snapshots. */

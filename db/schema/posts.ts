@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { EngagementMetrics } from './platforms.ts';
+import { type AnyPgColumn, bigint, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { authors } from './authors.ts';
+import type { EngagementMetrics } from './platforms.ts';
 import { streams } from './streams.ts';
 
 /** A post as the platform sent it (raw kept for audit and re-analysis), stored once per platform id. */
@@ -12,7 +12,9 @@ export const posts = pgTable(
     platform: text('platform').notNull(),
     platformPostId: text('platform_post_id').notNull(),
     streamId: bigint('stream_id', { mode: 'number' }).references(() => streams.id),
-    authorId: bigint('author_id', { mode: 'number' }).notNull().references(() => authors.id),
+    authorId: bigint('author_id', { mode: 'number' })
+      .notNull()
+      .references(() => authors.id),
     url: text('url'),
     text: text('text').notNull(),
     postedAt: timestamp('posted_at', { withTimezone: true }).notNull(),
@@ -39,7 +41,6 @@ export const posts = pgTable(
     index('posts_edit_of_idx').on(t.editOfPostId).where(sql`edit_of_post_id is not null`),
     // Posts whose words are still kept: the retention job reads only these, never the forgotten past.
     index('posts_kept_idx').on(t.postedAt).where(sql`text <> '' or raw <> '{}'::jsonb`),
-
   ],
 );
 

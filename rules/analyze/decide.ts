@@ -1,10 +1,9 @@
 /** The trained models and how their probabilities, with the lexicon signals, become the negative and complaint decisions. */
 import { existsSync } from 'node:fs';
-import { type Category } from './lexicon/categories.ts';
-import { loadModel, probability, sigmoid, type Features, type LogisticModel } from './model.ts';
-
-import { SEVERE } from './vocabulary.ts';
+import type { Category } from './lexicon/categories.ts';
+import { type Features, type LogisticModel, loadModel, probability, sigmoid } from './model.ts';
 import { type Reading, round } from './reading.ts';
+import { SEVERE } from './vocabulary.ts';
 
 /** The trained models, loaded on first use; absent (before the first `npm run train`) means lexicon only. */
 export const MODEL_FILES = { sentimentEn: 'sentiment-en.json', sentimentBcs: 'sentiment-bcs.json', complaintEn: 'complaint-en.json' } as const;
@@ -25,7 +24,8 @@ export function loadedModels(): Models {
 export function negativity(r: Reading, f: Features): { p: number; threshold: number; model?: LogisticModel } {
   const m = loadedModels();
   // Only the family's model is computed (the hot path); undetermined posts hear both.
-  const read = (model?: LogisticModel) => (model ? { p: probability(model, f), threshold: model.threshold, model } : { p: sigmoid(-(r.lexicon + r.symbols) * 0.9 - 0.6), threshold: 0.5 });
+  const read = (model?: LogisticModel) =>
+    model ? { p: probability(model, f), threshold: model.threshold, model } : { p: sigmoid(-(r.lexicon + r.symbols) * 0.9 - 0.6), threshold: 0.5 };
   if (r.lang.family === 'en') return read(m.sentimentEn);
   if (r.lang.family === 'bcs') return read(m.sentimentBcs);
   const en = read(m.sentimentEn);

@@ -1,8 +1,7 @@
 /** The features the trained models see, and their names as a person reads them. */
 import { addCharNgrams, addFeature, combineHashes, emptyFeatures, type Features } from './model.ts';
-
+import type { Reading } from './reading.ts';
 import { VOCABS } from './vocabulary.ts';
-import { type Reading } from './reading.ts';
 
 /**
  * The features the trained models read (hashed names, so the models need no vocabulary file):
@@ -45,10 +44,10 @@ export function featurize(r: Reading, pNeg?: number): Features {
       if (info.negator) negatedUntil = i + vocab.negationWindow;
       prev = { shown: t.display, h: info.hash };
       const pol = info.polarity;
-      if (pol) (pol < 0 ? (csl.neg += -pol) : (csl.pos += pol));
+      if (pol) pol < 0 ? (csl.neg += -pol) : (csl.pos += pol);
       const a = info.afinn;
       // Under negation ("nije loše") a word counts for the other side.
-      if (a) ((a < 0) !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a)));
+      if (a) a < 0 !== negated ? (afinn.neg += Math.abs(a)) : (afinn.pos += Math.abs(a));
       // Character 4-grams catch inflections and spellings the stemmer misses; once per word.
       if (t.norm.length >= 3 && (vocab.tag === 'b' || r.lang.family !== 'other')) grams.push(` ${t.norm} `);
     }

@@ -1,16 +1,16 @@
+import { aroundThreshold, complaintFromSignals, complaintScore, loadedModels, negativity } from './decide.ts';
+import { explainFeature, featurize } from './features.ts';
 import { LANGUAGES, type Language, type LanguageFamily } from './language.ts';
-import { normalize, type Normalized } from './normalize.ts';
 import { CATEGORIES, type Category } from './lexicon/categories.ts';
 import { onlyFunctionWords } from './lexicon/function-words.ts';
-import { addFeature, probability, topContributions, type Features } from './model.ts';
-
-import { BCS_VOCAB, COMPLAINT_CATEGORIES, EN_VOCAB, RESOLVED, SEVERE } from './vocabulary.ts';
-import { readTokens } from './scoring.ts';
+import { addFeature, type Features, probability, topContributions } from './model.ts';
+import { type Normalized, normalize } from './normalize.ts';
 import { type AnalysisContext, read, round } from './reading.ts';
-import { explainFeature, featurize } from './features.ts';
-import { aroundThreshold, complaintFromSignals, complaintScore, loadedModels, negativity } from './decide.ts';
+import { readTokens } from './scoring.ts';
+import { BCS_VOCAB, COMPLAINT_CATEGORIES, EN_VOCAB, RESOLVED, SEVERE } from './vocabulary.ts';
+
+export { cyrillicToLatin, cyrillicToLatinMapped, fold, hasCyrillic, latinToCyrillic } from './normalize.ts';
 export { CATEGORIES, type Category, LANGUAGES, type Language, normalize };
-export { latinToCyrillic, cyrillicToLatin, cyrillicToLatinMapped, fold, hasCyrillic } from './normalize.ts';
 
 export const ANALYZER_VERSION = 'odziv-analyzer/0.6';
 
@@ -137,5 +137,15 @@ export function stemsFor(detail: AnalysisDetail, family: 'en' | 'bcs'): string[]
 /** The public analysis of a post (what the API and CLI return). */
 export function analyze(text: string, ctx: AnalysisContext = {}): Analysis {
   const d = analyzeDetailed(text, ctx);
-  return { language: d.language, languageConfidence: d.languageConfidence, sentiment: d.sentiment, negative: d.negative, complaint: d.complaint, isComplaint: d.isComplaint, isQuestion: d.isQuestion, categories: d.categories, evidence: d.evidence };
+  return {
+    language: d.language,
+    languageConfidence: d.languageConfidence,
+    sentiment: d.sentiment,
+    negative: d.negative,
+    complaint: d.complaint,
+    isComplaint: d.isComplaint,
+    isQuestion: d.isQuestion,
+    categories: d.categories,
+    evidence: d.evidence,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Normalized, Token } from './normalize.ts';
-import { loadStandards, namedStandard, standardGuess, type StandardGuess, type StandardsTable } from './standards.ts';
-import { knownShare, loadTrigrams, trigramScore, type TrigramTable } from './trigrams.ts';
+import { loadStandards, namedStandard, type StandardGuess, type StandardsTable, standardGuess } from './standards.ts';
+import { knownShare, loadTrigrams, type TrigramTable, trigramScore } from './trigrams.ts';
 
 export const LANGUAGES = ['en', 'hr', 'sr', 'bs', 'bcs-family', 'other'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -13,37 +13,66 @@ export interface LanguageGuess {
 }
 
 // Folded forms (no diacritics): the tokens' `norm`.
-const EN = new Set(('the and is are was were to you your my me i im it its this that for of in on with have has ' +
-  'not be at just can what why how get been still please thanks thank will do does did no so an a any from they ' +
-  'we our us all out now when who would could should about there their than then only very really after again ' +
-  'never ever one day hours service customer order flight help').split(' '));
-const BCS = new Set(('je i da se na u za ne su sam sa sta sto kako ali to ovo ono mi vi ste smo bi li vec jos nije ' +
-  'nema ima kad kada gdje gde zasto koji koja koje od do iz pa te me moj moja moje vas vasa vase hvala molim danas ' +
-  'sutra jucer juce kao ili sve samo bio bila bilo biti ce cu ces cemo nisam jer zbog vise treba mogu moze nego ' +
-  'evo eto ma jel ni niti tek jos opet dok sad sada sve uvijek uvek nikad nikada ako ovaj ova taj ta tu tamo ' +
-  'ja ti on ona mi oni neko nesto nista puta put godine dana sati isto tako nisu jesi jeste').split(' '));
+const EN = new Set(
+  (
+    'the and is are was were to you your my me i im it its this that for of in on with have has ' +
+    'not be at just can what why how get been still please thanks thank will do does did no so an a any from they ' +
+    'we our us all out now when who would could should about there their than then only very really after again ' +
+    'never ever one day hours service customer order flight help'
+  ).split(' '),
+);
+const BCS = new Set(
+  (
+    'je i da se na u za ne su sam sa sta sto kako ali to ovo ono mi vi ste smo bi li vec jos nije ' +
+    'nema ima kad kada gdje gde zasto koji koja koje od do iz pa te me moj moja moje vas vasa vase hvala molim danas ' +
+    'sutra jucer juce kao ili sve samo bio bila bilo biti ce cu ces cemo nisam jer zbog vise treba mogu moze nego ' +
+    'evo eto ma jel ni niti tek jos opet dok sad sada sve uvijek uvek nikad nikada ako ovaj ova taj ta tu tamo ' +
+    'ja ti on ona mi oni neko nesto nista puta put godine dana sati isto tako nisu jesi jeste'
+  ).split(' '),
+);
 
 // Words and forms that lean to one standard. Ekavian/ijekavian reflexes and lexical pairs (not
 // words every standard uses: "sad", "isto", "hvala" would only add noise).
-const HR = new Set(('tko tjedan tjedna tjednu kruh vlak zrak nogomet obitelj tisuca tisucu tocno opcenito ' +
-  'uopce sretan sretna sretno kaj bok hrvatska hrvatski hrvatske zagreb zagrebu split splitu rijeka rijeci osijek ' +
-  'kuna kune eura kolovoz listopad studeni prosinac sijecanj veljaca ozujak travanj svibanj lipanj srpanj rujan ' +
-  'tvrtka tvrtke sveuciliste zrakoplov glazba kazaliste povijest trebam organizirati informirati reagirati ' +
-  'lijepa dobivam ukljucen tocka netko nitko vjerojatno').split(' '));
-const SR = new Set(('gde uvek deca dete mleko lepo lep lepa rec vreme vremena nedelja nedelje hleb hteo hteli ' +
-  'pesma sreca srecan srecna mesto cena cene primer verovatno ceo celo hiljada hiljade voz opstina uopste ' +
-  'porodica cerka vazduh fudbal hemija tacno kafa pijaca covek coveka dve pre posle srbija srbije srbiji ' +
-  'beograd beogradu resenje reseno uslov uvecan celu videti sedeti pevati predsednik organizovati ' +
-  'informisati reagovati decembar januar februar bre delimo resili mesec meseca meseci ovde').split(' '));
-const BS = new Set(('ba bolan jarane jarane rahat lahko lahka kahva kahve sahat sahata merhaba selam insallah ' +
-  'bajram mahala mahale hair haman dzaba cejf havla bosna bosne bosni bih sarajevo sarajevu tuzla mostar zenica ' +
-  'banjaluka historija hljeb sedmica sedmice sedmicu hiljada hiljade familija kontam').split(' '));
+const HR = new Set(
+  (
+    'tko tjedan tjedna tjednu kruh vlak zrak nogomet obitelj tisuca tisucu tocno opcenito ' +
+    'uopce sretan sretna sretno kaj bok hrvatska hrvatski hrvatske zagreb zagrebu split splitu rijeka rijeci osijek ' +
+    'kuna kune eura kolovoz listopad studeni prosinac sijecanj veljaca ozujak travanj svibanj lipanj srpanj rujan ' +
+    'tvrtka tvrtke sveuciliste zrakoplov glazba kazaliste povijest trebam organizirati informirati reagirati ' +
+    'lijepa dobivam ukljucen tocka netko nitko vjerojatno'
+  ).split(' '),
+);
+const SR = new Set(
+  (
+    'gde uvek deca dete mleko lepo lep lepa rec vreme vremena nedelja nedelje hleb hteo hteli ' +
+    'pesma sreca srecan srecna mesto cena cene primer verovatno ceo celo hiljada hiljade voz opstina uopste ' +
+    'porodica cerka vazduh fudbal hemija tacno kafa pijaca covek coveka dve pre posle srbija srbije srbiji ' +
+    'beograd beogradu resenje reseno uslov uvecan celu videti sedeti pevati predsednik organizovati ' +
+    'informisati reagovati decembar januar februar bre delimo resili mesec meseca meseci ovde'
+  ).split(' '),
+);
+const BS = new Set(
+  (
+    'ba bolan jarane jarane rahat lahko lahka kahva kahve sahat sahata merhaba selam insallah ' +
+    'bajram mahala mahale hair haman dzaba cejf havla bosna bosne bosni bih sarajevo sarajevu tuzla mostar zenica ' +
+    'banjaluka historija hljeb sedmica sedmice sedmicu hiljada hiljade familija kontam'
+  ).split(' '),
+);
 // Ijekavian forms shared by hr and bs: they rule out sr (ekavian) without choosing between hr and bs.
-const IJEKAVIAN_WORDS = new Set(('gdje uvijek djeca dijete mlijeko lijepo lijep lijepa rijec vrijeme vremena ' +
-  'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
-  'sjediti pjevati mjesec mjeseca mjeseci htio htjeli pjesma sretno bijel').split(' '));
+const IJEKAVIAN_WORDS = new Set(
+  (
+    'gdje uvijek djeca dijete mlijeko lijepo lijep lijepa rijec vrijeme vremena ' +
+    'mjesto cijena cijene primjer vjerovatno vjerojatno cijeli cijelo prije poslije rjesenje rijeseno vidjeti ' +
+    'sjediti pjevati mjesec mjeseca mjeseci htio htjeli pjesma sretno bijel'
+  ).split(' '),
+);
 
-const IS_EN = 1, IS_BCS = 2, IS_HR = 4, IS_SR = 8, IS_BS = 16, IS_IJEKAVIAN = 32;
+const IS_EN = 1,
+  IS_BCS = 2,
+  IS_HR = 4,
+  IS_SR = 8,
+  IS_BS = 16,
+  IS_IJEKAVIAN = 32;
 declare module './normalize.ts' {
   interface WordFacts {
     /** Which of the word lists above hold the word (IS_* bits). */
@@ -51,7 +80,14 @@ declare module './normalize.ts' {
   }
 }
 function listsOf(w: string): number {
-  return (EN.has(w) ? IS_EN : 0) | (BCS.has(w) ? IS_BCS : 0) | (HR.has(w) ? IS_HR : 0) | (SR.has(w) ? IS_SR : 0) | (BS.has(w) ? IS_BS : 0) | (IJEKAVIAN_WORDS.has(w) ? IS_IJEKAVIAN : 0);
+  return (
+    (EN.has(w) ? IS_EN : 0) |
+    (BCS.has(w) ? IS_BCS : 0) |
+    (HR.has(w) ? IS_HR : 0) |
+    (SR.has(w) ? IS_SR : 0) |
+    (BS.has(w) ? IS_BS : 0) |
+    (IJEKAVIAN_WORDS.has(w) ? IS_IJEKAVIAN : 0)
+  );
 }
 
 /** A table from models/, loaded on first use; `npm run train` puts in force the one it has just built. */
@@ -106,8 +142,10 @@ const KNOWN_WORDS = 0.34;
 
 function settleFamily(guess: LanguageGuess, score: number, known: (family: 'en' | 'bcs') => number): LanguageGuess {
   const decide = guess.family === 'other' ? TRIGRAMS_DECIDE : TRIGRAMS_OVERRULE;
-  if (score > decide && guess.family !== 'en' && known('en') >= KNOWN_WORDS) return { language: 'en', confidence: Math.min(0.9, 0.5 + score / 40), family: 'en' };
-  if (score < -decide && guess.family !== 'bcs' && known('bcs') >= KNOWN_WORDS) return { language: 'bcs-family', confidence: Math.min(0.8, 0.5 + -score / 40), family: 'bcs' };
+  if (score > decide && guess.family !== 'en' && known('en') >= KNOWN_WORDS)
+    return { language: 'en', confidence: Math.min(0.9, 0.5 + score / 40), family: 'en' };
+  if (score < -decide && guess.family !== 'bcs' && known('bcs') >= KNOWN_WORDS)
+    return { language: 'bcs-family', confidence: Math.min(0.8, 0.5 + -score / 40), family: 'bcs' };
   return guess;
 }
 

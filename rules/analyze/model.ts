@@ -107,7 +107,12 @@ export function probability(m: LogisticModel, f: Features): number {
 }
 
 /** The named features that pushed hardest towards the class, for evidence (only names `shown` accepts). */
-export function topContributions(m: LogisticModel, f: Features, n: number, shown: (name: string) => boolean = () => true): Array<{ name: string; weight: number }> {
+export function topContributions(
+  m: LogisticModel,
+  f: Features,
+  n: number,
+  shown: (name: string) => boolean = () => true,
+): Array<{ name: string; weight: number }> {
   const top: Array<{ name: string; weight: number }> = [];
   for (let i = 0; i < f.idx.length; i++) {
     const name = f.names[i]!;

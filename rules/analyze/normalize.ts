@@ -4,11 +4,49 @@
  */
 
 const CYRILLIC_TO_LATIN: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', ђ: 'đ', е: 'e', ж: 'ž', з: 'z', и: 'i', ј: 'j', к: 'k',
-  л: 'l', љ: 'lj', м: 'm', н: 'n', њ: 'nj', о: 'o', п: 'p', р: 'r', с: 's', т: 't', ћ: 'ć', у: 'u',
-  ф: 'f', х: 'h', ц: 'c', ч: 'č', џ: 'dž', ш: 'š',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  ђ: 'đ',
+  е: 'e',
+  ж: 'ž',
+  з: 'z',
+  и: 'i',
+  ј: 'j',
+  к: 'k',
+  л: 'l',
+  љ: 'lj',
+  м: 'm',
+  н: 'n',
+  њ: 'nj',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  ћ: 'ć',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'c',
+  ч: 'č',
+  џ: 'dž',
+  ш: 'š',
   // Russian/Macedonian letters that turn up in Serbian posts (quotes, names)
-  ѓ: 'gj', ќ: 'kj', ѕ: 'dz', ы: 'y', э: 'e', ю: 'ju', я: 'ja', й: 'j', ё: 'jo', щ: 'šč', ъ: '', ь: '',
+  ѓ: 'gj',
+  ќ: 'kj',
+  ѕ: 'dz',
+  ы: 'y',
+  э: 'e',
+  ю: 'ju',
+  я: 'ja',
+  й: 'j',
+  ё: 'jo',
+  щ: 'šč',
+  ъ: '',
+  ь: '',
 };
 
 const CYRILLIC = /[\u0400-\u04FF]/;
@@ -49,7 +87,9 @@ export function cyrillicToLatinMapped(text: string): { latin: string; from: numb
 }
 
 const LATIN_TO_CYRILLIC: Array<[string, string]> = [
-  ['dž', 'џ'], ['lj', 'љ'], ['nj', 'њ'],
+  ['dž', 'џ'],
+  ['lj', 'љ'],
+  ['nj', 'њ'],
   ...Object.entries(CYRILLIC_TO_LATIN)
     .filter(([cyr, lat]) => lat.length === 1 && 'абвгђдежзијклмнопрстћуфхцчш'.includes(cyr))
     .map(([cyr, lat]) => [lat, cyr] as [string, string]),
@@ -125,6 +165,7 @@ export interface Token {
  * What the modules that read words cache per spelling (language evidence, stems, feature hashes):
  * each declares its own field by module augmentation, so a word is looked up once per post.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: each analyzer module adds its facts by declaration merging (a type alias cannot be merged)
 export interface WordFacts {}
 
 export interface Normalized {
@@ -150,8 +191,8 @@ const ENTITY = /&(lt|gt|amp|quot|apos|#39);/g;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'" };
 
 // A mouth may repeat (":)))", ":((" are everyday BCS); "^^" and "^_^" smile too.
-const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\]\[dDpP/\\|*oO3]+)|(?:[)(\]\[]+[-'^o]?[:;=])|<3+|:'\(+|\^_*\^)(?=\s|$|[.,!?])/gu;
-const EMOTICON_HINT = /[:;=^]|<3|[)(\]\[][-'^o]?[:;=]/;
+const EMOTICON = /(?:^|\s)((?:[:;=8xX][-'^o]?[)(\][dDpP/\\|*oO3]+)|(?:[)(\][]+[-'^o]?[:;=])|<3+|:'\(+|\^_*\^)(?=\s|$|[.,!?])/gu;
+const EMOTICON_HINT = /[:;=^]|<3|[)(\][][-'^o]?[:;=]/;
 
 /**
  * One spelling per emoticon: ":)))" reads as ":)", "((:" as "(:", "<333" as "<3", "^_^" as "^^".
@@ -166,7 +207,8 @@ function emoticonKey(e: string): string {
   if ('()[]'.includes(lower[0]!)) while (start < end - 1 && lower[start + 1] === lower[0]) start++;
   return lower.slice(start, end);
 }
-const PIECES = /(\uFFFC-?\d+\uFFFC)|(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)/gu;
+const PIECES =
+  /(\uFFFC-?\d+\uFFFC)|(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*)|([\p{L}\p{M}]+(?:['’][\p{L}]+)?)|(\d+(?:[.,:]\d+)*)|([.!?;,:]+)/gu;
 
 /** Splits "#NeRadiInternet" → "ne radi internet"; all-lower hashtags stay whole. */
 function splitHashtag(tag: string): string[] {
@@ -197,7 +239,13 @@ function readWord(word: string): WordForms {
   if (w === undefined) {
     const lower = word.toLowerCase();
     const squeezed = squeeze(lower);
-    w = { display: lower, norm: fold(squeezed), shout: word.length >= 3 && word === word.toUpperCase() && word !== lower, elongated: squeezed !== lower, facts: {} };
+    w = {
+      display: lower,
+      norm: fold(squeezed),
+      shout: word.length >= 3 && word === word.toUpperCase() && word !== lower,
+      elongated: squeezed !== lower,
+      facts: {},
+    };
     // Bounded in count and in length: hostile posts full of long made-up words must not fill memory.
     if (word.length <= MAX_CACHED_WORD) {
       if (WORDS.size >= 100_000) WORDS.clear();

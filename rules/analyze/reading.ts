@@ -1,11 +1,10 @@
 /** One reading of a post: normalized, its language guessed, read with the vocabularies that language calls for. */
 import { detectLanguage, type LanguageGuess } from './language.ts';
-import { normalize, type Normalized } from './normalize.ts';
+import type { Category } from './lexicon/categories.ts';
 import { SARCASM_EMOJI } from './lexicon/emoji.ts';
-import { type Category } from './lexicon/categories.ts';
-
+import { type Normalized, normalize } from './normalize.ts';
+import { emojiKey, matchCategories, opener, readTokens, scoreSentiment, scoreSymbols, type VocabReading } from './scoring.ts';
 import { EN_VOCAB, VOCABS } from './vocabulary.ts';
-import { type VocabReading, emojiKey, matchCategories, opener, readTokens, scoreSentiment, scoreSymbols } from './scoring.ts';
 
 export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 

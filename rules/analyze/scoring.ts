@@ -1,10 +1,11 @@
 /** Reading a post's tokens against a vocabulary: sentiment, emoji and emoticons, categories, with the words behind each as evidence. */
-import { squeezeHard, type Normalized, type Token } from './normalize.ts';
-import { PhraseLexicon, type Compiled } from './lexicon/compile.ts';
-import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
-import { type Category } from './lexicon/categories.ts';
 
-import { type Vocabulary, type WordInfo } from './vocabulary.ts';
+import type { Category } from './lexicon/categories.ts';
+import type { Compiled, PhraseLexicon } from './lexicon/compile.ts';
+import { EMOJI_SENTIMENT, EMOTICON_SENTIMENT } from './lexicon/emoji.ts';
+import { type Normalized, squeezeHard, type Token } from './normalize.ts';
+
+import type { Vocabulary, WordInfo } from './vocabulary.ts';
 
 export interface Hit {
   start: number;
@@ -97,12 +98,7 @@ export const emojiKey = (e: string) => e.replace(/\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\
 export function scoreSymbols(tokens: Token[], evidence: Record<string, string[]>): number {
   let sum = 0;
   for (const t of tokens) {
-    const w =
-      t.kind === 'emoji'
-        ? EMOJI_SENTIMENT[emojiKey(t.norm)]
-        : t.kind === 'emoticon'
-          ? EMOTICON_SENTIMENT[t.norm]
-          : undefined;
+    const w = t.kind === 'emoji' ? EMOJI_SENTIMENT[emojiKey(t.norm)] : t.kind === 'emoticon' ? EMOTICON_SENTIMENT[t.norm] : undefined;
     if (w) {
       sum += w;
       (w < 0 ? (evidence.negative ??= []) : (evidence.positive ??= [])).push(t.display);

@@ -112,7 +112,10 @@ export function namedStandard(g: StandardGuess, threshold: number): Standard | u
  * positive posts, averaged: the Serbian set is 70 % negative and the Croatian 32 %, and without
  * the balance complaint words would read as Serbian.
  */
-export function buildStandardsTable(samples: Iterable<{ n: Pick<Normalized, 'tokens'>; standard: Standard; negative: boolean }>, threshold: number): StandardsTable {
+export function buildStandardsTable(
+  samples: Iterable<{ n: Pick<Normalized, 'tokens'>; standard: Standard; negative: boolean }>,
+  threshold: number,
+): StandardsTable {
   const posts = new Map<string, number[]>(); // [hr−, hr+, sr−, sr+, bs−, bs+]
   for (const s of samples) {
     const k = 2 * STANDARDS.indexOf(s.standard) + (s.negative ? 0 : 1);
@@ -160,6 +163,8 @@ export function loadStandards(path: string | URL): StandardsTable | undefined {
   const hashes = new Uint32Array(raw.byteLength / 4);
   new Uint8Array(hashes.buffer).set(raw);
   const words = new Map<number, { logp: Triple; marks: number }>();
-  hashes.forEach((h, i) => words.set(h, { logp: [file.logp[3 * i]!, file.logp[3 * i + 1]!, file.logp[3 * i + 2]!], marks: file.marks[i]! }));
+  hashes.forEach((h, i) => {
+    words.set(h, { logp: [file.logp[3 * i]!, file.logp[3 * i + 1]!, file.logp[3 * i + 2]!], marks: file.marks[i]! });
+  });
   return new StandardsTable(words, file.threshold);
 }

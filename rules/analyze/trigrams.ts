@@ -162,7 +162,13 @@ export function buildTrigramTable(samples: Iterable<{ n: Pick<Normalized, 'token
     const llr = Math.log((a + 1) / (totals.en + vocab.length)) - Math.log((b + 1) / (totals.bcs + vocab.length));
     entries.set(g, Math.round(llr * 1000) / 1000);
   }
-  const known = (m: Map<string, number>) => new Set([...m].filter(([, c]) => c >= 2).map(([w]) => wordHash(w)).sort((a, b) => a - b));
+  const known = (m: Map<string, number>) =>
+    new Set(
+      [...m]
+        .filter(([, c]) => c >= 2)
+        .map(([w]) => wordHash(w))
+        .sort((a, b) => a - b),
+    );
   return new TrigramTable(entries, { en: known(wordCounts.en), bcs: known(wordCounts.bcs) });
 }
 

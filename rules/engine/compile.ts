@@ -1,8 +1,8 @@
+import type { AnalysisDetail, Category } from '../analyze/index.ts';
 import { normalize } from '../analyze/normalize.ts';
 import { bcsStem, enStem } from '../analyze/stem.ts';
-import type { AnalysisDetail, Category } from '../analyze/index.ts';
-import type { ConditionT, PackT, RuleT } from './schema.ts';
 import { compileRegex, leadingLiterals } from './safe-regex.ts';
+import type { ConditionT, PackT, RuleT } from './schema.ts';
 
 /** What rules may know about a post besides its text. */
 export interface PostFacts {
@@ -329,5 +329,13 @@ export function compilePack(pack: PackT, file: string): CompiledPack {
     const gate = requiredGate(conditions, compiled);
     return gate ? { ...r, pack: pack.pack, test, gate } : { ...r, pack: pack.pack, test };
   });
-  return { name: pack.pack, file, description: pack.description, rules, keywords, historyDays: Math.max(0, ...pack.rules.map((r) => historyDaysOf(r.conditions))), definition: pack };
+  return {
+    name: pack.pack,
+    file,
+    description: pack.description,
+    rules,
+    keywords,
+    historyDays: Math.max(0, ...pack.rules.map((r) => historyDaysOf(r.conditions))),
+    definition: pack,
+  };
 }

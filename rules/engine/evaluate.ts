@@ -1,9 +1,10 @@
-import { stemsFor, type AnalysisDetail } from '../analyze/index.ts';
+import { type AnalysisDetail, stemsFor } from '../analyze/index.ts';
 import type { Category } from '../analyze/lexicon/categories.ts';
 import type { CompiledKeyword, CompiledPack, CompiledRule, EvalContext, PostFacts } from './compile.ts';
 
-export type { PostFacts };
 export { withinHours } from './compile.ts';
+export type { PostFacts };
+
 import { computePriority, type PriorityComponents } from './priority.ts';
 import { MAX_REGEX_INPUT } from './safe-regex.ts';
 
@@ -189,7 +190,18 @@ export function evaluate(packs: readonly CompiledPack[], a: AnalysisDetail, f: P
     add,
   });
   if (ignoredBy) {
-    return { ignored: true, ignoredBy, flags: [], priority, components, team: team ?? DEFAULT_TEAM, alerts: [], templates: [], fired, ...(hide ? { hide } : {}) };
+    return {
+      ignored: true,
+      ignoredBy,
+      flags: [],
+      priority,
+      components,
+      team: team ?? DEFAULT_TEAM,
+      alerts: [],
+      templates: [],
+      fired,
+      ...(hide ? { hide } : {}),
+    };
   }
   return {
     ignored: false,

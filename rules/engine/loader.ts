@@ -1,10 +1,10 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { compilePack, type CompiledPack } from './compile.ts';
-import { Pack, type ConditionT, type PackT } from './schema.ts';
+import { type CompiledPack, compilePack } from './compile.ts';
 import { regexProblem } from './safe-regex.ts';
+import { type ConditionT, Pack, type PackT } from './schema.ts';
 
 export const PACK_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -53,8 +53,8 @@ function conditionErrors(c: ConditionT, path: string, out: Array<{ path: string;
     const problem = regexProblem(c.regex);
     if (problem) out.push({ path: `${path}.regex`, message: problem });
   }
-  c.all?.forEach((sub, i) => conditionErrors(sub, `${path}.all[${i}]`, out));
-  c.any?.forEach((sub, i) => conditionErrors(sub, `${path}.any[${i}]`, out));
+  for (const [i, sub] of (c.all ?? []).entries()) conditionErrors(sub, `${path}.all[${i}]`, out);
+  for (const [i, sub] of (c.any ?? []).entries()) conditionErrors(sub, `${path}.any[${i}]`, out);
   if (c.not) conditionErrors(c.not, `${path}.not`, out);
 }
 

@@ -47,9 +47,7 @@ export function computePriority(p: PriorityInput): { priority: number; component
 /** "priority 87 = complaint 37 + reach 9 + churn 15" — the sentence the inbox shows. */
 export function explainPriority(priority: number, c: PriorityComponents): string {
   if (c.set !== undefined) return `priority ${priority} = set by rule ${c.set}${c.rules ? ` ${c.rules > 0 ? '+' : '−'} rules ${Math.abs(c.rules)}` : ''}`;
-  const parts = (['complaint', 'sentiment', 'reach', 'velocity', 'churn'] as const)
-    .filter((k) => c[k] > 0)
-    .map((k) => `${k} ${Math.round(c[k])}`);
+  const parts = (['complaint', 'sentiment', 'reach', 'velocity', 'churn'] as const).filter((k) => c[k] > 0).map((k) => `${k} ${Math.round(c[k])}`);
   if (c.rules) parts.push(`rules ${c.rules > 0 ? '+' : '−'}${Math.abs(c.rules)}`);
   return `priority ${priority} = ${parts.join(' + ') || '0'}`;
 }

@@ -15,8 +15,10 @@ export interface LinearRegex {
 }
 
 export function regexProblem(pattern: string): string | undefined {
-  if (/\\(?:[1-9]|k<)/.test(pattern.replace(/\\\\/g, ''))) return 'back-references (\\1, \\k<name>) are not supported: rules match with RE2, which keeps matching fast on any post; repeat the group instead';
-  if (/\(\?<?[=!]/.test(pattern.replace(/\\\\|\\\(/g, ''))) return 'look-around ((?=…), (?!…), (?<=…), (?<!…)) is not supported: rules match with RE2, which keeps matching fast on any post; use a `not` condition with a second regex instead';
+  if (/\\(?:[1-9]|k<)/.test(pattern.replace(/\\\\/g, '')))
+    return 'back-references (\\1, \\k<name>) are not supported: rules match with RE2, which keeps matching fast on any post; repeat the group instead';
+  if (/\(\?<?[=!]/.test(pattern.replace(/\\\\|\\\(/g, '')))
+    return 'look-around ((?=…), (?!…), (?<=…), (?<!…)) is not supported: rules match with RE2, which keeps matching fast on any post; use a `not` condition with a second regex instead';
   try {
     RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
   } catch (e) {
@@ -46,7 +48,7 @@ const PLAIN = /^[\p{L}\p{N} ]+$/u;
  */
 export function leadingLiterals(pattern: string): string[] | undefined {
   if (hasTopLevelAlternation(pattern)) return undefined;
-  const group = /^\(\?:([^()\[\]\\]*)\)/u.exec(pattern) ?? /^\(([^()?\[\]\\]*)\)/u.exec(pattern);
+  const group = /^\(\?:([^()[\]\\]*)\)/u.exec(pattern) ?? /^\(([^()?[\]\\]*)\)/u.exec(pattern);
   let alternatives: string[];
   let rest: string;
   if (group) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PLATFORMS } from '../../db/schema/platforms.ts';
-import { CATEGORIES } from '../analyze/lexicon/categories.ts';
 import { LANGUAGES } from '../analyze/language.ts';
+import { CATEGORIES } from '../analyze/lexicon/categories.ts';
 
 const unit = (what: string) =>
   z
@@ -34,10 +34,19 @@ const timeZone = z.string().refine(
 
 const keywordList = z.array(nonEmpty).min(1, { error: 'expected at least one keyword' });
 /** Keywords: a plain list (any language) or lists per language; each entry matches every inflection. */
-const Keywords = z.union([
-  keywordList,
-  z.strictObject({ en: keywordList.optional(), hr: keywordList.optional(), sr: keywordList.optional(), bs: keywordList.optional(), bcs: keywordList.optional() }),
-], { error: 'expected a list of keywords, or lists under en / hr / sr / bs / bcs' });
+const Keywords = z.union(
+  [
+    keywordList,
+    z.strictObject({
+      en: keywordList.optional(),
+      hr: keywordList.optional(),
+      sr: keywordList.optional(),
+      bs: keywordList.optional(),
+      bcs: keywordList.optional(),
+    }),
+  ],
+  { error: 'expected a list of keywords, or lists under en / hr / sr / bs / bcs' },
+);
 
 export interface ConditionT {
   all?: ConditionT[];
@@ -67,8 +76,8 @@ export interface ConditionT {
 
 /** A condition: every field given must hold; `all`, `any` and `not` combine nested conditions. */
 export const Condition: z.ZodType<ConditionT> = z.lazy(() =>
-  z
-    .strictObject({
+  z.strictObject(
+    {
       all: z.array(Condition).min(1, { error: 'expected at least one condition' }).optional(),
       any: z.array(Condition).min(1, { error: 'expected at least one condition' }).optional(),
       not: Condition.optional(),
@@ -91,7 +100,10 @@ export const Condition: z.ZodType<ConditionT> = z.lazy(() =>
       businessHours: z
         .strictObject({
           timeZone,
-          days: z.array(z.enum(DAYS, { error: `expected days as ${DAYS.join(', ')}` })).min(1).optional(),
+          days: z
+            .array(z.enum(DAYS, { error: `expected days as ${DAYS.join(', ')}` }))
+            .min(1)
+            .optional(),
           from: clock,
           to: clock,
           inside: z.boolean().optional(),
@@ -100,11 +112,13 @@ export const Condition: z.ZodType<ConditionT> = z.lazy(() =>
       authorComplaints: z.strictObject({ min: count, days: count }).optional(),
       own: z.boolean({ error: 'expected true or false' }).optional(),
       repost: z.boolean({ error: 'expected true or false' }).optional(),
-    }, { error: 'expected a condition (an object such as { minComplaint: 0.6 })' }),
+    },
+    { error: 'expected a condition (an object such as { minComplaint: 0.6 })' },
+  ),
 );
 
-export const Actions = z
-  .strictObject({
+export const Actions = z.strictObject(
+  {
     flag: z.strictObject({ category: z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }).optional(), reason: nonEmpty }).optional(),
     priority: z
       .strictObject({
@@ -118,7 +132,9 @@ export const Actions = z
     ignore: z.boolean().optional(),
     /** Hides the post on its platform, where the platform lets the brand (Facebook, Instagram): spam, abuse, a customer's card or phone number. Never deletes. */
     hide: z.strictObject({ reason: nonEmpty }).optional(),
-  }, { error: 'expected actions (an object such as { flag: { reason: "…" } })' });
+  },
+  { error: 'expected actions (an object such as { flag: { reason: "…" } })' },
+);
 
 export const Rule = z.strictObject({
   id: z.string({ error: 'expected a rule id' }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, {
@@ -132,7 +148,9 @@ export const Rule = z.strictObject({
 
 export const Pack = z.strictObject(
   {
-    pack: z.string({ error: 'expected the pack name' }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, { error: 'expected a pack name of lower-case letters, digits, ".", "_" or "-"' }),
+    pack: z
+      .string({ error: 'expected the pack name' })
+      .regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, { error: 'expected a pack name of lower-case letters, digits, ".", "_" or "-"' }),
     description: z.string().optional(),
     rules: z.array(Rule, { error: 'expected a list of rules' }).min(1, { error: 'expected at least one rule' }),
   },

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { alerts } from '../../db/schema/index.ts';
-import type { AuthUser } from '../auth/users.ts';
 import { audit } from '../audit.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
+import type { AuthUser } from '../auth/users.ts';
 import { AppError, notFound } from '../errors.ts';
 
 /** The audiences a user's alert list shows: their own, or every one for admins. */

@@ -61,23 +61,32 @@ export async function buildDigest(database: Database, day: { from: Date; to: Dat
     from cases where created_at >= ${from} and created_at < ${to}`);
   // Raw rows: bigint ids and numerics come back as strings on PostgreSQL, as numbers on PGlite.
   const caseLines = async (order: ReturnType<typeof sql>, where: ReturnType<typeof sql>) =>
-    (await database.rows<CaseLine>(sql`
+    (
+      await database.rows<CaseLine>(sql`
       select c.id, c.priority, c.category, au.handle, left(p.text, 140) as text, c.status, c.first_response_at is not null as answered,
              extract(epoch from (coalesce(c.first_response_at, ${now}) - c.created_at)) / 60 as minutes
       from cases c join posts p on p.id = c.post_id join authors au on au.id = p.author_id
       where c.created_at >= ${from} and c.created_at < ${to} and ${where}
-      order by ${order} limit 3`)).map((c) => ({ ...c, id: Number(c.id), priority: Number(c.priority), minutes: c.minutes === null ? null : Number(c.minutes) }));
+      order by ${order} limit 3`)
+    ).map((c) => ({ ...c, id: Number(c.id), priority: Number(c.priority), minutes: c.minutes === null ? null : Number(c.minutes) }));
   // Worst: the longest past their due time (answered late or still waiting), most important first.
   // A case closed without a reply (a false alarm, or handled elsewhere) is not waiting.
-  const worst = await caseLines(sql`coalesce(c.first_response_at, ${now}) - c.due_at desc, c.priority desc`, sql`coalesce(c.first_response_at, ${now}) > c.due_at and (c.first_response_at is not null or c.status <> 'resolved')`);
+  const worst = await caseLines(
+    sql`coalesce(c.first_response_at, ${now}) - c.due_at desc, c.priority desc`,
+    sql`coalesce(c.first_response_at, ${now}) > c.due_at and (c.first_response_at is not null or c.status <> 'resolved')`,
+  );
   // Best: important cases answered fastest.
-  const best = await caseLines(sql`c.first_response_at - c.created_at asc, c.priority desc`, sql`c.first_response_at is not null and c.first_response_at <= c.due_at and c.priority >= 50`);
+  const best = await caseLines(
+    sql`c.first_response_at - c.created_at asc, c.priority desc`,
+    sql`c.first_response_at is not null and c.first_response_at <= c.due_at and c.priority >= 50`,
+  );
   const alertCounts = await database.rows<{ kind: string; n: number }>(sql`
     select kind, count(*)::int as n from alerts where created_at >= ${from} and created_at < ${to} and kind in ('viral', 'spike', 'sla') group by 1 order by 1`);
 
   const v = volume ?? { posts: 0, complaints: 0, negative: 0 };
   const t = times ?? { opened: 0, answered: 0, p50: null, p90: null, within: null, waiting: 0 };
-  const line = (c: CaseLine) => `  #${c.id} p${c.priority} ${c.category ?? 'other'} @${c.handle} (${c.status}, ${c.answered ? 'answered in' : 'waiting'} ${fmtMin(Number(c.minutes))}): ${c.text.replace(/\s+/g, ' ')}`;
+  const line = (c: CaseLine) =>
+    `  #${c.id} p${c.priority} ${c.category ?? 'other'} @${c.handle} (${c.status}, ${c.answered ? 'answered in' : 'waiting'} ${fmtMin(Number(c.minutes))}): ${c.text.replace(/\s+/g, ' ')}`;
   const summary = [
     `Volume: ${v.posts} posts, ${v.complaints} complaints${languages.length ? ` (${languages.map((l) => `${l.language} ${l.n}`).join(', ')})` : ''}, ${t.opened} cases opened.`,
     `Top complaint topics: ${topics.length ? topics.map((x) => `${x.topic} ${x.n}${x.weekly > 0 ? ` (${x.n >= x.weekly ? '+' : ''}${Math.round(((x.n - x.weekly) / x.weekly) * 100)}% vs 7-day avg)` : ''}`).join(', ') : 'none'}.`,
@@ -98,7 +107,14 @@ export async function buildDigest(database: Database, day: { from: Date; to: Dat
       languages,
       topics: topics.map((x) => ({ topic: x.topic, count: x.n, weeklyAverage: Math.round(x.weekly * 10) / 10 })),
       keywords,
-      response: { opened: t.opened, answered: t.answered, medianMinutes: t.p50, p90Minutes: t.p90, withinSla: t.within === null ? null : Number(t.within), waiting: t.waiting },
+      response: {
+        opened: t.opened,
+        answered: t.answered,
+        medianMinutes: t.p50,
+        p90Minutes: t.p90,
+        withinSla: t.within === null ? null : Number(t.within),
+        waiting: t.waiting,
+      },
       worst: worst.map((c) => c.id),
       best: best.map((c) => c.id),
       summary,

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { alertDeliveries, alerts, cases, posts, type Alert, type AlertKind } from '../../db/schema/index.ts';
+import { type Alert, type AlertKind, alertDeliveries, alerts, cases, posts } from '../../db/schema/index.ts';
 
 export interface AlertListing {
   alert: Alert;
@@ -24,6 +24,16 @@ export async function listAlerts(
     .where(and(inArray(alerts.audience, audiences), o.status ? eq(alerts.status, o.status) : undefined, o.kind ? eq(alerts.kind, o.kind) : undefined))
     .orderBy(...(o.order === 'lastChanged' ? [desc(alerts.updatedAt), desc(alerts.id)] : [desc(alerts.id)]))
     .limit(o.limit ?? 100);
-  const deliveries = rows.length ? await database.db.select().from(alertDeliveries).where(inArray(alertDeliveries.alertId, rows.map((r) => r.alert.id))) : [];
+  const deliveries = rows.length
+    ? await database.db
+        .select()
+        .from(alertDeliveries)
+        .where(
+          inArray(
+            alertDeliveries.alertId,
+            rows.map((r) => r.alert.id),
+          ),
+        )
+    : [];
   return rows.map((r) => ({ ...r, deliveries: deliveries.filter((d) => d.alertId === r.alert.id) }));
 }

@@ -1,12 +1,12 @@
-import { afterFailure, storedError } from '../outbox.ts';
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
-import { alertDeliveries, alerts, type Alert } from '../../db/schema/index.ts';
+import { type Alert, alertDeliveries, alerts } from '../../db/schema/index.ts';
+import { type QuietHours, quietUntil } from '../calendar/quiet-hours.ts';
 import type { Logger } from '../logger.ts';
+import { afterFailure, storedError } from '../outbox.ts';
 import type { ChannelSet } from './channels/registry.ts';
-import { ChannelError, type AlertMessage, type ChannelName, type Round } from './channels/types.ts';
-import { quietUntil, type QuietHours } from '../calendar/quiet-hours.ts';
+import { type AlertMessage, ChannelError, type ChannelName, type Round } from './channels/types.ts';
 
 export const MAX_DELIVERY_ATTEMPTS = 6;
 
@@ -32,7 +32,9 @@ function sendableAt(a: Pick<Alert, 'severity' | 'kind'>, policy: DeliveryPolicy,
 /** The deliveries of these alerts for this round, one per alert and serving channel, in one statement. */
 async function addDeliveries(database: Database, channels: ChannelSet, list: Alert[], round: Round, policy: DeliveryPolicy, now: Date): Promise<Set<number>> {
   const rows = list.flatMap((a) =>
-    (Object.keys(channels) as ChannelName[]).filter((c) => channels[c]!.serves(a.audience, round)).map((channel) => ({ alert_id: a.id, channel, round, available_at: sendableAt(a, policy, now) })),
+    (Object.keys(channels) as ChannelName[])
+      .filter((c) => channels[c]!.serves(a.audience, round))
+      .map((channel) => ({ alert_id: a.id, channel, round, available_at: sendableAt(a, policy, now) })),
   );
   if (!rows.length) return new Set();
   const added = await database.rows<{ alert_id: number | string }>(sql`
@@ -66,7 +68,13 @@ export async function enqueueDeliveries(database: Database, channels: ChannelSet
  * Digests need no acknowledgement. Read from the deliveries sent in the day before `afterMs` ago
  * (an index on sent_at), not from every open alert.
  */
-export async function escalateUnacknowledged(database: Database, channels: ChannelSet, afterMs: number, now = new Date(), policy: DeliveryPolicy = {}): Promise<number> {
+export async function escalateUnacknowledged(
+  database: Database,
+  channels: ChannelSet,
+  afterMs: number,
+  now = new Date(),
+  policy: DeliveryPolicy = {},
+): Promise<number> {
   if (!Object.keys(channels).length || afterMs <= 0) return 0;
   const cutoff = new Date(now.getTime() - afterMs);
   // Claimed by this update so two instances never escalate the same alert twice.
@@ -105,10 +113,23 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
     return tx
       .update(alertDeliveries)
       .set({ attempts: sql`${alertDeliveries.attempts} + 1`, availableAt: new Date(leaseFrom.getTime() + 120_000) })
-      .where(inArray(alertDeliveries.id, rows.map((r) => r.id)))
+      .where(
+        inArray(
+          alertDeliveries.id,
+          rows.map((r) => r.id),
+        ),
+      )
       .returning();
   });
-  const byId = new Map((due.length ? await database.db.select().from(alerts).where(inArray(alerts.id, [...new Set(due.map((d) => d.alertId))])) : []).map((a) => [a.id, a]));
+  const byId = new Map(
+    (due.length
+      ? await database.db
+          .select()
+          .from(alerts)
+          .where(inArray(alerts.id, [...new Set(due.map((d) => d.alertId))]))
+      : []
+    ).map((a) => [a.id, a]),
+  );
   for (const d of due) {
     const a = byId.get(d.alertId);
     const channel = channels[d.channel as ChannelName];
@@ -117,19 +138,38 @@ export async function deliverAlerts(database: Database, channels: ChannelSet, lo
       if (!a || !channel) throw new ChannelError(`channel ${d.channel} is not configured any more`, false);
       // An escalation that was acknowledged while it waited (quiet hours, back-off) is not sent.
       if (d.round === 'escalation' && a.status !== 'open') {
-        await database.db.update(alertDeliveries).set({ status: 'cancelled', lastError: `not sent: ${a.status} before it was due` }).where(eq(alertDeliveries.id, d.id));
+        await database.db
+          .update(alertDeliveries)
+          .set({ status: 'cancelled', lastError: `not sent: ${a.status} before it was due` })
+          .where(eq(alertDeliveries.id, d.id));
         continue;
       }
       const caseId = a.caseId ?? (typeof a.details.caseId === 'number' ? a.details.caseId : undefined);
       const caseUrl = publicUrl && caseId !== undefined ? `${publicUrl}/cases/${caseId}` : undefined;
-      const message: AlertMessage = { id: a.id, kind: a.kind, audience: a.audience, severity: a.severity, round: d.round, title: a.title, details: a.details, createdAt: a.createdAt, ...(caseUrl ? { caseUrl } : {}) };
+      const message: AlertMessage = {
+        id: a.id,
+        kind: a.kind,
+        audience: a.audience,
+        severity: a.severity,
+        round: d.round,
+        title: a.title,
+        details: a.details,
+        createdAt: a.createdAt,
+        ...(caseUrl ? { caseUrl } : {}),
+      };
       await channel.send(message);
       await database.db.update(alertDeliveries).set({ status: 'sent', sentAt: leaseFrom, lastError: null }).where(eq(alertDeliveries.id, d.id));
       dlog.info({ attempts: d.attempts, kind: a.kind }, 'alert delivered');
     } catch (e) {
       const retryable = e instanceof ChannelError ? e.retryable : true;
-      const { status, availableAt } = afterFailure({ retryable, attempts: d.attempts, maxAttempts: MAX_DELIVERY_ATTEMPTS, refused: 'dead' }, leaseFrom.getTime());
-      await database.db.update(alertDeliveries).set({ status, lastError: storedError((e as Error).message, 500), availableAt }).where(eq(alertDeliveries.id, d.id));
+      const { status, availableAt } = afterFailure(
+        { retryable, attempts: d.attempts, maxAttempts: MAX_DELIVERY_ATTEMPTS, refused: 'dead' },
+        leaseFrom.getTime(),
+      );
+      await database.db
+        .update(alertDeliveries)
+        .set({ status, lastError: storedError((e as Error).message, 500), availableAt })
+        .where(eq(alertDeliveries.id, d.id));
       dlog.warn({ attempts: d.attempts, dead: status === 'dead', error: (e as Error).message }, 'alert not delivered');
     }
   }

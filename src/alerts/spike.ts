@@ -100,7 +100,14 @@ export function spikeTest(h: KeyHistory, opts: { minCount?: number; alpha?: numb
   const busyDay = expected + 2 * Math.sqrt(levelVariance);
   const threshold = Math.max(minCount, poissonThreshold(Math.max(busyDay, 0.05), opts.alpha));
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { spike: h.count >= threshold, count: h.count, expected: r(expected), threshold, z: r((h.count - expected) / Math.sqrt(Math.max(0.25, expected + levelVariance))), learning: false };
+  return {
+    spike: h.count >= threshold,
+    count: h.count,
+    expected: r(expected),
+    threshold,
+    z: r((h.count - expected) / Math.sqrt(Math.max(0.25, expected + levelVariance))),
+    learning: false,
+  };
 }
 
 /** A readable name for a key: `keyword:ne radi` → `"ne radi"`, `category:billing` → `billing`. */

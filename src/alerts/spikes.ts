@@ -1,8 +1,21 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/client.ts';
 import { recordset } from '../../db/bulk.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { alerts, analyses, authors, cases, posts, volumeBuckets } from '../../db/schema/index.ts';
-import { describeKey, dominantCategory, findIncident, historyRanges, keyRank, MIN_COUNT, SEASON_DAYS, spikeTest, WINDOW_MINUTES, volumeKeys, type SpikeAnalysis, type SpikeVerdict } from './spike.ts';
+import {
+  describeKey,
+  dominantCategory,
+  findIncident,
+  historyRanges,
+  keyRank,
+  MIN_COUNT,
+  SEASON_DAYS,
+  type SpikeAnalysis,
+  type SpikeVerdict,
+  spikeTest,
+  volumeKeys,
+  WINDOW_MINUTES,
+} from './spike.ts';
 
 /** An incident keeps growing (one alert that updates) while its keys spike within this time. */
 const INCIDENT_GAP_MS = 30 * 60_000;
@@ -74,12 +87,18 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
 
   const all = [ranges.window, ...ranges.seasonal, ...(ranges.recent ? [ranges.recent.range] : [])];
   const sums = sql.join(
-    all.map(([from, to], i) => sql`coalesce(sum(count) filter (where bucket >= ${new Date(from)} and bucket < ${new Date(to)}), 0)::int as ${sql.identifier(`r${i}`)}`),
+    all.map(
+      ([from, to], i) =>
+        sql`coalesce(sum(count) filter (where bucket >= ${new Date(from)} and bucket < ${new Date(to)}), 0)::int as ${sql.identifier(`r${i}`)}`,
+    ),
     sql`, `,
   );
   const history = await database.rows<Record<string, number | string>>(sql`
     select key, ${sums} from volume_buckets
-    where key in (${sql.join(candidates.map((c) => sql`${c.key}`), sql`, `)}) and bucket >= ${new Date(Math.min(...all.map((r) => r[0])))} and bucket < ${end}
+    where key in (${sql.join(
+      candidates.map((c) => sql`${c.key}`),
+      sql`, `,
+    )}) and bucket >= ${new Date(Math.min(...all.map((r) => r[0])))} and bucket < ${end}
     group by key`);
   const spikes: Spike[] = [];
   for (const row of history) {
@@ -96,7 +115,17 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
 
   // The posts of the window, keyed the same way, so each alert can say which posts it is about.
   const windowPosts = await db
-    .select({ id: posts.id, text: posts.text, url: posts.url, handle: authors.handle, caseId: cases.id, language: analyses.language, isComplaint: analyses.isComplaint, categories: analyses.categories, evidence: analyses.evidence })
+    .select({
+      id: posts.id,
+      text: posts.text,
+      url: posts.url,
+      handle: authors.handle,
+      caseId: cases.id,
+      language: analyses.language,
+      isComplaint: analyses.isComplaint,
+      categories: analyses.categories,
+      evidence: analyses.evidence,
+    })
     .from(posts)
     .innerJoin(analyses, eq(analyses.postId, posts.id))
     .innerJoin(authors, eq(authors.id, posts.authorId))
@@ -119,12 +148,23 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     .where(and(eq(alerts.kind, 'spike'), gte(alerts.updatedAt, new Date(now.getTime() - INCIDENT_GAP_MS))));
   // Incidents this run may grow: the ongoing ones (id) and the ones it opens (written at the end).
   type Incident = { id?: number; details: IncidentDetails; startedAt: number; severity: 'normal' | 'urgent'; changed: boolean };
-  const incidents: Incident[] = ongoing.map((a) => ({ id: a.id, details: a.details as IncidentDetails, startedAt: a.createdAt.getTime(), severity: a.severity, changed: false }));
+  const incidents: Incident[] = ongoing.map((a) => ({
+    id: a.id,
+    details: a.details as IncidentDetails,
+    startedAt: a.createdAt.getTime(),
+    severity: a.severity,
+    changed: false,
+  }));
   for (const s of spikes) {
     const mine = postsByKey.get(s.key) ?? [];
     const ids = new Set(mine.map((p) => p.id));
     const category = dominantCategory(mine.map((p) => p.keys));
-    const same = findIncident(incidents.map((i) => ({ ...i.details, startedAt: i.startedAt, incident: i })), s.key, ids, { category, now: now.getTime() })?.incident;
+    const same = findIncident(
+      incidents.map((i) => ({ ...i.details, startedAt: i.startedAt, incident: i })),
+      s.key,
+      ids,
+      { category, now: now.getTime() },
+    )?.incident;
     if (same) {
       const d = same.details;
       const keys = [...new Set([...d.keys, s.key])].sort((a, b) => keyRank(a) - keyRank(b));
@@ -156,13 +196,17 @@ export async function detectSpikes(database: Database, now = new Date()): Promis
     incidents.push({ details, startedAt: now.getTime(), severity: s.count >= 2 * s.threshold ? 'urgent' : 'normal', changed: true });
   }
   // One statement for the incidents that grew, one for the new ones, however many keys spiked.
-  const grown = incidents.filter((i) => i.id !== undefined && i.changed).map((i) => ({ id: i.id, details: i.details, title: titleOf(i.details), severity: i.severity }));
+  const grown = incidents
+    .filter((i) => i.id !== undefined && i.changed)
+    .map((i) => ({ id: i.id, details: i.details, title: titleOf(i.details), severity: i.severity }));
   if (grown.length) {
     await db.execute(sql`
       update alerts set details = g.details, title = g.title, severity = g.severity, updated_at = ${now}
       from ${recordset(grown, 'id bigint, details jsonb, title text, severity text', 'g')} where alerts.id = g.id`);
   }
-  const opened = incidents.filter((i) => i.id === undefined).map((i) => ({ dedup_key: `spike:${i.details.primary}:${start.toISOString()}`, title: titleOf(i.details), details: i.details, severity: i.severity }));
+  const opened = incidents
+    .filter((i) => i.id === undefined)
+    .map((i) => ({ dedup_key: `spike:${i.details.primary}:${start.toISOString()}`, title: titleOf(i.details), details: i.details, severity: i.severity }));
   if (!opened.length) return 0;
   const rows = await database.rows<{ id: number | string }>(sql`
     insert into alerts (kind, audience, dedup_key, title, details, severity, created_at, updated_at)
@@ -178,5 +222,8 @@ function samplesOf(rows: Array<{ id: number; caseId: number | null; handle: stri
 
 function titleOf(d: IncidentDetails): string {
   const also = d.keys.filter((k) => k !== d.primary).map(describeKey);
-  return `Spike: ${d.count} complaints about ${describeKey(d.primary)} in ${WINDOW_MINUTES} min (usually ${d.expected})${also.length ? `; also ${also.slice(0, 4).join(', ')}` : ''}`.slice(0, 300);
+  return `Spike: ${d.count} complaints about ${describeKey(d.primary)} in ${WINDOW_MINUTES} min (usually ${d.expected})${also.length ? `; also ${also.slice(0, 4).join(', ')}` : ''}`.slice(
+    0,
+    300,
+  );
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { EngagementMetrics } from '../../adapters/types.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
-import type { EngagementMetrics } from '../../adapters/types.ts';
 import { brandBaseline } from './baseline.ts';
 import { viralScore } from './viral.ts';
 
@@ -19,7 +19,17 @@ export const URGENT_VIRAL_SCORE = 85;
 export async function detectViral(database: Database, threshold: number, now = new Date(), brandPerMinute?: number, since?: Date | null): Promise<number> {
   const from = since ?? new Date(now.getTime() - 3_600_000);
   // Every version of each case whose post (or an edit of it) was read since the last run.
-  const versions = await database.rows<{ case_id: number | string; case_post_id: number | string; post_id: number | string; posted_at: Date | string; followers: number | null; handle: string; url: string | null; text: string; complaint: number }>(sql`
+  const versions = await database.rows<{
+    case_id: number | string;
+    case_post_id: number | string;
+    post_id: number | string;
+    posted_at: Date | string;
+    followers: number | null;
+    handle: string;
+    url: string | null;
+    text: string;
+    complaint: number;
+  }>(sql`
     with touched as (
       select distinct c.id from metric_snapshots s
       join posts p on p.id = s.post_id
@@ -32,12 +42,24 @@ export async function detectViral(database: Database, threshold: number, now = n
     join analyses an on an.post_id = c.post_id`);
   if (!versions.length) return 0;
   const baseline = brandPerMinute ?? (await brandBaseline(database, now));
-  const snapshots = await latestSnapshots(database, versions.map((v) => Number(v.post_id)));
-  const best = new Map<number, { v: (typeof versions)[number]; score: ReturnType<typeof viralScore>; snaps: Array<{ at: Date; metrics: EngagementMetrics }> }>();
+  const snapshots = await latestSnapshots(
+    database,
+    versions.map((v) => Number(v.post_id)),
+  );
+  const best = new Map<
+    number,
+    { v: (typeof versions)[number]; score: ReturnType<typeof viralScore>; snaps: Array<{ at: Date; metrics: EngagementMetrics }> }
+  >();
   for (const v of versions) {
     const snaps = snapshots.get(Number(v.post_id));
     if (!snaps) continue;
-    const score = viralScore({ postedAt: new Date(v.posted_at), snapshots: snaps, followers: v.followers, complaint: Number(v.complaint), baselinePerMinute: baseline });
+    const score = viralScore({
+      postedAt: new Date(v.posted_at),
+      snapshots: snaps,
+      followers: v.followers,
+      complaint: Number(v.complaint),
+      baselinePerMinute: baseline,
+    });
     const seen = best.get(Number(v.case_id));
     if (!seen || score.score > seen.score.score) best.set(Number(v.case_id), { v, score, snaps });
   }
@@ -47,7 +69,16 @@ export async function detectViral(database: Database, threshold: number, now = n
       case_id: Number(v.case_id),
       dedup_key: `viral:${Number(v.case_post_id)}`,
       title: `Complaint going viral (score ${score.score}) from @${v.handle}: ${v.text.slice(0, 120)}`,
-      details: { score: score.score, velocityPerMinute: score.velocity, vsReach: score.vsReach, vsBrand: score.vsBrand, caseId: Number(v.case_id), url: v.url, text: v.text.slice(0, 280), metrics: snaps[snaps.length - 1]!.metrics },
+      details: {
+        score: score.score,
+        velocityPerMinute: score.velocity,
+        vsReach: score.vsReach,
+        vsBrand: score.vsBrand,
+        caseId: Number(v.case_id),
+        url: v.url,
+        text: v.text.slice(0, 280),
+        metrics: snaps[snaps.length - 1]!.metrics,
+      },
       severity: score.score >= URGENT_VIRAL_SCORE ? 'urgent' : 'normal',
     }));
   if (!rows.length) return 0;

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { authorize, type Permission } from '../auth/permissions.ts';
-import type { Database } from '../../db/client.ts';
 import { getCookie } from 'hono/cookie';
+import type { Database } from '../../db/client.ts';
+import { authorize, type Permission } from '../auth/permissions.ts';
 import { SESSION_COOKIE, sessionUser } from '../auth/sessions.ts';
 import { userForToken } from '../auth/users.ts';
 import { AppError } from '../errors.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { AppError, ERROR_STATUS, zodIssues, type ErrorCode } from '../errors.ts';
+import { AppError, ERROR_STATUS, type ErrorCode, zodIssues } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ApiEnv } from './env.ts';
 

@@ -13,7 +13,20 @@ export const ErrorSchema = z
 
 export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 422>) =>
   Object.fromEntries(
-    statuses.map((s) => [s, { description: { 400: 'Bad input: the message names the field', 401: 'No or invalid token', 403: 'Role not allowed', 404: 'Not found', 409: 'Conflict with the current state', 422: 'Understood but cannot be done' }[s], content: { 'application/json': { schema: ErrorSchema } } }]),
+    statuses.map((s) => [
+      s,
+      {
+        description: {
+          400: 'Bad input: the message names the field',
+          401: 'No or invalid token',
+          403: 'Role not allowed',
+          404: 'Not found',
+          409: 'Conflict with the current state',
+          422: 'Understood but cannot be done',
+        }[s],
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
+    ]),
   ) as Record<400 | 401 | 403 | 404 | 409 | 422, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
 
 export const IdParam = z.object({

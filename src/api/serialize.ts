@@ -1,11 +1,5 @@
 /** JSON shape of a value: what `JSON.stringify` makes of Dates, at the type level too. */
-export type Jsonify<T> = T extends Date
-  ? string
-  : T extends Array<infer U>
-    ? Array<Jsonify<U>>
-    : T extends object
-      ? { [K in keyof T]: Jsonify<T[K]> }
-      : T;
+export type Jsonify<T> = T extends Date ? string : T extends Array<infer U> ? Array<Jsonify<U>> : T extends object ? { [K in keyof T]: Jsonify<T[K]> } : T;
 
 /**
  * A value as its JSON will read, for the response schemas' types: `c.json` stringifies it, and

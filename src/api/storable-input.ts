@@ -33,9 +33,16 @@ export async function refuseUnstorableInput(c: Context<ApiEnv>, next: Next) {
   if (where === undefined && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     const type = c.req.header('content-type') ?? '';
     let body: { b: unknown } | undefined;
-    if (type.includes('application/json')) body = await c.req.json().then((b: unknown) => ({ b }), () => undefined);
+    if (type.includes('application/json'))
+      body = await c.req.json().then(
+        (b: unknown) => ({ b }),
+        () => undefined,
+      );
     else if (type.includes('form')) {
-      body = await c.req.parseBody().then((b: unknown) => ({ b }), () => undefined);
+      body = await c.req.parseBody().then(
+        (b: unknown) => ({ b }),
+        () => undefined,
+      );
       if (!body) message = `body: not a readable ${type.includes('multipart') ? 'multipart/form-data' : 'form'} body (content-type: ${type.slice(0, 60)})`;
     }
     if (body && deeperThan(body.b, MAX_DEPTH)) message = `body: nested deeper than ${MAX_DEPTH} levels`;
@@ -44,6 +51,7 @@ export async function refuseUnstorableInput(c: Context<ApiEnv>, next: Next) {
   if (where === undefined && message === undefined) return next();
   message ??= `${where}: ${UNSTORABLE_MESSAGE}`;
   where ??= 'body';
-  if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/auth/')) return c.json(errorBody(c, 'BAD_REQUEST', message, { issues: [{ path: where, message: message.slice(where.length + 2) }] }), 400);
+  if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/auth/'))
+    return c.json(errorBody(c, 'BAD_REQUEST', message, { issues: [{ path: where, message: message.slice(where.length + 2) }] }), 400);
   return c.text(`The form cannot be saved: ${message}.`, 400);
 }

@@ -3,7 +3,7 @@ import { textSet } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { audit } from '../audit.ts';
 import { AppError } from '../errors.ts';
-import { verifyLogin, type AuthUser } from './users.ts';
+import { type AuthUser, verifyLogin } from './users.ts';
 
 /** Failures allowed before each further attempt waits: per account, and per client address (shared by an office's NAT). */
 const FREE = { email: 5, ip: 20 };
@@ -23,10 +23,16 @@ export function waitAfter(failures: number, free: number): number {
  * cannot guess at many accounts. A success clears the account's count, not the address's (a valid
  * account of their own must not reset an attacker's). Every attempt is audited.
  */
-export async function logIn(database: Database, attempt: { email: string; password: string; client?: string; via: 'api' | 'session' | 'web' }, now = new Date()): Promise<AuthUser> {
+export async function logIn(
+  database: Database,
+  attempt: { email: string; password: string; client?: string; via: 'api' | 'session' | 'web' },
+  now = new Date(),
+): Promise<AuthUser> {
   const email = attempt.email.trim().toLowerCase();
   const keys = [`email:${email}`, ...(attempt.client ? [`ip:${attempt.client}`] : [])];
-  const rows = await database.rows<{ key: string; failures: number; last_at: Date | string }>(sql`select key, failures, last_at from login_failures where key in ${textSet(keys)}`);
+  const rows = await database.rows<{ key: string; failures: number; last_at: Date | string }>(
+    sql`select key, failures, last_at from login_failures where key in ${textSet(keys)}`,
+  );
   const waitMs = Math.max(
     0,
     ...rows.map((r) => {
@@ -44,7 +50,12 @@ export async function logIn(database: Database, attempt: { email: string; passwo
     await database.db.execute(sql`
       insert into login_failures (key, failures, last_at) select value, 1, ${now} from json_array_elements_text(${JSON.stringify(keys)}::json)
       on conflict (key) do update set failures = case when login_failures.last_at < ${new Date(now.getTime() - FORGET_AFTER_MS)} then 1 else login_failures.failures + 1 end, last_at = excluded.last_at`);
-    await audit(database.db, { actorUserId: null, action: 'login.failed', subjectType: 'user', details: { email, via: attempt.via, ...(attempt.client ? { client: attempt.client } : {}) } });
+    await audit(database.db, {
+      actorUserId: null,
+      action: 'login.failed',
+      subjectType: 'user',
+      details: { email, via: attempt.via, ...(attempt.client ? { client: attempt.client } : {}) },
+    });
     throw new AppError('UNAUTHORIZED', 'wrong e-mail or password');
   }
   await database.db.execute(sql`delete from login_failures where key = ${keys[0]!}`);
@@ -53,10 +64,16 @@ export async function logIn(database: Database, attempt: { email: string; passwo
 }
 
 /** Each address's failed logins and, while they must wait, until when: what the People page shows admins. */
-export async function loginLocks(database: Database, emails: readonly string[], now = new Date()): Promise<Map<string, { failures: number; waitUntil: Date | null }>> {
+export async function loginLocks(
+  database: Database,
+  emails: readonly string[],
+  now = new Date(),
+): Promise<Map<string, { failures: number; waitUntil: Date | null }>> {
   const out = new Map<string, { failures: number; waitUntil: Date | null }>();
   if (!emails.length) return out;
-  const rows = await database.rows<{ key: string; failures: number; last_at: Date | string }>(sql`select key, failures, last_at from login_failures where key in ${textSet(emails.map((e) => `email:${e.toLowerCase()}`))}`);
+  const rows = await database.rows<{ key: string; failures: number; last_at: Date | string }>(
+    sql`select key, failures, last_at from login_failures where key in ${textSet(emails.map((e) => `email:${e.toLowerCase()}`))}`,
+  );
   for (const r of rows) {
     const last = new Date(r.last_at).getTime();
     if (now.getTime() - last > FORGET_AFTER_MS) continue;

@@ -1,12 +1,12 @@
 import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
-import { apiTokens, cases, ROLES, sessions, users, type Role } from '../../db/schema/index.ts';
+import { apiTokens, cases, ROLES, type Role, sessions, users } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { TeamName } from './teams.ts';
 import { AppError, notFound } from '../errors.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
-import { authorize, type Actor } from './permissions.ts';
+import { type Actor, authorize } from './permissions.ts';
+import { TeamName } from './teams.ts';
 
 /**
  * Admins manage the people who work the queue while odziv runs: the embedded database lets no
@@ -41,11 +41,24 @@ export const NewPersonInput = z.object({
 });
 
 export const PersonChangeInput = z
-  .object({ name: nameField.optional(), role: roleField.optional(), teams: teamsField.optional(), disabled: z.boolean({ error: 'expected true or false' }).optional() })
+  .object({
+    name: nameField.optional(),
+    role: roleField.optional(),
+    teams: teamsField.optional(),
+    disabled: z.boolean({ error: 'expected true or false' }).optional(),
+  })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { error: 'nothing to change: send name, role, teams or disabled' });
 
-const PERSON = { id: users.id, email: users.email, name: users.name, role: users.role, teams: users.teams, disabled: users.disabled, createdAt: users.createdAt };
+const PERSON = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  teams: users.teams,
+  disabled: users.disabled,
+  createdAt: users.createdAt,
+};
 
 export async function listPeople(database: Database): Promise<Person[]> {
   return database.db.select(PERSON).from(users).orderBy(asc(users.disabled), asc(users.name), asc(users.id));
@@ -62,7 +75,10 @@ export type PersonChange = z.infer<typeof PersonChangeInput>;
 /** Ends every session and revokes every API token of a person: a stolen password minted neither for good. */
 async function endAccess(tx: Executor, userId: number): Promise<void> {
   await tx.delete(sessions).where(eq(sessions.userId, userId));
-  await tx.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await tx
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
 }
 
 /** Nobody may lock everyone out: the last active admin can be neither demoted nor disabled. */
@@ -99,14 +115,32 @@ export async function updatePerson(database: Database, id: number, change: Perso
       // A claimed case goes back to the queue; an escalated or replied one keeps its status and only loses the person.
       const freed = await tx
         .update(cases)
-        .set({ assigneeId: null, claimedAt: null, status: sql`case when ${cases.status} = 'claimed' then 'open' else ${cases.status} end`, updatedAt: new Date() })
+        .set({
+          assigneeId: null,
+          claimedAt: null,
+          status: sql`case when ${cases.status} = 'claimed' then 'open' else ${cases.status} end`,
+          updatedAt: new Date(),
+        })
         .where(and(eq(cases.assigneeId, id), ne(cases.status, 'resolved')))
         .returning({ id: cases.id });
-      for (const c of freed) await audit(tx, { actorUserId: actor.id, action: 'case.release', subjectType: 'case', subjectId: c.id, details: { reason: 'person disabled', userId: id } });
+      for (const c of freed)
+        await audit(tx, {
+          actorUserId: actor.id,
+          action: 'case.release',
+          subjectType: 'case',
+          subjectId: c.id,
+          details: { reason: 'person disabled', userId: id },
+        });
       released = freed.length;
     }
     const changed = Object.fromEntries(Object.entries(change).filter(([k, v]) => JSON.stringify(before[k as keyof Person]) !== JSON.stringify(v)));
-    await audit(tx, { actorUserId: actor.id, action: 'user.update', subjectType: 'user', subjectId: id, details: { changed, ...(disabling ? { casesReleased: released } : {}) } });
+    await audit(tx, {
+      actorUserId: actor.id,
+      action: 'user.update',
+      subjectType: 'user',
+      subjectId: id,
+      details: { changed, ...(disabling ? { casesReleased: released } : {}) },
+    });
     return after!;
   });
 }

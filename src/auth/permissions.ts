@@ -50,5 +50,6 @@ export const rolesWith = (permission: Permission): Role[] => [...(PERMISSIONS[pe
 /** Throws 403 unless the actor holds the permission; no actor is a 401. */
 export function authorize(actor: Pick<Actor, 'role'> | undefined, permission: Permission): void {
   if (!actor) throw new AppError('UNAUTHORIZED', 'missing credentials: log in, or send Authorization: Bearer <API token>');
-  if (!can(actor, permission)) throw new AppError('FORBIDDEN', `your role (${actor.role}) cannot do this; it needs one of the roles: ${rolesWith(permission).join(', ')}`);
+  if (!can(actor, permission))
+    throw new AppError('FORBIDDEN', `your role (${actor.role}) cannot do this; it needs one of the roles: ${rolesWith(permission).join(', ')}`);
 }

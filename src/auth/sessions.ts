@@ -17,10 +17,21 @@ export async function createSession(database: Database, userId: number): Promise
   return { token, csrfToken, expiresAt };
 }
 
-export async function sessionUser(database: Database, token: string): Promise<{ user: AuthUser; csrfToken: string; prefs: { locale: 'en' | 'hr' | 'sr'; timeZone: string } } | undefined> {
+export async function sessionUser(
+  database: Database,
+  token: string,
+): Promise<{ user: AuthUser; csrfToken: string; prefs: { locale: 'en' | 'hr' | 'sr'; timeZone: string } } | undefined> {
   if (token.length > 100) return undefined;
   const [row] = await database.db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, csrfToken: sessions.csrfToken, locale: users.locale, timeZone: users.timeZone })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      csrfToken: sessions.csrfToken,
+      locale: users.locale,
+      timeZone: users.timeZone,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, hash(token)), gt(sessions.expiresAt, sql`now()`), eq(users.disabled, false)));

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { apiTokens, users, type Role, type User } from '../../db/schema/index.ts';
+import { apiTokens, type Role, type User, users } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { AppError } from '../errors.ts';
-import { authorize, type Actor } from './permissions.ts';
-import { hashPassword, randomPassword, verifyPassword } from './passwords.ts';
 import { isTimeZone } from '../calendar/zone.ts';
+import { AppError } from '../errors.ts';
+import { hashPassword, randomPassword, verifyPassword } from './passwords.ts';
+import { type Actor, authorize } from './permissions.ts';
 
 export type AuthUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
@@ -15,7 +15,11 @@ const TOKEN_USE_EVERY_MS = 5 * 60_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Adds a person: an admin through the API or the People page, or the operator at the machine (CLI, first start). */
-export async function createUser(database: Database, u: { email: string; name: string; role: Role; teams?: string[]; password?: string }, actor: Actor | 'operator'): Promise<AuthUser> {
+export async function createUser(
+  database: Database,
+  u: { email: string; name: string; role: Role; teams?: string[]; password?: string },
+  actor: Actor | 'operator',
+): Promise<AuthUser> {
   if (actor !== 'operator') authorize(actor, 'people.manage');
   const actorUserId = actor === 'operator' ? null : actor.id;
   const passwordHash = u.password ? await hashPassword(u.password) : null;
@@ -59,17 +63,24 @@ export async function userForToken(database: Database, token: string): Promise<A
   // read writes at most once in TOKEN_USE_EVERY_MS (an automation's every request wrote before).
   // Best effort: never fail the request for it.
   if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > TOKEN_USE_EVERY_MS) {
-    void database.db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, tokenId)).catch(() => {});
+    void database.db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, tokenId))
+      .catch(() => {});
   }
   return user;
 }
 
 /** Checks e-mail and password; the same answer for an unknown e-mail and a wrong password. */
 export async function verifyLogin(database: Database, email: string, password: string): Promise<AuthUser | undefined> {
-  const [row] = await database.db.select().from(users).where(and(eq(users.email, email.toLowerCase()), eq(users.disabled, false)));
+  const [row] = await database.db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email.toLowerCase()), eq(users.disabled, false)));
   // Hash even for unknown users so timing does not reveal which e-mails exist.
   const ok = await verifyPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-  if (!row || !row.passwordHash || !ok) return undefined;
+  if (!row?.passwordHash || !ok) return undefined;
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { analyses, authors, cases, posts, streams } from '../../db/schema/index.ts';
-import { historyDaysFor, type CompiledPack } from '../../rules/index.ts';
-import { engagementPerHour } from '../ingest/ingest.ts';
+import { type CompiledPack, historyDaysFor } from '../../rules/index.ts';
 import { earlierComplaintTimes, type StoredComplaint } from '../ingest/complaint-history.ts';
-import { BacktestStopped, BacktestThread, DEFAULT_BUDGET, type Budget, type PageItem, type Verdict } from './thread.ts';
+import { engagementPerHour } from '../ingest/ingest.ts';
+import { BacktestStopped, BacktestThread, type Budget, DEFAULT_BUDGET, type PageItem, type Verdict } from './thread.ts';
 
 const PAGE = 500;
 const EXAMPLES = 5;
@@ -78,7 +78,12 @@ async function replay(
   // Author history: complaint times per author from the stored analyses, reaching back before `since`.
   const historyFrom = new Date(since.getTime() - historyDaysFor([...live, ...candidate]) * 86_400_000);
   const complaintRows = await db
-    .select({ authorId: posts.authorId, at: posts.postedAt, thread: sql<string>`coalesce(${posts.conversationId}, ${posts.platformPostId})`, editOf: posts.editOfPostId })
+    .select({
+      authorId: posts.authorId,
+      at: posts.postedAt,
+      thread: sql<string>`coalesce(${posts.conversationId}, ${posts.platformPostId})`,
+      editOf: posts.editOfPostId,
+    })
     .from(posts)
     .innerJoin(analyses, eq(analyses.postId, posts.id))
     .where(and(gte(posts.postedAt, historyFrom), eq(analyses.isComplaint, true)));
@@ -129,9 +134,18 @@ async function replay(
     const outcomes = new Map(
       (
         await db
-          .select({ postId: cases.postId, falseAlarm: sql<boolean>`bool_or(${cases.falseAlarm})`, answered: sql<boolean>`bool_or(${cases.firstResponseAt} is not null)` })
+          .select({
+            postId: cases.postId,
+            falseAlarm: sql<boolean>`bool_or(${cases.falseAlarm})`,
+            answered: sql<boolean>`bool_or(${cases.firstResponseAt} is not null)`,
+          })
           .from(cases)
-          .where(inArray(cases.postId, page.map((r) => r.post.id)))
+          .where(
+            inArray(
+              cases.postId,
+              page.map((r) => r.post.id),
+            ),
+          )
           .groupBy(cases.postId)
       ).map((o) => [o.postId, o]),
     );

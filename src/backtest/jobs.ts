@@ -3,11 +3,11 @@ import type { Database } from '../../db/client.ts';
 import { backtests } from '../../db/schema/index.ts';
 import type { CompiledPack } from '../../rules/index.ts';
 import { audit } from '../audit.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { runBacktest, withCandidate } from './backtest.ts';
-import { DEFAULT_BUDGET, type Budget } from './thread.ts';
+import { type Budget, DEFAULT_BUDGET } from './thread.ts';
 
 /** A running backtest's heartbeat older than this means the process running it is gone. */
 const STALE_MS = 60_000;
@@ -32,7 +32,13 @@ export async function startBacktest(
     .values({ requestedBy: req.actor.id, packName: req.candidate.name, packText: req.packText, since: req.since, heartbeatAt: sql`now()` })
     .returning({ id: backtests.id });
   const id = row!.id;
-  await audit(database.db, { actorUserId: req.actor.id, action: 'rules.backtest', subjectType: 'backtest', subjectId: id, details: { pack: req.candidate.name, since: req.since.toISOString() } });
+  await audit(database.db, {
+    actorUserId: req.actor.id,
+    action: 'rules.backtest',
+    subjectType: 'backtest',
+    subjectId: id,
+    details: { pack: req.candidate.name, since: req.since.toISOString() },
+  });
   const started = Date.now();
   const entry: { job: Promise<void>; stop?: string } = { job: Promise.resolve() };
   // Each page's progress is written only while the row still says running: a cancel (from any instance) stops it.
@@ -51,7 +57,17 @@ export async function startBacktest(
         .update(backtests)
         .set({ status: 'done', result, processed: result.posts, total: result.posts, finishedAt: sql`now()` })
         .where(and(eq(backtests.id, id), eq(backtests.status, 'running')));
-      log.info({ job: 'backtest', backtestId: id, ms: Date.now() - started, posts: result.posts, newlyFlagged: result.newlyFlagged, noLongerFlagged: result.noLongerFlagged }, 'backtest');
+      log.info(
+        {
+          job: 'backtest',
+          backtestId: id,
+          ms: Date.now() - started,
+          posts: result.posts,
+          newlyFlagged: result.newlyFlagged,
+          noLongerFlagged: result.noLongerFlagged,
+        },
+        'backtest',
+      );
     })
     .catch(async (err: unknown) => {
       const reason = entry.stop ?? (err as Error).message;
@@ -89,7 +105,12 @@ export async function endInterruptedBacktests(database: Database, staleMs = STAL
   const ended = await database.db
     .update(backtests)
     .set({ status: 'failed', error: INTERRUPTED, finishedAt: sql`now()` })
-    .where(and(eq(backtests.status, 'running'), lt(sql`coalesce(${backtests.heartbeatAt}, ${backtests.createdAt})`, sql`now() - make_interval(secs => ${staleMs / 1000})`)))
+    .where(
+      and(
+        eq(backtests.status, 'running'),
+        lt(sql`coalesce(${backtests.heartbeatAt}, ${backtests.createdAt})`, sql`now() - make_interval(secs => ${staleMs / 1000})`),
+      ),
+    )
     .returning({ id: backtests.id });
   return ended.length;
 }

@@ -64,17 +64,26 @@ export class BacktestThread {
         clearTimeout(timer);
         this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       };
-      const onMessage = (m: T) => (done(), resolve(m));
+      const onMessage = (m: T) => {
+        done();
+        resolve(m);
+      };
       const onError = (e: Error & { code?: string }) => {
         done();
         reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new BacktestStopped(`the backtest needed more than its ${this.budget.heapMb} MB of memory`) : e);
       };
-      const onExit = () => (done(), reject(new BacktestStopped('the backtest thread stopped')));
-      const timer = setTimeout(() => {
+      const onExit = () => {
         done();
-        void this.worker.terminate();
-        reject(new BacktestStopped(`the backtest went over its time budget of ${Math.round(this.budget.ms / 1000)} s`));
-      }, Math.max(0, this.deadline - Date.now()));
+        reject(new BacktestStopped('the backtest thread stopped'));
+      };
+      const timer = setTimeout(
+        () => {
+          done();
+          void this.worker.terminate();
+          reject(new BacktestStopped(`the backtest went over its time budget of ${Math.round(this.budget.ms / 1000)} s`));
+        },
+        Math.max(0, this.deadline - Date.now()),
+      );
       this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
   }

@@ -11,7 +11,11 @@ const compiled = (packs: PackDefinition[]) => packs.map((p) => compilePack(p.def
 const livePacks = compiled(live);
 const candidatePacks = compiled(candidate);
 
-const verdict = (o: Outcome): Verdict => ({ ignored: o.ignored, flags: o.flags.map((f) => ({ pack: f.pack, ruleId: f.ruleId })), category: o.category ?? null });
+const verdict = (o: Outcome): Verdict => ({
+  ignored: o.ignored,
+  flags: o.flags.map((f) => ({ pack: f.pack, ruleId: f.ruleId })),
+  category: o.category ?? null,
+});
 
 parentPort!.on('message', (items: PageItem[]) => {
   const out = items.map(({ text, facts }) => {

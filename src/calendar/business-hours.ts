@@ -17,7 +17,12 @@ const DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
  */
 export function parseBusinessHours(spec: string): BusinessHours | undefined {
   if (spec.trim() === '24/7') return undefined;
-  const m = /^(\S+)\s+([a-z]{3}(?:-[a-z]{3}|(?:,[a-z]{3})*))\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(spec.trim().toLowerCase().replace(/^(\S+)/, (z) => z));
+  const m = /^(\S+)\s+([a-z]{3}(?:-[a-z]{3}|(?:,[a-z]{3})*))\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(
+    spec
+      .trim()
+      .toLowerCase()
+      .replace(/^(\S+)/, (z) => z),
+  );
   const tzPart = spec.trim().split(/\s+/)[0] ?? '';
   if (!m) throw new Error('expected "24/7" or a time zone, days and hours such as "Europe/Zagreb mon-fri 08:00-20:00"');
   if (!isTimeZone(tzPart)) throw new Error(`unknown time zone "${tzPart}"`);

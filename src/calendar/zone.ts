@@ -30,7 +30,13 @@ export interface LocalTime {
 /** The wall clock in `timeZone` at an instant. */
 export function localTime(t: Date | number, timeZone: string): LocalTime {
   const d = new TZDate(typeof t === 'number' ? t : t.getTime(), timeZone);
-  return { year: d.getFullYear(), month: d.getMonth(), day: d.getDate(), weekday: d.getDay(), minute: d.getHours() * 60 + d.getMinutes() + (d.getSeconds() * 1000 + d.getMilliseconds()) / 60_000 };
+  return {
+    year: d.getFullYear(),
+    month: d.getMonth(),
+    day: d.getDate(),
+    weekday: d.getDay(),
+    minute: d.getHours() * 60 + d.getMinutes() + (d.getSeconds() * 1000 + d.getMilliseconds()) / 60_000,
+  };
 }
 
 /**

@@ -34,7 +34,10 @@ export function client(c: Context, config: Pick<Config, 'ODZIV_TRUST_PROXY' | 'O
   // Published at an https address, odziv is only ever meant to be reached over https.
   const direct = { address: peer, https: new URL(c.req.url).protocol === 'https:' || !!config.ODZIV_PUBLIC_URL?.startsWith('https:') };
   if (!trusts(peer)) return direct;
-  const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter((h) => isIP(h));
+  const hops = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => isIP(h));
   let address = peer;
   while (hops.length && trusts(address)) address = hops.pop();
   const proto = (c.req.header('x-forwarded-proto') ?? '').split(',')[0]!.trim().toLowerCase();

@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { scrub } from '../scrub.ts';
-import { NormalizedPostSchema, type NormalizedPost, type PollResult, type StreamGap } from '../../adapters/types.ts';
+import { type NormalizedPost, NormalizedPostSchema, type PollResult, type StreamGap } from '../../adapters/types.ts';
 import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { ANALYZER_VERSION, analyzeDetailed, evaluate, historyDaysFor, type AnalysisDetail, type CompiledPack, type Outcome } from '../../rules/index.ts';
+import { ANALYZER_VERSION, type AnalysisDetail, analyzeDetailed, type CompiledPack, evaluate, historyDaysFor, type Outcome } from '../../rules/index.ts';
 import { addVolumes, volumeCounts } from '../alerts/spikes.ts';
+import { auditMany } from '../audit.ts';
 import type { BusinessHours } from '../calendar/business-hours.ts';
+import { zodIssues } from '../errors.ts';
 import { firstResponseDue, resolutionDue } from '../queue/sla.ts';
+import { scrub } from '../scrub.ts';
+import { storable } from '../storable.ts';
 import { earlierComplaintTimes, type StoredComplaint } from './complaint-history.ts';
 import { joinThreads, type ThreadPost } from './threads.ts';
-import { storable } from '../storable.ts';
-import { auditMany } from '../audit.ts';
-import { zodIssues } from '../errors.ts';
 
 export interface IngestSummary {
   received: number;
@@ -89,7 +89,19 @@ export async function ingest(
   now: Date = new Date(),
   opts: IngestOptions = {},
 ): Promise<IngestSummary> {
-  const summary: IngestSummary = { received: result.posts.length, stored: 0, duplicates: 0, rejected: 0, flagged: 0, ignored: 0, caseIds: [], reopened: [], alerts: [], edited: 0, hidden: 0 };
+  const summary: IngestSummary = {
+    received: result.posts.length,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    flagged: 0,
+    ignored: 0,
+    caseIds: [],
+    reopened: [],
+    alerts: [],
+    edited: 0,
+    hidden: 0,
+  };
   // A NUL or a broken surrogate from the platform becomes U+FFFD, and a post of the wrong shape is
   // set aside in the audit log with what is wrong: either would otherwise fail every batch it is in.
   const rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }> = [];
@@ -120,13 +132,28 @@ export async function ingest(
       await findFirstVersions(database, tx, candidates, inBatch);
       await upsertAuthors(database, tx, candidates);
       // Edits whose first version is in this batch wait for its id.
-      const stored = [...(await insertPosts(database, tx, stream.id, candidates.filter((c) => !c.first?.root))), ...(await insertPosts(database, tx, stream.id, candidates.filter((c) => c.first?.root)))].sort(
-        (a, b) => a.order - b.order,
-      );
+      const stored = [
+        ...(await insertPosts(
+          database,
+          tx,
+          stream.id,
+          candidates.filter((c) => !c.first?.root),
+        )),
+        ...(await insertPosts(
+          database,
+          tx,
+          stream.id,
+          candidates.filter((c) => c.first?.root),
+        )),
+      ].sort((a, b) => a.order - b.order);
       summary.duplicates += candidates.length - stored.length;
       summary.stored = stored.length;
       const storedNow = new Set(stored);
-      summary.edited = await editInPlace(database, tx, candidates.filter((c) => c.post.editedInPlace && !storedNow.has(c)));
+      summary.edited = await editInPlace(
+        database,
+        tx,
+        candidates.filter((c) => c.post.editedInPlace && !storedNow.has(c)),
+      );
       if (stored.length) await assessAll(database, tx, packs, stream.name, stored, now, opts, summary);
     }
     if (result.gap) await recordGap(tx, stream, result.gap);
@@ -157,7 +184,12 @@ async function recordGap(tx: Tx, stream: IngestStream, gap: StreamGap): Promise<
 }
 
 /** Posts that cannot be stored go to the audit log, once each (polls re-read a little of what they saw). */
-async function setAside(database: Database, tx: Tx, streamId: number, rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }>): Promise<number> {
+async function setAside(
+  database: Database,
+  tx: Tx,
+  streamId: number,
+  rejected: Array<{ post: NormalizedPost; issues: ReturnType<typeof zodIssues> }>,
+): Promise<number> {
   if (!rejected.length) return 0;
   const idOf = (p: NormalizedPost) => {
     const raw = (p as { platformPostId?: unknown }).platformPostId;
@@ -184,7 +216,13 @@ async function setAside(database: Database, tx: Tx, streamId: number, rejected: 
   });
   await auditMany(
     tx,
-    fresh.map(({ post, issues }) => ({ actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: streamId, details: { platformPostId: idOf(post), issues, raw: storable(post.raw ?? null) } })),
+    fresh.map(({ post, issues }) => ({
+      actorUserId: null,
+      action: 'post.rejected',
+      subjectType: 'stream',
+      subjectId: streamId,
+      details: { platformPostId: idOf(post), issues, raw: storable(post.raw ?? null) },
+    })),
   );
   return fresh.length;
 }
@@ -206,7 +244,10 @@ async function findFirstVersions(database: Database, tx: Tx, candidates: Candida
   const stored = new Map(rows.map((r) => [postKey(r.platform, r.platform_post_id), { id: Number(r.id), thread: r.conversation_id ?? r.platform_post_id }]));
   for (const c of edits) {
     const versions = c.post.editOf!.map((id) => postKey(c.post.platform, id));
-    const earliest = versions.map((k) => stored.get(k)).filter((v) => v !== undefined).sort((a, b) => a.id - b.id)[0];
+    const earliest = versions
+      .map((k) => stored.get(k))
+      .filter((v) => v !== undefined)
+      .sort((a, b) => a.id - b.id)[0];
     if (earliest) {
       c.first = earliest;
       continue;
@@ -220,7 +261,14 @@ async function findFirstVersions(database: Database, tx: Tx, candidates: Candida
 async function upsertAuthors(database: Database, tx: Tx, candidates: Candidate[]): Promise<void> {
   const latest = new Map<string, NormalizedPost['author'] & { platform: string }>();
   for (const { post } of candidates) latest.set(postKey(post.platform, post.author.platformUserId), { ...post.author, platform: post.platform });
-  const rows = [...latest.values()].map((a) => ({ platform: a.platform, platform_user_id: a.platformUserId, handle: a.handle, display_name: a.displayName ?? null, followers: a.followers ?? null, verified: a.verified ?? false }));
+  const rows = [...latest.values()].map((a) => ({
+    platform: a.platform,
+    platform_user_id: a.platformUserId,
+    handle: a.handle,
+    display_name: a.displayName ?? null,
+    followers: a.followers ?? null,
+    verified: a.verified ?? false,
+  }));
   // An author whose details are as stored is not written again (a follower count that moved by
   // under 5 % changes the reach score by less than a point): most posts come from known authors.
   const ids = await database.rows<{ id: number | string; platform: string; platform_user_id: string }>(
@@ -314,13 +362,33 @@ async function editInPlace(database: Database, tx: Tx, edits: Candidate[]): Prom
  * Analyses, rules, flags, volumes, thread joins, cases and rule alerts for the posts just stored,
  * each one statement for the whole batch.
  */
-async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPack[], streamName: string, stored: Candidate[], now: Date, opts: IngestOptions, summary: IngestSummary): Promise<void> {
+async function assessAll(
+  database: Database,
+  tx: Tx,
+  packs: readonly CompiledPack[],
+  streamName: string,
+  stored: Candidate[],
+  now: Date,
+  opts: IngestOptions,
+  summary: IngestSummary,
+): Promise<void> {
   const bh = opts.businessHours;
   await tx.execute(sql`
     insert into analyses (post_id, analyzer_version, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence)
     select post_id, ${ANALYZER_VERSION}, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence
     from ${recordset(
-      stored.map(({ postId, detail: d }) => ({ post_id: postId, language: d.language, language_confidence: d.languageConfidence, sentiment: d.sentiment, negative: d.negative, complaint: d.complaint, is_complaint: d.isComplaint, is_question: d.isQuestion, categories: d.categories, evidence: d.evidence })),
+      stored.map(({ postId, detail: d }) => ({
+        post_id: postId,
+        language: d.language,
+        language_confidence: d.languageConfidence,
+        sentiment: d.sentiment,
+        negative: d.negative,
+        complaint: d.complaint,
+        is_complaint: d.isComplaint,
+        is_question: d.isQuestion,
+        categories: d.categories,
+        evidence: d.evidence,
+      })),
       'post_id bigint, language text, language_confidence float8, sentiment float8, negative boolean, complaint float8, is_complaint boolean, is_question boolean, categories jsonb, evidence jsonb',
     )}`);
 
@@ -343,12 +411,30 @@ async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPac
       now,
     };
     let times: Date[] | undefined;
-    return evaluate(packs, detail, Object.defineProperty(facts, 'authorComplaintTimes', { get: () => (times ??= history()), enumerable: true }) as typeof facts & { authorComplaintTimes: Date[] });
+    return evaluate(
+      packs,
+      detail,
+      Object.defineProperty(facts, 'authorComplaintTimes', { get: () => (times ??= history()), enumerable: true }) as typeof facts & {
+        authorComplaintTimes: Date[];
+      },
+    );
   };
   const asked = new Set<number>();
-  const outcomes = stored.map((c, i) => evaluateWith(c, () => (asked.add(i), [])));
+  const outcomes = stored.map((c, i) =>
+    evaluateWith(c, () => {
+      asked.add(i);
+      return [];
+    }),
+  );
   if (asked.size) {
-    const history = await complaintHistory(database, tx, packs, [...asked].map((i) => stored[i]!), stored, now);
+    const history = await complaintHistory(
+      database,
+      tx,
+      packs,
+      [...asked].map((i) => stored[i]!),
+      stored,
+      now,
+    );
     for (const i of asked) {
       const c = stored[i]!;
       const earlier = (history.get(c.authorId!) ?? []).filter((h) => h.postId !== c.postId && (h.order === undefined || h.order < c.order));
@@ -358,14 +444,22 @@ async function assessAll(database: Database, tx: Tx, packs: readonly CompiledPac
 
   const flagRows = stored.flatMap((c, i) => {
     const o = outcomes[i]!;
-    return o.ignored ? [] : o.flags.map((f) => ({ post_id: c.postId, pack: f.pack, rule_id: f.ruleId, category: f.category ?? null, reason: f.reason, evidence: f.evidence }));
+    return o.ignored
+      ? []
+      : o.flags.map((f) => ({ post_id: c.postId, pack: f.pack, rule_id: f.ruleId, category: f.category ?? null, reason: f.reason, evidence: f.evidence }));
   });
   if (flagRows.length) {
     await tx.execute(sql`
       insert into flags (post_id, pack, rule_id, category, reason, evidence)
       select post_id, pack, rule_id, category, reason, evidence from ${recordset(flagRows, 'post_id bigint, pack text, rule_id text, category text, reason text, evidence jsonb')}`);
   }
-  await addVolumes(tx, volumeCounts(stored.filter((c) => !c.post.isOwn && !c.post.isRepost && !c.first).map((c) => ({ analysis: c.detail, postedAt: c.post.postedAt })), now));
+  await addVolumes(
+    tx,
+    volumeCounts(
+      stored.filter((c) => !c.post.isOwn && !c.post.isRepost && !c.first).map((c) => ({ analysis: c.detail, postedAt: c.post.postedAt })),
+      now,
+    ),
+  );
 
   // The customer writing again in a case's thread reopens that case instead of opening another.
   const threadPosts: ThreadPost[] = stored.map((c, i) => ({
@@ -452,7 +546,13 @@ async function complaintHistory(
 }
 
 /** Opens the cases of flagged posts in one statement; returns case ids by post id. */
-async function openCases(database: Database, tx: Tx, opening: Array<{ c: Candidate; o: Outcome }>, now: Date, bh?: BusinessHours): Promise<Map<number, number>> {
+async function openCases(
+  database: Database,
+  tx: Tx,
+  opening: Array<{ c: Candidate; o: Outcome }>,
+  now: Date,
+  bh?: BusinessHours,
+): Promise<Map<number, number>> {
   if (!opening.length) return new Map();
   const rows = opening.map(({ c, o }) => {
     const from = c.post.postedAt < now ? c.post.postedAt : now;

@@ -6,8 +6,8 @@ import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
 import { brandBaseline } from '../alerts/baseline.ts';
 import { weighted } from '../alerts/viral.ts';
-import { markGone } from '../privacy/gone.ts';
 import type { Logger } from '../logger.ts';
+import { markGone } from '../privacy/gone.ts';
 import { refreshIntervalMs } from './refresh-schedule.ts';
 
 /** Posts read per platform and run: 5 lookups of 100 on X, inside its rate budget at a 15 s cadence. */
@@ -29,7 +29,13 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
     // posts of those hours) to their posts and those posts' edits (X counts engagement on the
     // version people saw when they engaged).
     const since = new Date(now.getTime() - MAX_AGE_MS);
-    const rows = await database.rows<{ id: number | string; platform_post_id: string; posted_at: Date | string; metrics: EngagementMetrics | null; metrics_at: Date | string | null }>(sql`
+    const rows = await database.rows<{
+      id: number | string;
+      platform_post_id: string;
+      posted_at: Date | string;
+      metrics: EngagementMetrics | null;
+      metrics_at: Date | string | null;
+    }>(sql`
       with recent as (select post_id from cases where created_at > ${since} and status <> 'resolved'),
       versions as (select post_id as id from recent union select p.id from recent r join posts p on p.edit_of_post_id = r.post_id)
       select p.id, p.platform_post_id, p.posted_at, p.metrics, p.metrics_at from versions v join posts p on p.id = v.id
@@ -66,7 +72,9 @@ export async function refreshEngagement(database: Database, adapters: AdapterSet
           from ${recordset(next, 'id bigint, metrics jsonb, due_at timestamptz', 'v')} where posts.id = v.id`);
         const read = next.filter((n) => n.metrics);
         if (read.length) {
-          await database.db.execute(sql`insert into metric_snapshots (post_id, at, metrics) select id, ${now}, metrics from ${recordset(read, 'id bigint, metrics jsonb')}`);
+          await database.db.execute(
+            sql`insert into metric_snapshots (post_id, at, metrics) select id, ${now}, metrics from ${recordset(read, 'id bigint, metrics jsonb')}`,
+          );
         }
         updated += read.length;
       }

@@ -1,16 +1,16 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { scrub } from '../scrub.ts';
 import { isAdapterError } from '../../adapters/errors.ts';
-import { moderatingPlatforms, type AdapterSet } from '../../adapters/registry.ts';
+import { type AdapterSet, moderatingPlatforms } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
-import { alerts, streams, type Stream } from '../../db/schema/index.ts';
-import type { Logger } from '../logger.ts';
-import type { Rulebook } from '../rulebook.ts';
-import { ingest, recordPollFailure, type IngestSummary } from './ingest.ts';
+import { alerts, type Stream, streams } from '../../db/schema/index.ts';
 import type { BusinessHours } from '../calendar/business-hours.ts';
-import { storable } from '../storable.ts';
-import { backoffMs, MAX_BACKOFF_MS } from '../retry.ts';
 import { releaseOrphanedLeases } from '../leases.ts';
+import type { Logger } from '../logger.ts';
+import { backoffMs, MAX_BACKOFF_MS } from '../retry.ts';
+import type { Rulebook } from '../rulebook.ts';
+import { scrub } from '../scrub.ts';
+import { storable } from '../storable.ts';
+import { type IngestSummary, ingest, recordPollFailure } from './ingest.ts';
 
 export interface PollerDeps {
   database: Database;
@@ -35,7 +35,6 @@ const LEASE_MS = 20_000;
 /** Pages, and time, one tick spends on a stream that is behind before it moves on. */
 const CATCH_UP_PAGES = 25;
 const CATCH_UP_MS = 15_000;
-
 
 /** Takes the stream's lease unless another instance holds it; true when this process may poll. */
 async function takeLease(database: Database, streamId: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
@@ -70,7 +69,10 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   const adapter = deps.adapters[stream.platform as keyof AdapterSet];
   if (!adapter) {
     await recordPollFailure(deps.database, stream.id, `odziv has no adapter for platform "${stream.platform}" in this deployment`, now);
-    await deps.database.db.update(streams).set({ nextPollAt: new Date(now.getTime() + MAX_BACKOFF_MS) }).where(eq(streams.id, stream.id));
+    await deps.database.db
+      .update(streams)
+      .set({ nextPollAt: new Date(now.getTime() + MAX_BACKOFF_MS) })
+      .where(eq(streams.id, stream.id));
     return undefined;
   }
   const leaseMs = deps.leaseMs ?? LEASE_MS;
@@ -83,7 +85,10 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
   let next = new Date(now.getTime() + (deps.intervalMs ?? 2_000));
   try {
     const result = await adapter.poll({ id: stream.id, name: stream.name, config: stream.config, createdAt: stream.createdAt }, stream.cursor);
-    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), { businessHours: deps.businessHours, moderates: moderatingPlatforms(deps.adapters) });
+    const summary = await ingest(deps.database, deps.rulebook.current(), stream, result, new Date(), {
+      businessHours: deps.businessHours,
+      moderates: moderatingPlatforms(deps.adapters),
+    });
     await deps.database.db.update(streams).set({ consecutiveFailures: 0 }).where(eq(streams.id, stream.id));
     if (result.gap) log.warn({ gap: result.gap }, 'poll: a span of the stream could not be read; recorded on the stream and alerted');
     if (result.nextPollInMs !== undefined) next = new Date(Date.now() + Math.max(0, result.nextPollInMs));
@@ -102,7 +107,9 @@ export async function pollStream(deps: PollerDeps, stream: Stream, now = new Dat
     const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
     log.warn({ ms: Date.now() - started, failures, retryInMs: wait, error: message }, 'poll failed');
     await recordPollFailure(deps.database, stream.id, message, now).catch(() => {});
-    await alertIfFailingTooLong(deps, stream, message, now, isAdapterError(e) && e.kind === 'credentials').catch((err) => log.error({ err }, 'raising the stream alert failed'));
+    await alertIfFailingTooLong(deps, stream, message, now, isAdapterError(e) && e.kind === 'credentials').catch((err) =>
+      log.error({ err }, 'raising the stream alert failed'),
+    );
     await deps.database.db
       .update(streams)
       .set({ consecutiveFailures: sql`${streams.consecutiveFailures} + 1` })

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { idSet, recordset } from '../../db/bulk.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import { WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
+import { type CaseStatus, WAITING_STATUSES } from '../../db/schema/index.ts';
 import { auditMany } from '../audit.ts';
 import type { BusinessHours } from '../calendar/business-hours.ts';
 import { firstResponseDue } from '../queue/sla.ts';
@@ -56,7 +56,10 @@ export async function joinThreads(database: Database, tx: Tx, list: readonly Thr
   const caseOf = new Map(found.map((r) => [`${r.platform}\u0000${r.conversation_id}\u0000${Number(r.author_id)}`, Number(r.id)]));
   // Locked, and read again under the lock: a responder may have just resolved one.
   const locked = caseOf.size
-    ? await database.rows<{ id: number | string; status: CaseStatus; priority: number }>(sql`select id, status, priority from cases where id in ${idSet([...caseOf.values()])} order by id for update`, tx)
+    ? await database.rows<{ id: number | string; status: CaseStatus; priority: number }>(
+        sql`select id, status, priority from cases where id in ${idSet([...caseOf.values()])} order by id for update`,
+        tx,
+      )
     : [];
   const state = new Map(locked.map((r) => [Number(r.id), { status: r.status, priority: Number(r.priority) }]));
 

@@ -15,7 +15,10 @@ export async function markGone(database: Database, platform: string, platformPos
   if (!platformPostIds.length) return 0;
   return database.db.transaction(async (tx) => {
     // Deleting any version of an edited post deletes the whole chain (docs.x.com, "Edit Posts").
-    const named = await tx.select({ id: posts.id, first: posts.editOfPostId }).from(posts).where(and(eq(posts.platform, platform), inArray(posts.platformPostId, platformPostIds)));
+    const named = await tx
+      .select({ id: posts.id, first: posts.editOfPostId })
+      .from(posts)
+      .where(and(eq(posts.platform, platform), inArray(posts.platformPostId, platformPostIds)));
     if (!named.length) return 0;
     const firsts = [...new Set(named.map((p) => p.first ?? p.id))];
     const marked = await tx
@@ -27,7 +30,12 @@ export async function markGone(database: Database, platform: string, platformPos
     const ids = marked.map((p) => p.id);
     const affected = await tx.select({ id: cases.id, postId: cases.postId }).from(cases).where(inArray(cases.postId, ids));
     for (const c of affected) await audit(tx, { actorUserId: null, action: 'post.gone', subjectType: 'case', subjectId: c.id, details: { postId: c.postId } });
-    await forgetWords(tx, ids, affected.map((c) => c.id), '(deleted by its author)');
+    await forgetWords(
+      tx,
+      ids,
+      affected.map((c) => c.id),
+      '(deleted by its author)',
+    );
     return marked.length;
   });
 }

@@ -16,10 +16,23 @@ const PER_RUN = 2_000;
  * until it is resolved. Two joins over exactly these posts and threads (as one predicate per post
  * the planner hashed every open case and read every post).
  */
-async function stillWorkedAmong(database: Database, tx: Tx, list: Array<{ id: number | string; platform: string; conversation_id: string | null }>): Promise<Set<number>> {
+async function stillWorkedAmong(
+  database: Database,
+  tx: Tx,
+  list: Array<{ id: number | string; platform: string; conversation_id: string | null }>,
+): Promise<Set<number>> {
   if (!list.length) return new Set();
-  const own = await database.rows<{ id: number | string }>(sql`select post_id as id from cases where status <> 'resolved' and post_id in ${idSet(list.map((p) => Number(p.id)))}`, tx);
-  const threads = [...new Map(list.filter((p) => p.conversation_id !== null).map((p) => [`${p.platform}\u0000${p.conversation_id}`, { platform: p.platform, conversation_id: p.conversation_id }])).values()];
+  const own = await database.rows<{ id: number | string }>(
+    sql`select post_id as id from cases where status <> 'resolved' and post_id in ${idSet(list.map((p) => Number(p.id)))}`,
+    tx,
+  );
+  const threads = [
+    ...new Map(
+      list
+        .filter((p) => p.conversation_id !== null)
+        .map((p) => [`${p.platform}\u0000${p.conversation_id}`, { platform: p.platform, conversation_id: p.conversation_id }]),
+    ).values(),
+  ];
   const open = threads.length
     ? await database.rows<{ platform: string; conversation_id: string }>(
         sql`select distinct f.platform, f.conversation_id from ${recordset(threads, 'platform text, conversation_id text', 't')}

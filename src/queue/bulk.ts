@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
+import { EscalationNote, TeamName } from '../auth/teams.ts';
 import { AppError } from '../errors.ts';
 import { assignCase, escalateCase, resolveCase, snoozeCase } from './lifecycle.ts';
-import { EscalationNote, TeamName } from '../auth/teams.ts';
 
 /** At most this many cases per request: a wave of one outage fits, a whole queue by mistake does not. */
 export const MAX_BULK = 200;
 
 const ids = z
-  .array(z.number({ error: 'expected case ids' }).int({ error: 'expected case ids' }).positive({ error: 'expected case ids' }).max(Number.MAX_SAFE_INTEGER, { error: 'expected case ids' }), { error: 'expected a list of case ids' })
+  .array(
+    z
+      .number({ error: 'expected case ids' })
+      .int({ error: 'expected case ids' })
+      .positive({ error: 'expected case ids' })
+      .max(Number.MAX_SAFE_INTEGER, { error: 'expected case ids' }),
+    { error: 'expected a list of case ids' },
+  )
   .min(1, { error: 'choose at least one case' })
   .max(MAX_BULK, { error: `at most ${MAX_BULK} cases at a time` })
   .transform((list) => [...new Set(list)]);

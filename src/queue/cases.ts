@@ -1,15 +1,14 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, not, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { moderationsOf } from './moderation.ts';
-import { analyses, auditLog, authors, caseNotes, caseViewers, cases, flags, notices, posts, replies, users, type CaseStatus } from '../../db/schema/index.ts';
-import { fold } from '../../rules/index.ts';
+import { analyses, auditLog, authors, type CaseStatus, caseNotes, cases, caseViewers, flags, notices, posts, replies, users } from '../../db/schema/index.ts';
+import { explainPriority, fold, type PriorityComponents } from '../../rules/index.ts';
+import { audit } from '../audit.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
+import { AppError, notFound } from '../errors.ts';
 import { WAITING } from './lifecycle.ts';
+import { moderationsOf } from './moderation.ts';
 import { matchesSearch } from './search.ts';
 import { renderTemplate, type Templates } from './templates.ts';
-import { explainPriority, type PriorityComponents } from '../../rules/index.ts';
-import { audit } from '../audit.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
-import { AppError, notFound } from '../errors.ts';
 
 export interface CaseListQuery {
   status?: CaseStatus;
@@ -88,7 +87,15 @@ function summaryOf(r: QueueRow) {
     createdAt: at(r.created_at),
     firstResponseAt: atOrNull(r.first_response_at),
     falseAlarm: r.false_alarm,
-    post: { id: Number(r.post_id), platform: r.platform, platformPostId: r.platform_post_id, url: r.url, text: r.text, postedAt: at(r.posted_at), goneAt: atOrNull(r.gone_at) },
+    post: {
+      id: Number(r.post_id),
+      platform: r.platform,
+      platformPostId: r.platform_post_id,
+      url: r.url,
+      text: r.text,
+      postedAt: at(r.posted_at),
+      goneAt: atOrNull(r.gone_at),
+    },
     author: { handle: r.handle, displayName: r.display_name, followers: r.followers, verified: r.verified },
     language: r.language,
     sentiment: r.sentiment,
@@ -166,10 +173,16 @@ export async function listCases(database: Database, q: CaseListQuery) {
     const pageOnly = onPost.length ? sql`` : sql`order by -priority, id limit ${sql.raw(String(limit))}`;
     rows = [];
     for (const scan of SEARCH_SCANS) {
-      rows = await page(sql`(select * from (select * from cases ${where} order by -priority, id limit ${sql.raw(String(scan))}) as cases where ${matchesSearch(q.q)} ${pageOnly}) as cases`);
+      rows = await page(
+        sql`(select * from (select * from cases ${where} order by -priority, id limit ${sql.raw(String(scan))}) as cases where ${matchesSearch(q.q)} ${pageOnly}) as cases`,
+      );
       if (rows.length >= limit) break;
     }
-    if (rows.length < limit) rows = await page(sql`cases join matches on matches.id = cases.id`, sql`with matches as materialized (select id from cases where ${and(matchesSearch(q.q), ...onCase)} ${pageOnly}) `);
+    if (rows.length < limit)
+      rows = await page(
+        sql`cases join matches on matches.id = cases.id`,
+        sql`with matches as materialized (select id from cases where ${and(matchesSearch(q.q), ...onCase)} ${pageOnly}) `,
+      );
   }
   const shown = rows.slice(0, q.limit);
   const last = shown.at(-1);
@@ -208,9 +221,7 @@ export async function getCase(database: Database, id: number, view?: { templates
       .from(replies)
       .where(eq(replies.caseId, id))
       .orderBy(asc(replies.id)),
-    row.case.assigneeId
-      ? database.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.case.assigneeId))
-      : Promise.resolve([]),
+    row.case.assigneeId ? database.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.case.assigneeId)) : Promise.resolve([]),
   ]);
   const { raw: _raw, ...post } = row.post;
   if (view) {
@@ -218,12 +229,23 @@ export async function getCase(database: Database, id: number, view?: { templates
       .insert(caseViewers)
       .values({ caseId: id, userId: view.userId })
       // Rewritten at most every 30 s per person and case: reloads and live updates read, they do not write.
-      .onConflictDoUpdate({ target: [caseViewers.caseId, caseViewers.userId], set: { seenAt: sql`now()` }, setWhere: sql`${caseViewers.seenAt} < now() - interval '30 seconds'` });
+      .onConflictDoUpdate({
+        target: [caseViewers.caseId, caseViewers.userId],
+        set: { seenAt: sql`now()` },
+        setWhere: sql`${caseViewers.seenAt} < now() - interval '30 seconds'`,
+      });
   }
   const [thread, earlierCases, notes, history, activeNotices, viewers, moderated] = await Promise.all([
     row.post.conversationId
       ? database.db
-          .select({ id: posts.id, platformPostId: posts.platformPostId, text: posts.text, postedAt: posts.postedAt, isOwn: posts.isOwn, handle: authors.handle })
+          .select({
+            id: posts.id,
+            platformPostId: posts.platformPostId,
+            text: posts.text,
+            postedAt: posts.postedAt,
+            isOwn: posts.isOwn,
+            handle: authors.handle,
+          })
           .from(posts)
           .innerJoin(authors, eq(authors.id, posts.authorId))
           .where(and(eq(posts.platform, row.post.platform), eq(posts.conversationId, row.post.conversationId)))
@@ -262,7 +284,9 @@ export async function getCase(database: Database, id: number, view?: { templates
   ]);
   const categories = row.analysis?.categories ?? [];
   const folded = fold(row.post.text.toLowerCase());
-  const related = activeNotices.filter((n) => n.categories.some((c) => categories.includes(c)) || n.keywords.some((k) => folded.includes(fold(k.toLowerCase()))));
+  const related = activeNotices.filter(
+    (n) => n.categories.some((c) => categories.includes(c)) || n.keywords.some((k) => folded.includes(fold(k.toLowerCase()))),
+  );
   const templateIds = [...new Set([...(row.case.templates ?? []), 'question', 'thanks'])].filter((t) => view?.templates[t]);
   const suggestions = view
     ? templateIds.map((tid) => ({
@@ -311,7 +335,12 @@ export async function claimCase(database: Database, caseId: number, actor: Actor
     const [claimed] = await tx
       .update(cases)
       .set({ status: 'claimed', assigneeId: userId, claimedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(cases.id, caseId), or(inArray(cases.status, ['open', 'escalated']), and(inArray(cases.status, ['claimed', 'replied', 'snoozed']), eq(cases.assigneeId, userId)))))
+      .where(
+        and(
+          eq(cases.id, caseId),
+          or(inArray(cases.status, ['open', 'escalated']), and(inArray(cases.status, ['claimed', 'replied', 'snoozed']), eq(cases.assigneeId, userId))),
+        ),
+      )
       .returning({ id: cases.id, status: cases.status, assigneeId: cases.assigneeId, claimedAt: cases.claimedAt });
     if (claimed) {
       await audit(tx, { actorUserId: userId, action: 'case.claim', subjectType: 'case', subjectId: caseId });

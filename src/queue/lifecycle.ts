@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.ts';
-import { caseNotes, cases, users, WAITING_STATUSES, type CaseStatus } from '../../db/schema/index.ts';
+import { type CaseStatus, caseNotes, cases, users, WAITING_STATUSES } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { authorize, can, type Actor } from '../auth/permissions.ts';
+import { type Actor, authorize, can } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 
 /** Statuses in which the customer is waiting for us: the SLA clock runs. */
@@ -17,7 +17,10 @@ async function lockCase(tx: Tx, caseId: number) {
 /** Responders act on cases they hold; community managers and admins on any. */
 export function mayAct(actor: Actor, c: { assigneeId: number | null }, what: string): void {
   if (can(actor, 'cases.manage') || c.assigneeId === actor.id) return;
-  throw new AppError('FORBIDDEN', c.assigneeId === null ? `claim the case before you ${what} it` : `only the person holding the case or a community manager can ${what} it`);
+  throw new AppError(
+    'FORBIDDEN',
+    c.assigneeId === null ? `claim the case before you ${what} it` : `only the person holding the case or a community manager can ${what} it`,
+  );
 }
 
 export async function resolveCase(database: Database, caseId: number, actor: Actor, opts: { falseAlarm?: boolean } = {}) {
@@ -29,8 +32,18 @@ export async function resolveCase(database: Database, caseId: number, actor: Act
     mayAct(actor, c, 'resolve');
     // A reply went out: the post did need someone, whatever is said now.
     if (falseAlarm && c.firstResponseAt) throw new AppError('CONFLICT', `case ${caseId} was answered, so it was no false alarm; resolve it without`);
-    const [row] = await tx.update(cases).set({ status: 'resolved', resolvedAt: sql`now()`, snoozedUntil: null, falseAlarm, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
-    await audit(tx, { actorUserId: actor.id, action: 'case.resolve', subjectType: 'case', subjectId: caseId, details: { from: c.status, ...(falseAlarm ? { falseAlarm } : {}) } });
+    const [row] = await tx
+      .update(cases)
+      .set({ status: 'resolved', resolvedAt: sql`now()`, snoozedUntil: null, falseAlarm, updatedAt: sql`now()` })
+      .where(eq(cases.id, caseId))
+      .returning();
+    await audit(tx, {
+      actorUserId: actor.id,
+      action: 'case.resolve',
+      subjectType: 'case',
+      subjectId: caseId,
+      details: { from: c.status, ...(falseAlarm ? { falseAlarm } : {}) },
+    });
     return row!;
   });
 }
@@ -44,7 +57,13 @@ export async function snoozeCase(database: Database, caseId: number, actor: Acto
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
     mayAct(actor, c, 'snooze');
     const [row] = await tx.update(cases).set({ status: 'snoozed', snoozedUntil: until, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
-    await audit(tx, { actorUserId: actor.id, action: 'case.snooze', subjectType: 'case', subjectId: caseId, details: { from: c.status, until: until?.toISOString() ?? 'customer writes again' } });
+    await audit(tx, {
+      actorUserId: actor.id,
+      action: 'case.snooze',
+      subjectType: 'case',
+      subjectId: caseId,
+      details: { from: c.status, until: until?.toISOString() ?? 'customer writes again' },
+    });
     return row!;
   });
 }
@@ -56,9 +75,19 @@ export async function escalateCase(database: Database, caseId: number, actor: Ac
     const c = await lockCase(tx, caseId);
     if (c.status === 'resolved') throw new AppError('CONFLICT', `case ${caseId} is resolved`);
     mayAct(actor, c, 'escalate');
-    const [row] = await tx.update(cases).set({ status: 'escalated', team, assigneeId: null, claimedAt: null, updatedAt: sql`now()` }).where(eq(cases.id, caseId)).returning();
+    const [row] = await tx
+      .update(cases)
+      .set({ status: 'escalated', team, assigneeId: null, claimedAt: null, updatedAt: sql`now()` })
+      .where(eq(cases.id, caseId))
+      .returning();
     await tx.insert(caseNotes).values({ caseId, userId: actor.id, text: `Escalated to ${team}: ${note}` });
-    await audit(tx, { actorUserId: actor.id, action: 'case.escalate', subjectType: 'case', subjectId: caseId, details: { from: c.status, fromTeam: c.team, toTeam: team } });
+    await audit(tx, {
+      actorUserId: actor.id,
+      action: 'case.escalate',
+      subjectType: 'case',
+      subjectId: caseId,
+      details: { from: c.status, fromTeam: c.team, toTeam: team },
+    });
     return row!;
   });
 }
@@ -93,7 +122,11 @@ export async function nextCase(database: Database, actor: Actor) {
       .limit(1)
       .for('update', { skipLocked: true });
     if (!top) return undefined;
-    const [row] = await tx.update(cases).set({ status: 'claimed', assigneeId: actor.id, claimedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(cases.id, top.id)).returning();
+    const [row] = await tx
+      .update(cases)
+      .set({ status: 'claimed', assigneeId: actor.id, claimedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(cases.id, top.id))
+      .returning();
     await audit(tx, { actorUserId: actor.id, action: 'case.claim', subjectType: 'case', subjectId: top.id, details: { via: 'next' } });
     return row!;
   });

@@ -2,13 +2,13 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
-import { cases, moderations, posts, users, type Moderation, type ModerationActionName } from '../../db/schema/index.ts';
+import { cases, type Moderation, type ModerationActionName, moderations, posts, users } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
-import { markGone } from '../privacy/gone.ts';
 import type { Logger } from '../logger.ts';
 import { afterFailure, failureText } from '../outbox.ts';
+import { markGone } from '../privacy/gone.ts';
 
 export const MAX_MODERATION_ATTEMPTS = 6;
 const LEASE_MS = 2 * 60_000;
@@ -25,7 +25,11 @@ export interface ModerationRequest {
  * platform. Queued for the worker (never a platform call inside a request); the same action
  * already waiting is that request, not a second. Audited on the case.
  */
-export async function requestModeration(database: Database, adapters: AdapterSet, r: ModerationRequest): Promise<{ moderation: Moderation; replayed: boolean }> {
+export async function requestModeration(
+  database: Database,
+  adapters: AdapterSet,
+  r: ModerationRequest,
+): Promise<{ moderation: Moderation; replayed: boolean }> {
   authorize(r.actor, 'cases.moderate');
   const reason = r.reason.trim();
   if (!reason) throw new AppError('BAD_REQUEST', 'reason: say why (the case history keeps it)');
@@ -38,12 +42,28 @@ export async function requestModeration(database: Database, adapters: AdapterSet
       .for('update', { of: cases });
     if (!c) throw notFound(`case ${r.caseId}`);
     const can = adapters[c.platform as keyof AdapterSet]?.moderation?.actions ?? [];
-    if (!can.includes(r.action)) throw new AppError('UNPROCESSABLE', `action: ${c.platform} does not let the brand ${r.action} a customer's post through its API${can.length ? ` (it allows: ${can.join(', ')})` : ''}`);
+    if (!can.includes(r.action))
+      throw new AppError(
+        'UNPROCESSABLE',
+        `action: ${c.platform} does not let the brand ${r.action} a customer's post through its API${can.length ? ` (it allows: ${can.join(', ')})` : ''}`,
+      );
     if (c.goneAt) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform}: there is nothing left to ${r.action}`);
-    const [waiting] = await tx.select().from(moderations).where(and(eq(moderations.postId, c.postId), eq(moderations.action, r.action), inArray(moderations.status, ['pending', 'sending'])));
+    const [waiting] = await tx
+      .select()
+      .from(moderations)
+      .where(and(eq(moderations.postId, c.postId), eq(moderations.action, r.action), inArray(moderations.status, ['pending', 'sending'])));
     if (waiting) return { moderation: waiting, replayed: true };
-    const [m] = await tx.insert(moderations).values({ postId: c.postId, caseId: r.caseId, platform: c.platform, action: r.action, reason: reason.slice(0, 500), userId: r.actor.id }).returning();
-    await audit(tx, { actorUserId: r.actor.id, action: `post.${r.action}.request`, subjectType: 'case', subjectId: r.caseId, details: { moderationId: m!.id, reason: m!.reason } });
+    const [m] = await tx
+      .insert(moderations)
+      .values({ postId: c.postId, caseId: r.caseId, platform: c.platform, action: r.action, reason: reason.slice(0, 500), userId: r.actor.id })
+      .returning();
+    await audit(tx, {
+      actorUserId: r.actor.id,
+      action: `post.${r.action}.request`,
+      subjectType: 'case',
+      subjectId: r.caseId,
+      details: { moderationId: m!.id, reason: m!.reason },
+    });
     return { moderation: m!, replayed: false };
   });
 }
@@ -51,7 +71,17 @@ export async function requestModeration(database: Database, adapters: AdapterSet
 /** What was done to a case's post, and why, newest last: for the case page and the API. */
 export async function moderationsOf(database: Database, caseId: number) {
   return database.db
-    .select({ id: moderations.id, action: moderations.action, reason: moderations.reason, rule: moderations.rule, status: moderations.status, lastError: moderations.lastError, createdAt: moderations.createdAt, doneAt: moderations.doneAt, by: users.name })
+    .select({
+      id: moderations.id,
+      action: moderations.action,
+      reason: moderations.reason,
+      rule: moderations.rule,
+      status: moderations.status,
+      lastError: moderations.lastError,
+      createdAt: moderations.createdAt,
+      doneAt: moderations.doneAt,
+      by: users.name,
+    })
     .from(moderations)
     .leftJoin(users, eq(users.id, moderations.userId))
     .where(eq(moderations.caseId, caseId))
@@ -78,11 +108,23 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
     return tx
       .update(moderations)
       .set({ status: 'sending', attempts: sql`${moderations.attempts} + 1`, availableAt: new Date(now.getTime() + LEASE_MS) })
-      .where(inArray(moderations.id, rows.map((r) => r.id)))
+      .where(
+        inArray(
+          moderations.id,
+          rows.map((r) => r.id),
+        ),
+      )
       .returning();
   });
   if (!due.length) return 0;
-  const targets = new Map((await database.db.select({ id: posts.id, platformPostId: posts.platformPostId }).from(posts).where(inArray(posts.id, [...new Set(due.map((m) => m.postId))]))).map((p) => [p.id, p.platformPostId]));
+  const targets = new Map(
+    (
+      await database.db
+        .select({ id: posts.id, platformPostId: posts.platformPostId })
+        .from(posts)
+        .where(inArray(posts.id, [...new Set(due.map((m) => m.postId))]))
+    ).map((p) => [p.id, p.platformPostId]),
+  );
   for (const m of due) {
     const mlog = log.child({ job: 'moderation', moderationId: m.id, caseId: m.caseId, platform: m.platform, action: m.action });
     const held = and(eq(moderations.id, m.id), eq(moderations.attempts, m.attempts));
@@ -98,7 +140,14 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
       }
       await database.db.transaction(async (tx) => {
         await tx.update(moderations).set({ status: 'done', doneAt: sql`now()`, lastError: null }).where(held);
-        if (m.caseId) await audit(tx, { actorUserId: m.userId, action: `post.${m.action === 'delete' ? 'deleted' : m.action === 'hide' ? 'hidden' : 'unhidden'}`, subjectType: 'case', subjectId: m.caseId, details: { moderationId: m.id, reason: m.reason, ...(m.rule ? { rule: m.rule } : {}) } });
+        if (m.caseId)
+          await audit(tx, {
+            actorUserId: m.userId,
+            action: `post.${m.action === 'delete' ? 'deleted' : m.action === 'hide' ? 'hidden' : 'unhidden'}`,
+            subjectType: 'case',
+            subjectId: m.caseId,
+            details: { moderationId: m.id, reason: m.reason, ...(m.rule ? { rule: m.rule } : {}) },
+          });
       });
       // A deleted post is gone: its words are forgotten and no reply is sent to it.
       if (m.action === 'delete') await markGone(database, m.platform, [target], new Date());
@@ -114,8 +163,14 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
         credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
       };
       const { status, availableAt, attempts } = afterFailure(failure);
-      await database.db.update(moderations).set({ status, attempts, lastError: failureText(message, failure), availableAt }).where(held);
-      mlog.warn({ attempts: m.attempts, status, error: message }, failure.credentialsRefused ? 'moderation held: the platform refused the credentials' : 'moderation not done');
+      await database.db
+        .update(moderations)
+        .set({ status, attempts, lastError: failureText(message, failure), availableAt })
+        .where(held);
+      mlog.warn(
+        { attempts: m.attempts, status, error: message },
+        failure.credentialsRefused ? 'moderation held: the platform refused the credentials' : 'moderation not done',
+      );
     }
   }
   return due.length;

@@ -1,15 +1,15 @@
-import { afterFailure, failureText } from '../outbox.ts';
 import { and, asc, desc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
 import type { Database } from '../../db/client.ts';
-import { authors, cases, posts, replies, type Reply } from '../../db/schema/index.ts';
+import { authors, cases, posts, type Reply, replies } from '../../db/schema/index.ts';
 import { audit } from '../audit.ts';
-import { authorize, type Actor } from '../auth/permissions.ts';
-import { mayAct } from './lifecycle.ts';
+import { type Actor, authorize } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { afterFailure, failureText } from '../outbox.ts';
+import { mayAct } from './lifecycle.ts';
 import { sign } from './templates.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -44,7 +44,14 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
   const key = `${r.caseId}:${r.idempotencyKey}`;
   return database.db.transaction(async (tx) => {
     const [c] = await tx
-      .select({ status: cases.status, assigneeId: cases.assigneeId, platform: posts.platform, postId: posts.id, conversationId: posts.conversationId, authorId: posts.authorId })
+      .select({
+        status: cases.status,
+        assigneeId: cases.assigneeId,
+        platform: posts.platform,
+        postId: posts.id,
+        conversationId: posts.conversationId,
+        authorId: posts.authorId,
+      })
       .from(cases)
       .innerJoin(posts, eq(posts.id, cases.postId))
       .where(eq(cases.id, r.caseId))
@@ -66,24 +73,42 @@ export async function createReply(database: Database, adapters: AdapterSet, r: N
       .from(posts)
       .where(
         and(
-          c.conversationId ? and(eq(posts.platform, c.platform), eq(posts.conversationId, c.conversationId), eq(posts.authorId, c.authorId)) : eq(posts.id, c.postId),
+          c.conversationId
+            ? and(eq(posts.platform, c.platform), eq(posts.conversationId, c.conversationId), eq(posts.authorId, c.authorId))
+            : eq(posts.id, c.postId),
           eq(posts.isOwn, false),
           isNull(posts.goneAt),
         ),
       )
       .orderBy(desc(posts.postedAt), desc(posts.id))
       .limit(1);
-    if (!target) throw new AppError('UNPROCESSABLE', `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`);
+    if (!target)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `the customer's post is gone from ${c.platform} (deleted, or no longer visible to the brand): a public reply cannot reach it`,
+      );
     const adapter = adapters[c.platform as keyof AdapterSet];
     if (!adapter) throw new AppError('UNPROCESSABLE', `cannot reply on ${c.platform}: no adapter for it in this deployment`);
     if (r.private) {
       const pr = adapter.privateReply;
       if (!pr) throw new AppError('UNPROCESSABLE', `private: ${c.platform} takes no private replies to a post; reply in the thread`);
       const until = new Date(target.postedAt.getTime() + pr.windowMs);
-      if (until.getTime() <= Date.now()) throw new AppError('UNPROCESSABLE', `private: ${c.platform} takes a private reply only until ${until.toISOString()} (${Math.round(pr.windowMs / 86_400_000)} days after the post); reply in the thread`);
-      if ([...text].length > pr.maxLength) throw new AppError('UNPROCESSABLE', `text: ${[...text].length} characters; a private reply on ${c.platform} allows at most ${pr.maxLength}`);
-      const [earlierPrivate] = await tx.select({ id: replies.id }).from(replies).where(and(eq(replies.targetPostId, target.id), eq(replies.private, true), sql`${replies.status} in ('pending', 'sending', 'sent')`));
-      if (earlierPrivate) throw new AppError('CONFLICT', `private: this post was already answered privately (reply ${earlierPrivate.id}); ${c.platform} allows one private reply per post`);
+      if (until.getTime() <= Date.now())
+        throw new AppError(
+          'UNPROCESSABLE',
+          `private: ${c.platform} takes a private reply only until ${until.toISOString()} (${Math.round(pr.windowMs / 86_400_000)} days after the post); reply in the thread`,
+        );
+      if ([...text].length > pr.maxLength)
+        throw new AppError('UNPROCESSABLE', `text: ${[...text].length} characters; a private reply on ${c.platform} allows at most ${pr.maxLength}`);
+      const [earlierPrivate] = await tx
+        .select({ id: replies.id })
+        .from(replies)
+        .where(and(eq(replies.targetPostId, target.id), eq(replies.private, true), sql`${replies.status} in ('pending', 'sending', 'sent')`));
+      if (earlierPrivate)
+        throw new AppError(
+          'CONFLICT',
+          `private: this post was already answered privately (reply ${earlierPrivate.id}); ${c.platform} allows one private reply per post`,
+        );
     } else {
       const length = replyLength(adapter, text);
       if (length > adapter.maxReplyLength) {
@@ -115,7 +140,12 @@ async function takeNext(database: Database, at: Date | undefined): Promise<Reply
     if (!due) return undefined;
     const [taken] = await tx
       .update(replies)
-      .set({ status: 'sending', attempts: sql`${replies.attempts} + 1`, lockedUntil: new Date(now.getTime() + SENDING_LEASE_MS), lockedBy: database.name ?? null })
+      .set({
+        status: 'sending',
+        attempts: sql`${replies.attempts} + 1`,
+        lockedUntil: new Date(now.getTime() + SENDING_LEASE_MS),
+        lockedBy: database.name ?? null,
+      })
       .where(eq(replies.id, due.id))
       .returning();
     return taken;
@@ -153,11 +183,21 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       const to = { platformPostId: target.platformPostId, conversationId: target.conversationId, authorHandle: target.handle };
       const mayHaveBeenSent = { mayHaveBeenSent: reply.attempts > 1 };
       if (reply.private && !adapter.privateReply) throw new AppError('UNPROCESSABLE', `${reply.platform} takes no private replies any more`);
-      const sent = reply.private ? await adapter.privateReply!.send(to, reply.text, reply.idempotencyKey, mayHaveBeenSent) : await adapter.reply(to, reply.text, reply.idempotencyKey, mayHaveBeenSent);
+      const sent = reply.private
+        ? await adapter.privateReply!.send(to, reply.text, reply.idempotencyKey, mayHaveBeenSent)
+        : await adapter.reply(to, reply.text, reply.idempotencyKey, mayHaveBeenSent);
       const recorded = await database.db.transaction(async (tx) => {
         const [mine] = await tx
           .update(replies)
-          .set({ status: 'sent', platformReplyId: sent.platformReplyId, url: sent.url ?? null, sentAt: sql`now()`, lastError: null, lockedUntil: null, lockedBy: null })
+          .set({
+            status: 'sent',
+            platformReplyId: sent.platformReplyId,
+            url: sent.url ?? null,
+            sentAt: sql`now()`,
+            lastError: null,
+            lockedUntil: null,
+            lockedBy: null,
+          })
           .where(held)
           .returning({ id: replies.id });
         // Taken over meanwhile: the other instance looks for this very reply before it posts (mayHaveBeenSent).
@@ -170,11 +210,20 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
             updatedAt: sql`now()`,
           })
           .where(eq(cases.id, reply.caseId));
-        await audit(tx, { actorUserId: reply.userId, action: 'reply.sent', subjectType: 'case', subjectId: reply.caseId, details: { replyId: reply.id, platformReplyId: sent.platformReplyId } });
+        await audit(tx, {
+          actorUserId: reply.userId,
+          action: 'reply.sent',
+          subjectType: 'case',
+          subjectId: reply.caseId,
+          details: { replyId: reply.id, platformReplyId: sent.platformReplyId },
+        });
         return true;
       });
       if (!recorded) {
-        rlog.warn({ attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent, but another instance took it over meanwhile; it will find this one');
+        rlog.warn(
+          { attempts: reply.attempts, platformReplyId: sent.platformReplyId },
+          'reply sent, but another instance took it over meanwhile; it will find this one',
+        );
         continue;
       }
       rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
@@ -189,8 +238,14 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
         credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
       };
       const { status, availableAt, attempts } = afterFailure(failure);
-      await database.db.update(replies).set({ status, attempts, lastError: failureText(message, failure), lockedUntil: null, lockedBy: null, availableAt }).where(held);
-      rlog.warn({ ms: Date.now() - started, attempts: reply.attempts, status, error: message }, failure.credentialsRefused ? 'reply held: the platform refused the credentials' : 'reply not sent');
+      await database.db
+        .update(replies)
+        .set({ status, attempts, lastError: failureText(message, failure), lockedUntil: null, lockedBy: null, availableAt })
+        .where(held);
+      rlog.warn(
+        { ms: Date.now() - started, attempts: reply.attempts, status, error: message },
+        failure.credentialsRefused ? 'reply held: the platform refused the credentials' : 'reply not sent',
+      );
     }
   }
   if (!delivered) log.debug({ job: 'outbox', due: 0 }, 'outbox');
@@ -206,8 +261,13 @@ export async function retryReply(database: Database, caseId: number, replyId: nu
     mayAct(actor, c, 'send a reply again on');
     const [r] = await tx.select().from(replies).where(eq(replies.id, replyId)).for('update');
     if (!r || r.caseId !== caseId) throw notFound(`reply ${replyId} on case ${caseId}`);
-    if (r.status !== 'failed' && r.status !== 'dead') throw new AppError('CONFLICT', `reply ${replyId} is ${r.status}; only failed or dead replies can be retried`);
-    const [row] = await tx.update(replies).set({ status: 'pending', attempts: 0, availableAt: sql`now()`, lockedUntil: null }).where(eq(replies.id, replyId)).returning();
+    if (r.status !== 'failed' && r.status !== 'dead')
+      throw new AppError('CONFLICT', `reply ${replyId} is ${r.status}; only failed or dead replies can be retried`);
+    const [row] = await tx
+      .update(replies)
+      .set({ status: 'pending', attempts: 0, availableAt: sql`now()`, lockedUntil: null })
+      .where(eq(replies.id, replyId))
+      .returning();
     await audit(tx, { actorUserId: actor.id, action: 'reply.retry', subjectType: 'case', subjectId: caseId, details: { replyId, lastError: r.lastError } });
     return row!;
   });

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.ts';
 import { cyrillicToLatin, fold } from '../../rules/index.ts';
 

@@ -77,7 +77,12 @@ export async function slaAlerts(database: Database, now = new Date(), onRaised?:
           : kind === 'near'
             ? `SLA due soon: case ${id} (priority ${c.priority}) is due ${due}`
             : `Resolution SLA breached: case ${id} (priority ${c.priority}, team ${c.team}) was to be resolved by ${due}`;
-      rows.push({ case_id: id, dedup_key: `sla:${id}:${kind}:${due}`, title, details: { [kind === 'resolution' ? 'resolveDueAt' : 'dueAt']: due, priority: c.priority, team: c.team } });
+      rows.push({
+        case_id: id,
+        dedup_key: `sla:${id}:${kind}:${due}`,
+        title,
+        details: { [kind === 'resolution' ? 'resolveDueAt' : 'dueAt']: due, priority: c.priority, team: c.team },
+      });
     }
   };
   add(resolution, 'resolution');

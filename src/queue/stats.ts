@@ -17,7 +17,14 @@ export async function dashboardStats(database: Database, now = new Date()) {
     from posts p join analyses a on a.post_id = p.id left join cases c on c.post_id = p.id
     where p.posted_at > ${new Date(now.getTime() - (DAILY_WINDOW_D + 1) * 86_400_000)}
     group by 1, 2, 3`);
-  const [times] = await database.rows<{ frp50: number | null; frp90: number | null; res50: number | null; res90: number | null; within: number | null; answered: number }>(sql`
+  const [times] = await database.rows<{
+    frp50: number | null;
+    frp90: number | null;
+    res50: number | null;
+    res90: number | null;
+    within: number | null;
+    answered: number;
+  }>(sql`
     select percentile_cont(0.5) within group (order by extract(epoch from (first_response_at - created_at)) / 60) as frp50,
            percentile_cont(0.9) within group (order by extract(epoch from (first_response_at - created_at)) / 60) as frp90,
            percentile_cont(0.5) within group (order by extract(epoch from (resolved_at - created_at)) / 60) filter (where resolved_at is not null) as res50,
@@ -56,7 +63,8 @@ const CLOCKS = new Map<string, Intl.DateTimeFormat>();
 /** The hour ("11-23 08:00") or day ("11-23") an instant falls in, on the user's clock. */
 export function bucketLabel(at: Date, unit: Unit, timeZone: string): string {
   let clock = CLOCKS.get(timeZone);
-  if (!clock) CLOCKS.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })));
+  if (!clock)
+    CLOCKS.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })));
   const p = Object.fromEntries(clock.formatToParts(at).map((x) => [x.type, x.value]));
   return unit === 'day' ? `${p.month}-${p.day}` : `${p.month}-${p.day} ${p.hour}:00`;
 }
@@ -75,7 +83,14 @@ export function timeAxis(to: Date, count: number, unit: Unit, timeZone: string):
 }
 
 /** Turns rows counted per hour since the epoch into chart series over `axis` (rows outside it are left out). */
-export function toSeries<T extends { hour: number }>(rows: T[], axis: string[], unit: Unit, timeZone: string, key: (r: T) => string, value: (r: T) => number): { buckets: string[]; series: Array<{ name: string; values: number[] }> } {
+export function toSeries<T extends { hour: number }>(
+  rows: T[],
+  axis: string[],
+  unit: Unit,
+  timeZone: string,
+  key: (r: T) => string,
+  value: (r: T) => number,
+): { buckets: string[]; series: Array<{ name: string; values: number[] }> } {
   const at = new Map(axis.map((b, i) => [b, i]));
   const byName = new Map<string, number[]>();
   for (const r of rows) {

@@ -7,7 +7,10 @@ type TemplateLang = (typeof LANGS)[number];
 
 const TemplateFile = z.record(
   z.string().regex(/^[a-z0-9_-]+$/, { error: 'expected a template id of lower-case letters, digits, - or _' }),
-  z.strictObject({ en: z.string().min(1), hr: z.string().min(1), sr: z.string().min(1), bs: z.string().min(1) }, { error: 'expected texts under en, hr, sr and bs' }),
+  z.strictObject(
+    { en: z.string().min(1), hr: z.string().min(1), sr: z.string().min(1), bs: z.string().min(1) },
+    { error: 'expected texts under en, hr, sr and bs' },
+  ),
 );
 export type Templates = z.infer<typeof TemplateFile>;
 
@@ -17,7 +20,9 @@ export function loadTemplates(path: string): Templates {
   if (!('data' in yaml)) throw new Error(`${path}: ${yaml.error}`);
   const parsed = TemplateFile.safeParse(yaml.data);
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${path}: template "${String(i.path[0] ?? '')}": ${i.path.slice(1).join('.') || 'text'}: ${i.message}`).join('\n'));
+    throw new Error(
+      parsed.error.issues.map((i) => `${path}: template "${String(i.path[0] ?? '')}": ${i.path.slice(1).join('.') || 'text'}: ${i.message}`).join('\n'),
+    );
   }
   return parsed.data;
 }

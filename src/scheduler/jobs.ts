@@ -1,15 +1,16 @@
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { Database } from '../../db/client.ts';
+import { brandBaseline } from '../alerts/baseline.ts';
 import type { ChannelSet } from '../alerts/channels/registry.ts';
+import { raiseDigest } from '../alerts/digest.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from '../alerts/outbox.ts';
 import { detectSpikes } from '../alerts/spikes.ts';
-import { raiseDigest } from '../alerts/digest.ts';
 import { detectViral } from '../alerts/viral-detect.ts';
 import type { Config } from '../config.ts';
-import { brandBaseline } from '../alerts/baseline.ts';
 import { refreshEngagement } from '../ingest/metrics.ts';
 import { pollDueStreams } from '../ingest/poller.ts';
 import { processDeliveries } from '../ingest/webhook-inbox.ts';
+import { type JobRun, runJob } from '../job-runs.ts';
 import type { Logger } from '../logger.ts';
 import { forgetPastRetention } from '../privacy/retention.ts';
 import { deliverModerations } from '../queue/moderation.ts';
@@ -17,7 +18,6 @@ import { deliverDueReplies } from '../queue/replies.ts';
 import { releaseIdleClaims, slaAlerts, wakeSnoozed } from '../queue/sla-watch.ts';
 import type { Rulebook } from '../rulebook.ts';
 import type { Job } from './index.ts';
-import { runJob, type JobRun } from '../job-runs.ts';
 
 export interface JobContext {
   config: Config;
@@ -39,8 +39,24 @@ export interface JobContext {
 export function backgroundJobs(ctx: JobContext): Job[] {
   const { config, database, adapters, rulebook, channels, log, instanceId } = ctx;
   const jobs: Job[] = [];
-  jobs.push({ name: 'poll', schedule: config.ODZIV_POLL_CRON, run: () => pollDueStreams({ database, adapters, rulebook, log, instanceId, alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000, businessHours: config.businessHours }) });
-  const job = <T>(name: string, fn: (run: JobRun) => Promise<T>) => () => runJob(database, name, instanceId, async (run) => ({ result: await fn(run) }), { leaseMs: 60_000 });
+  jobs.push({
+    name: 'poll',
+    schedule: config.ODZIV_POLL_CRON,
+    run: () =>
+      pollDueStreams({
+        database,
+        adapters,
+        rulebook,
+        log,
+        instanceId,
+        alertAfterMs: config.ODZIV_STREAM_ALERT_AFTER_MIN * 60_000,
+        businessHours: config.businessHours,
+      }),
+  });
+  const job =
+    <T>(name: string, fn: (run: JobRun) => Promise<T>) =>
+    () =>
+      runJob(database, name, instanceId, async (run) => ({ result: await fn(run) }), { leaseMs: 60_000 });
   jobs.push({
     name: 'metrics',
     schedule: config.ODZIV_METRICS_CRON,
@@ -99,7 +115,8 @@ export function backgroundJobs(ctx: JobContext): Job[] {
       await deliverDueReplies(database, adapters, log);
       if (Object.values(adapters).some((a) => a?.moderation)) await deliverModerations(database, adapters, log);
       // Webhook deliveries answered first and not worked yet (the web instance died, the platform was down).
-      if (Object.values(adapters).some((a) => a?.webhook?.answerFirst)) await processDeliveries({ database, adapters, rulebook, log, businessHours: config.businessHours });
+      if (Object.values(adapters).some((a) => a?.webhook?.answerFirst))
+        await processDeliveries({ database, adapters, rulebook, log, businessHours: config.businessHours });
     },
   });
   const retentionDays = config.ODZIV_RETENTION_DAYS;

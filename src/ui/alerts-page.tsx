@@ -1,12 +1,11 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { AlertKind } from '../../db/schema/index.ts';
 import { acknowledgeAlert, audiencesOf } from '../alerts/acknowledge.ts';
-import { listAlerts, type AlertListing } from '../alerts/list.ts';
+import { type AlertListing, listAlerts } from '../alerts/list.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { formatDateTime, t } from './i18n.ts';
 import { Layout, notAllowed, type UiEnv } from './layout.tsx';
-
 
 const KINDS = ['viral', 'spike', 'sla', 'stream', 'digest', 'rule'] as const satisfies readonly AlertKind[];
 
@@ -46,14 +45,28 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: AlertListing[]; showAll: b
   return (
     <Layout title={t(L, 'alerts')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path="/alerts">
       <h1>{t(L, 'alerts')}</h1>
-      {props.notice ? <p class="error" role="alert">{props.notice}</p> : null}
+      {props.notice ? (
+        <p class="error" role="alert">
+          {props.notice}
+        </p>
+      ) : null}
       <nav class="kinds" aria-label="Kinds">
         {[undefined, ...KINDS].map((k) => {
           const q = new URLSearchParams({ ...(k ? { kind: k } : {}), ...(props.showAll ? { status: 'all' } : {}) }).toString();
-          return k === props.kind ? <strong class="chip">{k ?? 'all kinds'}</strong> : <a class="chip" href={`/alerts${q ? `?${q}` : ''}`}>{k ?? 'all kinds'}</a>;
+          return k === props.kind ? (
+            <strong class="chip">{k ?? 'all kinds'}</strong>
+          ) : (
+            <a class="chip" href={`/alerts${q ? `?${q}` : ''}`}>
+              {k ?? 'all kinds'}
+            </a>
+          );
         })}
         {' · '}
-        {props.showAll ? <a href={`/alerts${props.kind ? `?kind=${props.kind}` : ''}`}>open only</a> : <a href={`/alerts?status=all${props.kind ? `&kind=${props.kind}` : ''}`}>including acknowledged</a>}
+        {props.showAll ? (
+          <a href={`/alerts${props.kind ? `?kind=${props.kind}` : ''}`}>open only</a>
+        ) : (
+          <a href={`/alerts?status=all${props.kind ? `&kind=${props.kind}` : ''}`}>including acknowledged</a>
+        )}
       </nav>
       {props.rows.length ? null : <p class="muted">{t(L, 'noAlerts')}</p>}
       {props.rows.map(({ alert: a, postText, deliveries }) => {
@@ -64,15 +77,25 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: AlertListing[]; showAll: b
         return (
           <article class="card alert" aria-label={`${a.kind} alert`}>
             <h2>
-              <span class={`chip ${a.severity === 'urgent' ? 'error' : ''}`}>{a.severity === 'urgent' ? 'urgent ' : ''}{a.kind}</span> {a.title}
+              <span class={`chip ${a.severity === 'urgent' ? 'error' : ''}`}>
+                {a.severity === 'urgent' ? 'urgent ' : ''}
+                {a.kind}
+              </span>{' '}
+              {a.title}
             </h2>
             <p class="muted">
               {formatDateTime(a.createdAt, L, tz)}
-              {a.updatedAt.getTime() !== a.createdAt.getTime() ? ` · updated ${formatDateTime(a.updatedAt, L, tz)}` : ''} · {a.audience.replace('_', ' ')} · {a.status}
+              {a.updatedAt.getTime() !== a.createdAt.getTime() ? ` · updated ${formatDateTime(a.updatedAt, L, tz)}` : ''} · {a.audience.replace('_', ' ')} ·{' '}
+              {a.status}
               {a.escalatedAt ? ` · escalated ${formatDateTime(a.escalatedAt, L, tz)}` : ''}
             </p>
             {typeof d.summary === 'string' ? <pre class="digest">{d.summary}</pre> : null}
-            {caseId !== undefined ? <p><a href={`/cases/${caseId}`}>{t(L, 'caseN', { n: caseId })}</a>{postText ? `: ${postText}` : typeof d.text === 'string' ? `: ${d.text}` : ''}</p> : null}
+            {caseId !== undefined ? (
+              <p>
+                <a href={`/cases/${caseId}`}>{t(L, 'caseN', { n: caseId })}</a>
+                {postText ? `: ${postText}` : typeof d.text === 'string' ? `: ${d.text}` : ''}
+              </p>
+            ) : null}
             {samples.length ? (
               <ul>
                 {samples.map((s) => (
@@ -82,7 +105,16 @@ function AlertsPage(props: { c: Context<UiEnv>; rows: AlertListing[]; showAll: b
                 ))}
               </ul>
             ) : null}
-            {sent.length ? <p class="muted">{sent.map((x) => `${x.channel}${x.round === 'escalation' ? ' (escalation)' : ''}: ${x.status}${x.lastError && x.status !== 'sent' ? ` – ${x.lastError}` : ''}`).join(' · ')}</p> : null}
+            {sent.length ? (
+              <p class="muted">
+                {sent
+                  .map(
+                    (x) =>
+                      `${x.channel}${x.round === 'escalation' ? ' (escalation)' : ''}: ${x.status}${x.lastError && x.status !== 'sent' ? ` – ${x.lastError}` : ''}`,
+                  )
+                  .join(' · ')}
+              </p>
+            ) : null}
             {a.status === 'open' && a.kind !== 'digest' ? (
               <form method="post" action={`/alerts/${a.id}/ack`} class="inline">
                 <input type="hidden" name="_csrf" value={c.get('csrf')} />

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { eraseCaseAuthor } from '../privacy/erase.ts';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { PlatformAdapter } from '../../adapters/types.ts';
 import { authorize, can } from '../auth/permissions.ts';
 import type { AuthUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { PlatformAdapter } from '../../adapters/types.ts';
+import { eraseCaseAuthor } from '../privacy/erase.ts';
 import { claimCase, getCase } from '../queue/cases.ts';
-import { channelCapabilities, type ChannelCapabilities } from '../queue/channel.ts';
-import { requestModeration } from '../queue/moderation.ts';
+import { type ChannelCapabilities, channelCapabilities } from '../queue/channel.ts';
 import { addNote, MAX_NOTE_LENGTH, resolveCase, WAITING } from '../queue/lifecycle.ts';
+import { requestModeration } from '../queue/moderation.ts';
 import { createReply, outgoingReply, replyLength, retryReply } from '../queue/replies.ts';
 import { signature } from '../queue/templates.ts';
+import { formatCount, formatDateTime, type Locale, type MessageKey, t } from './i18n.ts';
 import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
-import { formatCount, formatDateTime, t, type Locale, type MessageKey } from './i18n.ts';
 
 /** A case: its thread, history, reply box and the actions a person may take on it. */
 export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
@@ -27,11 +27,29 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
     const user = c.get('user');
     const detail = await getCase(deps.database, id, { templates: deps.templates, responderName: user.name, userId: user.id });
     const adapter = deps.adapters[detail.post.platform as keyof typeof deps.adapters];
-    const known = notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain', 'customerErased', 'moderationQueued'].includes(notice) ? t(c.get('locale'), notice as MessageKey) : notice;
-    return c.html(<CasePage user={user} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} c={detail} draft={draft(detail)} limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))} channel={channelCapabilities(deps.adapters, detail.post.platform, detail.post.postedAt)} notice={known} />, status);
+    const known =
+      notice && ['claimed', 'queued', 'resolved', 'resolvedFalseAlarm', 'noteAdded', 'sendingAgain', 'customerErased', 'moderationQueued'].includes(notice)
+        ? t(c.get('locale'), notice as MessageKey)
+        : notice;
+    return c.html(
+      <CasePage
+        user={user}
+        csrf={c.get('csrf')}
+        L={c.get('locale')}
+        tz={c.get('timeZone')}
+        c={detail}
+        draft={draft(detail)}
+        limit={replyLimit(adapter, signature(deps.config.ODZIV_SIGNATURE, user.name))}
+        channel={channelCapabilities(deps.adapters, detail.post.platform, detail.post.postedAt)}
+        notice={known}
+      />,
+      status,
+    );
   };
   // Ids of up to 15 digits (JavaScript's safe integers): a longer one is no id of ours, so no route (404).
-  guarded.get('/cases/:id{[0-9]{1,15}}', (c) => casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')));
+  guarded.get('/cases/:id{[0-9]{1,15}}', (c) =>
+    casePage(c, Number(c.req.param('id')), (d) => d.templates.find((x) => x.id === c.req.query('template'))?.text ?? '', c.req.query('notice')),
+  );
 
   const act = (path: string, run: (c: Context<UiEnv>, id: number, form: Record<string, unknown>) => Promise<string | void>) =>
     guarded.post(path, async (c) => {
@@ -59,7 +77,14 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
     const text = String(form.text ?? '').trim();
     try {
       if (!text) throw new AppError('BAD_REQUEST', 'The reply is empty.');
-      await createReply(deps.database, deps.adapters, { caseId: id, actor: user, text, idempotencyKey: String(form.key || randomUUID()), signature: signature(deps.config.ODZIV_SIGNATURE, user.name), private: form.private === '1' });
+      await createReply(deps.database, deps.adapters, {
+        caseId: id,
+        actor: user,
+        text,
+        idempotencyKey: String(form.key || randomUUID()),
+        signature: signature(deps.config.ODZIV_SIGNATURE, user.name),
+        private: form.private === '1',
+      });
       return c.redirect(`/cases/${id}?notice=queued`, 303);
     } catch (e) {
       if (e instanceof AppError && (e.status === 400 || e.status === 409 || e.status === 422)) return casePage(c, id, () => text, e.message, e.status);
@@ -74,7 +99,8 @@ export function registerCasePage(app: Hono<UiEnv>, deps: Deps, guard: Middleware
   act('/cases/:id{[0-9]{1,15}}/note', async (c, id, form) => {
     const text = String(form.text ?? '').trim();
     if (!text) throw new AppError('BAD_REQUEST', 'The note is empty.');
-    if (text.length > MAX_NOTE_LENGTH) throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE_LENGTH.toLocaleString('en')}.`);
+    if (text.length > MAX_NOTE_LENGTH)
+      throw new AppError('BAD_REQUEST', `The note is ${text.length.toLocaleString('en')} characters; at most ${MAX_NOTE_LENGTH.toLocaleString('en')}.`);
     await addNote(deps.database, id, c.get('user'), text);
     return 'noteAdded';
   });
@@ -111,10 +137,25 @@ interface ReplyLimit {
   length: (text: string) => number;
 }
 function replyLimit(adapter: PlatformAdapter | undefined, sig: string | undefined): ReplyLimit {
-  return { max: adapter?.maxReplyLength ?? 280, counting: adapter?.replyCounting ?? 'code-points', signature: sig ?? '', length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0) };
+  return {
+    max: adapter?.maxReplyLength ?? 280,
+    counting: adapter?.replyCounting ?? 'code-points',
+    signature: sig ?? '',
+    length: (text) => (text.trim() ? replyLength(adapter, outgoingReply(text, sig)) : 0),
+  };
 }
 
-function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; c: Detail; draft: string; limit: ReplyLimit; channel: ChannelCapabilities; notice?: string }) {
+function CasePage(props: {
+  user: AuthUser;
+  csrf: string;
+  L: Locale;
+  tz: string;
+  c: Detail;
+  draft: string;
+  limit: ReplyLimit;
+  channel: ChannelCapabilities;
+  notice?: string;
+}) {
   const c = props.c;
   const L = props.L;
   const when = (d: Date | string) => formatDateTime(d, L, props.tz);
@@ -134,20 +175,46 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
       <p>
         <a href="/inbox">{t(L, 'backToInbox')}</a>
       </p>
-      {props.notice ? <p role="status" class="card">{props.notice}</p> : null}
+      {props.notice ? (
+        <p role="status" class="card">
+          {props.notice}
+        </p>
+      ) : null}
       <h1>
-        {t(L, 'case')} {c.id}: <span class="chip">{c.status}</span>{c.falseAlarm ? <> <span class="chip">{t(L, 'falseAlarmChip')}</span></> : null} <span title={c.priorityExplained}>priority {c.priority}</span>
+        {t(L, 'case')} {c.id}: <span class="chip">{c.status}</span>
+        {c.falseAlarm ? (
+          <>
+            {' '}
+            <span class="chip">{t(L, 'falseAlarmChip')}</span>
+          </>
+        ) : null}{' '}
+        <span title={c.priorityExplained}>priority {c.priority}</span>
       </h1>
       <p class="muted">{c.priorityExplained}</p>
-      {c.viewers.length ? <p class="notice">{t(L, 'alsoViewing')} {c.viewers.map((v) => v.name).join(', ')}</p> : null}
+      {c.viewers.length ? (
+        <p class="notice">
+          {t(L, 'alsoViewing')} {c.viewers.map((v) => v.name).join(', ')}
+        </p>
+      ) : null}
       <div class="grid">
         <section aria-label="Post and reply">
           <div class="card">
-            <strong>{author.displayName ?? author.handle}</strong> <span class="muted">@{author.handle} · {formatCount(author.followers ?? 0, L)} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}</span>
+            <strong>{author.displayName ?? author.handle}</strong>{' '}
+            <span class="muted">
+              @{author.handle} · {formatCount(author.followers ?? 0, L)} {t(L, 'followers')} · {post.platform} · {when((c.post as { postedAt: Date }).postedAt)}
+            </span>
             <div class="post" id="post-text">
-              {post.goneAt && !post.text ? <span class="muted">{t(L, 'wordsForgotten')}</span> : <Highlighted text={post.text} terms={terms} positive={read.positive} />}
+              {post.goneAt && !post.text ? (
+                <span class="muted">{t(L, 'wordsForgotten')}</span>
+              ) : (
+                <Highlighted text={post.text} terms={terms} positive={read.positive} />
+              )}
             </div>
-            {post.goneAt && !followedUp ? <p class="notice" id="post-gone">{t(L, 'postGone')}</p> : null}
+            {post.goneAt && !followedUp ? (
+              <p class="notice" id="post-gone">
+                {t(L, 'postGone')}
+              </p>
+            ) : null}
             <Due at={c.dueAt} waiting={WAITING.includes(c.status)} answered={c.firstResponseAt !== null} locale={L} />
           </div>
           {c.thread.length > 1 ? (
@@ -165,7 +232,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
             {works && !mine ? (
               <form method="post" action={`/cases/${c.id}/claim`}>
                 {hidden}
-                <button type="submit" data-key="c">{t(L, 'claim')}</button>
+                <button type="submit" data-key="c">
+                  {t(L, 'claim')}
+                </button>
               </form>
             ) : null}
             <p>
@@ -178,29 +247,40 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               ))}
             </p>
             {works && (!post.goneAt || followedUp) ? (
-            <form method="post" action={`/cases/${c.id}/reply`}>
-              {hidden}
-              <input type="hidden" name="key" value={randomUUID()} />
-              <label for="reply-text">{t(L, 'yourReply')}</label>
-              <textarea id="reply-text" name="text" required>
-                {props.draft}
-              </textarea>
-              <p>
-                <span id="reply-count" data-limit={String(props.limit.max)} data-count={props.limit.counting} data-signature={props.limit.signature} class="muted">
-                  {props.limit.length(props.draft)} / {props.limit.max}
-                </span>
-              </p>
-              {props.channel.privateReplyOpen && !c.replies.some((r) => r.private && r.status !== 'failed' && r.status !== 'dead') ? (
+              <form method="post" action={`/cases/${c.id}/reply`}>
+                {hidden}
+                <input type="hidden" name="key" value={randomUUID()} />
+                <label for="reply-text">{t(L, 'yourReply')}</label>
+                <textarea id="reply-text" name="text" required>
+                  {props.draft}
+                </textarea>
                 <p>
-                  <label>
-                    <input type="checkbox" name="private" value="1" id="reply-private" /> {t(L, 'sendPrivately', { until: when(props.channel.privateReplyUntil!) })}
-                  </label>
+                  <span
+                    id="reply-count"
+                    data-limit={String(props.limit.max)}
+                    data-count={props.limit.counting}
+                    data-signature={props.limit.signature}
+                    class="muted"
+                  >
+                    {props.limit.length(props.draft)} / {props.limit.max}
+                  </span>
                 </p>
-              ) : null}
-              <button type="submit">{t(L, 'send')}</button>
-            </form>
+                {props.channel.privateReplyOpen && !c.replies.some((r) => r.private && r.status !== 'failed' && r.status !== 'dead') ? (
+                  <p>
+                    <label>
+                      <input type="checkbox" name="private" value="1" id="reply-private" />{' '}
+                      {t(L, 'sendPrivately', { until: when(props.channel.privateReplyUntil!) })}
+                    </label>
+                  </p>
+                ) : null}
+                <button type="submit">{t(L, 'send')}</button>
+              </form>
             ) : null}
-            {props.channel.privateReplyUntil && !props.channel.privateReplyOpen ? <p class="muted" id="private-closed">{t(L, 'privateClosed', { until: when(props.channel.privateReplyUntil) })}</p> : null}
+            {props.channel.privateReplyUntil && !props.channel.privateReplyOpen ? (
+              <p class="muted" id="private-closed">
+                {t(L, 'privateClosed', { until: when(props.channel.privateReplyUntil) })}
+              </p>
+            ) : null}
             {c.replies.length ? <h3>{t(L, 'replies')}</h3> : null}
             {c.replies.map((r) => (
               <div class="card">
@@ -208,13 +288,23 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
                 <div class="post">{r.text}</div>
                 {r.status === 'sent' ? (
                   <p>
-                    {t(L, 'sent')} {r.sentAt ? when(r.sentAt) : ''}{r.url ? <> · <a href={r.url.startsWith('http') ? r.url : '#'}>{r.url}</a></> : null}
+                    {t(L, 'sent')} {r.sentAt ? when(r.sentAt) : ''}
+                    {r.url ? (
+                      <>
+                        {' '}
+                        · <a href={r.url.startsWith('http') ? r.url : '#'}>{r.url}</a>
+                      </>
+                    ) : null}
                   </p>
                 ) : r.status === 'failed' || r.status === 'dead' ? (
                   <form method="post" action={`/cases/${c.id}/replies/${r.id}/retry`}>
                     {hidden}
-                    <p class="error">{t(L, 'notSent')} {r.lastError}</p>
-                    <button type="submit" class="secondary">{t(L, 'retry')}</button>
+                    <p class="error">
+                      {t(L, 'notSent')} {r.lastError}
+                    </p>
+                    <button type="submit" class="secondary">
+                      {t(L, 'retry')}
+                    </button>
                   </form>
                 ) : (
                   // A reply waiting out a back-off or held for renewed credentials says why.
@@ -228,7 +318,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
           {works && c.status !== 'resolved' ? (
             <form method="post" action={`/cases/${c.id}/resolve`} class="buttons">
               {hidden}
-              <button type="submit" class="secondary" data-key="e">{t(L, 'resolve')}</button>
+              <button type="submit" class="secondary" data-key="e">
+                {t(L, 'resolve')}
+              </button>
               {/* Once answered, the post did need someone: no false alarm to report. */}
               {c.firstResponseAt ? null : (
                 <button type="submit" class="secondary" name="falseAlarm" value="1" title={t(L, 'falseAlarmHint')}>
@@ -306,7 +398,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               {hidden}
               <label for="note-text">{t(L, 'addNote')}</label>
               <textarea id="note-text" name="text" required maxlength={MAX_NOTE_LENGTH}></textarea>
-              <button type="submit" class="secondary">{t(L, 'addNoteButton')}</button>
+              <button type="submit" class="secondary">
+                {t(L, 'addNoteButton')}
+              </button>
             </form>
           </div>
           {c.earlierCases.length ? (
@@ -327,7 +421,9 @@ function CasePage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; 
               <label>
                 <input type="checkbox" name="confirm" value="1" required /> {t(L, 'eraseConfirm', { handle: author.handle })}
               </label>
-              <button type="submit" class="secondary">{t(L, 'eraseButton')}</button>
+              <button type="submit" class="secondary">
+                {t(L, 'eraseButton')}
+              </button>
             </form>
           ) : null}
           <div class="card">

@@ -16,7 +16,9 @@ export function StackedBars(props: { title: string; buckets: string[]; series: A
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.title} width="100%">
         <title>{props.title}</title>
         <line x1={pad.left} x2={width - pad.right} y1={y(0)} y2={y(0)} stroke="#d0d7de" />
-        <text x={pad.left - 4} y={y(max) + 4} text-anchor="end" font-size="11">{max}</text>
+        <text x={pad.left - 4} y={y(max) + 4} text-anchor="end" font-size="11">
+          {max}
+        </text>
         {props.buckets.map((b, i) => {
           let acc = 0;
           return (
@@ -33,7 +35,9 @@ export function StackedBars(props: { title: string; buckets: string[]; series: A
                 ) : null;
               })}
               {i % Math.ceil(props.buckets.length / 8) === 0 ? (
-                <text x={pad.left + i * bw + bw / 2} y={height - 8} text-anchor="middle" font-size="11">{b}</text>
+                <text x={pad.left + i * bw + bw / 2} y={height - 8} text-anchor="middle" font-size="11">
+                  {b}
+                </text>
               ) : null}
             </g>
           );
@@ -42,7 +46,10 @@ export function StackedBars(props: { title: string; buckets: string[]; series: A
       <figcaption>
         {props.series.map((s, k) => (
           <span class="chip">
-            <svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill={COLORS[k % COLORS.length]} /></svg> {s.name} ({s.values.reduce((a, v) => a + v, 0)})
+            <svg width="10" height="10" aria-hidden="true">
+              <rect width="10" height="10" fill={COLORS[k % COLORS.length]} />
+            </svg>{' '}
+            {s.name} ({s.values.reduce((a, v) => a + v, 0)})
           </span>
         ))}
       </figcaption>
@@ -63,9 +70,15 @@ export function CompareBars(props: { title: string; caption: string; rows: Array
         <title>{props.title}</title>
         {props.rows.map((r, i) => (
           <g>
-            <text x="0" y={i * rowH + 16} font-size="12">{r.name}</text>
-            <rect x="80" y={i * rowH + 4} width={bar(r.now)} height="9" fill="#0a58ca"><title>{`${r.name} this week: ${r.now}`}</title></rect>
-            <rect x="80" y={i * rowH + 14} width={bar(r.before)} height="7" fill="#8c959f"><title>{`${r.name} last week: ${r.before}`}</title></rect>
+            <text x="0" y={i * rowH + 16} font-size="12">
+              {r.name}
+            </text>
+            <rect x="80" y={i * rowH + 4} width={bar(r.now)} height="9" fill="#0a58ca">
+              <title>{`${r.name} this week: ${r.now}`}</title>
+            </rect>
+            <rect x="80" y={i * rowH + 14} width={bar(r.before)} height="7" fill="#8c959f">
+              <title>{`${r.name} last week: ${r.before}`}</title>
+            </rect>
             <text x={85 + bar(Math.max(r.now, r.before))} y={i * rowH + 16} font-size="11">{`${r.now} (${r.before})`}</text>
           </g>
         ))}

@@ -1,19 +1,19 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { CaseEvents } from './live.ts';
-import { can } from '../auth/permissions.ts';
-import type { AuthUser } from '../auth/users.ts';
-import { listPeople } from '../auth/people.ts';
-import { bulkAct, BulkInput } from '../queue/bulk.ts';
-import type { Deps } from '../deps.ts';
-import { AppError, zodIssues } from '../errors.ts';
 import { PLATFORMS } from '../../adapters/types.ts';
 import { LANGUAGES } from '../../rules/index.ts';
+import { listPeople } from '../auth/people.ts';
+import { can } from '../auth/permissions.ts';
+import type { AuthUser } from '../auth/users.ts';
+import type { Deps } from '../deps.ts';
+import { AppError, zodIssues } from '../errors.ts';
+import { BulkInput, bulkAct } from '../queue/bulk.ts';
 import { listCases } from '../queue/cases.ts';
 import { WAITING } from '../queue/lifecycle.ts';
-import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
-import { formatCount, t, type Locale } from './i18n.ts';
 import { listViews, saveView } from '../queue/views.ts';
+import { formatCount, type Locale, t } from './i18n.ts';
+import { Due, evidenceTerms, Highlighted, Layout, type UiEnv } from './layout.tsx';
+import type { CaseEvents } from './live.ts';
 
 const STATUSES = ['open', 'claimed', 'replied', 'snoozed', 'escalated', 'resolved'] as const;
 
@@ -47,7 +47,20 @@ export function registerInboxPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewar
     const query = inboxQuery(new URL(c.req.url).search);
     const manages = can(c.get('user'), 'cases.manage');
     const people = manages ? (await listPeople(deps.database)).filter((p) => !p.disabled && p.role !== 'marketing') : [];
-    return c.html(<InboxPage user={c.get('user')} csrf={c.get('csrf')} L={c.get('locale')} tz={c.get('timeZone')} cases={page.cases} filters={{ ...filters, mine: !!q.mine }} views={views.map((v) => ({ name: v.name, query: v.query }))} query={query} notice={q.notice?.slice(0, 2000)} people={people} />);
+    return c.html(
+      <InboxPage
+        user={c.get('user')}
+        csrf={c.get('csrf')}
+        L={c.get('locale')}
+        tz={c.get('timeZone')}
+        cases={page.cases}
+        filters={{ ...filters, mine: !!q.mine }}
+        views={views.map((v) => ({ name: v.name, query: v.query }))}
+        query={query}
+        notice={q.notice?.slice(0, 2000)}
+        people={people}
+      />,
+    );
   });
 
   // Many cases at once (an outage, a spam wave): the same rules as one, each case answered.
@@ -58,14 +71,26 @@ export function registerInboxPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewar
     const back = inboxQuery(one('query') ?? '');
     const ids = [form.ids ?? []].flat().map((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v));
     const assigneeId = one('assigneeId');
-    const parsed = BulkInput.safeParse({ action: one('action'), ids, team: one('team'), note: one('note'), ...(assigneeId ? { assigneeId: Number(assigneeId) } : {}) });
+    const parsed = BulkInput.safeParse({
+      action: one('action'),
+      ids,
+      team: one('team'),
+      note: one('note'),
+      ...(assigneeId ? { assigneeId: Number(assigneeId) } : {}),
+    });
     let notice: string;
-    if (!parsed.success) notice = zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+    if (!parsed.success)
+      notice = zodIssues(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ');
     else {
       try {
         const results = await bulkAct(deps.database, c.get('user'), parsed.data);
         const refused = results.filter((r) => !r.ok);
-        notice = [t(L, 'bulkDone', { done: results.length - refused.length, refused: refused.length }), ...refused.slice(0, 5).map((r) => `#${r.id}: ${'message' in r ? r.message : ''}`)].join(' ');
+        notice = [
+          t(L, 'bulkDone', { done: results.length - refused.length, refused: refused.length }),
+          ...refused.slice(0, 5).map((r) => `#${r.id}: ${'message' in r ? r.message : ''}`),
+        ].join(' ');
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500 || e.code === 'FORBIDDEN') throw e;
         notice = e.message;
@@ -109,7 +134,18 @@ export function registerInboxPage(app: Hono<UiEnv>, deps: Deps, guard: Middlewar
 
 type CaseRow = Awaited<ReturnType<typeof listCases>>['cases'][number];
 
-function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string; cases: CaseRow[]; views: Array<{ name: string; query: string }>; query: string; notice?: string; people: Array<{ id: number; name: string }>; filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean; q?: string } }) {
+function InboxPage(props: {
+  user: AuthUser;
+  csrf: string;
+  L: Locale;
+  tz: string;
+  cases: CaseRow[];
+  views: Array<{ name: string; query: string }>;
+  query: string;
+  notice?: string;
+  people: Array<{ id: number; name: string }>;
+  filters: { status: string; language?: string; platform?: string; category?: string; sla?: string; mine: boolean; q?: string };
+}) {
   const f = props.filters;
   const L = props.L;
   const option = (value: string, current: string | undefined, label = value) => (
@@ -126,18 +162,33 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
           {t(L, 'status')} <select name="status">{STATUSES.map((s) => option(s, f.status))}</select>
         </label>
         <label>
-          {t(L, 'language')} <select name="language">{option('', f.language, t(L, 'any'))}{LANGUAGES.map((l) => option(l, f.language))}</select>
+          {t(L, 'language')}{' '}
+          <select name="language">
+            {option('', f.language, t(L, 'any'))}
+            {LANGUAGES.map((l) => option(l, f.language))}
+          </select>
         </label>
         <label>
-          {t(L, 'platform')} <select name="platform">{option('', f.platform, t(L, 'any'))}{PLATFORMS.map((p) => option(p, f.platform))}</select>
+          {t(L, 'platform')}{' '}
+          <select name="platform">
+            {option('', f.platform, t(L, 'any'))}
+            {PLATFORMS.map((p) => option(p, f.platform))}
+          </select>
         </label>
         <label>
-          {t(L, 'sla')} <select name="sla">{option('', f.sla, t(L, 'any'))}{option('breached', f.sla)}{option('due_soon', f.sla, 'due soon')}</select>
+          {t(L, 'sla')}{' '}
+          <select name="sla">
+            {option('', f.sla, t(L, 'any'))}
+            {option('breached', f.sla)}
+            {option('due_soon', f.sla, 'due soon')}
+          </select>
         </label>
         <label>
           <input type="checkbox" name="mine" value="1" checked={f.mine} /> {t(L, 'mine')}
         </label>
-        <button type="submit" class="secondary">{t(L, 'filter')}</button>
+        <button type="submit" class="secondary">
+          {t(L, 'filter')}
+        </button>
       </form>
       <nav aria-label="Saved views" class="filters">
         {props.views.map((v) => (
@@ -149,10 +200,16 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="query" value={props.query} />
           <input name="name" aria-label={t(L, 'viewName')} placeholder={t(L, 'viewName')} size={14} />
-          <button type="submit" class="secondary">{t(L, 'saveView')}</button>
+          <button type="submit" class="secondary">
+            {t(L, 'saveView')}
+          </button>
         </form>
       </nav>
-      {props.notice ? <p role="status" class="card" id="bulk-notice">{props.notice}</p> : null}
+      {props.notice ? (
+        <p role="status" class="card" id="bulk-notice">
+          {props.notice}
+        </p>
+      ) : null}
       <p class="muted">{t(L, 'casesCount', { n: props.cases.length })}</p>
       {can(props.user, 'cases.work') && props.cases.length ? (
         <form method="post" action="/inbox/bulk" id="bulk" class="filters" aria-label={t(L, 'bulkLabel')}>
@@ -177,16 +234,29 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
               ))}
             </select>
           ) : null}
-          <button type="submit" class="secondary">{t(L, 'bulkApply')}</button>
+          <button type="submit" class="secondary">
+            {t(L, 'bulkApply')}
+          </button>
         </form>
       ) : null}
-      <p id="new-cases" class="notice" role="status" hidden data-lang={L} data-one={t(L, 'newCasesOne')} data-few={t(L, 'newCasesFew')} data-other={t(L, 'newCasesOther')}>
-        <a href="">{t(L, 'newCasesOther')}</a>
+      <p
+        id="new-cases"
+        class="notice"
+        role="status"
+        hidden
+        data-lang={L}
+        data-one={t(L, 'newCasesOne')}
+        data-few={t(L, 'newCasesFew')}
+        data-other={t(L, 'newCasesOther')}
+      >
+        <a href={`/inbox${props.query ? `?${props.query}` : ''}`}>{t(L, 'newCasesOther')}</a>
       </p>
       <table data-live-inbox>
         <thead>
           <tr>
-            <th scope="col"><span class="visually-hidden">{t(L, 'bulkPick')}</span></th>
+            <th scope="col">
+              <span class="visually-hidden">{t(L, 'bulkPick')}</span>
+            </th>
             <th scope="col">{t(L, 'priority')}</th>
             <th scope="col">{t(L, 'post')}</th>
             <th scope="col">{t(L, 'why')}</th>
@@ -200,12 +270,21 @@ function InboxPage(props: { user: AuthUser; csrf: string; L: Locale; tz: string;
                 <input type="checkbox" name="ids" value={String(c.id)} form="bulk" aria-label={`${t(L, 'bulkPick')} ${c.id}`} />
               </td>
               <td>
-                <span class="prio" title={c.priorityExplained}>{c.priority}</span>
+                <span class="prio" title={c.priorityExplained}>
+                  {c.priority}
+                </span>
               </td>
               <td>
-                <a href={`/cases/${c.id}`}>@{c.author.handle}</a> <span class="muted">{formatCount(c.author.followers ?? 0, L)} {t(L, 'followers')}</span>
+                <a href={`/cases/${c.id}`}>@{c.author.handle}</a>{' '}
+                <span class="muted">
+                  {formatCount(c.author.followers ?? 0, L)} {t(L, 'followers')}
+                </span>
                 <div class="post">
-                  {c.post.goneAt && !c.post.text ? <span class="muted">{t(L, 'wordsForgotten')}</span> : <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />}
+                  {c.post.goneAt && !c.post.text ? (
+                    <span class="muted">{t(L, 'wordsForgotten')}</span>
+                  ) : (
+                    <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />
+                  )}
                 </div>
                 <span class="chip">{c.language ?? '?'}</span>
                 <span class="chip">{c.post.platform}</span>

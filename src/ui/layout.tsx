@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { AuthUser } from '../auth/users.ts';
-import { LOCALES, t, type Locale, type MessageKey } from './i18n.ts';
 import { cyrillicToLatinMapped, hasCyrillic } from '../../rules/index.ts';
+import type { AuthUser } from '../auth/users.ts';
+import { LOCALES, type Locale, type MessageKey, t } from './i18n.ts';
 
 /** What every signed-in page of the inbox finds in its context (set by the session guard). */
 export type UiEnv = { Variables: { user: AuthUser; csrf: string; requestId: string; locale: Locale; timeZone: string } };
@@ -32,7 +32,9 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
       </head>
       <body>
         <header class="top">
-          <a class="brand" href="/inbox">odziv</a>
+          <a class="brand" href="/inbox">
+            odziv
+          </a>
           {props.user ? (
             <nav aria-label="Main">
               <a href="/inbox">{t(L, 'inbox')}</a>
@@ -55,11 +57,15 @@ export function Layout(props: { title: string; user?: AuthUser; csrf?: string; l
                   ))}
                 </select>
                 <input name="timeZone" value={props.timeZone ?? 'Europe/Zagreb'} aria-label="Time zone" size={14} />
-                <button type="submit" class="secondary">{t(L, 'save')}</button>
+                <button type="submit" class="secondary">
+                  {t(L, 'save')}
+                </button>
               </form>
               <form method="post" action="/logout" class="inline">
                 <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
-                <button type="submit" class="link">{t(L, 'logout')}</button>
+                <button type="submit" class="link">
+                  {t(L, 'logout')}
+                </button>
               </form>
             </nav>
           ) : null}
@@ -122,7 +128,13 @@ export function Due(props: { at: string | Date; waiting: boolean; answered: bool
   const mins = Math.round((at.getTime() - Date.now()) / 60_000);
   const label = mins >= 0 ? `${t(L, 'dueIn')} ${formatMinutes(mins)}` : `${t(L, 'overdue')} ${formatMinutes(-mins)}`;
   return (
-    <time class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'} datetime={at.toISOString()} data-due={at.toISOString()} data-due-in={t(L, 'dueIn')} data-overdue={t(L, 'overdue')}>
+    <time
+      class={mins < 0 ? 'due late' : mins < 15 ? 'due soon' : 'due'}
+      datetime={at.toISOString()}
+      data-due={at.toISOString()}
+      data-due-in={t(L, 'dueIn')}
+      data-overdue={t(L, 'overdue')}
+    >
       {label}
     </time>
   );

@@ -4,7 +4,7 @@
  * resolved against this origin, lands elsewhere or carries such characters goes to the inbox.
  */
 export function safeNext(n: string | undefined): string {
-  if (!n || !n.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(n)) return '/inbox';
+  if (!n?.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(n)) return '/inbox';
   const base = 'http://odziv.invalid';
   const u = new URL(n, base);
   return u.origin === base && n.startsWith('/') && !n.startsWith('//') ? `${u.pathname}${u.search}${u.hash}` : '/inbox';

@@ -1,16 +1,16 @@
-import { authorize, can, type Permission } from '../auth/permissions.ts';
 import { readFileSync } from 'node:fs';
-import type { Hono, Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { formatPackError, loadPackText } from '../../rules/index.ts';
-import { parseSince, type BacktestResult } from '../backtest/backtest.ts';
+import { authorize, can, type Permission } from '../auth/permissions.ts';
+import { type BacktestResult, parseSince } from '../backtest/backtest.ts';
 import { cancelBacktest, getBacktest, recentBacktests, startBacktest } from '../backtest/jobs.ts';
-import { streamHealth } from '../ingest/stream-health.ts';
-import { AppError } from '../errors.ts';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { streamHealth } from '../ingest/stream-health.ts';
 import { DAILY_WINDOW_D, dashboardStats, HOURLY_WINDOW_H, timeAxis, toSeries } from '../queue/stats.ts';
 import { CompareBars, StackedBars } from './charts.tsx';
-import { formatMinutes, Layout, notAllowed, type UiEnv } from './layout.tsx';
 import { formatDateTime, t } from './i18n.ts';
+import { formatMinutes, Layout, notAllowed, type UiEnv } from './layout.tsx';
 
 /** A pack file's text to start a candidate from ('' when it cannot be read, or is too large to edit here). */
 function packSource(file: string | undefined): string {
@@ -45,9 +45,30 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const s = await dashboardStats(deps.database, now);
     const hours = timeAxis(now, HOURLY_WINDOW_H, 'hour', tz);
     const days = timeAxis(now, DAILY_WINDOW_D, 'day', tz);
-    const hourly = toSeries(s.hourly, hours, 'hour', tz, (r) => r.key ?? 'other', (r) => r.n);
-    const byLang = toSeries(s.daily, days, 'day', tz, (r) => r.lang, (r) => r.complaints);
-    const byPlatform = toSeries(s.daily, days, 'day', tz, (r) => r.platform, (r) => r.flagged);
+    const hourly = toSeries(
+      s.hourly,
+      hours,
+      'hour',
+      tz,
+      (r) => r.key ?? 'other',
+      (r) => r.n,
+    );
+    const byLang = toSeries(
+      s.daily,
+      days,
+      'day',
+      tz,
+      (r) => r.lang,
+      (r) => r.complaints,
+    );
+    const byPlatform = toSeries(
+      s.daily,
+      days,
+      'day',
+      tz,
+      (r) => r.platform,
+      (r) => r.flagged,
+    );
     return c.html(
       <Layout title={t(L, 'dashboard')} user={c.get('user')} csrf={c.get('csrf')} locale={L} timeZone={tz} path={c.req.path}>
         <h1>{t(L, 'dashboard')}</h1>
@@ -69,22 +90,39 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
               <p>
                 {t(L, 'resolution')}: {t(L, 'median')} <strong>{minutes(s.times?.res50)}</strong>, {t(L, 'p90')} <strong>{minutes(s.times?.res90)}</strong>
               </p>
-              <p>{t(L, 'withinSla', { share: s.times?.within === null || s.times?.within === undefined ? '—' : `${Math.round(Number(s.times.within) * 100)} %`, n: s.times?.answered ?? 0 })}</p>
+              <p>
+                {t(L, 'withinSla', {
+                  share: s.times?.within === null || s.times?.within === undefined ? '—' : `${Math.round(Number(s.times.within) * 100)} %`,
+                  n: s.times?.answered ?? 0,
+                })}
+              </p>
             </div>
             <div class="card">
               <h2>{t(L, 'topTopics')}</h2>
-              <CompareBars title={t(L, 'topTopics')} caption={t(L, 'thisWeekLastWeek')} rows={s.topics.map((x) => ({ name: x.key, now: x.now, before: x.before }))} />
+              <CompareBars
+                title={t(L, 'topTopics')}
+                caption={t(L, 'thisWeekLastWeek')}
+                rows={s.topics.map((x) => ({ name: x.key, now: x.now, before: x.before }))}
+              />
             </div>
             <div class="card">
               <h2>{t(L, 'falseAlarmsByRule')}</h2>
               {s.falseAlarms.length ? (
                 <table>
                   <thead>
-                    <tr><th scope="col">{t(L, 'rule')}</th><th scope="col">{t(L, 'falseAlarmsOfResolved')}</th></tr>
+                    <tr>
+                      <th scope="col">{t(L, 'rule')}</th>
+                      <th scope="col">{t(L, 'falseAlarmsOfResolved')}</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {s.falseAlarms.map((r) => (
-                      <tr><td>{r.rule}</td><td>{r.falseAlarms} / {r.resolved} ({Math.round((100 * r.falseAlarms) / Math.max(1, r.resolved))} %)</td></tr>
+                      <tr>
+                        <td>{r.rule}</td>
+                        <td>
+                          {r.falseAlarms} / {r.resolved} ({Math.round((100 * r.falseAlarms) / Math.max(1, r.resolved))} %)
+                        </td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -94,7 +132,15 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
             </div>
             <div class="card">
               <h2>{t(L, 'alertsRaised')}</h2>
-              {s.alerts.length ? s.alerts.map((a) => <p>{a.kind}: <strong>{a.n}</strong></p>) : <p class="muted">{t(L, 'none')}</p>}
+              {s.alerts.length ? (
+                s.alerts.map((a) => (
+                  <p>
+                    {a.kind}: <strong>{a.n}</strong>
+                  </p>
+                ))
+              ) : (
+                <p class="muted">{t(L, 'none')}</p>
+              )}
             </div>
           </aside>
         </div>
@@ -112,15 +158,45 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
         <h1>{t(L, 'streams')}</h1>
         <table>
           <thead>
-            <tr><th scope="col">{t(L, 'stream')}</th><th scope="col">{t(L, 'state')}</th><th scope="col">{t(L, 'lastSuccess')}</th><th scope="col">{t(L, 'rateLimit')}</th><th scope="col">{t(L, 'lastError')}</th></tr>
+            <tr>
+              <th scope="col">{t(L, 'stream')}</th>
+              <th scope="col">{t(L, 'state')}</th>
+              <th scope="col">{t(L, 'lastSuccess')}</th>
+              <th scope="col">{t(L, 'rateLimit')}</th>
+              <th scope="col">{t(L, 'lastError')}</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((s) => (
               <tr>
-                <td>{s.platform}/{s.name}</td>
-                <td>{!s.enabled ? t(L, 'streamDisabled') : s.failingSince ? <span class="error">{t(L, 'streamFailing', { when: when(s.failingSince) })}</span> : s.lastSuccessAt ? t(L, 'streamOk') : t(L, 'streamWaiting')}</td>
-                <td>{s.lastSuccessAt ? <time datetime={s.lastSuccessAt.toISOString()} title={when(s.lastSuccessAt)}>{t(L, 'ago', { t: elapsed(Date.now() - s.lastSuccessAt.getTime()) })}</time> : '—'}</td>
-                <td>{s.rateLimit?.remaining !== undefined ? t(L, 'callsLeft', { n: s.rateLimit.remaining, when: s.rateLimit.resetAt ? when(s.rateLimit.resetAt) : '?' }) : '—'}</td>
+                <td>
+                  {s.platform}/{s.name}
+                </td>
+                <td>
+                  {!s.enabled ? (
+                    t(L, 'streamDisabled')
+                  ) : s.failingSince ? (
+                    <span class="error">{t(L, 'streamFailing', { when: when(s.failingSince) })}</span>
+                  ) : s.lastSuccessAt ? (
+                    t(L, 'streamOk')
+                  ) : (
+                    t(L, 'streamWaiting')
+                  )}
+                </td>
+                <td>
+                  {s.lastSuccessAt ? (
+                    <time datetime={s.lastSuccessAt.toISOString()} title={when(s.lastSuccessAt)}>
+                      {t(L, 'ago', { t: elapsed(Date.now() - s.lastSuccessAt.getTime()) })}
+                    </time>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {s.rateLimit?.remaining !== undefined
+                    ? t(L, 'callsLeft', { n: s.rateLimit.remaining, when: s.rateLimit.resetAt ? when(s.rateLimit.resetAt) : '?' })
+                    : '—'}
+                </td>
                 <td>
                   {s.lastError ?? '—'}
                   {s.gaps.length ? (
@@ -152,11 +228,17 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
         <h1>{t(L, 'rules')}</h1>
         <div class="card">
           <h2>{t(L, 'packsInForce')}</h2>
-          {status.packs.map((p) => <p>{p.name} <span class="muted">({t(L, 'packRules', { file: p.file, n: p.rules })})</span></p>)}
+          {status.packs.map((p) => (
+            <p>
+              {p.name} <span class="muted">({t(L, 'packRules', { file: p.file, n: p.rules })})</span>
+            </p>
+          ))}
           {status.errors.length ? (
             <div role="alert">
               <h3 class="error">{t(L, 'editRejected')}</h3>
-              {status.errors.map((e) => <p class="error">{e}</p>)}
+              {status.errors.map((e) => (
+                <p class="error">{e}</p>
+              ))}
             </div>
           ) : null}
         </div>
@@ -165,15 +247,34 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
             <input type="hidden" name="_csrf" value={c.get('csrf')} />
             <h2>{t(L, 'backtestTitle')}</h2>
             <label for="pack">{t(L, 'packYaml')}</label>
-            <textarea id="pack" name="pack" required rows={18}>{draft}</textarea>
+            <textarea id="pack" name="pack" required rows={18}>
+              {draft}
+            </textarea>
             <label for="since">{t(L, 'since')}</label>
             <input id="since" name="since" value={refused?.since ?? '7d'} />
-            {refused ? <p class="error" role="alert">{refused.error}</p> : null}
-            <p><button type="submit">{t(L, 'runBacktest')}</button></p>
+            {refused ? (
+              <p class="error" role="alert">
+                {refused.error}
+              </p>
+            ) : null}
+            <p>
+              <button type="submit">{t(L, 'runBacktest')}</button>
+            </p>
           </form>
         ) : null}
         {recent.length ? <h2>{t(L, 'recentBacktests')}</h2> : null}
-        {recent.map((b) => <p><a href={`/rules/backtests/${b.id}`}>#{b.id}</a> {t(L, 'backtestLine', { pack: b.packName, date: formatDateTime(b.since, L, c.get('timeZone')), status: b.status, done: b.processed, total: b.total })}</p>)}
+        {recent.map((b) => (
+          <p>
+            <a href={`/rules/backtests/${b.id}`}>#{b.id}</a>{' '}
+            {t(L, 'backtestLine', {
+              pack: b.packName,
+              date: formatDateTime(b.since, L, c.get('timeZone')),
+              status: b.status,
+              done: b.processed,
+              total: b.total,
+            })}
+          </p>
+        ))}
       </Layout>,
       refused ? 422 : 200,
     );
@@ -216,28 +317,63 @@ export function registerPages(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHan
     const L = c.get('locale');
     const l = r?.labels;
     return c.html(
-      <Layout title={t(L, 'backtestN', { n: b.id, pack: b.packName })} user={c.get('user')} csrf={c.get('csrf')} locale={c.get('locale')} timeZone={c.get('timeZone')} path={c.req.path}>
+      <Layout
+        title={t(L, 'backtestN', { n: b.id, pack: b.packName })}
+        user={c.get('user')}
+        csrf={c.get('csrf')}
+        locale={c.get('locale')}
+        timeZone={c.get('timeZone')}
+        path={c.req.path}
+      >
         {b.status === 'running' ? <meta http-equiv="refresh" content="2" /> : null}
         <h1>{t(L, 'backtestN', { n: b.id, pack: b.packName })}</h1>
         <p>
-          <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" /> {t(L, 'backtestProgress', { done: b.processed, total: b.total, status: b.status })}
+          <progress max={Math.max(1, b.total)} value={b.processed} aria-label="Progress" />{' '}
+          {t(L, 'backtestProgress', { done: b.processed, total: b.total, status: b.status })}
         </p>
         {b.status === 'running' ? (
           <form method="post" action={`/rules/backtests/${b.id}/cancel`}>
             <input type="hidden" name="_csrf" value={c.get('csrf')} />
-            <button type="submit" class="secondary">{t(L, 'cancelBacktest')}</button>
+            <button type="submit" class="secondary">
+              {t(L, 'cancelBacktest')}
+            </button>
           </form>
         ) : null}
-        {b.error ? <p class="error" role="alert">{b.error}</p> : null}
+        {b.error ? (
+          <p class="error" role="alert">
+            {b.error}
+          </p>
+        ) : null}
         {r ? (
           <div class="card">
             <p>{t(L, 'backtestFlagged', { now: r.flaggedNow, candidate: r.flaggedWithCandidate, added: r.newlyFlagged, removed: r.noLongerFlagged })}</p>
-            {l && (l.falseAlarms || l.answered) ? <p>{t(L, 'backtestVerdicts', { falseAlarms: l.falseAlarms, still: l.falseAlarmsStillFlagged, answered: l.answered, dropped: l.answeredNoLongerFlagged })}</p> : null}
-            {Object.entries(r.byCategory).map(([k, v]) => <span class="chip">{k} +{v.added}/−{v.removed}</span>)}
+            {l && (l.falseAlarms || l.answered) ? (
+              <p>
+                {t(L, 'backtestVerdicts', {
+                  falseAlarms: l.falseAlarms,
+                  still: l.falseAlarmsStillFlagged,
+                  answered: l.answered,
+                  dropped: l.answeredNoLongerFlagged,
+                })}
+              </p>
+            ) : null}
+            {Object.entries(r.byCategory).map(([k, v]) => (
+              <span class="chip">
+                {k} +{v.added}/−{v.removed}
+              </span>
+            ))}
             <h2>{t(L, 'examplesNew')}</h2>
-            {r.examples.newlyFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
+            {r.examples.newlyFlagged.map((e) => (
+              <p class="post">
+                {e.text} <span class="muted">({e.rules.join(', ')})</span>
+              </p>
+            ))}
             <h2>{t(L, 'examplesGone')}</h2>
-            {r.examples.noLongerFlagged.map((e) => <p class="post">{e.text} <span class="muted">({e.rules.join(', ')})</span></p>)}
+            {r.examples.noLongerFlagged.map((e) => (
+              <p class="post">
+                {e.text} <span class="muted">({e.rules.join(', ')})</span>
+              </p>
+            ))}
           </div>
         ) : null}
       </Layout>,

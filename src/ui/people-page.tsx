@@ -1,15 +1,14 @@
-import { loginLocks } from '../auth/login.ts';
-import { can } from '../auth/permissions.ts';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ROLES } from '../../db/schema/index.ts';
-import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword, updatePerson, type Person, type PersonChange } from '../auth/people.ts';
+import { loginLocks } from '../auth/login.ts';
 import { randomPassword } from '../auth/passwords.ts';
+import { getPerson, listPeople, NewPersonInput, type Person, type PersonChange, PersonChangeInput, resetPassword, updatePerson } from '../auth/people.ts';
+import { can } from '../auth/permissions.ts';
 import { createUser } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, zodIssues } from '../errors.ts';
 import { formatDateTime, t } from './i18n.ts';
 import { Layout, notAllowed, type UiEnv } from './layout.tsx';
-
 
 /** What the page says after an action: a message, and a password to show this once. */
 interface Outcome {
@@ -24,7 +23,10 @@ const teamsOf = (v: unknown) => (typeof v === 'string' && v.trim() ? v.split(','
 export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: MiddlewareHandler<UiEnv>) {
   const render = async (c: Context<UiEnv>, outcome?: Outcome, status: 200 | 400 | 404 | 409 = 200) => {
     const people = await listPeople(deps.database);
-    const locks = await loginLocks(deps.database, people.map((p) => p.email));
+    const locks = await loginLocks(
+      deps.database,
+      people.map((p) => p.email),
+    );
     return c.html(<PeoplePage c={c} people={people} locks={locks} outcome={outcome} />, status);
   };
   /** Runs an admin's action; a person's mistake comes back on the page with what is wrong. */
@@ -35,13 +37,20 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
       try {
         return await render(c, await run(c, form));
       } catch (e) {
-        if (e instanceof AppError && (e.status === 400 || e.status === 404 || e.status === 409)) return render(c, { message: e.message, error: true }, e.status);
+        if (e instanceof AppError && (e.status === 400 || e.status === 404 || e.status === 409))
+          return render(c, { message: e.message, error: true }, e.status);
         throw e;
       }
     });
   const change = async (c: Context<UiEnv>, input: unknown): Promise<Outcome> => {
     const parsed = PersonChangeInput.safeParse(input);
-    if (!parsed.success) throw new AppError('BAD_REQUEST', zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      throw new AppError(
+        'BAD_REQUEST',
+        zodIssues(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; '),
+      );
     const id = Number(c.req.param('id'));
     const after = await updatePerson(deps.database, id, parsed.data as PersonChange, c.get('user'));
     return { message: t(c.get('locale'), 'personChanged', { email: after.email }) };
@@ -50,8 +59,20 @@ export function registerPeoplePage(app: Hono<UiEnv>, deps: Deps, guard: Middlewa
   app.get('/people', guard, (c) => (can(c.get('user'), 'people.manage') ? render(c) : notAllowed(c)));
   action('/people', async (c, form) => {
     const blank = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-    const parsed = NewPersonInput.safeParse({ email: form.email, name: form.name, role: form.role, teams: teamsOf(form.teams), password: blank(form.password) });
-    if (!parsed.success) throw new AppError('BAD_REQUEST', zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; '));
+    const parsed = NewPersonInput.safeParse({
+      email: form.email,
+      name: form.name,
+      role: form.role,
+      teams: teamsOf(form.teams),
+      password: blank(form.password),
+    });
+    if (!parsed.success)
+      throw new AppError(
+        'BAD_REQUEST',
+        zodIssues(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; '),
+      );
     const password = parsed.data.password ?? randomPassword();
     const created = await createUser(deps.database, { ...parsed.data, password }, c.get('user'));
     const L = c.get('locale');
@@ -116,7 +137,9 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; locks: Awaited
                   if (!lock) return null;
                   return (
                     <span class={lock.waitUntil ? 'chip error' : 'chip'} data-login-lock>
-                      {lock.waitUntil ? t(L, 'loginWaits', { n: lock.failures, until: formatDateTime(lock.waitUntil, L, c.get('timeZone')) }) : t(L, 'loginFailures', { n: lock.failures })}
+                      {lock.waitUntil
+                        ? t(L, 'loginWaits', { n: lock.failures, until: formatDateTime(lock.waitUntil, L, c.get('timeZone')) })
+                        : t(L, 'loginFailures', { n: lock.failures })}
                     </span>
                   );
                 })()}
@@ -129,7 +152,9 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; locks: Awaited
                   <input type="hidden" name="name" value={p.name} />
                   {roleSelect(p.role)}
                   <input name="teams" value={p.teams.join(', ')} aria-label={t(L, 'teams')} size={18} />
-                  <button type="submit" class="secondary">{t(L, 'change')}</button>
+                  <button type="submit" class="secondary">
+                    {t(L, 'change')}
+                  </button>
                 </form>
               </td>
               <td class="buttons">
@@ -141,7 +166,9 @@ function PeoplePage(props: { c: Context<UiEnv>; people: Person[]; locks: Awaited
                 </form>
                 <form method="post" action={`/people/${p.id}/password`} class="inline">
                   {hidden}
-                  <button type="submit" class="secondary">{t(L, 'resetPassword')}</button>
+                  <button type="submit" class="secondary">
+                    {t(L, 'resetPassword')}
+                  </button>
                 </form>
               </td>
             </tr>

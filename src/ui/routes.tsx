@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { languageDetector } from 'hono/language';
-import { CaseEvents } from './live.ts';
 import { logIn } from '../auth/login.ts';
-import { client, setSessionCookie } from '../http/client.ts';
-import { safeNext } from './next.ts';
 import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../auth/sessions.ts';
+import { setPreferences } from '../auth/users.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { Layout, notAllowed, type UiEnv } from './layout.tsx';
-import { registerPages } from './pages.tsx';
-import { registerInboxPage } from './inbox-page.tsx';
-import { registerCasePage } from './case-page.tsx';
+import { client, setSessionCookie } from '../http/client.ts';
 import { registerAlertsPage } from './alerts-page.tsx';
+import { registerCasePage } from './case-page.tsx';
+import { isLocale, LOCALES, type Locale, t } from './i18n.ts';
+import { registerInboxPage } from './inbox-page.tsx';
+import { Layout, notAllowed, type UiEnv } from './layout.tsx';
+import { CaseEvents } from './live.ts';
+import { safeNext } from './next.ts';
+import { registerPages } from './pages.tsx';
 import { registerPeoplePage } from './people-page.tsx';
-import { isLocale, LOCALES, t, type Locale } from './i18n.ts';
-import { setPreferences } from '../auth/users.ts';
 
 const STATIC: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8'), type: 'text/css; charset=utf-8' },
@@ -24,7 +24,8 @@ const STATIC: Record<string, { body: string; type: string }> = {
 };
 
 /** No inline script or style, nothing from elsewhere: post text can never run in this page. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 const csp: MiddlewareHandler = async (c, next) => {
   await next();
@@ -40,7 +41,7 @@ const loginLanguage = languageDetector({
   caches: false,
   supportedLanguages: [...LOCALES],
   fallbackLanguage: 'en',
-  convertDetectedLanguage: (tag) => ({ bs: 'hr', cnr: 'sr' } as Record<string, string>)[tag.toLowerCase().split('-')[0]!] ?? tag.toLowerCase().split('-')[0]!,
+  convertDetectedLanguage: (tag) => (({ bs: 'hr', cnr: 'sr' }) as Record<string, string>)[tag.toLowerCase().split('-')[0]!] ?? tag.toLowerCase().split('-')[0]!,
 });
 
 /**
@@ -54,7 +55,23 @@ export function uiRoutes(deps: Deps) {
 
   // Every page and file of the inbox gets the strict CSP (the JSON API has no use for one).
   app.use('/static/*', csp);
-  for (const path of ['/', '/login', '/logout', '/inbox', '/inbox/*', '/cases/*', '/dashboard', '/streams', '/rules', '/rules/*', '/alerts', '/alerts/*', '/people', '/people/*']) app.use(path, csp);
+  for (const path of [
+    '/',
+    '/login',
+    '/logout',
+    '/inbox',
+    '/inbox/*',
+    '/cases/*',
+    '/dashboard',
+    '/streams',
+    '/rules',
+    '/rules/*',
+    '/alerts',
+    '/alerts/*',
+    '/people',
+    '/people/*',
+  ])
+    app.use(path, csp);
   app.get('/static/:file', (c) => {
     const f = STATIC[c.req.param('file')];
     if (!f) return c.notFound();
@@ -66,7 +83,9 @@ export function uiRoutes(deps: Deps) {
   app.post('/login', loginLanguage, async (c) => {
     const L = c.get('language') as Locale;
     const form = await c.req.parseBody();
-    const email = String(form.email ?? '').trim().toLowerCase();
+    const email = String(form.email ?? '')
+      .trim()
+      .toLowerCase();
     const next = safeNext(String(form.next ?? ''));
     let user;
     try {
@@ -138,7 +157,11 @@ function LoginPage(props: { L: Locale; next: string; error?: string }) {
   return (
     <Layout title={t(L, 'login')} locale={L}>
       <h1>{t(L, 'login')}</h1>
-      {props.error ? <p class="error" role="alert">{props.error}</p> : null}
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
       <form method="post" action="/login" class="card">
         <input type="hidden" name="next" value={props.next} />
         <label for="email">{t(L, 'email')}</label>

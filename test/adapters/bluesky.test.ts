@@ -1,18 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
-import { AdapterError } from '../../adapters/errors.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createBlueskyAdapter, type BlueskyAdapter } from '../../adapters/bluesky/index.ts';
-import { blueskyEnv, blueskySettings } from '../../adapters/bluesky/settings.ts';
-import { configurePlatforms } from '../../adapters/registry.ts';
+import { type BlueskyAdapter, createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
 import { blueskyLength, linkFacets, rkeyFor } from '../../adapters/bluesky/map.ts';
-import { auditLog, cases, posts, replies, streams, type Stream } from '../../db/schema/index.ts';
+import { blueskyEnv, blueskySettings } from '../../adapters/bluesky/settings.ts';
+import type { AdapterError } from '../../adapters/errors.ts';
+import { configurePlatforms } from '../../adapters/registry.ts';
+import { auditLog, cases, posts, replies, type Stream, streams } from '../../db/schema/index.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
-import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { type PollerDeps, pollStream } from '../../src/ingest/poller.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { FakeBluesky } from '../fakes/bluesky-server.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../helpers/harness.ts';
 
 const PASSWORD = 'abcd-efgh-ijkl-mnop';
 
@@ -33,10 +33,20 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
   afterEach(() => b.close());
 
   async function stream(): Promise<Stream> {
-    const [s] = await h.deps.database.db.insert(streams).values({ platform: 'bluesky', name: 'notifications', config: { kind: 'notifications' } }).returning();
+    const [s] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform: 'bluesky', name: 'notifications', config: { kind: 'notifications' } })
+      .returning();
     return s!;
   }
-  const deps = (): PollerDeps => ({ database: h.deps.database, adapters: { bluesky: adapter }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 't', alertAfterMs: 60_000 });
+  const deps = (): PollerDeps => ({
+    database: h.deps.database,
+    adapters: { bluesky: adapter },
+    rulebook: h.deps.rulebook,
+    log: silentLog,
+    instanceId: 't',
+    alertAfterMs: 60_000,
+  });
   const fresh = async (id: number) => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
   const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
   async function drain(s: Stream, max = 50): Promise<void> {
@@ -83,7 +93,10 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     const who = people(5);
     for (let i = 0; i < 70; i++) b.addPost(who[i % 5]!, i % 2 ? `Vedra internet opet pao u Splitu (${i})` : `Lijep dan na moru ${i}`);
     const tagged = b.addPost(who[0]!, `@${b.brand.handle} Vedra mi ne radi`);
-    const [search] = await h.deps.database.db.insert(streams).values({ platform: 'bluesky', name: 'search', config: { kind: 'search', q: 'vedra' } }).returning();
+    const [search] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform: 'bluesky', name: 'search', config: { kind: 'search', q: 'vedra' } })
+      .returning();
     await drain(search!);
     await drain(await stream());
     // 35 about Vedra, and the tagged one, which both streams saw: stored once.
@@ -136,18 +149,29 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     const followUp = b.addPost(ana!, `@${b.brand.handle} Halo?`, { replyTo: root.uri });
     const s = await stream();
     await drain(s);
-    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, root.uri));
+    const [c] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, root.uri));
     const responder = await h.user('responder');
     await claimCase(h.deps.database, c!.id, responder);
     b.faults.push('slow');
-    await createReply(h.deps.database, { bluesky: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva', idempotencyKey: 'k1' });
+    await createReply(
+      h.deps.database,
+      { bluesky: adapter },
+      { caseId: c!.id, actor: responder, text: 'Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva', idempotencyKey: 'k1' },
+    );
     await deliverDueReplies(h.deps.database, { bluesky: adapter }, silentLog);
     await deliverDueReplies(h.deps.database, { bluesky: adapter }, silentLog, { now: new Date(Date.now() + 3_600_000) });
     expect(b.created).toHaveLength(1);
     // To the customer's latest post in the thread, under the thread's first.
     expect(b.created[0]).toMatchObject({ parent: followUp.uri, root: root.uri, text: 'Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva' });
     expect(b.created[0]!.facets).toEqual(linkFacets('Pozdrav Ana, ispravak: https://vedra.hr/racun – Iva'));
-    const [sent] = await h.deps.database.db.select().from(replies).where(and(eq(replies.caseId, c!.id), eq(replies.status, 'sent')));
+    const [sent] = await h.deps.database.db
+      .select()
+      .from(replies)
+      .where(and(eq(replies.caseId, c!.id), eq(replies.status, 'sent')));
     expect(sent!.platformReplyId).toBe(b.created[0]!.uri);
     expect(sent!.url).toMatch(/^https:\/\/bsky\.app\/profile\/vedra\.bsky\.social\/post\//);
   });
@@ -168,7 +192,9 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
 
   it('counts as Bluesky does, makes valid record keys, reads engagement and marks deleted posts gone', async () => {
     expect(blueskyLength('👨‍👩‍👧 Čekam 🇭🇷')).toBe(9);
-    expect(linkFacets('ćao https://a.hr/x.')).toEqual([{ index: { byteStart: 5, byteEnd: 19 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://a.hr/x' }] }]);
+    expect(linkFacets('ćao https://a.hr/x.')).toEqual([
+      { index: { byteStart: 5, byteEnd: 19 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://a.hr/x' }] },
+    ]);
     for (const k of ['1:a', '2:b', 'x'.repeat(500)]) expect(rkeyFor(k)).toMatch(/^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/);
     expect(rkeyFor('1:a')).toBe(rkeyFor('1:a'));
 
@@ -199,8 +225,16 @@ describe('Bluesky adapter against a fake Bluesky on loopback', () => {
     expect((await bad.poll({ id: 1, name: 'n', config: { kind: 'nope' } }, null).catch((e: unknown) => e)) as AdapterError).toMatchObject({ kind: 'invalid' });
     const problems = (env: Record<string, string>) => configurePlatforms(env).problems.join('; ');
     expect(problems({ BLUESKY_APP_PASSWORD: PASSWORD })).toMatch(/^BLUESKY_HANDLE: required with BLUESKY_APP_PASSWORD/);
-    expect(problems({ BLUESKY_HANDLE: 'not a handle' })).toMatch(/BLUESKY_HANDLE: expected the brand’s handle.*BLUESKY_APP_PASSWORD: required with BLUESKY_HANDLE/);
-    expect(blueskySettings(z.object(blueskyEnv).parse({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD }))).toEqual({ handle: 'vedra.bsky.social', appPassword: PASSWORD, service: 'https://bsky.social', timeoutMs: 10_000, searchQuery: undefined });
+    expect(problems({ BLUESKY_HANDLE: 'not a handle' })).toMatch(
+      /BLUESKY_HANDLE: expected the brand’s handle.*BLUESKY_APP_PASSWORD: required with BLUESKY_HANDLE/,
+    );
+    expect(blueskySettings(z.object(blueskyEnv).parse({ BLUESKY_HANDLE: '@Vedra.bsky.social', BLUESKY_APP_PASSWORD: PASSWORD }))).toEqual({
+      handle: 'vedra.bsky.social',
+      appPassword: PASSWORD,
+      service: 'https://bsky.social',
+      timeoutMs: 10_000,
+      searchQuery: undefined,
+    });
     expect(configurePlatforms({ BLUESKY_SERVICE: 'https://bsky.social' })).toEqual({ platforms: [], problems: [] });
   });
 });

@@ -1,18 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
-import { AdapterError } from '../../adapters/errors.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { AdapterError } from '../../adapters/errors.ts';
 import { createMastodonAdapter, type MastodonAdapter } from '../../adapters/mastodon/index.ts';
+import { htmlToText, mastodonLength } from '../../adapters/mastodon/map.ts';
 import { mastodonEnv, mastodonSettings } from '../../adapters/mastodon/settings.ts';
 import { configurePlatforms } from '../../adapters/registry.ts';
-import { htmlToText, mastodonLength } from '../../adapters/mastodon/map.ts';
-import { auditLog, cases, posts, replies, streams, type Stream } from '../../db/schema/index.ts';
+import { auditLog, cases, posts, replies, type Stream, streams } from '../../db/schema/index.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
-import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { type PollerDeps, pollStream } from '../../src/ingest/poller.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { FakeMastodon } from '../fakes/mastodon-server.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../helpers/harness.ts';
 
 const TOKEN = 'mastodon-access-token-0123456789';
 
@@ -33,10 +33,20 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   afterEach(() => m.close());
 
   async function stream(): Promise<Stream> {
-    const [s] = await h.deps.database.db.insert(streams).values({ platform: 'mastodon', name: 'mentions', config: { kind: 'mentions' } }).returning();
+    const [s] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform: 'mastodon', name: 'mentions', config: { kind: 'mentions' } })
+      .returning();
     return s!;
   }
-  const deps = (): PollerDeps => ({ database: h.deps.database, adapters: { mastodon: adapter }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 't', alertAfterMs: 60_000 });
+  const deps = (): PollerDeps => ({
+    database: h.deps.database,
+    adapters: { mastodon: adapter },
+    rulebook: h.deps.rulebook,
+    log: silentLog,
+    instanceId: 't',
+    alertAfterMs: 60_000,
+  });
   const fresh = async (id: number) => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
   const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
   async function drain(s: Stream, max = 50): Promise<void> {
@@ -60,13 +70,19 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   it('stores every mention exactly once across pages, as readable text, and nothing that is not a mention', async () => {
     const people = customers(10);
     for (let i = 0; i < 95; i++) {
-      m.addStatus(people[i % 10]!, `<p><span class="h-card"><a href="https://social.example/@vedra" class="u-url mention">@<span>vedra</span></a></span> internet ne radi već ${i} sati &amp; nitko se ne javlja</p>`);
+      m.addStatus(
+        people[i % 10]!,
+        `<p><span class="h-card"><a href="https://social.example/@vedra" class="u-url mention">@<span>vedra</span></a></span> internet ne radi već ${i} sati &amp; nitko se ne javlja</p>`,
+      );
     }
     m.addFavourite(people[0]!, m.addStatus(m.brand, '<p>Održavanje mreže večeras.</p>'));
     const s = await stream();
     await drain(s);
     expect(await stored()).toBe(95);
-    const [p] = await h.deps.database.db.select().from(posts).where(eq(posts.platformPostId, m.notifications.find((n) => n.type === 'mention')!.status!.id as string));
+    const [p] = await h.deps.database.db
+      .select()
+      .from(posts)
+      .where(eq(posts.platformPostId, m.notifications.find((n) => n.type === 'mention')!.status!.id as string));
     expect(p!.text).toMatch(/^@vedra internet ne radi već \d+ sati & nitko se ne javlja$/);
     // A new stream reads back along the pages (40 + 40 + 15); the next poll, from the newest, finds nothing.
     const reads = m.requests.filter((r) => r === 'GET /api/v1/notifications').length;
@@ -82,7 +98,8 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   });
 
   it('reads HTML as words: paragraphs, line breaks, split links, entities, content warnings', () => {
-    const html = '<p>Račun &quot;duplo&quot; naplaćen&#39;!<br />Vidi <a href="https://vedra.hr/racun/123"><span class="invisible">https://</span><span class="ellipsis">vedra.hr/racun/</span><span class="invisible">123</span></a></p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>';
+    const html =
+      '<p>Račun &quot;duplo&quot; naplaćen&#39;!<br />Vidi <a href="https://vedra.hr/racun/123"><span class="invisible">https://</span><span class="ellipsis">vedra.hr/racun/</span><span class="invisible">123</span></a></p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>';
     expect(htmlToText(html)).toBe('Račun "duplo" naplaćen\'!\nVidi https://vedra.hr/racun/123\n\n<script>alert(1)</script>');
     expect(mastodonLength('@ana@drugi.social vidi https://vedra.hr/a/very/long/path/that/is/long – Iva')).toBe('@ana vidi '.length + 23 + ' – Iva'.length);
   });
@@ -108,15 +125,24 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
 
   it('watches a hashtag’s timeline too: the tagged posts, once, whichever stream saw them first', async () => {
     const people = customers(4);
-    const tagged = m.addStatus(people[0]!, '<p>Treći dan bez interneta <a href="https://social.example/tags/vedra" class="mention hashtag">#<span>Vedra</span></a>, sramota</p>', { mention: false });
+    const tagged = m.addStatus(
+      people[0]!,
+      '<p>Treći dan bez interneta <a href="https://social.example/tags/vedra" class="mention hashtag">#<span>Vedra</span></a>, sramota</p>',
+      { mention: false },
+    );
     m.addStatus(people[1]!, '<p>Lijep dan u Splitu #more</p>', { mention: false });
     const both = m.addStatus(people[2]!, '<p>@vedra #vedra račun je kriv</p>');
     m.addStatus(m.brand, '<p>Radovi na mreži večeras #vedra</p>', { mention: false });
-    const [tag] = await h.deps.database.db.insert(streams).values({ platform: 'mastodon', name: '#vedra', config: { kind: 'hashtag', tag: 'vedra' } }).returning();
+    const [tag] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform: 'mastodon', name: '#vedra', config: { kind: 'hashtag', tag: 'vedra' } })
+      .returning();
     await drain(tag!);
     await drain(await stream());
     const rows = await h.deps.database.db.select().from(posts).orderBy(posts.id);
-    expect(rows.map((r) => r.platformPostId).sort()).toEqual([tagged.id, both.id, [...m.statuses.values()].find((x) => x.account.id === m.brand.id)!.id].sort());
+    expect(rows.map((r) => r.platformPostId).sort()).toEqual(
+      [tagged.id, both.id, [...m.statuses.values()].find((x) => x.account.id === m.brand.id)!.id].sort(),
+    );
     expect(rows.find((r) => r.platformPostId === tagged.id)!.text).toBe('Treći dan bez interneta #Vedra, sramota');
     expect(rows.filter((r) => r.isOwn)).toHaveLength(1);
     expect(m.requests).toContain('GET /api/v1/timelines/tag/vedra');
@@ -138,7 +164,7 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
   });
 
   it('waits out a rate limit, with the time the server gave, and catches up after', async () => {
-    customers(1).forEach((c) => m.addStatus(c, '<p>@vedra ne radi</p>'));
+    for (const c of customers(1)) m.addStatus(c, '<p>@vedra ne radi</p>');
     const s = await stream();
     m.faults.push('429');
     expect(await pollStream(deps(), s, new Date())).toBeUndefined();
@@ -160,25 +186,40 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     await adapter.verify();
     const s = await stream();
     await drain(s);
-    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, dm.id));
+    const [c] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, dm.id));
     const responder = await h.user('responder');
     await claimCase(h.deps.database, c!.id, responder);
 
     // The server makes the post but answers after the client gave up: outcome unknown.
     m.faults.push('slow');
-    await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav Kupac, ispravljamo račun danas. – Iva', idempotencyKey: 'k1' });
+    await createReply(
+      h.deps.database,
+      { mastodon: adapter },
+      { caseId: c!.id, actor: responder, text: 'Pozdrav Kupac, ispravljamo račun danas. – Iva', idempotencyKey: 'k1' },
+    );
     await deliverDueReplies(h.deps.database, { mastodon: adapter }, silentLog);
     await deliverDueReplies(h.deps.database, { mastodon: adapter }, silentLog, { now: new Date(Date.now() + 3_600_000) });
     expect(m.posted).toHaveLength(1);
     expect(m.posted[0]).toMatchObject({ status: '@kupac0@drugi.social Pozdrav Kupac, ispravljamo račun danas. – Iva', inReplyTo: dm.id, visibility: 'direct' });
     expect(m.posted[0]!.idempotencyKey).toBeTruthy();
-    const [sent] = await h.deps.database.db.select().from(replies).where(and(eq(replies.caseId, c!.id), eq(replies.status, 'sent')));
+    const [sent] = await h.deps.database.db
+      .select()
+      .from(replies)
+      .where(and(eq(replies.caseId, c!.id), eq(replies.status, 'sent')));
     expect(sent!.platformReplyId).toBe(m.posted[0]!.id);
 
     // Too long for this server (its limit is read at start-up): the queue says so before sending.
     m.maxCharacters = 100;
     await adapter.verify();
-    const refused = await createReply(h.deps.database, { mastodon: adapter }, { caseId: c!.id, actor: responder, text: 'x'.repeat(120), idempotencyKey: 'k2' }).catch((e: unknown) => e);
+    const refused = await createReply(
+      h.deps.database,
+      { mastodon: adapter },
+      { caseId: c!.id, actor: responder, text: 'x'.repeat(120), idempotencyKey: 'k2' },
+    ).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringContaining('it allows at most 100') });
   });
 
@@ -221,10 +262,22 @@ describe('Mastodon adapter against a fake Mastodon server', () => {
     const problems = (env: Record<string, string>) => configurePlatforms(env).problems.join('; ');
     const settings = (env: Record<string, string>) => mastodonSettings(z.object(mastodonEnv).parse(env));
     expect(problems({ MASTODON_ACCESS_TOKEN: TOKEN })).toMatch(/^MASTODON_URL: required with MASTODON_ACCESS_TOKEN/);
-    expect(problems({ MASTODON_URL: 'ftp://x' })).toMatch(/MASTODON_URL: expected an http:\/\/ or https:\/\/ address; MASTODON_ACCESS_TOKEN: required with MASTODON_URL/);
-    expect(settings({ MASTODON_URL: 'https://mastodon.social/', MASTODON_ACCESS_TOKEN: TOKEN })).toEqual({ baseUrl: 'https://mastodon.social', accessToken: TOKEN, timeoutMs: 10_000, hashtags: [] });
-    expect(settings({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: '#vedra, VedraTelekom,vedra' }).hashtags).toEqual(['vedra', 'VedraTelekom']);
-    expect(problems({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: 'vedra,no spaces' })).toMatch(/MASTODON_HASHTAGS\.1: expected hashtags of letters, digits and _/);
+    expect(problems({ MASTODON_URL: 'ftp://x' })).toMatch(
+      /MASTODON_URL: expected an http:\/\/ or https:\/\/ address; MASTODON_ACCESS_TOKEN: required with MASTODON_URL/,
+    );
+    expect(settings({ MASTODON_URL: 'https://mastodon.social/', MASTODON_ACCESS_TOKEN: TOKEN })).toEqual({
+      baseUrl: 'https://mastodon.social',
+      accessToken: TOKEN,
+      timeoutMs: 10_000,
+      hashtags: [],
+    });
+    expect(settings({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: '#vedra, VedraTelekom,vedra' }).hashtags).toEqual([
+      'vedra',
+      'VedraTelekom',
+    ]);
+    expect(problems({ MASTODON_URL: 'https://m.hr', MASTODON_ACCESS_TOKEN: TOKEN, MASTODON_HASHTAGS: 'vedra,no spaces' })).toMatch(
+      /MASTODON_HASHTAGS\.1: expected hashtags of letters, digits and _/,
+    );
     expect(configurePlatforms({ MASTODON_HASHTAGS: 'vedra' })).toEqual({ platforms: [], problems: [] });
   });
 });

@@ -1,21 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFacebookAdapter, type FacebookAdapter } from '../../adapters/facebook/index.ts';
 import { createInstagramAdapter, type InstagramAdapter } from '../../adapters/instagram/index.ts';
 import type { MetaSettings } from '../../adapters/meta/settings.ts';
 import { configurePlatforms } from '../../adapters/registry.ts';
-import { alerts, auditLog, cases, moderations, posts, replies, streams, webhookDeliveries, type Stream } from '../../db/schema/index.ts';
+import { alerts, auditLog, cases, moderations, posts, replies, type Stream, streams, webhookDeliveries } from '../../db/schema/index.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
-import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { type PollerDeps, pollStream } from '../../src/ingest/poller.ts';
 import { processDeliveries } from '../../src/ingest/webhook-inbox.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { deliverModerations, requestModeration } from '../../src/queue/moderation.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
 import { FakeGraph } from '../fakes/graph-server.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../helpers/harness.ts';
 import { waitFor } from '../helpers/process.ts';
 
 const TOKEN = 'EAAGmetaTestPageAccessToken0001';
@@ -39,7 +39,17 @@ describe('Facebook and Instagram against a fake Graph API', () => {
 
   beforeAll(async () => {
     g = await new FakeGraph(TOKEN, SECRET).listen();
-    settings = { pageId: g.pageId, pageToken: TOKEN, appSecret: SECRET, verifyToken: VERIFY, igUserId: g.igUserId, baseUrl: g.url, timeoutMs: 2_000, lookbackMs: 28 * 86_400_000, pollIntervalMs: 60_000 };
+    settings = {
+      pageId: g.pageId,
+      pageToken: TOKEN,
+      appSecret: SECRET,
+      verifyToken: VERIFY,
+      igUserId: g.igUserId,
+      baseUrl: g.url,
+      timeoutMs: 2_000,
+      lookbackMs: 28 * 86_400_000,
+      pollIntervalMs: 60_000,
+    };
     fb = createFacebookAdapter(settings);
     ig = createInstagramAdapter({ ...settings, igUserId: g.igUserId });
     h = await createHarness({ adapters: () => ({ facebook: fb, instagram: ig }) });
@@ -53,33 +63,68 @@ describe('Facebook and Instagram against a fake Graph API', () => {
     g.reset();
   });
 
-  const deps = (): PollerDeps => ({ database: h.deps.database, adapters: { facebook: fb, instagram: ig }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 'meta', alertAfterMs: 3_600_000 });
+  const deps = (): PollerDeps => ({
+    database: h.deps.database,
+    adapters: { facebook: fb, instagram: ig },
+    rulebook: h.deps.rulebook,
+    log: silentLog,
+    instanceId: 'meta',
+    alertAfterMs: 3_600_000,
+  });
   const fresh = async (id: number) => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
-  const storedIds = async (platform = 'facebook') => (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts).where(eq(posts.platform, platform))).map((p) => p.id).sort();
+  const storedIds = async (platform = 'facebook') =>
+    (await h.deps.database.db.select({ id: posts.platformPostId }).from(posts).where(eq(posts.platform, platform))).map((p) => p.id).sort();
   async function stream(platform: 'facebook' | 'instagram' = 'facebook'): Promise<Stream> {
-    const [s] = await h.deps.database.db.insert(streams).values({ platform, name: 'comments', config: { kind: platform === 'facebook' ? 'page' : 'media' } }).returning();
+    const [s] = await h.deps.database.db
+      .insert(streams)
+      .values({ platform, name: 'comments', config: { kind: platform === 'facebook' ? 'page' : 'media' } })
+      .returning();
     return s!;
   }
   /** Posts a delivery as Meta does; odziv answers at once and works it after: this waits for that too. */
   const deliver = async (platform: string, body: unknown, signature?: string) => {
     const signed = g.signed(body);
-    const res = await h.app.request(`/webhooks/${platform}`, { method: 'POST', body: signed.body, headers: { ...signed.headers, ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}) } });
-    await waitFor('the delivery to be worked', async () => (Number((await h.deps.database.db.select({ n: count() }).from(webhookDeliveries).where(isNull(webhookDeliveries.refusedAt)))[0]!.n) === 0 ? true : undefined), 60_000, 20);
+    const res = await h.app.request(`/webhooks/${platform}`, {
+      method: 'POST',
+      body: signed.body,
+      headers: { ...signed.headers, ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}) },
+    });
+    await waitFor(
+      'the delivery to be worked',
+      async () =>
+        Number((await h.deps.database.db.select({ n: count() }).from(webhookDeliveries).where(isNull(webhookDeliveries.refusedAt)))[0]!.n) === 0
+          ? true
+          : undefined,
+      60_000,
+      20,
+    );
     return res;
   };
   const cookieOf = async (email: string) => {
-    const login = await h.app.request('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery staple' }) });
+    const login = await h.app.request('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+    });
     return `odziv_session=${/odziv_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]}`;
   };
   async function caseOf(platformPostId: string) {
-    const [row] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, platformPostId));
+    const [row] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, platformPostId));
     return row?.id;
   }
 
   describe('the fake Graph API', () => {
     /** Every key path of a JSON value ("data[].from.id"), to compare shapes, not values. */
     const shape = (v: unknown, at = ''): string[] =>
-      Array.isArray(v) ? v.flatMap((x) => shape(x, `${at}[]`)) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => (k === '$source' ? [] : [`${at}${at ? '.' : ''}${k}`, ...shape(x, `${at}${at ? '.' : ''}${k}`)])) : [];
+      Array.isArray(v)
+        ? v.flatMap((x) => shape(x, `${at}[]`))
+        : v && typeof v === 'object'
+          ? Object.entries(v).flatMap(([k, x]) => (k === '$source' ? [] : [`${at}${at ? '.' : ''}${k}`, ...shape(x, `${at}${at ? '.' : ''}${k}`)]))
+          : [];
     const documented = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../fakes/graph', name), 'utf8')) as unknown;
 
     it('answers in the shapes of Meta’s documented examples (test/fakes/graph/*.json)', async () => {
@@ -102,14 +147,18 @@ describe('Facebook and Instagram against a fake Graph API', () => {
 
   describe('configuration', () => {
     it('names every variable that is wrong, and configures Instagram only with META_IG_USER_ID', () => {
-      expect(configurePlatforms({ META_PAGE_ID: 'vedra', META_APP_SECRET: 'short' }).problems.join('; ')).toMatch(/META_PAGE_ID: expected .*digits only.*META_PAGE_ACCESS_TOKEN: required with META_PAGE_ID.*META_APP_SECRET: expected the app secret.*META_VERIFY_TOKEN: required/);
+      expect(configurePlatforms({ META_PAGE_ID: 'vedra', META_APP_SECRET: 'short' }).problems.join('; ')).toMatch(
+        /META_PAGE_ID: expected .*digits only.*META_PAGE_ACCESS_TOKEN: required with META_PAGE_ID.*META_APP_SECRET: expected the app secret.*META_VERIFY_TOKEN: required/,
+      );
       const env = { META_PAGE_ID: g.pageId, META_PAGE_ACCESS_TOKEN: TOKEN, META_APP_SECRET: SECRET, META_VERIFY_TOKEN: VERIFY };
       expect(configurePlatforms(env).platforms.map((p) => p.platform)).toEqual(['facebook']);
       const both = configurePlatforms({ ...env, META_IG_USER_ID: g.igUserId });
       expect(both.platforms.map((p) => p.platform)).toEqual(['facebook', 'instagram']);
       expect(both.platforms[0]!.secrets).toEqual(expect.arrayContaining([TOKEN, SECRET, VERIFY]));
       // One problem, told once (Instagram reads the same variables).
-      expect(configurePlatforms({ ...env, META_IG_USER_ID: 'ig' }).problems).toEqual(['META_IG_USER_ID: expected the Instagram professional account’s id (digits only)']);
+      expect(configurePlatforms({ ...env, META_IG_USER_ID: 'ig' }).problems).toEqual([
+        'META_IG_USER_ID: expected the Instagram professional account’s id (digits only)',
+      ]);
     });
   });
 
@@ -142,10 +191,22 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       // The edit arrives before the comment itself, then the comment twice.
       const edited = g.feedDelivery({ ...c, message: 'Internet ne radi već četiri dana, sramota! Otkazujem.' }, 'edited');
       for (const d of [edited, g.feedDelivery(c), g.feedDelivery(c), g.feedDelivery(own)]) expect((await deliver('facebook', d)).status).toBe(200);
-      const reaction = { object: 'page', entry: [{ id: g.pageId, time: 1764583200, changes: [{ field: 'feed', value: { item: 'reaction', verb: 'add', reaction_type: 'angry', post_id: post.id, from: customer } }] }] };
+      const reaction = {
+        object: 'page',
+        entry: [
+          {
+            id: g.pageId,
+            time: 1764583200,
+            changes: [{ field: 'feed', value: { item: 'reaction', verb: 'add', reaction_type: 'angry', post_id: post.id, from: customer } }],
+          },
+        ],
+      };
       expect((await deliver('facebook', reaction)).status).toBe(200);
       expect(await storedIds()).toEqual([c.id, own.id].sort());
-      const [row] = await h.deps.database.db.select({ text: posts.text, isOwn: posts.isOwn, conversation: posts.conversationId }).from(posts).where(eq(posts.platformPostId, c.id));
+      const [row] = await h.deps.database.db
+        .select({ text: posts.text, isOwn: posts.isOwn, conversation: posts.conversationId })
+        .from(posts)
+        .where(eq(posts.platformPostId, c.id));
       expect(row).toEqual({ text: 'Internet ne radi već četiri dana, sramota! Otkazujem.', isOwn: false, conversation: c.id });
       expect(await caseOf(own.id)).toBeUndefined();
       expect(await caseOf(c.id)).toBeDefined();
@@ -153,7 +214,10 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       // Edited again after it was stored: the same id, the new words.
       expect((await deliver('facebook', g.feedDelivery({ ...c, message: 'Sad radi, hvala.' }, 'edited'))).status).toBe(200);
       expect((await h.deps.database.db.select({ text: posts.text }).from(posts).where(eq(posts.platformPostId, c.id)))[0]!.text).toBe('Sad radi, hvala.');
-      const history = await h.deps.database.db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.subjectType, 'case'), eq(auditLog.subjectId, String(await caseOf(c.id)))));
+      const history = await h.deps.database.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(and(eq(auditLog.subjectType, 'case'), eq(auditLog.subjectId, String(await caseOf(c.id)))));
       expect(history.map((x) => x.action)).toContain('post.edited');
 
       // Removed: its words are forgotten, and an edit delivered late does not bring them back.
@@ -168,7 +232,11 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const post = g.addPost('Akcija');
       const c = g.addComment(post.id, 'Račun mi je opet pogrešan, sramota!', customer);
       const batch = g.feedDelivery(c) as { entry: Array<Record<string, unknown>> };
-      batch.entry.push({ id: '999000000000', time: 1764583200, changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', comment_id: '1_2', post_id: '999_1', message: 'other page' } }] });
+      batch.entry.push({
+        id: '999000000000',
+        time: 1764583200,
+        changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', comment_id: '1_2', post_id: '999_1', message: 'other page' } }],
+      });
       batch.entry.push({ id: g.pageId, time: 1764583200, changes: [{ field: 'feed', value: { item: 42, verb: 'add' } }] });
       const res = await deliver('facebook', batch);
       expect(res.status).toBe(200);
@@ -185,7 +253,10 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const mention = g.addIgComment('17900000000999', '@vedratelekom opet nema signala u Splitu', igCustomer);
       expect((await deliver('instagram', g.igDelivery(c))).status).toBe(200);
       expect((await deliver('instagram', g.igDelivery(mine))).status).toBe(200);
-      const mentions = { object: 'instagram', entry: [{ id: g.igUserId, time: 1764583200, changes: [{ field: 'mentions', value: { media_id: '17900000000999', comment_id: mention.id } }] }] };
+      const mentions = {
+        object: 'instagram',
+        entry: [{ id: g.igUserId, time: 1764583200, changes: [{ field: 'mentions', value: { media_id: '17900000000999', comment_id: mention.id } }] }],
+      };
       expect((await deliver('instagram', mentions)).status).toBe(200);
       expect(await storedIds('instagram')).toEqual([c.id, mine.id, mention.id].sort());
       expect(await caseOf(mine.id)).toBeUndefined();
@@ -196,12 +267,20 @@ describe('Facebook and Instagram against a fake Graph API', () => {
 
   it('answers a delivery at once and keeps it while Graph cannot be asked about it, then stores it once', async () => {
     const mention = g.addIgComment('17900000000123', '@vedratelekom dva dana bez signala!', igCustomer);
-    const body = { object: 'instagram', entry: [{ id: g.igUserId, time: 1764583200, changes: [{ field: 'mentions', value: { media_id: '17900000000123', comment_id: mention.id } }] }] };
+    const body = {
+      object: 'instagram',
+      entry: [{ id: g.igUserId, time: 1764583200, changes: [{ field: 'mentions', value: { media_id: '17900000000123', comment_id: mention.id } }] }],
+    };
     g.faults.push('transient');
     const signed = g.signed(body);
     const res = await h.app.request('/webhooks/instagram', { method: 'POST', body: signed.body, headers: signed.headers });
     expect(res.status).toBe(200);
-    const kept = await waitFor('the failed first try', async () => (await h.deps.database.db.select().from(webhookDeliveries)).find((d) => d.lastError), 60_000, 20);
+    const kept = await waitFor(
+      'the failed first try',
+      async () => (await h.deps.database.db.select().from(webhookDeliveries)).find((d) => d.lastError),
+      60_000,
+      20,
+    );
     expect(kept.lastError).toMatch(/^server: .*#2/);
     expect(await storedIds('instagram')).toEqual([]);
     // The worker's next run, once the back-off is over.
@@ -222,8 +301,15 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       expect(await storedIds()).toEqual([a.id, b.id].sort());
       // Each stream counts what it stored, a duplicate not at all: the webhook one, the poll the other.
       const cm = await h.user('community_manager');
-      const health = (await (await h.request('GET', '/api/streams', { token: cm.token })).json()) as { streams: Array<{ platform: string; name: string; posts: number }> };
-      expect(health.streams.filter((x) => x.platform === 'facebook').map((x) => `${x.name}:${x.posts}`).sort()).toEqual(['comments:1', 'webhook:1']);
+      const health = (await (await h.request('GET', '/api/streams', { token: cm.token })).json()) as {
+        streams: Array<{ platform: string; name: string; posts: number }>;
+      };
+      expect(
+        health.streams
+          .filter((x) => x.platform === 'facebook')
+          .map((x) => `${x.name}:${x.posts}`)
+          .sort(),
+      ).toEqual(['comments:1', 'webhook:1']);
       // Nothing new: the next reconciling poll is a minute away, not at once.
       expect((await fresh(s.id)).nextPollAt!.getTime() - Date.now()).toBeGreaterThan(30_000);
     });
@@ -242,7 +328,14 @@ describe('Facebook and Instagram against a fake Graph API', () => {
 
     it('reads every comment of a long post even when one is deleted between two pages', async () => {
       const post = g.addPost('Akcija');
-      const list = Array.from({ length: 250 }, (_, i) => g.addComment(post.id, `račun ${i} je pogrešan, sramota`, { id: String(61550000001000 + (i % 7)), name: `Kupac ${i % 7}` }, { at: Date.now() - (250 - i) * 1000 }));
+      const list = Array.from({ length: 250 }, (_, i) =>
+        g.addComment(
+          post.id,
+          `račun ${i} je pogrešan, sramota`,
+          { id: String(61550000001000 + (i % 7)), name: `Kupac ${i % 7}` },
+          { at: Date.now() - (250 - i) * 1000 },
+        ),
+      );
       // The comment at the end of the first page (newest first) disappears while the second is asked for.
       g.deleteBetweenPages = list[150]!.id;
       const s = await stream();
@@ -273,7 +366,9 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       expect(held!.lastError).toMatch(/^held: credentials:/);
       expect(g.posted).toHaveLength(0);
       // The case says why the reply waits.
-      expect(await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(responder.email) } })).text()).toContain('held: credentials: META_PAGE_ACCESS_TOKEN no longer works');
+      expect(await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(responder.email) } })).text()).toContain(
+        'held: credentials: META_PAGE_ACCESS_TOKEN no longer works',
+      );
       // A renewed token: the held reply goes out, once.
       g.tokenExpired = false;
       await deliverDueReplies(h.deps.database, h.deps.adapters, silentLog, { now: new Date(Date.now() + 10 * 60_000) });
@@ -309,8 +404,16 @@ describe('Facebook and Instagram against a fake Graph API', () => {
 
     it('sends one private reply per comment, refuses a second, and counts Meta’s “already replied” after a lost answer as sent', async () => {
       const { c, caseId, responder } = await flaggedCase();
-      await createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Ana, pošaljite nam broj ugovora ovdje. – Iva', idempotencyKey: 'p1', private: true });
-      await expect(createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Drugi put', idempotencyKey: 'p2', private: true })).rejects.toThrow(/already answered privately/);
+      await createReply(h.deps.database, h.deps.adapters, {
+        caseId,
+        actor: responder,
+        text: 'Ana, pošaljite nam broj ugovora ovdje. – Iva',
+        idempotencyKey: 'p1',
+        private: true,
+      });
+      await expect(
+        createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Drugi put', idempotencyKey: 'p2', private: true }),
+      ).rejects.toThrow(/already answered privately/);
       g.faults.push('post-then-drop');
       await deliverDueReplies(h.deps.database, h.deps.adapters, silentLog);
       expect(g.messages).toEqual([expect.objectContaining({ commentId: c.id, text: 'Ana, pošaljite nam broj ugovora ovdje. – Iva' })]);
@@ -329,8 +432,12 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const responder = await h.user('responder');
       const caseId = (await caseOf(c.id))!;
       await claimCase(h.deps.database, caseId, responder);
-      await expect(createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Pozdrav', idempotencyKey: 'late', private: true })).rejects.toThrow(/private: facebook takes a private reply only until .* \(7 days after the post\)/);
-      expect(await h.request('GET', `/api/cases/${caseId}`, { token: responder.token }).then((r) => r.json())).toMatchObject({ channel: { moderation: ['hide', 'unhide', 'delete'], privateReplyOpen: false } });
+      await expect(
+        createReply(h.deps.database, h.deps.adapters, { caseId, actor: responder, text: 'Pozdrav', idempotencyKey: 'late', private: true }),
+      ).rejects.toThrow(/private: facebook takes a private reply only until .* \(7 days after the post\)/);
+      expect(await h.request('GET', `/api/cases/${caseId}`, { token: responder.token }).then((r) => r.json())).toMatchObject({
+        channel: { moderation: ['hide', 'unhide', 'delete'], privateReplyOpen: false },
+      });
       const page = await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(responder.email) } })).text();
       expect(page).toContain('id="private-closed"');
       expect(page).not.toContain('name="private"');
@@ -349,13 +456,19 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       const media = g.addMedia('Kolekcija');
       const top = g.addIgComment(media.id, 'Gdje mi je paket?', { id: '17841400000077', username: 'marko' });
       const follow = g.addIgComment(media.id, 'Paket kasni dva tjedna, sramota!', igCustomer, { parent: top.id });
-      const sent = await ig.reply({ platformPostId: follow.id, conversationId: top.id, authorHandle: igCustomer.username }, 'Provjeravamo odmah. – Iva', 'ig-1');
+      const sent = await ig.reply(
+        { platformPostId: follow.id, conversationId: top.id, authorHandle: igCustomer.username },
+        'Provjeravamo odmah. – Iva',
+        'ig-1',
+      );
       expect(g.posted.at(-1)).toMatchObject({ platform: 'instagram', id: sent.platformReplyId, on: top.id, message: '@ana.kovac Provjeravamo odmah. – Iva' });
     });
 
     it('hides, shows again and deletes a comment for a community manager, audited; a responder may not', async () => {
       const { c, caseId, responder } = await flaggedCase();
-      await expect(requestModeration(h.deps.database, h.deps.adapters, { caseId, actor: responder, action: 'hide', reason: 'psovke' })).rejects.toThrow(/community_manager/);
+      await expect(requestModeration(h.deps.database, h.deps.adapters, { caseId, actor: responder, action: 'hide', reason: 'psovke' })).rejects.toThrow(
+        /community_manager/,
+      );
       const cm = await h.user('community_manager', 'Maja');
       const res = await h.request('POST', `/api/cases/${caseId}/moderation`, { token: cm.token, json: { action: 'hide', reason: 'Vrijeđa druge korisnike' } });
       expect(res.status).toBe(202);
@@ -369,7 +482,10 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       await deliverModerations(h.deps.database, h.deps.adapters, silentLog);
       expect(g.fbComments.has(c.id)).toBe(false);
       expect(g.moderated.map((m) => m.action)).toEqual(['hide', 'unhide', 'delete']);
-      const detail = (await (await h.request('GET', `/api/cases/${caseId}`, { token: cm.token })).json()) as { moderations: Array<{ action: string; status: string; by: string; reason: string }>; history: Array<{ action: string }> };
+      const detail = (await (await h.request('GET', `/api/cases/${caseId}`, { token: cm.token })).json()) as {
+        moderations: Array<{ action: string; status: string; by: string; reason: string }>;
+        history: Array<{ action: string }>;
+      };
       expect(detail.moderations.map((m) => `${m.action}:${m.status}:${m.by}`)).toEqual(['hide:done:Maja', 'unhide:done:Maja', 'delete:done:Maja']);
       expect(detail.history.map((x) => x.action)).toEqual(expect.arrayContaining(['post.hide.request', 'post.hidden', 'post.unhidden', 'post.deleted']));
       // Deleted: gone, its words forgotten.
@@ -388,12 +504,16 @@ describe('Facebook and Instagram against a fake Graph API', () => {
       expect(g.moderated.every((m) => m.action === 'hide')).toBe(true);
       const cm = await h.user('community_manager');
       const caseId = (await caseOf(c.id))!;
-      const detail = (await (await h.request('GET', `/api/cases/${caseId}`, { token: cm.token })).json()) as { moderations: Array<{ action: string; rule: string; reason: string; status: string }> };
-      expect(detail.moderations).toEqual([expect.objectContaining({ action: 'hide', rule: 'default/card-number-posted', reason: 'A payment card number, posted in public.', status: 'done' })]);
+      const detail = (await (await h.request('GET', `/api/cases/${caseId}`, { token: cm.token })).json()) as {
+        moderations: Array<{ action: string; rule: string; reason: string; status: string }>;
+      };
+      expect(detail.moderations).toEqual([
+        expect.objectContaining({ action: 'hide', rule: 'default/card-number-posted', reason: 'A payment card number, posted in public.', status: 'done' }),
+      ]);
       const page = await (await h.app.request(`/cases/${caseId}`, { headers: { cookie: await cookieOf(cm.email) } })).text();
       expect(page).toContain('rule default/card-number-posted');
       expect(page).toContain('A payment card number, posted in public.');
-      expect(page).toContain('action="/cases/' + caseId + '/moderation"');
+      expect(page).toContain(`action="/cases/${caseId}/moderation"`);
       // The spam is hidden and opens no case.
       expect(await caseOf(spam.id)).toBeUndefined();
     });

@@ -14,7 +14,11 @@ function bareMastodon(baseUrl: string): PlatformAdapter {
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${MASTODON_TOKEN}`, ...init.headers }, signal: AbortSignal.timeout(5_000) });
+      res = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${MASTODON_TOKEN}`, ...init.headers },
+        signal: AbortSignal.timeout(5_000),
+      });
     } catch (e) {
       // A post that may have gone out is checked before it is sent again; a read is simply retried.
       throw new AdapterError('mastodon', init.method === 'POST' ? 'unknown_outcome' : 'network', networkMessage(e), undefined, { cause: e });
@@ -31,8 +35,21 @@ function bareMastodon(baseUrl: string): PlatformAdapter {
   const read = (n: { id: string; status?: Status }): NormalizedPost => {
     const s = n.status;
     if (!s?.id || !s.account?.id || !s.account.acct || typeof s.content !== 'string' || !s.created_at) return unreadablePost('mastodon', n, s?.id);
-    const text = s.content.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-    return { platform: 'mastodon', platformPostId: s.id, url: s.url, author: { platformUserId: s.account.id, handle: s.account.acct }, text, postedAt: new Date(s.created_at), isOwn: s.account.id === brandId, isRepost: false, raw: n };
+    const text = s.content
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return {
+      platform: 'mastodon',
+      platformPostId: s.id,
+      url: s.url,
+      author: { platformUserId: s.account.id, handle: s.account.acct },
+      text,
+      postedAt: new Date(s.created_at),
+      isOwn: s.account.id === brandId,
+      isRepost: false,
+      raw: n,
+    };
   };
   return {
     platform: 'mastodon',
@@ -40,11 +57,18 @@ function bareMastodon(baseUrl: string): PlatformAdapter {
     async poll(_stream, cursor) {
       brandId ??= ((await (await call('/api/v1/accounts/verify_credentials')).json()) as { id: string }).id;
       // min_id: the page right after the cursor; newest first within it.
-      const page = (await (await call(`/api/v1/notifications?types[]=mention&limit=40&min_id=${cursor ?? '0'}`)).json()) as Array<{ id: string; status?: Status }>;
+      const page = (await (await call(`/api/v1/notifications?types[]=mention&limit=40&min_id=${cursor ?? '0'}`)).json()) as Array<{
+        id: string;
+        status?: Status;
+      }>;
       return { posts: page.map(read), cursor: page[0]?.id ?? cursor, more: page.length === 40 };
     },
     async reply(target, text, idempotencyKey) {
-      const res = await call('/api/v1/statuses', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify({ status: text, in_reply_to_id: target.platformPostId }) });
+      const res = await call('/api/v1/statuses', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify({ status: text, in_reply_to_id: target.platformPostId }),
+      });
       return { platformReplyId: ((await res.json()) as { id: string }).id };
     },
   };

@@ -1,19 +1,25 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../adapters/errors.ts';
 import { configurePlatforms } from '../../adapters/registry.ts';
 import { createXAdapter, postsFromActivity, type XAdapter, type XSettings } from '../../adapters/x/index.ts';
-import { alerts, analyses, auditLog, cases, posts, streams, type Stream } from '../../db/schema/index.ts';
+import { alerts, analyses, auditLog, cases, posts, type Stream, streams } from '../../db/schema/index.ts';
+import { detectViral } from '../../src/alerts/viral-detect.ts';
+import { refreshEngagement } from '../../src/ingest/metrics.ts';
+import { type PollerDeps, pollDueStreams, pollStream } from '../../src/ingest/poller.ts';
 import { claimCase } from '../../src/queue/cases.ts';
 import { createReply, deliverDueReplies } from '../../src/queue/replies.ts';
-import { refreshEngagement } from '../../src/ingest/metrics.ts';
-import { detectViral } from '../../src/alerts/viral-detect.ts';
-import { pollDueStreams, pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
 import { FakeX, snowflakeAt } from '../fakes/x-server.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../helpers/harness.ts';
 
-const TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAfakebearer', appKey: 'app-key', appSecret: 'app-secret', accessToken: '1-access-token', accessSecret: 'access-secret' };
+const TOKENS = {
+  bearerToken: 'AAAAAAAAAAAAAAAAAAAAAfakebearer',
+  appKey: 'app-key',
+  appSecret: 'app-secret',
+  accessToken: '1-access-token',
+  accessSecret: 'access-secret',
+};
 
 function settings(x: FakeX, over: Partial<XSettings> = {}): XSettings {
   return {
@@ -31,12 +37,22 @@ function settings(x: FakeX, over: Partial<XSettings> = {}): XSettings {
 function seed(x: FakeX, mentions: number, opts: { own?: number; retweets?: number } = {}) {
   x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
   const start = Date.now() - mentions * 1000;
-  for (let i = 0; i < 50; i++) x.addUser({ id: String(100 + i), username: `customer${i}`, public_metrics: { followers_count: 10 * i, following_count: 1, tweet_count: 1, listed_count: 0 } });
+  for (let i = 0; i < 50; i++)
+    x.addUser({
+      id: String(100 + i),
+      username: `customer${i}`,
+      public_metrics: { followers_count: 10 * i, following_count: 1, tweet_count: 1, listed_count: 0 },
+    });
   for (let i = 0; i < mentions; i++) {
-    x.addTweet({ text: i % 3 ? `@VedraTel internet ne radi već ${i} sati, sramota` : `@VedraTel hvala na brzoj pomoći #${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 1000).toISOString() });
+    x.addTweet({
+      text: i % 3 ? `@VedraTel internet ne radi već ${i} sati, sramota` : `@VedraTel hvala na brzoj pomoći #${i}`,
+      author_id: String(100 + (i % 50)),
+      created_at: new Date(start + i * 1000).toISOString(),
+    });
   }
   for (let i = 0; i < (opts.own ?? 0); i++) x.addTweet({ text: `@VedraTel own post ${i}`, author_id: '1' });
-  for (let i = 0; i < (opts.retweets ?? 0); i++) x.addTweet({ text: `RT @customer1: @VedraTel ne radi ${i}`, author_id: '101', referenced_tweets: [{ type: 'retweeted', id: x.tweets[i]!.id }] });
+  for (let i = 0; i < (opts.retweets ?? 0); i++)
+    x.addTweet({ text: `RT @customer1: @VedraTel ne radi ${i}`, author_id: '101', referenced_tweets: [{ type: 'retweeted', id: x.tweets[i]!.id }] });
 }
 
 describe('X adapter against a fake X', () => {
@@ -61,7 +77,14 @@ describe('X adapter against a fake X', () => {
     const [s] = await h.deps.database.db.insert(streams).values({ platform: 'x', name: 'mentions', config }).returning();
     return s!;
   }
-  const deps = (a: XAdapter): PollerDeps => ({ database: h.deps.database, adapters: { x: a }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 't', alertAfterMs: 60_000 });
+  const deps = (a: XAdapter): PollerDeps => ({
+    database: h.deps.database,
+    adapters: { x: a },
+    rulebook: h.deps.rulebook,
+    log: silentLog,
+    instanceId: 't',
+    alertAfterMs: 60_000,
+  });
   const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
   const fresh = async (id: number) => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
 
@@ -85,7 +108,7 @@ describe('X adapter against a fake X', () => {
     return { s, complaint: x.tweets.find((t) => t.text.includes('ne radi'))! };
   }
 
-  it('stores every mention exactly once across pages, and never the brand\'s own posts or retweets', async () => {
+  it("stores every mention exactly once across pages, and never the brand's own posts or retweets", async () => {
     seed(x, 2_500, { own: 30, retweets: 20 });
     adapter = createXAdapter(settings(x));
     const s = await xStream();
@@ -165,7 +188,9 @@ describe('X adapter against a fake X', () => {
     expect(await stored()).toBe(50);
     // A storm while odziv was down: 1,000 new mentions, of which the timeline still serves the newest 800.
     const start = Date.now() + 1_000;
-    const storm = Array.from({ length: 1000 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }));
+    const storm = Array.from({ length: 1000 }, (_, i) =>
+      x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }),
+    );
     // Someone else's mention of another account is not the brand's, even in the filled span.
     x.addUser({ id: '2', username: 'Drugi' });
     x.addTweet({ text: '@Drugi ne radi', author_id: '101', created_at: new Date(start + 100).toISOString() });
@@ -182,16 +207,24 @@ describe('X adapter against a fake X', () => {
     expect(await h.deps.database.db.select().from(alerts).where(eq(alerts.kind, 'stream'))).toEqual([]);
   });
 
-  it('reads again from recent search the mentions X indexed so late that the timeline\'s newest 800 had passed them', async () => {
+  it("reads again from recent search the mentions X indexed so late that the timeline's newest 800 had passed them", async () => {
     await x.close();
     const hidden = new Map<string, number>();
-    x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, mentionsHorizon: 800, hiddenUntilRequest: hidden }).listen();
+    x = await new FakeX({
+      bearerToken: TOKENS.bearerToken,
+      appKey: TOKENS.appKey,
+      accessToken: TOKENS.accessToken,
+      mentionsHorizon: 800,
+      hiddenUntilRequest: hidden,
+    }).listen();
     seed(x, 50);
     adapter = createXAdapter(settings(x));
     const s = await xStream();
     await drain(adapter, s);
     const start = Date.now() + 1_000;
-    const storm = Array.from({ length: 1000 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }));
+    const storm = Array.from({ length: 1000 }, (_, i) =>
+      x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(start + i * 50).toISOString() }),
+    );
     // Nine of the older 200 are not indexed yet when odziv reads the storm, from the timeline or from search.
     const late = storm.filter((_, i) => i % 20 === 10 && i < 200);
     for (const t of late) hidden.set(t.id, Number.MAX_SAFE_INTEGER);
@@ -217,7 +250,9 @@ describe('X adapter against a fake X', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     // Written while nobody polled, more than the overlap before the next run begins.
     const from = Date.now() - 2_800;
-    const before = Array.from({ length: 250 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(from + i * 2).toISOString() }));
+    const before = Array.from({ length: 250 }, (_, i) =>
+      x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: String(100 + (i % 50)), created_at: new Date(from + i * 2).toISOString() }),
+    );
     // One page of the run is read; then odziv is down while a storm comes in: the run's next_token is past the horizon.
     await pollStream(deps(adapter), await fresh(s.id), new Date());
     expect(JSON.parse((await fresh(s.id)).cursor!).next).toBeDefined();
@@ -236,14 +271,18 @@ describe('X adapter against a fake X', () => {
     x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
     x.addUser({ id: '101', username: 'customer1' });
     const day = 86_400_000;
-    for (let i = 0; i < 5; i++) x.addTweet({ text: `@VedraTel prije ${i}`, author_id: '101', created_at: new Date(Date.now() - 9 * day + i * 1000).toISOString() });
+    for (let i = 0; i < 5; i++)
+      x.addTweet({ text: `@VedraTel prije ${i}`, author_id: '101', created_at: new Date(Date.now() - 9 * day + i * 1000).toISOString() });
     adapter = createXAdapter(settings(x));
     const s = await xStream();
     await drain(adapter, s);
     expect(await stored()).toBe(5);
     // odziv was down for nine days; 200 mentions came in over the two days 8 to 6 days ago, 800 since.
-    const older = Array.from({ length: 200 }, (_, i) => x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: '101', created_at: new Date(Date.now() - 8 * day + i * ((2 * day) / 200)).toISOString() }));
-    for (let i = 0; i < 800; i++) x.addTweet({ text: `@VedraTel opet ${i}`, author_id: '101', created_at: new Date(Date.now() - 3_600_000 + i * 1000).toISOString() });
+    const older = Array.from({ length: 200 }, (_, i) =>
+      x.addTweet({ text: `@VedraTel ne radi ${i}`, author_id: '101', created_at: new Date(Date.now() - 8 * day + i * ((2 * day) / 200)).toISOString() }),
+    );
+    for (let i = 0; i < 800; i++)
+      x.addTweet({ text: `@VedraTel opet ${i}`, author_id: '101', created_at: new Date(Date.now() - 3_600_000 + i * 1000).toISOString() });
     await drain(adapter, await fresh(s.id));
     const [gap, ...more] = (await fresh(s.id)).gaps;
     expect(more).toEqual([]);
@@ -255,7 +294,10 @@ describe('X adapter against a fake X', () => {
     // Everything recent search still had was read back; only the unreachable span is missing.
     for (const t of older) expect(ids.has(t.id)).toBe(Date.parse(t.created_at) >= Date.parse(gap!.to) - 1_000);
     expect(ids.size).toBe(5 + 800 + older.filter((t) => Date.parse(t.created_at) >= Date.parse(gap!.to) - 1_000).length);
-    const [alert] = await h.deps.database.db.select().from(alerts).where(eq(alerts.dedupKey, `gap:${s.id}:${gap!.from}`));
+    const [alert] = await h.deps.database.db
+      .select()
+      .from(alerts)
+      .where(eq(alerts.dedupKey, `gap:${s.id}:${gap!.from}`));
     expect(alert).toMatchObject({ kind: 'stream', audience: 'community_manager' });
     // Caught up, the next polls see no new gap.
     for (let i = 0; i < 3; i++) await drain(adapter, await fresh(s.id));
@@ -287,7 +329,7 @@ describe('X adapter against a fake X', () => {
     expect(Date.parse(later.at(-1)!.query.start_time!)).toBe(Math.floor((Date.parse(lateAfterQuiet.created_at) - 120_000) / 1000) * 1000);
   });
 
-  it('stores the text as its author wrote it: X\'s HTML entities are undone, once', async () => {
+  it("stores the text as its author wrote it: X's HTML entities are undone, once", async () => {
     seed(x, 5);
     const written = '@VedraTel račun & naknada <3 (a "&lt;" typed literally stays) >:(';
     const t = x.addTweet({ text: written, author_id: '103' });
@@ -310,7 +352,7 @@ describe('X adapter against a fake X', () => {
     expect(analysis.categories).toContain('churn');
   });
 
-  it('files an edited post (a new id at X) under its first version\'s case, not as a second complaint', async () => {
+  it("files an edited post (a new id at X) under its first version's case, not as a second complaint", async () => {
     const { s, complaint } = await withComplaint();
     const caseCount = async () => Number((await h.deps.database.db.select({ n: count() }).from(cases))[0]!.n);
     const before = await caseCount();
@@ -318,7 +360,11 @@ describe('X adapter against a fake X', () => {
     await drain(adapter, s);
     expect(await stored()).toBe(4);
     expect(await caseCount()).toBe(before);
-    const [row] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const [row] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, complaint.id));
     const { token } = await h.user('responder');
     const detail = (await (await h.request('GET', `/api/cases/${row!.id}`, { token })).json()) as { thread: Array<{ platformPostId: string; text: string }> };
     expect(detail.thread.map((p) => p.platformPostId)).toEqual([complaint.id, edited.id]);
@@ -332,7 +378,11 @@ describe('X adapter against a fake X', () => {
     const { s, complaint } = await withComplaint();
     const edited = x.editTweet(complaint.id, `${complaint.text} — i TV ne radi od jutra!`);
     await drain(adapter, s);
-    const [casePost] = await h.deps.database.db.select({ id: posts.id, caseId: cases.id }).from(posts).innerJoin(cases, eq(cases.postId, posts.id)).where(eq(posts.platformPostId, complaint.id));
+    const [casePost] = await h.deps.database.db
+      .select({ id: posts.id, caseId: cases.id })
+      .from(posts)
+      .innerJoin(cases, eq(cases.postId, posts.id))
+      .where(eq(posts.platformPostId, complaint.id));
     const [edit] = await h.deps.database.db.select({ id: posts.id, editOf: posts.editOfPostId }).from(posts).where(eq(posts.platformPostId, edited.id));
     expect(edit!.editOf).toBe(casePost!.id);
 
@@ -397,7 +447,10 @@ describe('X adapter against a fake X', () => {
     seed(x, 5);
     adapter = createXAdapter(settings(x));
     const s = await xStream();
-    await h.deps.database.db.update(streams).set({ failingSince: new Date(Date.now() - 5 * 60_000), lastError: 'server: 503' }).where(eq(streams.id, s.id));
+    await h.deps.database.db
+      .update(streams)
+      .set({ failingSince: new Date(Date.now() - 5 * 60_000), lastError: 'server: 503' })
+      .where(eq(streams.id, s.id));
     x.faults.push('503', '503');
     await pollStream(deps(adapter), await fresh(s.id), new Date());
     await pollStream(deps(adapter), await fresh(s.id), new Date());
@@ -412,7 +465,13 @@ describe('X adapter against a fake X', () => {
     x.addUser({ id: '7', username: 'iva' });
     adapter = createXAdapter(settings(x));
     const brandPost = x.addTweet({ text: 'Nova ponuda: 500 Mbit', author_id: '1' });
-    const reply = x.addTweet({ text: '@VedraTel lopovi, zovite 091 234 5678', author_id: '7', conversation_id: brandPost.id, in_reply_to_user_id: '1', referenced_tweets: [{ type: 'replied_to', id: brandPost.id }] });
+    const reply = x.addTweet({
+      text: '@VedraTel lopovi, zovite 091 234 5678',
+      author_id: '7',
+      conversation_id: brandPost.id,
+      in_reply_to_user_id: '1',
+      referenced_tweets: [{ type: 'replied_to', id: brandPost.id }],
+    });
     const elsewhere = x.addTweet({ text: '@VedraTel ne radi', author_id: '7' });
     expect(adapter.moderation!.actions).toEqual(['hide', 'unhide']);
     await adapter.moderation!.apply(reply.id, 'hide');
@@ -476,7 +535,7 @@ describe('X adapter against a fake X', () => {
     await other.close?.();
   });
 
-  it('tells the plan\'s spent monthly cap from a busy window, and tries again hourly', async () => {
+  it("tells the plan's spent monthly cap from a busy window, and tries again hourly", async () => {
     seed(x, 5);
     adapter = createXAdapter(settings(x));
     x.faults.push('usage-cap');
@@ -485,7 +544,7 @@ describe('X adapter against a fake X', () => {
     expect(e.message).toContain('usage cap is spent');
   });
 
-  it('waits for the account\'s 24-hour posting cap to come back, not for the 15-minute window', async () => {
+  it("waits for the account's 24-hour posting cap to come back, not for the 15-minute window", async () => {
     await x.close();
     x = await new FakeX({ bearerToken: TOKENS.bearerToken, appKey: TOKENS.appKey, accessToken: TOKENS.accessToken, userDayLimit: 2 }).listen();
     seed(x, 3);
@@ -516,7 +575,9 @@ describe('X adapter against a fake X', () => {
     const responder = await h.user('responder');
     const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).limit(1);
     await claimCase(h.deps.database, c!.id, responder);
-    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: prayers, idempotencyKey: 'r1' }).catch((e: unknown) => e);
+    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: prayers, idempotencyKey: 'r1' }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: 'text: 283 characters as x counts them; it allows at most 280' });
     const ok = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: link, idempotencyKey: 'r2' });
     expect(ok.reply.text).toBe(link);
@@ -533,14 +594,27 @@ describe('X adapter against a fake X', () => {
     expect(x.requests.filter((r) => r.path === '/2/tweets').length).toBe(3);
   });
 
-  it('answers the customer\'s latest post in the thread, and still can when the first one is deleted', async () => {
+  it("answers the customer's latest post in the thread, and still can when the first one is deleted", async () => {
     const { s, complaint } = await withComplaint();
-    const followUp = x.addTweet({ text: '@VedraTel i dalje ne radi, treći dan!', author_id: complaint.author_id, conversation_id: complaint.conversation_id, referenced_tweets: [{ type: 'replied_to', id: complaint.id }] });
+    const followUp = x.addTweet({
+      text: '@VedraTel i dalje ne radi, treći dan!',
+      author_id: complaint.author_id,
+      conversation_id: complaint.conversation_id,
+      referenced_tweets: [{ type: 'replied_to', id: complaint.id }],
+    });
     await drain(adapter, s);
-    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const [c] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, complaint.id));
     const responder = await h.user('responder');
     await claimCase(h.deps.database, c!.id, responder);
-    await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav, tehničar dolazi danas. – Iva', idempotencyKey: 't1' });
+    await createReply(
+      h.deps.database,
+      { x: adapter },
+      { caseId: c!.id, actor: responder, text: 'Pozdrav, tehničar dolazi danas. – Iva', idempotencyKey: 't1' },
+    );
     await deliverDueReplies(h.deps.database, { x: adapter }, silentLog);
     expect(x.posted.at(-1)!.inReplyTo).toBe(followUp.id);
     // The first post deleted, the follow-up still there: the answer goes to the follow-up.
@@ -571,14 +645,22 @@ describe('X adapter against a fake X', () => {
 
   it('learns from the metrics lookup that a customer deleted their post, and refuses replies to it', async () => {
     const { complaint } = await withComplaint();
-    const [c] = await h.deps.database.db.select({ id: cases.id }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(posts.platformPostId, complaint.id));
+    const [c] = await h.deps.database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(posts.platformPostId, complaint.id));
     const responder = await h.user('responder');
     await claimCase(h.deps.database, c!.id, responder);
     x.deleted.add(complaint.id);
     await refreshEngagement(h.deps.database, { x: adapter }, silentLog, new Date());
     const [p] = await h.deps.database.db.select({ goneAt: posts.goneAt }).from(posts).where(eq(posts.platformPostId, complaint.id));
     expect(p!.goneAt).toBeInstanceOf(Date);
-    const refused = await createReply(h.deps.database, { x: adapter }, { caseId: c!.id, actor: responder, text: 'Pozdrav, provjeravamo. – Iva', idempotencyKey: 'g1' }).catch((e: unknown) => e);
+    const refused = await createReply(
+      h.deps.database,
+      { x: adapter },
+      { caseId: c!.id, actor: responder, text: 'Pozdrav, provjeravamo. – Iva', idempotencyKey: 'g1' },
+    ).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringContaining('post is gone from x') });
     const detail = (await (await h.request('GET', `/api/cases/${c!.id}`, { token: responder.token })).json()) as { history: Array<{ action: string }> };
     expect(detail.history.map((e) => e.action)).toContain('post.gone');
@@ -606,7 +688,12 @@ describe('X adapter against a fake X', () => {
     adapter = createXAdapter(settings(x));
     const [s] = await h.deps.database.db
       .insert(streams)
-      .values({ platform: 'x', name: 'search', config: { kind: 'search', query: '@VedraTel' }, cursor: JSON.stringify({ v: 1, since: snowflakeAt(Date.now() - 8 * 86_400_000) }) })
+      .values({
+        platform: 'x',
+        name: 'search',
+        config: { kind: 'search', query: '@VedraTel' },
+        cursor: JSON.stringify({ v: 1, since: snowflakeAt(Date.now() - 8 * 86_400_000) }),
+      })
       .returning();
     await drain(adapter, s!);
     expect(await stored()).toBe(5);
@@ -626,13 +713,20 @@ describe('X adapter against a fake X', () => {
     await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'search' } }, null)).rejects.toThrow(/stream "bad": query/);
     await expect(adapter.poll({ id: 1, name: 'bad', config: { kind: 'mentions', userId: 'me' } }, null)).rejects.toThrow(/stream "bad": userId/);
     // X takes 512 characters of query, " -is:retweet" included.
-    await expect(adapter.poll({ id: 1, name: 'long', config: { kind: 'search', query: 'a'.repeat(501) } }, null)).rejects.toThrow(/stream "long": query: expected at most 500 characters/);
+    await expect(adapter.poll({ id: 1, name: 'long', config: { kind: 'search', query: 'a'.repeat(501) } }, null)).rejects.toThrow(
+      /stream "long": query: expected at most 500 characters/,
+    );
     const env = { X_BEARER_TOKEN: TOKENS.bearerToken, X_BRAND_USERNAME: 'VedraTel' };
-    expect(configurePlatforms({ ...env, X_SEARCH_QUERY: `vedra ${'x'.repeat(500)}` }).problems).toEqual([expect.stringMatching(/^X_SEARCH_QUERY: expected at most 500 characters/)]);
+    expect(configurePlatforms({ ...env, X_SEARCH_QUERY: `vedra ${'x'.repeat(500)}` }).problems).toEqual([
+      expect.stringMatching(/^X_SEARCH_QUERY: expected at most 500 characters/),
+    ]);
     const [x512] = configurePlatforms({ ...env, X_SEARCH_QUERY: `${'x'.repeat(500)} -is:retweet` }).platforms;
     expect(x512!.wantedStreams()[1]!.config.query).toHaveLength(512);
     // Replies need all four user-context credentials: each missing one is named.
-    expect(configurePlatforms({ ...env, X_APP_KEY: 'k', X_ACCESS_TOKEN: 't' }).problems).toEqual(['X_APP_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials', 'X_ACCESS_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials']);
+    expect(configurePlatforms({ ...env, X_APP_KEY: 'k', X_ACCESS_TOKEN: 't' }).problems).toEqual([
+      'X_APP_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials',
+      'X_ACCESS_SECRET: required with X_APP_KEY, X_ACCESS_TOKEN: replies need all four user-context credentials',
+    ]);
   });
 
   it('verifies the credentials: a rejected bearer token is an auth error', async () => {
@@ -677,7 +771,12 @@ describe('X webhooks through the API', () => {
   const delivery = JSON.stringify({
     for_user_id: '1',
     tweet_create_events: [
-      { id_str: '9001', text: '@VedraTel internet &amp; TV ne rade od jutra, sramota!', created_at: 'Wed Nov 18 10:00:00 +0000 2026', user: { id_str: '77', screen_name: 'ana_h', name: 'Ana', followers_count: 1200, verified: false } },
+      {
+        id_str: '9001',
+        text: '@VedraTel internet &amp; TV ne rade od jutra, sramota!',
+        created_at: 'Wed Nov 18 10:00:00 +0000 2026',
+        user: { id_str: '77', screen_name: 'ana_h', name: 'Ana', followers_count: 1200, verified: false },
+      },
       { id_str: '9002', text: 'Radovi na mreži večeras', user: { id_str: '1', screen_name: 'VedraTel' } },
       { id_str: '9003', text: 'RT @ana_h: ne radi', retweeted_status: {}, user: { id_str: '78', screen_name: 'marko' } },
     ],
@@ -690,9 +789,13 @@ describe('X webhooks through the API', () => {
     expect(await res.json()).toEqual({ response_token: sign('abc') });
   });
 
-  it('stores a signed delivery once (not the brand\'s own tweet, not a retweet) and opens cases', async () => {
+  it("stores a signed delivery once (not the brand's own tweet, not a retweet) and opens cases", async () => {
     for (let i = 0; i < 2; i++) {
-      const res = await app.request('/webhooks/x', { method: 'POST', body: delivery, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) } });
+      const res = await app.request('/webhooks/x', {
+        method: 'POST',
+        body: delivery,
+        headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) },
+      });
       expect(res.status).toBe(200);
     }
     expect(await storedIds()).toEqual(['9001']);
@@ -700,22 +803,48 @@ describe('X webhooks through the API', () => {
     expect(row!.text).toBe('@VedraTel internet & TV ne rade od jutra, sramota!');
   });
 
-  it("refuses a signed delivery for another account subscribed to the same app, storing nothing", async () => {
+  it('refuses a signed delivery for another account subscribed to the same app, storing nothing', async () => {
     const before = await storedIds();
-    const other = JSON.stringify({ for_user_id: '4242', tweet_create_events: [{ id_str: '9101', text: '@Other ne radi', user: { id_str: '79', screen_name: 'iva' } }] });
-    const res = await app.request('/webhooks/x', { method: 'POST', body: other, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(other) } });
+    const other = JSON.stringify({
+      for_user_id: '4242',
+      tweet_create_events: [{ id_str: '9101', text: '@Other ne radi', user: { id_str: '79', screen_name: 'iva' } }],
+    });
+    const res = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: other,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(other) },
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { message: string }).message).toContain("for_user_id: this delivery is for account 4242, not the brand's (1)");
     const none = JSON.stringify({ tweet_create_events: [{ id_str: '9102', text: '@VedraTel ne radi', user: { id_str: '79', screen_name: 'iva' } }] });
-    expect((await app.request('/webhooks/x', { method: 'POST', body: none, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(none) } })).status).toBe(403);
+    expect(
+      (
+        await app.request('/webhooks/x', {
+          method: 'POST',
+          body: none,
+          headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(none) },
+        })
+      ).status,
+    ).toBe(403);
     expect(await storedIds()).toEqual(before);
   });
 
   it('marks a post gone when a delivery says its author deleted it', async () => {
-    const first = await app.request('/webhooks/x', { method: 'POST', body: delivery, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) } });
+    const first = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: delivery,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(delivery) },
+    });
     expect(first.status).toBe(200);
-    const deletion = JSON.stringify({ for_user_id: '1', tweet_delete_events: [{ status: { id: '9001', user_id: '77' }, timestamp_ms: '1763892000000' }, { status: { id: 'not-a-number' } }] });
-    const res = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
+    const deletion = JSON.stringify({
+      for_user_id: '1',
+      tweet_delete_events: [{ status: { id: '9001', user_id: '77' }, timestamp_ms: '1763892000000' }, { status: { id: 'not-a-number' } }],
+    });
+    const res = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: deletion,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { gone: number }).gone).toBe(1);
     const [row] = await h.deps.database.db.select({ goneAt: posts.goneAt, text: posts.text }).from(posts).where(eq(posts.platformPostId, '9001'));
@@ -723,7 +852,11 @@ describe('X webhooks through the API', () => {
     // X's policy: what its author deleted is not kept.
     expect(row!.text).toBe('');
     // Told twice, marked once.
-    const again = await app.request('/webhooks/x', { method: 'POST', body: deletion, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) } });
+    const again = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: deletion,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(deletion) },
+    });
     expect(((await again.json()) as { gone: number }).gone).toBe(0);
   });
 
@@ -736,24 +869,51 @@ describe('X webhooks through the API', () => {
         { id_str: '9703', text: '@VedraTel još čekam povrat novca\u0000', user: { id_str: '81', screen_name: 'eva' } },
       ],
     });
-    const res = await app.request('/webhooks/x', { method: 'POST', body: odd, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(odd) } });
+    const res = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: odd,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(odd) },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ received: 3, stored: 1, rejected: 2 });
     expect(await storedIds()).toContain('9703');
-    const issues = (await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).map((r) => (r.details as { platformPostId: string; issues: Array<{ path: string }> }));
-    expect(issues.map((d) => [d.platformPostId, d.issues.map((i) => i.path).join()]).sort()).toEqual([['9701', 'text'], ['9702', 'author.followers']]);
+    const issues = (await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).map(
+      (r) => r.details as { platformPostId: string; issues: Array<{ path: string }> },
+    );
+    expect(issues.map((d) => [d.platformPostId, d.issues.map((i) => i.path).join()]).sort()).toEqual([
+      ['9701', 'text'],
+      ['9702', 'author.followers'],
+    ]);
   });
 
   it('reads the edit chain of a delivered tweet, so an edit joins its first version', () => {
-    const [edit] = postsFromActivity({ for_user_id: '1', tweet_create_events: [{ id_str: '9301', text: '@VedraTel ne radi (ispravak)', user: { id_str: '77', screen_name: 'ana_h' }, edit_history: { initial_tweet_id: '9300', edit_tweet_ids: ['9300', '9301'] } }] });
+    const [edit] = postsFromActivity({
+      for_user_id: '1',
+      tweet_create_events: [
+        {
+          id_str: '9301',
+          text: '@VedraTel ne radi (ispravak)',
+          user: { id_str: '77', screen_name: 'ana_h' },
+          edit_history: { initial_tweet_id: '9300', edit_tweet_ids: ['9300', '9301'] },
+        },
+      ],
+    });
     expect(edit!.editOf).toEqual(['9300']);
-    expect(postsFromActivity({ tweet_create_events: [{ id_str: '9302', text: 'x', user: { id_str: '78', screen_name: 'm' }, edit_history: { edit_tweet_ids: ['9302'] } }] })[0]!.editOf).toBeUndefined();
+    expect(
+      postsFromActivity({
+        tweet_create_events: [{ id_str: '9302', text: 'x', user: { id_str: '78', screen_name: 'm' }, edit_history: { edit_tweet_ids: ['9302'] } }],
+      })[0]!.editOf,
+    ).toBeUndefined();
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {
     const other = delivery.replace('9001', '9100');
     for (const header of [sign(delivery), 'sha256=AAAA', undefined]) {
-      const res = await app.request('/webhooks/x', { method: 'POST', body: other, headers: { 'content-type': 'application/json', ...(header ? { 'x-twitter-webhooks-signature': header } : {}) } });
+      const res = await app.request('/webhooks/x', {
+        method: 'POST',
+        body: other,
+        headers: { 'content-type': 'application/json', ...(header ? { 'x-twitter-webhooks-signature': header } : {}) },
+      });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { code: string }).code).toBe('UNAUTHORIZED');
     }
@@ -761,14 +921,26 @@ describe('X webhooks through the API', () => {
   });
 
   it('takes a delivery larger than the 64 KiB other bodies may be, up to its own 1 MiB', async () => {
-    const events = Array.from({ length: 400 }, (_, i) => ({ id_str: String(9200 + i), text: `@VedraTel ${'ne radi '.repeat(20)}${i}`, user: { id_str: String(500 + i), screen_name: `u${i}` } }));
+    const events = Array.from({ length: 400 }, (_, i) => ({
+      id_str: String(9200 + i),
+      text: `@VedraTel ${'ne radi '.repeat(20)}${i}`,
+      user: { id_str: String(500 + i), screen_name: `u${i}` },
+    }));
     const big = JSON.stringify({ for_user_id: '1', tweet_create_events: events });
     expect(big.length).toBeGreaterThan(64 * 1024);
-    const res = await app.request('/webhooks/x', { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(big) } });
+    const res = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(big) },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { stored: number }).stored).toBe(400);
     const huge = JSON.stringify({ for_user_id: '1', tweet_create_events: [], pad: 'x'.repeat(1024 * 1024) });
-    const refused = await app.request('/webhooks/x', { method: 'POST', body: huge, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(huge) } });
+    const refused = await app.request('/webhooks/x', {
+      method: 'POST',
+      body: huge,
+      headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(huge) },
+    });
     expect(refused.status).toBe(413);
   });
 });

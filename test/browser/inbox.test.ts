@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import twitterText from 'twitter-text';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { freePort, type Running, startOdziv, waitFor } from '../helpers/process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots refresh docs/ only when asked (ODZIV_SCREENSHOTS=1); otherwise they go to a temp folder. */
@@ -25,16 +25,40 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'odziv-browser-'));
     // The demo stream with a hostile post first.
-    const hostile = { id: 'xss-1', offsetSec: 0, lang: 'hr', kind: 'broken', text: XSS, author: { id: 'u-xss', handle: 'mallory', name: '<b>Mallory</b>', followers: 5 } };
+    const hostile = {
+      id: 'xss-1',
+      offsetSec: 0,
+      lang: 'hr',
+      kind: 'broken',
+      text: XSS,
+      author: { id: 'u-xss', handle: 'mallory', name: '<b>Mallory</b>', followers: 5 },
+    };
     writeFileSync(join(dir, 'sample.jsonl'), `${JSON.stringify(hostile)}\n${readFileSync(DEFAULT_SAMPLE, 'utf8')}`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    running = startOdziv({ PORT: String(port), HOST: '127.0.0.1', ODZIV_DATA_DIR: join(dir, 'data'), ODZIV_ADMIN_PASSWORD: PASSWORD, ODZIV_REPLAY_SPEED: '50', ODZIV_REPLAY_FILE: join(dir, 'sample.jsonl'), ODZIV_POLL_CRON: '* * * * * *' });
+    running = startOdziv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ODZIV_DATA_DIR: join(dir, 'data'),
+      ODZIV_ADMIN_PASSWORD: PASSWORD,
+      ODZIV_REPLAY_SPEED: '50',
+      ODZIV_REPLAY_FILE: join(dir, 'sample.jsonl'),
+      ODZIV_POLL_CRON: '* * * * * *',
+    });
     await waitFor('odziv', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
       // The login page follows the browser's language; this test reads the English one.
       locale: 'en-GB',
@@ -60,10 +84,15 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/inbox/);
-    await waitFor('cases in the inbox', async () => {
-      await page.reload();
-      return (await page.locator('tr[data-href]').count()) >= 10 ? true : undefined;
-    }, 30_000, 1_000);
+    await waitFor(
+      'cases in the inbox',
+      async () => {
+        await page.reload();
+        return (await page.locator('tr[data-href]').count()) >= 10 ? true : undefined;
+      },
+      30_000,
+      1_000,
+    );
     // The demo stream goes on: new cases announce themselves in a banner, and the page does not
     // reload under a half-typed search.
     const search = page.locator('input[name="q"]');
@@ -92,10 +121,15 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.keyboard.press('r');
     await page.getByRole('button', { name: /Send reply/ }).click();
     await page.waitForURL(/notice=queued/);
-    await waitFor('the reply to be sent', async () => {
-      await page.goto(caseUrl);
-      return (await page.getByText(/^Sent/).count()) > 0 ? true : undefined;
-    }, 20_000, 500);
+    await waitFor(
+      'the reply to be sent',
+      async () => {
+        await page.goto(caseUrl);
+        return (await page.getByText(/^Sent/).count()) > 0 ? true : undefined;
+      },
+      20_000,
+      500,
+    );
     await page.screenshot({ path: shot('case.png'), fullPage: true });
     const recorded = (await (await page.request.get(`${base}/api/replay/replies`)).json()) as { replies: Array<{ text: string }> };
     expect(recorded.replies).toHaveLength(1);
@@ -129,7 +163,10 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
       'Upute: https://vedra.hr/podrska/internet/ruter-restart-korak-po-korak?izvor=x i vedra.hr/kontakt – Ana',
       '“Navodnici” — crtica… i €, ™, © Vedra, ®️ ❤ ☺',
     ];
-    const counted = await page.evaluate((texts) => texts.map((t) => (globalThis as unknown as { odziv: { replyLength(rule: string, t: string): number } }).odziv.replyLength('twitter-text', t)), replies);
+    const counted = await page.evaluate(
+      (texts) => texts.map((t) => (globalThis as unknown as { odziv: { replyLength(rule: string, t: string): number } }).odziv.replyLength('twitter-text', t)),
+      replies,
+    );
     expect(counted).toEqual(replies.map((t) => twitterText.parseTweet(t).weightedLength));
     // On a case page the counter counts the reply as it will be sent, signature included.
     await page.goto(`${base}/inbox?status=open`);
@@ -163,7 +200,11 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
     await page.goto(`${base}/rules`);
     // The box starts from the pack in force.
     expect(await page.getByLabel('Pack (YAML)').inputValue()).toContain('- id: churn-intent');
-    await page.getByLabel('Pack (YAML)').fill('pack: default\nrules:\n  - id: churn-only\n    conditions: { category: churn }\n    actions:\n      flag: { category: churn, reason: "Leaving" }\n');
+    await page
+      .getByLabel('Pack (YAML)')
+      .fill(
+        'pack: default\nrules:\n  - id: churn-only\n    conditions: { category: churn }\n    actions:\n      flag: { category: churn, reason: "Leaving" }\n',
+      );
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await page.waitForURL(/\/rules\/backtests\/\d+/);
     await expect.poll(async () => page.locator('main').textContent(), { timeout: 20_000 }).toMatch(/no longer flagged/);
@@ -179,10 +220,15 @@ describe.runIf(existsSync(CHROMIUM))('web inbox in a real browser', () => {
   });
 
   it('lists the viral complaint alert for marketing and acknowledges it', async () => {
-    await waitFor('a viral alert', async () => {
-      await page.goto(`${base}/alerts?kind=viral`);
-      return (await page.locator('article[aria-label="viral alert"]').count()) > 0 ? true : undefined;
-    }, 60_000, 2_000);
+    await waitFor(
+      'a viral alert',
+      async () => {
+        await page.goto(`${base}/alerts?kind=viral`);
+        return (await page.locator('article[aria-label="viral alert"]').count()) > 0 ? true : undefined;
+      },
+      60_000,
+      2_000,
+    );
     const first = page.locator('article[aria-label="viral alert"]').first();
     const title = (await first.locator('h2').textContent()) ?? '';
     expect(title).toMatch(/Complaint going viral \(score \d+\)/);

@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE, loadSample } from '../../adapters/replay/sample.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { freePort, type Running, startOdziv, waitFor } from '../helpers/process.ts';
 
 describe('the demo: a replayed complaint goes viral and marketing hears of it once', () => {
   let running: Running | undefined;
@@ -35,7 +35,10 @@ describe('the demo: a replayed complaint goes viral and marketing hears of it on
     const alerted = viral.filter((v) => received.some((r) => r.text.includes(`@${v.author.handle}`)));
     expect(alerted.length).toBeGreaterThanOrEqual(1);
     for (const v of alerted) {
-      expect(received.filter((r) => r.text.includes(`@${v.author.handle}`)), v.text).toHaveLength(1);
+      expect(
+        received.filter((r) => r.text.includes(`@${v.author.handle}`)),
+        v.text,
+      ).toHaveLength(1);
     }
     expect(received).toHaveLength(alerted.length);
     expect(received.every((r) => r.text.startsWith('🔥 Complaint going viral'))).toBe(true);

@@ -35,7 +35,10 @@ describe('odziv CLI', () => {
   it('analyze: a bad line gets an error line in its place, a message on stderr, and exit 1', () => {
     const r = odziv(['analyze'], '{"id":1,"text":"ok"}\nnot json\n{"id":3,"text":"fine"}\n');
     expect(r.status).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; error?: string });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: unknown; error?: string });
     expect(lines.map((l) => l.id)).toEqual([1, null, 3]);
     expect(lines[1]!.error).toBe('line 2: not valid JSON');
     expect(r.stderr).toContain('line 2: not valid JSON');
@@ -53,8 +56,14 @@ describe('odziv CLI', () => {
   it('analyze: reads files saved by Windows tools (byte-order mark, CRLF line ends)', () => {
     const r = odziv(['analyze'], '\uFEFF{"id":1,"text":"Internet opet ne radi!"}\r\n{"id":2,"text":"Hvala, super ste!"}\r\n');
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; negative?: boolean });
-    expect(lines.map((l) => [l.id, l.negative])).toEqual([[1, true], [2, false]]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: unknown; negative?: boolean });
+    expect(lines.map((l) => [l.id, l.negative])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 
   it('analyze: stops quietly when its reader goes away (| head), and keeps up with a slow one', async () => {
@@ -124,7 +133,10 @@ describe('odziv CLI', () => {
       const database = await openDatabase({ dataDir: dir });
       try {
         expect(await verifyLogin(database, 'ana@example.com', m![2]!)).toMatchObject({ id: Number(m![1]), role: 'responder' });
-        const [row] = await database.db.select({ teams: users.teams }).from(users).where(eq(users.id, Number(m![1])));
+        const [row] = await database.db
+          .select({ teams: users.teams })
+          .from(users)
+          .where(eq(users.id, Number(m![1])));
         expect(row!.teams).toEqual(['care', 'billing']);
       } finally {
         await database.close();

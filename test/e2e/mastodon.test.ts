@@ -20,17 +20,28 @@ describe('odziv watching Mastodon (a fake server on loopback)', () => {
 
   it('flags the complaints among the mentions and answers one on Mastodon, addressed to the customer', async () => {
     const { base, headers: h } = await odziv.start({ MASTODON_HASHTAGS: 'vedra' });
-    const list = await waitFor('the complaints', async () => {
-      const body = (await (await fetch(`${base}/api/cases?platform=mastodon&limit=200`, { headers: h })).json()) as { cases: Array<{ id: number; author: { handle: string } }> };
-      return body.cases.length >= 40 ? body.cases : undefined;
-    }, 60_000, 500);
+    const list = await waitFor(
+      'the complaints',
+      async () => {
+        const body = (await (await fetch(`${base}/api/cases?platform=mastodon&limit=200`, { headers: h })).json()) as {
+          cases: Array<{ id: number; author: { handle: string } }>;
+        };
+        return body.cases.length >= 40 ? body.cases : undefined;
+      },
+      60_000,
+      500,
+    );
     // Only the Mastodon streams run: a configured platform replaces the demo.
     const streams = (await (await fetch(`${base}/api/streams`, { headers: h })).json()) as { streams: Array<{ platform: string; name: string }> };
     expect(streams.streams.map((s) => `${s.platform}/${s.name}`)).toEqual(['mastodon/mentions', 'mastodon/#vedra']);
 
     const c = list[0]!;
     expect((await fetch(`${base}/api/cases/${c.id}/claim`, { method: 'POST', headers: h })).status).toBe(200);
-    const res = await fetch(`${base}/api/cases/${c.id}/replies`, { method: 'POST', headers: { ...h, 'idempotency-key': 'e2e-1' }, body: JSON.stringify({ text: 'Pozdrav, tehničar dolazi sutra ujutro.' }) });
+    const res = await fetch(`${base}/api/cases/${c.id}/replies`, {
+      method: 'POST',
+      headers: { ...h, 'idempotency-key': 'e2e-1' },
+      body: JSON.stringify({ text: 'Pozdrav, tehničar dolazi sutra ujutro.' }),
+    });
     expect(res.status).toBe(202);
     await waitFor('the reply on Mastodon', async () => (m.posted.length ? true : undefined), 30_000, 300);
     expect(m.posted[0]!.status).toBe(`@${c.author.handle} Pozdrav, tehničar dolazi sutra ujutro.\n– Admin`);

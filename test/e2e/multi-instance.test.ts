@@ -5,10 +5,16 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeX } from '../fakes/x-server.ts';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/db.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { freePort, type Running, startOdziv, waitFor } from '../helpers/process.ts';
 import { receiver } from '../helpers/receiver.ts';
 
-const TOKENS = { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAmultiinstance', X_APP_KEY: 'mi-app-key', X_APP_SECRET: 'mi-app-secret', X_ACCESS_TOKEN: '1-mi-access', X_ACCESS_SECRET: 'mi-access-secret' };
+const TOKENS = {
+  X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAmultiinstance',
+  X_APP_KEY: 'mi-app-key',
+  X_APP_SECRET: 'mi-app-secret',
+  X_ACCESS_TOKEN: '1-mi-access',
+  X_ACCESS_SECRET: 'mi-access-secret',
+};
 const PASSWORD = 'multi-instance-admin-1';
 const MENTIONS = 1_500;
 const REPLIES = 12;
@@ -54,7 +60,11 @@ describe.runIf(onPostgres)('several instances on one PostgreSQL', () => {
     return { r, base, instance };
   };
   const token = async (base: string) => {
-    const res = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) });
+    const res = await fetch(`${base}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }),
+    });
     return { authorization: `Bearer ${((await res.json()) as { token: string }).token}`, 'content-type': 'application/json' };
   };
 
@@ -63,13 +73,29 @@ describe.runIf(onPostgres)('several instances on one PostgreSQL', () => {
     sqlc = postgres(tdb.url!, { max: 2, onnotice: () => {} });
     dataDir = mkdtempSync(join(tmpdir(), 'odziv-multi-'));
     hookUrl = await hook.start();
-    x = await new FakeX({ bearerToken: TOKENS.X_BEARER_TOKEN, appKey: TOKENS.X_APP_KEY, accessToken: TOKENS.X_ACCESS_TOKEN, windowLimit: 1_000, windowSeconds: 2, slowMs: 150 }).listen();
+    x = await new FakeX({
+      bearerToken: TOKENS.X_BEARER_TOKEN,
+      appKey: TOKENS.X_APP_KEY,
+      accessToken: TOKENS.X_ACCESS_TOKEN,
+      windowLimit: 1_000,
+      windowSeconds: 2,
+      slowMs: 150,
+    }).listen();
     x.addUser({ id: '1', username: 'VedraTel', name: 'Vedra', verified: true });
-    for (let i = 0; i < 30; i++) x.addUser({ id: String(100 + i), username: `kupac${i}`, public_metrics: { followers_count: 100 * i, following_count: 1, tweet_count: 1, listed_count: 0 } });
+    for (let i = 0; i < 30; i++)
+      x.addUser({
+        id: String(100 + i),
+        username: `kupac${i}`,
+        public_metrics: { followers_count: 100 * i, following_count: 1, tweet_count: 1, listed_count: 0 },
+      });
     // Written over the last 40 minutes: the first complaints are past their first-response time.
     const from = Date.now() - 40 * 60_000;
     for (let i = 0; i < MENTIONS; i++) {
-      x.addTweet({ text: i % 3 ? `@VedraTel internet ne radi već ${(i % 9) + 1} dana, otkazujem! #${i}` : `@VedraTel hvala, sve radi #${i}`, author_id: String(100 + (i % 30)), created_at: new Date(from + (i * 40 * 60_000) / MENTIONS).toISOString() });
+      x.addTweet({
+        text: i % 3 ? `@VedraTel internet ne radi već ${(i % 9) + 1} dana, otkazujem! #${i}` : `@VedraTel hvala, sve radi #${i}`,
+        author_id: String(100 + (i % 30)),
+        created_at: new Date(from + (i * 40 * 60_000) / MENTIONS).toISOString(),
+      });
     }
   });
 
@@ -90,7 +116,11 @@ describe.runIf(onPostgres)('several instances on one PostgreSQL', () => {
     const h2 = await token(web2.base);
 
     // An inbox on the second web instance listens before any worker runs.
-    const login = await fetch(`${web2.base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) });
+    const login = await fetch(`${web2.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const events = await fetch(`${web2.base}/inbox/events`, { headers: { cookie } });
     const reader = events.body!.getReader();
@@ -121,13 +151,19 @@ describe.runIf(onPostgres)('several instances on one PostgreSQL', () => {
 
     // Two workers again, competing for the outbox; replies queued through both web instances.
     await start('worker');
-    const open = (await (await fetch(`${web1.base}/api/cases?status=open&limit=${REPLIES}`, { headers: h1 })).json()) as { cases: Array<{ id: number; post: { platformPostId: string } }> };
+    const open = (await (await fetch(`${web1.base}/api/cases?status=open&limit=${REPLIES}`, { headers: h1 })).json()) as {
+      cases: Array<{ id: number; post: { platformPostId: string } }>;
+    };
     expect(open.cases).toHaveLength(REPLIES);
     for (const [i, c] of open.cases.entries()) {
       const h = i % 2 ? h2 : h1;
       const base = i % 2 ? web2.base : web1.base;
       expect((await fetch(`${base}/api/cases/${c.id}/claim`, { method: 'POST', headers: h })).status).toBe(200);
-      const sent = await fetch(`${base}/api/cases/${c.id}/replies`, { method: 'POST', headers: { ...h, 'idempotency-key': `mi-${c.id}` }, body: JSON.stringify({ text: `Pozdrav, provjeravamo slučaj ${c.id}. – Admin` }) });
+      const sent = await fetch(`${base}/api/cases/${c.id}/replies`, {
+        method: 'POST',
+        headers: { ...h, 'idempotency-key': `mi-${c.id}` },
+        body: JSON.stringify({ text: `Pozdrav, provjeravamo slučaj ${c.id}. – Admin` }),
+      });
       expect(sent.status).toBe(202);
     }
     await waitFor('every reply at X', async () => (x.posted.length >= REPLIES ? true : undefined), 120_000, 200);

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { type Database, openDatabase } from '../../db/client.ts';
 import { posts, replies, streams } from '../../db/schema/index.ts';
 import { FakeX } from '../fakes/x-server.ts';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/db.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { freePort, type Running, startOdziv, waitFor } from '../helpers/process.ts';
 
 /**
  * Reliability loops: odziv is killed (SIGKILL) again and again at random moments while it reads
@@ -17,7 +17,13 @@ import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.
  */
 const KILLS = onPostgres ? 20 : 5;
 const SEED = 20261203;
-const TOKENS = { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAreliability', X_APP_KEY: 'rel-app-key', X_APP_SECRET: 'rel-app-secret', X_ACCESS_TOKEN: '1-rel-access', X_ACCESS_SECRET: 'rel-access-secret' };
+const TOKENS = {
+  X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAreliability',
+  X_APP_KEY: 'rel-app-key',
+  X_APP_SECRET: 'rel-app-secret',
+  X_ACCESS_TOKEN: '1-rel-access',
+  X_ACCESS_SECRET: 'rel-access-secret',
+};
 const PASSWORD = 'reliability-admin-1';
 
 /** A small seeded PRNG (mulberry32): the same kill moments and faults on every run. */
@@ -72,7 +78,11 @@ describe('odziv killed at random moments', () => {
     running = undefined;
   };
   const token = async (base: string) => {
-    const res = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) });
+    const res = await fetch(`${base}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }),
+    });
     return { authorization: `Bearer ${((await res.json()) as { token: string }).token}`, 'content-type': 'application/json' };
   };
   /** The database as odziv left it: the test's PostgreSQL, or the data folder reopened once odziv has stopped. */
@@ -80,25 +90,36 @@ describe('odziv killed at random moments', () => {
 
   afterEach(async () => {
     await kill();
-    if (!tdb) return;
-    await tdb.drop();
-    tdb = undefined;
-  });
-  afterEach(async () => {
     await x?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await tdb?.drop();
+    tdb = undefined;
   });
   afterAll(kill);
 
   it(`stores every mention once across ${KILLS} kills during ingest from an X that serves only its newest 800, indexes late and fails`, async () => {
     const random = prng(SEED);
     const hidden = new Map<string, number>();
-    await setUp(new FakeX({ bearerToken: TOKENS.X_BEARER_TOKEN, appKey: TOKENS.X_APP_KEY, accessToken: TOKENS.X_ACCESS_TOKEN, windowLimit: 60, windowSeconds: 2, slowMs: 1_500, mentionsHorizon: 800, hiddenUntil: hidden }));
+    await setUp(
+      new FakeX({
+        bearerToken: TOKENS.X_BEARER_TOKEN,
+        appKey: TOKENS.X_APP_KEY,
+        accessToken: TOKENS.X_ACCESS_TOKEN,
+        windowLimit: 60,
+        windowSeconds: 2,
+        slowMs: 1_500,
+        mentionsHorizon: 800,
+        hiddenUntil: hidden,
+      }),
+    );
     const fake = x!;
     let written = 0;
     const mention = () => {
       const i = written++;
-      const t = fake.addTweet({ text: `@VedraTel poruka ${i}: ${i % 3 ? 'internet opet ne radi, otkazujem' : 'hvala na brzom odgovoru'}`, author_id: String(100 + (i % 20)) });
+      const t = fake.addTweet({
+        text: `@VedraTel poruka ${i}: ${i % 3 ? 'internet opet ne radi, otkazujem' : 'hvala na brzom odgovoru'}`,
+        author_id: String(100 + (i % 20)),
+      });
       // One in ten is indexed 3 to 20 s late: X serves it only after newer mentions (an older id than posts already read).
       if (i % 10 === 7) hidden.set(t.id, Date.now() + 3_000 + Math.floor(random() * 17_000));
     };
@@ -135,20 +156,31 @@ describe('odziv killed at random moments', () => {
     let seen = -1;
     let since = Date.now();
     let state = '';
-    await waitFor('every mention stored, or its span recorded', async () => {
-      const list = (await (await fetch(`${last.base}/api/streams`, { headers: h })).json()) as { streams: Array<{ platform: string; posts: number; gaps: unknown[] }> };
-      const s = list.streams.find((st) => st.platform === 'x');
-      if (!s) return undefined;
-      state = JSON.stringify(s);
-      if (s.posts !== seen) [seen, since] = [s.posts, Date.now()];
-      return s.posts === mentions || (s.gaps.length && Date.now() - since > 15_000) ? true : undefined;
-    }, 600_000, 1_000).catch(async (e: Error) => {
+    await waitFor(
+      'every mention stored, or its span recorded',
+      async () => {
+        const list = (await (await fetch(`${last.base}/api/streams`, { headers: h })).json()) as {
+          streams: Array<{ platform: string; posts: number; gaps: unknown[] }>;
+        };
+        const s = list.streams.find((st) => st.platform === 'x');
+        if (!s) return undefined;
+        state = JSON.stringify(s);
+        if (s.posts !== seen) [seen, since] = [s.posts, Date.now()];
+        return s.posts === mentions || (s.gaps.length && Date.now() - since > 15_000) ? true : undefined;
+      },
+      600_000,
+      1_000,
+    ).catch(async (e: Error) => {
       // What a broken run needs to be understood: the stream's cursor and the first mentions missing.
       let detail = '';
       if (tdb) {
         const have = new Set((await tdb.database.db.select({ id: posts.platformPostId }).from(posts)).map((p) => p.id));
         const [st] = await tdb.database.db.select().from(streams);
-        detail = `; cursor ${st?.cursor}; missing ${fake.tweets.filter((t) => !have.has(t.id)).slice(0, 5).map((t) => `${t.id} (${t.created_at}${hidden.has(t.id) ? ', indexed late' : ''})`).join(', ')}`;
+        detail = `; cursor ${st?.cursor}; missing ${fake.tweets
+          .filter((t) => !have.has(t.id))
+          .slice(0, 5)
+          .map((t) => `${t.id} (${t.created_at}${hidden.has(t.id) ? ', indexed late' : ''})`)
+          .join(', ')}`;
       }
       throw new Error(`${e.message}: ${mentions} mentions; stream ${state}${detail}; odziv said:\n${running?.output().split('\n').slice(-15).join('\n')}`);
     });
@@ -165,8 +197,12 @@ describe('odziv killed at random moments', () => {
       const gaps = (stream!.gaps ?? []) as Array<{ from: string; to: string }>;
       const have = new Set(ids);
       const missed = fake.tweets.filter((t) => !have.has(t.id));
-      const unrecorded = missed.filter((t) => !gaps.some((g) => Date.parse(g.from) <= Date.parse(t.created_at) && Date.parse(t.created_at) <= Date.parse(g.to)));
-      console.log(`reliability/ingest: ${KILLS} kills, ${mentions} mentions (${hidden.size} indexed late), ${ids.length} stored, ${missed.length} missed, ${gaps.length} gaps recorded, ${fake.requests.length} requests to X`);
+      const unrecorded = missed.filter(
+        (t) => !gaps.some((g) => Date.parse(g.from) <= Date.parse(t.created_at) && Date.parse(t.created_at) <= Date.parse(g.to)),
+      );
+      console.log(
+        `reliability/ingest: ${KILLS} kills, ${mentions} mentions (${hidden.size} indexed late), ${ids.length} stored, ${missed.length} missed, ${gaps.length} gaps recorded, ${fake.requests.length} requests to X`,
+      );
       expect(unrecorded.map((t) => `${t.id} ${t.created_at} ${t.text}`).slice(0, 10)).toEqual([]);
       expect(ids.length + missed.length).toBe(mentions);
     } finally {
@@ -178,18 +214,39 @@ describe('odziv killed at random moments', () => {
     const random = prng(SEED + 1);
     const REPLIES = 30;
     // X's duplicate-content check is off: a second copy would reach the customer, as on platforms without it.
-    await setUp(new FakeX({ bearerToken: TOKENS.X_BEARER_TOKEN, appKey: TOKENS.X_APP_KEY, accessToken: TOKENS.X_ACCESS_TOKEN, windowSeconds: 2, slowMs: 1_500, allowDuplicateContent: true }));
+    await setUp(
+      new FakeX({
+        bearerToken: TOKENS.X_BEARER_TOKEN,
+        appKey: TOKENS.X_APP_KEY,
+        accessToken: TOKENS.X_ACCESS_TOKEN,
+        windowSeconds: 2,
+        slowMs: 1_500,
+        allowDuplicateContent: true,
+      }),
+    );
     const fake = x!;
-    for (let i = 0; i < REPLIES; i++) fake.addTweet({ text: `@VedraTel račun ${i} je pogrešan, otkazujem`, author_id: String(100 + (i % 20)), created_at: new Date(Date.now() - 60_000 + i * 100).toISOString() });
+    for (let i = 0; i < REPLIES; i++)
+      fake.addTweet({
+        text: `@VedraTel račun ${i} je pogrešan, otkazujem`,
+        author_id: String(100 + (i % 20)),
+        created_at: new Date(Date.now() - 60_000 + i * 100).toISOString(),
+      });
 
     // Every case claimed and answered while X works; then the posting fails and odziv is killed.
     const first = await start();
     await first.healthy();
     const h = await token(first.base);
-    const open = await waitFor('every complaint as a case', async () => {
-      const res = (await (await fetch(`${first.base}/api/cases?status=open&limit=100`, { headers: h })).json()) as { cases: Array<{ id: number; post: { platformPostId: string } }> };
-      return res.cases.length === REPLIES ? res.cases : undefined;
-    }, 120_000, 250);
+    const open = await waitFor(
+      'every complaint as a case',
+      async () => {
+        const res = (await (await fetch(`${first.base}/api/cases?status=open&limit=100`, { headers: h })).json()) as {
+          cases: Array<{ id: number; post: { platformPostId: string } }>;
+        };
+        return res.cases.length === REPLIES ? res.cases : undefined;
+      },
+      120_000,
+      250,
+    );
     await kill();
     fake.opts.chaos = { probability: 0.15, faults: ['slow', 'drop', 'post-then-drop', '500', '503'], random };
     const { base, healthy } = await start();
@@ -197,7 +254,11 @@ describe('odziv killed at random moments', () => {
     const h2 = await token(base);
     for (const c of open) {
       expect((await fetch(`${base}/api/cases/${c.id}/claim`, { method: 'POST', headers: h2 })).status).toBe(200);
-      const res = await fetch(`${base}/api/cases/${c.id}/replies`, { method: 'POST', headers: { ...h2, 'idempotency-key': `rel-${c.id}` }, body: JSON.stringify({ text: `Pozdrav, gledamo račun na slučaju ${c.id}. – Admin` }) });
+      const res = await fetch(`${base}/api/cases/${c.id}/replies`, {
+        method: 'POST',
+        headers: { ...h2, 'idempotency-key': `rel-${c.id}` },
+        body: JSON.stringify({ text: `Pozdrav, gledamo račun na slučaju ${c.id}. – Admin` }),
+      });
       expect(res.status).toBe(202);
     }
     await new Promise((r) => setTimeout(r, 500 + random() * 1_500));
@@ -213,10 +274,21 @@ describe('odziv killed at random moments', () => {
     const last = await start();
     await last.healthy();
     const h3 = await token(last.base);
-    await waitFor('every reply settled', async () => {
-      const statuses = await Promise.all(open.map(async (c) => ((await (await fetch(`${last.base}/api/cases/${c.id}`, { headers: h3 })).json()) as { replies: Array<{ status: string }> }).replies.map((r) => r.status)));
-      return statuses.flat().every((s) => s === 'sent' || s === 'failed' || s === 'dead') ? true : undefined;
-    }, 600_000, 1_000);
+    await waitFor(
+      'every reply settled',
+      async () => {
+        const statuses = await Promise.all(
+          open.map(async (c) =>
+            ((await (await fetch(`${last.base}/api/cases/${c.id}`, { headers: h3 })).json()) as { replies: Array<{ status: string }> }).replies.map(
+              (r) => r.status,
+            ),
+          ),
+        );
+        return statuses.flat().every((s) => s === 'sent' || s === 'failed' || s === 'dead') ? true : undefined;
+      },
+      600_000,
+      1_000,
+    );
     running!.child.kill('SIGTERM');
     expect(await running!.exited).toBe(0);
     running = undefined;
@@ -232,7 +304,9 @@ describe('odziv killed at random moments', () => {
       expect(new Set(targets)).toEqual(new Set(open.map((c) => c.post.platformPostId)));
       for (const r of rows) expect(fake.posted.some((p) => p.id === r.platformReplyId && p.text === r.text)).toBe(true);
       const attempts = rows.reduce((a, r) => a + r.attempts, 0);
-      console.log(`reliability/replies: ${KILLS} kills, ${REPLIES} replies, ${attempts} attempts, ${fake.requests.filter((q) => q.method === 'POST').length} POSTs to X`);
+      console.log(
+        `reliability/replies: ${KILLS} kills, ${REPLIES} replies, ${attempts} attempts, ${fake.requests.filter((q) => q.method === 'POST').length} POSTs to X`,
+      );
     } finally {
       if (!tdb) await db.close();
     }

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../db/client.ts';
-import { posts } from '../../db/schema/index.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE, loadSample } from '../../adapters/replay/sample.ts';
+import { type Database, openDatabase } from '../../db/client.ts';
+import { posts } from '../../db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { freePort, startOdziv, waitFor, type Running } from '../helpers/process.ts';
+import { freePort, type Running, startOdziv, waitFor } from '../helpers/process.ts';
 
 const PASSWORD = 'e2e-admin-password-1234';
 const SAMPLE = loadSample(DEFAULT_SAMPLE);
@@ -46,7 +46,11 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
   });
 
   async function token(base: string): Promise<string> {
-    const res = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }) });
+    const res = await fetch(`${base}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@odziv.local', password: PASSWORD }),
+    });
     expect(res.status).toBe(201);
     return ((await res.json()) as { token: string }).token;
   }
@@ -71,7 +75,9 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
     const langs = await waitFor(
       'flagged posts in several languages',
       async () => {
-        const body = (await (await fetch(`${base}/api/cases?status=open&limit=200`, { headers: { authorization: `Bearer ${t}` } })).json()) as { cases: Array<{ language: string }> };
+        const body = (await (await fetch(`${base}/api/cases?status=open&limit=200`, { headers: { authorization: `Bearer ${t}` } })).json()) as {
+          cases: Array<{ language: string }>;
+        };
         const l = new Set(body.cases.map((c) => c.language));
         return l.size >= 3 ? l : undefined;
       },
@@ -120,7 +126,9 @@ describe('odziv as a process: start, serve, survive SIGKILL, stop cleanly', () =
     const stored = tdb
       ? storedPosts
       : async () => {
-          const body = (await (await fetch(`${base}/api/streams`, { headers: { authorization: `Bearer ${t2}` } })).json()) as { streams: Array<{ posts: number }> };
+          const body = (await (await fetch(`${base}/api/streams`, { headers: { authorization: `Bearer ${t2}` } })).json()) as {
+            streams: Array<{ posts: number }>;
+          };
           return body.streams[0]?.posts ?? 0;
         };
     await waitFor('every post', async () => ((await stored()) >= SAMPLE.length ? true : undefined), 120_000, 500).catch(() => undefined);

@@ -18,7 +18,13 @@ export interface FakePost {
   uri: string;
   cid: string;
   author: FakeAuthor;
-  record: { $type: 'app.bsky.feed.post'; text: string; createdAt: string; reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } }; facets?: unknown[] };
+  record: {
+    $type: 'app.bsky.feed.post';
+    text: string;
+    createdAt: string;
+    reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } };
+    facets?: unknown[];
+  };
   indexedAt: string;
   likeCount: number;
   repostCount: number;
@@ -66,7 +72,12 @@ export class FakeBluesky {
       uri,
       cid: `bafyrei${createHash('sha256').update(uri).digest('hex').slice(0, 40)}`,
       author,
-      record: { $type: 'app.bsky.feed.post', text, createdAt: new Date(this.clock).toISOString(), ...(parent ? { reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } } } : {}) },
+      record: {
+        $type: 'app.bsky.feed.post',
+        text,
+        createdAt: new Date(this.clock).toISOString(),
+        ...(parent ? { reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } } } : {}),
+      },
       indexedAt: new Date(this.clock).toISOString(),
       likeCount: 0,
       repostCount: 0,
@@ -85,7 +96,15 @@ export class FakeBluesky {
   /** Other kinds of notification the stream must not take. */
   addLike(author: FakeAuthor, post: FakePost): void {
     this.clock += 1_000;
-    this.notifications.push({ uri: `at://${author.did}/app.bsky.feed.like/${randomBytes(6).toString('hex')}`, cid: 'bafyreilike', author, reason: 'like', record: { $type: 'app.bsky.feed.like', subject: { uri: post.uri, cid: post.cid }, createdAt: new Date(this.clock).toISOString() }, isRead: false, indexedAt: new Date(this.clock).toISOString() });
+    this.notifications.push({
+      uri: `at://${author.did}/app.bsky.feed.like/${randomBytes(6).toString('hex')}`,
+      cid: 'bafyreilike',
+      author,
+      reason: 'like',
+      record: { $type: 'app.bsky.feed.like', subject: { uri: post.uri, cid: post.cid }, createdAt: new Date(this.clock).toISOString() },
+      isRead: false,
+      indexedAt: new Date(this.clock).toISOString(),
+    });
   }
 
   expireAccessTokens(): void {
@@ -142,7 +161,8 @@ export class FakeBluesky {
     })();
 
     if (nsid === 'com.atproto.server.createSession') {
-      if ((body.identifier !== this.brand.handle && body.identifier !== this.brand.did) || body.password !== this.appPassword) return this.send(res, 401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
+      if ((body.identifier !== this.brand.handle && body.identifier !== this.brand.did) || body.password !== this.appPassword)
+        return this.send(res, 401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
       return this.send(res, 200, this.tokens());
     }
     if (nsid === 'com.atproto.server.refreshSession') {
@@ -196,16 +216,21 @@ export class FakeBluesky {
       const p = this.posts.get(uri);
       const other = this.records.get(uri);
       if (other) return this.send(res, 200, { uri, cid: 'bafyrecord', value: other });
-      return p ? this.send(res, 200, { uri, cid: p.cid, value: p.record }) : this.send(res, 400, { error: 'RecordNotFound', message: `Could not locate record: ${uri}` });
+      return p
+        ? this.send(res, 200, { uri, cid: p.cid, value: p.record })
+        : this.send(res, 400, { error: 'RecordNotFound', message: `Could not locate record: ${uri}` });
     }
     // A threadgate (app.bsky.feed.threadgate): its rkey is its post's, and only the brand's own threads have one.
     if (nsid === 'com.atproto.repo.putRecord' && req.method === 'POST') {
       if (body.repo !== this.brand.did) return this.send(res, 401, { error: 'InvalidToken', message: 'repo is not yours' });
       const record = body.record as { $type?: string; post?: string; hiddenReplies?: unknown } | undefined;
       const uri = `at://${this.brand.did}/${String(body.collection)}/${String(body.rkey)}`;
-      if (body.collection !== 'app.bsky.feed.threadgate' || record?.$type !== 'app.bsky.feed.threadgate') return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid record: $type must be app.bsky.feed.threadgate' });
-      if (record.post !== `at://${this.brand.did}/app.bsky.feed.post/${String(body.rkey)}` || !this.posts.has(record.post)) return this.send(res, 400, { error: 'InvalidRequest', message: 'threadgate post must be the thread root with the same rkey' });
-      if (!Array.isArray(record.hiddenReplies) || record.hiddenReplies.length > 300) return this.send(res, 400, { error: 'InvalidRequest', message: 'Record/hiddenReplies must be an array of at most 300' });
+      if (body.collection !== 'app.bsky.feed.threadgate' || record?.$type !== 'app.bsky.feed.threadgate')
+        return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid record: $type must be app.bsky.feed.threadgate' });
+      if (record.post !== `at://${this.brand.did}/app.bsky.feed.post/${String(body.rkey)}` || !this.posts.has(record.post))
+        return this.send(res, 400, { error: 'InvalidRequest', message: 'threadgate post must be the thread root with the same rkey' });
+      if (!Array.isArray(record.hiddenReplies) || record.hiddenReplies.length > 300)
+        return this.send(res, 400, { error: 'InvalidRequest', message: 'Record/hiddenReplies must be an array of at most 300' });
       this.records.set(uri, record as Record<string, unknown>);
       return this.send(res, 200, { uri, cid: 'bafyrecord' });
     }
@@ -213,9 +238,14 @@ export class FakeBluesky {
       const record = body.record as FakePost['record'] | undefined;
       const rkey = String(body.rkey ?? '');
       if (body.repo !== this.brand.did) return this.send(res, 401, { error: 'InvalidToken', message: 'repo is not yours' });
-      if (!/^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/.test(rkey)) return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid record key: not a TID' });
+      if (!/^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/.test(rkey))
+        return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid record key: not a TID' });
       if (!record || typeof record.text !== 'string') return this.send(res, 400, { error: 'InvalidRequest', message: 'Record/text must be a string' });
-      if ([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(record.text)].length > 300) return this.send(res, 400, { error: 'InvalidRequest', message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes' });
+      if ([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(record.text)].length > 300)
+        return this.send(res, 400, {
+          error: 'InvalidRequest',
+          message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes',
+        });
       const uri = `at://${this.brand.did}/app.bsky.feed.post/${rkey}`;
       if (this.posts.has(uri)) return this.send(res, 400, { error: 'InvalidRequest', message: 'Record already exists' });
       const parent = record.reply ? this.posts.get(record.reply.parent.uri) : undefined;

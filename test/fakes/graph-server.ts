@@ -27,10 +27,40 @@ export function fromFixture(name: string, values: Record<string, string | number
 
 const graphTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+0000');
 
-export interface FbPost { id: string; message: string; created: number; updated: number; from: { id: string; name: string }; ad: boolean }
-export interface FbComment { id: string; postId: string; message: string; created: number; from: { id: string; name: string }; parent?: string; hidden: boolean; likes: number }
-export interface IgMedia { id: string; caption: string; created: number; likes: number }
-export interface IgComment { id: string; mediaId: string; text: string; created: number; from: { id: string; username: string }; parent?: string; hidden: boolean; likes: number }
+export interface FbPost {
+  id: string;
+  message: string;
+  created: number;
+  updated: number;
+  from: { id: string; name: string };
+  ad: boolean;
+}
+export interface FbComment {
+  id: string;
+  postId: string;
+  message: string;
+  created: number;
+  from: { id: string; name: string };
+  parent?: string;
+  hidden: boolean;
+  likes: number;
+}
+export interface IgMedia {
+  id: string;
+  caption: string;
+  created: number;
+  likes: number;
+}
+export interface IgComment {
+  id: string;
+  mediaId: string;
+  text: string;
+  created: number;
+  from: { id: string; username: string };
+  parent?: string;
+  hidden: boolean;
+  likes: number;
+}
 
 export type GraphFault = 'rate_limit' | 'transient' | 'drop' | 'post-then-drop' | 'broken-comment';
 
@@ -61,7 +91,10 @@ export class FakeGraph {
   private seq = 5_000_000;
   private dropAnswer = false;
 
-  constructor(readonly token: string, readonly appSecret: string) {}
+  constructor(
+    readonly token: string,
+    readonly appSecret: string,
+  ) {}
 
   /** Forgets every post, comment, reply and fault (one fake serves a whole test file). */
   reset(): void {
@@ -82,7 +115,14 @@ export class FakeGraph {
 
   addPost(message: string, o: { ad?: boolean; at?: number; from?: { id: string; name: string } } = {}): FbPost {
     const at = o.at ?? Date.now();
-    const p: FbPost = { id: `${this.pageId}_${this.next()}`, message, created: at, updated: at, from: o.from ?? { id: this.pageId, name: this.pageName }, ad: o.ad ?? false };
+    const p: FbPost = {
+      id: `${this.pageId}_${this.next()}`,
+      message,
+      created: at,
+      updated: at,
+      from: o.from ?? { id: this.pageId, name: this.pageName },
+      ad: o.ad ?? false,
+    };
     this.fbPosts.set(p.id, p);
     return p;
   }
@@ -112,20 +152,38 @@ export class FakeGraph {
   /** A webhook delivery as Meta signs it: the body, and its X-Hub-Signature-256. */
   signed(body: unknown): { body: string; headers: Record<string, string> } {
     const text = JSON.stringify(body);
-    return { body: text, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', this.appSecret).update(text).digest('hex')}` } };
+    return {
+      body: text,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', this.appSecret).update(text).digest('hex')}` },
+    };
   }
 
   /** The documented `feed` delivery for one of this fake's comments. */
   feedDelivery(c: FbComment, verb: 'add' | 'edited' | 'remove' = 'add'): Record<string, unknown> {
-    const d = fromFixture('page-feed-comment.json', { page_id: this.pageId, user_id: c.from.id, user_name: c.from.name, post_id: c.postId, comment_id: c.id, parent_id: c.parent ?? c.postId, message: c.message });
-    const change = ((d.entry as Array<{ changes: Array<{ value: Record<string, unknown> }> }>)[0]!.changes[0]!).value;
+    const d = fromFixture('page-feed-comment.json', {
+      page_id: this.pageId,
+      user_id: c.from.id,
+      user_name: c.from.name,
+      post_id: c.postId,
+      comment_id: c.id,
+      parent_id: c.parent ?? c.postId,
+      message: c.message,
+    });
+    const change = (d.entry as Array<{ changes: Array<{ value: Record<string, unknown> }> }>)[0]!.changes[0]!.value;
     change.verb = verb;
     change.created_time = Math.floor(c.created / 1000);
     return d;
   }
 
   igDelivery(c: IgComment): Record<string, unknown> {
-    return fromFixture('instagram-comment.json', { ig_user_id: this.igUserId, user_id: c.from.id, username: c.from.username, media_id: c.mediaId, comment_id: c.id, message: c.text });
+    return fromFixture('instagram-comment.json', {
+      ig_user_id: this.igUserId,
+      user_id: c.from.id,
+      username: c.from.username,
+      media_id: c.mediaId,
+      comment_id: c.id,
+      message: c.text,
+    });
   }
 
   listen(): Promise<this> {
@@ -134,7 +192,11 @@ export class FakeGraph {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? (this.server.closeAllConnections(), this.server.close(() => resolve())) : resolve()));
+    return new Promise((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -145,7 +207,9 @@ export class FakeGraph {
     res.writeHead(status, {
       'content-type': 'application/json; charset=UTF-8',
       'x-app-usage': JSON.stringify({ call_count: Math.min(this.usage, 100), total_cputime: 1, total_time: 1 }),
-      'x-business-use-case-usage': JSON.stringify({ [this.pageId]: [{ type: 'pages', call_count: this.usage, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: this.usage >= 100 ? 1 : 0 }] }),
+      'x-business-use-case-usage': JSON.stringify({
+        [this.pageId]: [{ type: 'pages', call_count: this.usage, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: this.usage >= 100 ? 1 : 0 }],
+      }),
       ...headers,
     });
     res.end(JSON.stringify(body));
@@ -200,12 +264,26 @@ export class FakeGraph {
   });
 
   private igCommentShape = (c: IgComment, withReplies: boolean): Record<string, unknown> => {
-    const out: Record<string, unknown> = { id: c.id, text: c.text, timestamp: graphTime(c.created), username: c.from.username, from: c.from, like_count: c.likes, hidden: c.hidden, ...(c.parent ? { parent_id: c.parent } : {}) };
+    const out: Record<string, unknown> = {
+      id: c.id,
+      text: c.text,
+      timestamp: graphTime(c.created),
+      username: c.from.username,
+      from: c.from,
+      like_count: c.likes,
+      hidden: c.hidden,
+      ...(c.parent ? { parent_id: c.parent } : {}),
+    };
     if (withReplies) {
       const replies = [...this.igComments.values()].filter((r) => r.parent === c.id).sort((a, b) => a.created - b.created);
       if (replies.length) {
         const first = replies.slice(0, 25);
-        out.replies = { data: first.map((r) => this.igCommentShape(r, false)), ...(replies.length > 25 ? { paging: { next: `${this.url}/${VERSION}/${c.id}/replies?limit=25&after=${Buffer.from(first.at(-1)!.id).toString('base64')}` } } : {}) };
+        out.replies = {
+          data: first.map((r) => this.igCommentShape(r, false)),
+          ...(replies.length > 25
+            ? { paging: { next: `${this.url}/${VERSION}/${c.id}/replies?limit=25&after=${Buffer.from(first.at(-1)!.id).toString('base64')}` } }
+            : {}),
+        };
       }
     }
     return out;
@@ -218,16 +296,38 @@ export class FakeGraph {
     const form = new URLSearchParams(raw);
     for (const [k, v] of form) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
     this.requests.push(`${req.method} ${url.pathname}`);
-    if (!url.pathname.startsWith(`/${VERSION}/`)) return this.send(res, 400, { error: { message: `Unknown path components: ${url.pathname}`, type: 'OAuthException', code: 2500, fbtrace_id: 'Aver' } });
+    if (!url.pathname.startsWith(`/${VERSION}/`))
+      return this.send(res, 400, { error: { message: `Unknown path components: ${url.pathname}`, type: 'OAuthException', code: 2500, fbtrace_id: 'Aver' } });
     const path = url.pathname.slice(VERSION.length + 1);
     const token = url.searchParams.get('access_token');
-    const proof = createHmac('sha256', this.appSecret).update(token ?? '').digest('hex');
+    const proof = createHmac('sha256', this.appSecret)
+      .update(token ?? '')
+      .digest('hex');
     if (token !== this.token || this.tokenExpired) return this.error(res, 400, 'error-token-expired.json');
-    if (url.searchParams.get('appsecret_proof') !== proof) return this.send(res, 400, { error: { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException', code: 100, fbtrace_id: 'Aproof' } });
+    if (url.searchParams.get('appsecret_proof') !== proof)
+      return this.send(res, 400, {
+        error: { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException', code: 100, fbtrace_id: 'Aproof' },
+      });
     const write = req.method !== 'GET';
-    const fault = this.faults[0] === 'post-then-drop' && !write ? undefined : this.faults[0] === 'broken-comment' && !/\/comments$/.test(path) ? undefined : this.faults.shift();
+    const fault =
+      this.faults[0] === 'post-then-drop' && !write
+        ? undefined
+        : this.faults[0] === 'broken-comment' && !/\/comments$/.test(path)
+          ? undefined
+          : this.faults.shift();
     this.dropAnswer = fault === 'post-then-drop';
-    if (fault === 'rate_limit') return this.error(res, 403, 'error-rate-limit.json', {}, { 'x-business-use-case-usage': JSON.stringify({ [this.pageId]: [{ type: 'pages', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 1 }] }) });
+    if (fault === 'rate_limit')
+      return this.error(
+        res,
+        403,
+        'error-rate-limit.json',
+        {},
+        {
+          'x-business-use-case-usage': JSON.stringify({
+            [this.pageId]: [{ type: 'pages', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 1 }],
+          }),
+        },
+      );
     if (fault === 'transient') return this.error(res, 500, 'error-transient.json');
     if (fault === 'drop') return void req.socket.destroy();
     const notFound = (id: string) => this.error(res, 400, 'error-not-found.json', { id });
@@ -238,7 +338,10 @@ export class FakeGraph {
     if (req.method === 'GET' && !id && url.searchParams.get('ids')) {
       const ids = url.searchParams.get('ids')!.split(',');
       const missing = ids.find((i) => !this.fbComments.has(i) && !this.fbPosts.has(i) && !this.igComments.has(i));
-      if (missing) return this.send(res, 400, { error: { message: `(#100) Some of the aliases you requested do not exist: ${missing}`, type: 'OAuthException', code: 100, fbtrace_id: 'Aids' } });
+      if (missing)
+        return this.send(res, 400, {
+          error: { message: `(#100) Some of the aliases you requested do not exist: ${missing}`, type: 'OAuthException', code: 100, fbtrace_id: 'Aids' },
+        });
       return this.send(res, 200, Object.fromEntries(ids.map((i) => [i, this.engagement(i)])));
     }
     if (!id) return this.send(res, 400, { error: { message: 'Unsupported get request.', type: 'GraphMethodException', code: 100, fbtrace_id: 'Aroot' } });
@@ -246,7 +349,14 @@ export class FakeGraph {
     if (req.method === 'GET' && id === this.pageId && !edge) return this.send(res, 200, { id: this.pageId, name: this.pageName });
     if (req.method === 'GET' && id === this.pageId && (edge === 'feed' || edge === 'ads_posts')) {
       const list = [...this.fbPosts.values()].filter((p) => p.ad === (edge === 'ads_posts')).sort((a, b) => b.created - a.created || (b.id > a.id ? 1 : -1));
-      return this.pageOf(res, path, url, list, (p) => ({ id: p.id, message: p.message, created_time: graphTime(p.created), updated_time: graphTime(p.updated), permalink_url: `https://www.facebook.com/${p.id}`, from: p.from }));
+      return this.pageOf(res, path, url, list, (p) => ({
+        id: p.id,
+        message: p.message,
+        created_time: graphTime(p.created),
+        updated_time: graphTime(p.updated),
+        permalink_url: `https://www.facebook.com/${p.id}`,
+        from: p.from,
+      }));
     }
     if (req.method === 'GET' && id === this.igUserId && !edge) {
       const fields = url.searchParams.get('fields') ?? '';
@@ -254,13 +364,23 @@ export class FakeGraph {
       if (mc) {
         const c = this.igComments.get(mc[1]!);
         if (!c) return notFound(mc[1]!);
-        return this.send(res, 200, { id: this.igUserId, mentioned_comment: { ...this.igCommentShape(c, false), media: { id: c.mediaId, permalink: `https://www.instagram.com/p/${c.mediaId}/` } } });
+        return this.send(res, 200, {
+          id: this.igUserId,
+          mentioned_comment: { ...this.igCommentShape(c, false), media: { id: c.mediaId, permalink: `https://www.instagram.com/p/${c.mediaId}/` } },
+        });
       }
       return this.send(res, 200, { id: this.igUserId, username: this.igUsername });
     }
     if (req.method === 'GET' && id === this.igUserId && edge === 'media') {
       const list = [...this.igMedia.values()].sort((a, b) => b.created - a.created);
-      return this.pageOf(res, path, url, list, (m) => ({ id: m.id, caption: m.caption, timestamp: graphTime(m.created), permalink: `https://www.instagram.com/p/${m.id}/`, comments_count: [...this.igComments.values()].filter((c) => c.mediaId === m.id).length, like_count: m.likes }));
+      return this.pageOf(res, path, url, list, (m) => ({
+        id: m.id,
+        caption: m.caption,
+        timestamp: graphTime(m.created),
+        permalink: `https://www.instagram.com/p/${m.id}/`,
+        comments_count: [...this.igComments.values()].filter((c) => c.mediaId === m.id).length,
+        like_count: m.likes,
+      }));
     }
 
     // Facebook comments of a post, or replies of a comment.
@@ -274,10 +394,17 @@ export class FakeGraph {
     }
     if (req.method === 'POST' && edge === 'comments' && (this.fbPosts.has(id) || this.fbComments.has(id))) {
       const message = url.searchParams.get('message') ?? '';
-      if (!message.trim()) return this.send(res, 400, { error: { message: '(#100) Missing message or attachment', type: 'OAuthException', code: 100, fbtrace_id: 'Amsg' } });
-      if (message.length > 8000) return this.send(res, 400, { error: { message: '(#100) Message is too long', type: 'OAuthException', code: 100, fbtrace_id: 'Along' } });
+      if (!message.trim())
+        return this.send(res, 400, { error: { message: '(#100) Missing message or attachment', type: 'OAuthException', code: 100, fbtrace_id: 'Amsg' } });
+      if (message.length > 8000)
+        return this.send(res, 400, { error: { message: '(#100) Message is too long', type: 'OAuthException', code: 100, fbtrace_id: 'Along' } });
       const parent = this.fbComments.get(id);
-      const c = this.addComment(parent ? parent.postId : id, message, { id: this.pageId, name: this.pageName }, { parent: parent ? (parent.parent ?? parent.id) : undefined });
+      const c = this.addComment(
+        parent ? parent.postId : id,
+        message,
+        { id: this.pageId, name: this.pageName },
+        { parent: parent ? (parent.parent ?? parent.id) : undefined },
+      );
       this.posted.push({ platform: 'facebook', id: c.id, on: id, message });
       return this.send(res, 200, { id: c.id });
     }
@@ -294,9 +421,16 @@ export class FakeGraph {
     if (req.method === 'POST' && edge === 'replies' && this.igComments.has(id)) {
       const top = this.igComments.get(id)!;
       const message = url.searchParams.get('message') ?? '';
-      if (top.parent) return this.send(res, 400, { error: { message: '(#100) You can only reply to top-level comments', type: 'OAuthException', code: 100, fbtrace_id: 'Atop' } });
-      if (top.hidden) return this.send(res, 400, { error: { message: '(#100) You cannot reply to a hidden comment', type: 'OAuthException', code: 100, fbtrace_id: 'Ahid' } });
-      if ([...message].length > 2200) return this.send(res, 400, { error: { message: '(#100) The comment is too long', type: 'OAuthException', code: 100, fbtrace_id: 'Along' } });
+      if (top.parent)
+        return this.send(res, 400, {
+          error: { message: '(#100) You can only reply to top-level comments', type: 'OAuthException', code: 100, fbtrace_id: 'Atop' },
+        });
+      if (top.hidden)
+        return this.send(res, 400, {
+          error: { message: '(#100) You cannot reply to a hidden comment', type: 'OAuthException', code: 100, fbtrace_id: 'Ahid' },
+        });
+      if ([...message].length > 2200)
+        return this.send(res, 400, { error: { message: '(#100) The comment is too long', type: 'OAuthException', code: 100, fbtrace_id: 'Along' } });
       const c = this.addIgComment(top.mediaId, message, { id: this.igUserId, username: this.igUsername }, { parent: id });
       this.posted.push({ platform: 'instagram', id: c.id, on: id, message });
       return this.send(res, 200, { id: c.id });
@@ -313,9 +447,20 @@ export class FakeGraph {
         // Named below.
       }
       const comment = commentId ? (this.fbComments.get(commentId) ?? this.igComments.get(commentId)) : undefined;
-      if (!comment || !text) return this.send(res, 400, { error: { message: '(#100) param recipient must be a comment_id, and message.text is required', type: 'OAuthException', code: 100, fbtrace_id: 'Arcp' } });
+      if (!comment || !text)
+        return this.send(res, 400, {
+          error: {
+            message: '(#100) param recipient must be a comment_id, and message.text is required',
+            type: 'OAuthException',
+            code: 100,
+            fbtrace_id: 'Arcp',
+          },
+        });
       if (this.messages.some((m) => m.commentId === commentId)) return this.error(res, 400, 'error-already-replied.json');
-      if (Date.now() - comment.created > 7 * 86_400_000) return this.send(res, 400, { error: { message: '(#10903) This activity can\'t be replied to', type: 'OAuthException', code: 10903, fbtrace_id: 'Aold' } });
+      if (Date.now() - comment.created > 7 * 86_400_000)
+        return this.send(res, 400, {
+          error: { message: "(#10903) This activity can't be replied to", type: 'OAuthException', code: 10903, fbtrace_id: 'Aold' },
+        });
       const m = { commentId: commentId!, text, id: `m_${this.next()}` };
       this.messages.push(m);
       return this.send(res, 200, { recipient_id: `psid_${comment.from.id}`, message_id: m.id });
@@ -326,7 +471,10 @@ export class FakeGraph {
     const ig = this.igComments.get(id);
     if (req.method === 'POST' && !edge && (fb || ig)) {
       const flag = fb ? url.searchParams.get('is_hidden') : url.searchParams.get('hide');
-      if (flag !== 'true' && flag !== 'false') return this.send(res, 400, { error: { message: `(#100) ${fb ? 'is_hidden' : 'hide'} must be a boolean`, type: 'OAuthException', code: 100, fbtrace_id: 'Abool' } });
+      if (flag !== 'true' && flag !== 'false')
+        return this.send(res, 400, {
+          error: { message: `(#100) ${fb ? 'is_hidden' : 'hide'} must be a boolean`, type: 'OAuthException', code: 100, fbtrace_id: 'Abool' },
+        });
       (fb ?? ig)!.hidden = flag === 'true';
       this.moderated.push({ id, action: flag === 'true' ? 'hide' : 'unhide' });
       return this.send(res, 200, { success: true });
@@ -339,7 +487,12 @@ export class FakeGraph {
     }
     if (req.method === 'GET' && !edge && (fb || ig || this.fbPosts.has(id))) return this.send(res, 200, this.engagement(id));
     if (req.method === 'POST' && id === this.igUserId && edge === 'mentions') {
-      const c = this.addIgComment(url.searchParams.get('media_id') ?? '', url.searchParams.get('message') ?? '', { id: this.igUserId, username: this.igUsername }, { parent: url.searchParams.get('comment_id') ?? undefined });
+      const c = this.addIgComment(
+        url.searchParams.get('media_id') ?? '',
+        url.searchParams.get('message') ?? '',
+        { id: this.igUserId, username: this.igUsername },
+        { parent: url.searchParams.get('comment_id') ?? undefined },
+      );
       this.posted.push({ platform: 'instagram', id: c.id, on: url.searchParams.get('comment_id') ?? '', message: c.text });
       return this.send(res, 200, { id: c.id });
     }

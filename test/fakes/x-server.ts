@@ -104,7 +104,12 @@ export class FakeX {
   }
 
   addUser(u: Partial<FakeUser> & { id: string; username: string }): FakeUser {
-    const user: FakeUser = { name: u.username, verified: false, public_metrics: { followers_count: 100, following_count: 10, tweet_count: 50, listed_count: 0 }, ...u };
+    const user: FakeUser = {
+      name: u.username,
+      verified: false,
+      public_metrics: { followers_count: 100, following_count: 10, tweet_count: 50, listed_count: 0 },
+      ...u,
+    };
     this.users.set(user.id, user);
     return user;
   }
@@ -129,7 +134,13 @@ export class FakeX {
     const createdAt = t.created_at ?? new Date().toISOString();
     // Snowflakes carry their creation time (X's ids); otherwise plain increasing numbers.
     const id = this.opts.snowflakeSinceIds ? snowflakeAt(Date.parse(createdAt), this.nextId++) : (this.nextId++).toString();
-    const tweet: FakeTweet = { id, created_at: createdAt, conversation_id: id, public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0 }, ...t };
+    const tweet: FakeTweet = {
+      id,
+      created_at: createdAt,
+      conversation_id: id,
+      public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0 },
+      ...t,
+    };
     this.tweets.push(tweet);
     return tweet;
   }
@@ -146,7 +157,12 @@ export class FakeX {
     return { limit, remaining: Math.max(0, limit - w.used), reset: w.reset, exceeded: w.used > limit };
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, rate?: { limit: number; remaining: number; reset: number; userDay?: { limit: number; remaining: number; reset: number } }): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    rate?: { limit: number; remaining: number; reset: number; userDay?: { limit: number; remaining: number; reset: number } },
+  ): void {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (rate) {
       headers['x-rate-limit-limit'] = String(rate.limit);
@@ -172,14 +188,18 @@ export class FakeX {
     let body = '';
     for await (const chunk of req) body += chunk;
     const auth = req.headers.authorization ?? '';
-    const userContext = auth.startsWith('OAuth ') && auth.includes(`oauth_consumer_key="${this.opts.appKey}"`) && auth.includes(`oauth_token="${encodeURIComponent(this.opts.accessToken)}"`);
+    const userContext =
+      auth.startsWith('OAuth ') &&
+      auth.includes(`oauth_consumer_key="${this.opts.appKey}"`) &&
+      auth.includes(`oauth_token="${encodeURIComponent(this.opts.accessToken)}"`);
     const appContext = auth === `Bearer ${this.opts.bearerToken}`;
     if (!userContext && !appContext) return this.problem(res, 401, 'Unauthorized', 'Unauthorized');
 
     const endpoint = `${req.method} ${url.pathname.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
     const rate = this.window(endpoint);
     const chaos = this.opts.chaos;
-    const fault = this.faults.shift() ?? (chaos && chaos.random() < chaos.probability ? chaos.faults[Math.floor(chaos.random() * chaos.faults.length)] : undefined);
+    const fault =
+      this.faults.shift() ?? (chaos && chaos.random() < chaos.probability ? chaos.faults[Math.floor(chaos.random() * chaos.faults.length)] : undefined);
     if (fault === 'slow') await new Promise((r) => setTimeout(r, this.opts.slowMs ?? 3_000));
     if (fault === 'drop') return void req.socket.destroy();
     // A page whose first tweet has a field of the wrong type (a platform changing a field's shape).
@@ -188,17 +208,48 @@ export class FakeX {
     if (fault === '500') return this.problem(res, 500, 'Internal Server Error', 'Internal Server Error', rate);
     if (fault === '429' || rate.exceeded) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, remaining: 0 });
     // The plan's monthly cap: a 429 of its own kind, while the endpoint's window still has room.
-    if (fault === 'usage-cap') return this.send(res, 429, { title: 'UsageCapExceeded', detail: 'Usage cap exceeded: Monthly product cap', type: 'https://api.twitter.com/2/problems/usage-capped', period: 'Monthly', scope: 'Product' }, rate);
+    if (fault === 'usage-cap')
+      return this.send(
+        res,
+        429,
+        {
+          title: 'UsageCapExceeded',
+          detail: 'Usage cap exceeded: Monthly product cap',
+          type: 'https://api.twitter.com/2/problems/usage-capped',
+          period: 'Monthly',
+          scope: 'Product',
+        },
+        rate,
+      );
 
     let m: RegExpExecArray | null;
     let rateWithDay: Parameters<FakeX['send']>[3];
     if (req.method === 'GET' && (m = /^\/2\/users\/by\/username\/(\w+)$/.exec(url.pathname))) {
       const u = [...this.users.values()].find((x) => x.username.toLowerCase() === m![1]!.toLowerCase());
-      if (!u) return this.send(res, 200, { errors: [{ value: m[1], detail: `Could not find user with username: [${m[1]}].`, title: 'Not Found Error', resource_type: 'user', parameter: 'username', resource_id: m[1], type: 'https://api.twitter.com/2/problems/resource-not-found' }] }, rate);
+      if (!u)
+        return this.send(
+          res,
+          200,
+          {
+            errors: [
+              {
+                value: m[1],
+                detail: `Could not find user with username: [${m[1]}].`,
+                title: 'Not Found Error',
+                resource_type: 'user',
+                parameter: 'username',
+                resource_id: m[1],
+                type: 'https://api.twitter.com/2/problems/resource-not-found',
+              },
+            ],
+          },
+          rate,
+        );
       return this.send(res, 200, { data: { id: u.id, name: u.name, username: u.username } }, rate);
     }
     if (req.method === 'GET' && url.pathname === '/2/users/me') {
-      if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
+      if (!userContext)
+        return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
       const u = this.users.get(this.brandId)!;
       return this.send(res, 200, { data: { id: u.id, name: u.name, username: u.username } }, rate);
     }
@@ -212,10 +263,24 @@ export class FakeX {
       // start_time older than that is a 400, as at X. Only checked when the fake's ids are snowflakes.
       const oldest = Date.now() - 7 * 86_400_000;
       if (this.opts.snowflakeSinceIds && query.since_id && snowflakeTime(query.since_id) < oldest) {
-        return this.invalid(res, 'since_id', `Invalid 'since_id':'${query.since_id}'. 'since_id' must be a tweet id created after ${new Date(oldest).toISOString()}.`, rate);
+        return this.invalid(
+          res,
+          'since_id',
+          `Invalid 'since_id':'${query.since_id}'. 'since_id' must be a tweet id created after ${new Date(oldest).toISOString()}.`,
+          rate,
+        );
       }
-      if (query.start_time && Date.parse(query.start_time) < oldest) return this.invalid(res, 'start_time', `Invalid 'start_time':'${query.start_time}'. 'start_time' must be on or after ${new Date(oldest).toISOString()}`, rate);
-      const terms = query.query.toLowerCase().split(/\s+OR\s+|\s+/i).filter((t) => t && !t.startsWith('-') && !t.includes(':'));
+      if (query.start_time && Date.parse(query.start_time) < oldest)
+        return this.invalid(
+          res,
+          'start_time',
+          `Invalid 'start_time':'${query.start_time}'. 'start_time' must be on or after ${new Date(oldest).toISOString()}`,
+          rate,
+        );
+      const terms = query.query
+        .toLowerCase()
+        .split(/\s+OR\s+|\s+/i)
+        .filter((t) => t && !t.startsWith('-') && !t.includes(':'));
       const excludeRetweets = /-is:retweet/.test(query.query);
       const conversation = /conversation_id:(\d+)/.exec(query.query)?.[1];
       const from = /from:(\w+)/.exec(query.query)?.[1];
@@ -238,18 +303,37 @@ export class FakeX {
       if (!ids.length || ids.length > 100) return this.invalid(res, 'ids', 'The `ids` query parameter value must be between 1 and 100 ids', rate);
       const found = ids.map((id) => this.tweets.find((t) => t.id === id && !this.deleted.has(id))).filter((t): t is FakeTweet => !!t);
       const missing = ids.filter((id) => !found.some((t) => t.id === id));
-      return this.send(res, 200, {
-        ...(found.length ? { data: found.map((t) => this.render(t, query['tweet.fields'])) } : {}),
-        ...(missing.length ? { errors: missing.map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'ids', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' })) } : {}),
-      }, rate);
+      return this.send(
+        res,
+        200,
+        {
+          ...(found.length ? { data: found.map((t) => this.render(t, query['tweet.fields'])) } : {}),
+          ...(missing.length
+            ? {
+                errors: missing.map((id) => ({
+                  value: id,
+                  detail: `Could not find tweet with ids: [${id}].`,
+                  title: 'Not Found Error',
+                  resource_type: 'tweet',
+                  parameter: 'ids',
+                  resource_id: id,
+                  type: 'https://api.twitter.com/2/problems/resource-not-found',
+                })),
+              }
+            : {}),
+        },
+        rate,
+      );
     }
     const hide = /^\/2\/tweets\/(\d+)\/hidden$/.exec(url.pathname);
     if (req.method === 'PUT' && hide) {
-      if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
+      if (!userContext)
+        return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
       const tweet = this.tweets.find((t) => t.id === hide[1]);
       if (!tweet || this.deleted.has(tweet.id)) return this.problem(res, 404, 'Not Found Error', `Could not find tweet with id: [${hide[1]}].`, rate);
       const root = this.tweets.find((t) => t.id === tweet.conversation_id);
-      if (root?.author_id !== this.brandId || tweet.id === root.id) return this.problem(res, 403, 'Forbidden', 'You cannot hide or unhide replies to a conversation that you do not own.', rate);
+      if (root?.author_id !== this.brandId || tweet.id === root.id)
+        return this.problem(res, 403, 'Forbidden', 'You cannot hide or unhide replies to a conversation that you do not own.', rate);
       let payload: { hidden?: unknown };
       try {
         payload = JSON.parse(body) as typeof payload;
@@ -262,13 +346,15 @@ export class FakeX {
       return this.send(res, 200, { data: { hidden: payload.hidden } }, rate);
     }
     if (req.method === 'POST' && url.pathname === '/2/tweets') {
-      if (!userContext) return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
+      if (!userContext)
+        return this.problem(res, 403, 'Unsupported Authentication', 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.');
       // The 24-hour cap on the user's posts: its own headers, its own 429 (the 15-minute window may be fine).
       const dayLimit = this.opts.userDayLimit;
       if (dayLimit !== undefined) {
         const reset = this.dayStarted + 86_400;
         const userDay = { limit: dayLimit, remaining: Math.max(0, dayLimit - this.posted.length - 1), reset };
-        if (this.posted.length >= dayLimit) return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, userDay: { ...userDay, remaining: 0 } });
+        if (this.posted.length >= dayLimit)
+          return this.problem(res, 429, 'Too Many Requests', 'Too Many Requests', { ...rate, userDay: { ...userDay, remaining: 0 } });
         rateWithDay = { ...rate, userDay };
       }
       let payload: { text?: string; reply?: { in_reply_to_tweet_id?: string } };
@@ -282,9 +368,16 @@ export class FakeX {
       // X weighs the text as twitter-text does (its documented count): emoji 2, each URL 23.
       if (twitterText.parseTweet(payload.text).weightedLength > 280) return this.invalid(res, 'text', 'Your Tweet text is too long.', rate);
       // Both are 403s at X, though the credentials are fine.
-      if (payload.reply?.in_reply_to_tweet_id && (!parent || this.deleted.has(parent.id))) return this.problem(res, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.', rate);
-      if (!this.opts.allowDuplicateContent && this.posted.some((p) => p.text === payload.text)) return this.problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.', rate);
-      const tweet = this.addTweet({ text: payload.text, author_id: this.brandId, conversation_id: parent?.conversation_id, ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}) });
+      if (payload.reply?.in_reply_to_tweet_id && (!parent || this.deleted.has(parent.id)))
+        return this.problem(res, 403, 'Forbidden', 'You attempted to reply to a Tweet that is deleted or not visible to you.', rate);
+      if (!this.opts.allowDuplicateContent && this.posted.some((p) => p.text === payload.text))
+        return this.problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.', rate);
+      const tweet = this.addTweet({
+        text: payload.text,
+        author_id: this.brandId,
+        conversation_id: parent?.conversation_id,
+        ...(parent ? { in_reply_to_user_id: parent.author_id, referenced_tweets: [{ type: 'replied_to' as const, id: parent.id }] } : {}),
+      });
       this.posted.push({ id: tweet.id, text: tweet.text, inReplyTo: parent?.id ?? '', authorId: this.brandId });
       if (fault === 'post-then-drop') return void req.socket.destroy();
       return this.send(res, 201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }, rateWithDay ?? rate);
@@ -293,7 +386,17 @@ export class FakeX {
   }
 
   private invalid(res: ServerResponse, parameter: string, message: string, rate: { limit: number; remaining: number; reset: number }): void {
-    this.send(res, 400, { errors: [{ parameters: { [parameter]: [] }, message }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' }, rate);
+    this.send(
+      res,
+      400,
+      {
+        errors: [{ parameters: { [parameter]: [] }, message }],
+        title: 'Invalid Request',
+        detail: 'One or more parameters to your request was invalid.',
+        type: 'https://api.twitter.com/2/problems/invalid-request',
+      },
+      rate,
+    );
   }
 
   /**
@@ -302,19 +405,29 @@ export class FakeX {
    */
   private render(t: FakeTweet, fields: string | undefined): Record<string, unknown> {
     // X escapes these three in tweet text.
-    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const chars = [...t.text];
     const edits = t.edit_history_tweet_ids ?? [t.id];
-    if (chars.length <= 280) return { ...t, text: escape(t.text), edit_history_tweet_ids: edits };
-    const note = fields?.split(',').includes('note_tweet') ? { note_tweet: { text: escape(t.text) } } : {};
-    return { ...t, text: `${escape(chars.slice(0, 279).join(''))}…`, ...note, edit_history_tweet_ids: edits };
+    if (chars.length <= 280) return { ...t, text: escapeHtml(t.text), edit_history_tweet_ids: edits };
+    const note = fields?.split(',').includes('note_tweet') ? { note_tweet: { text: escapeHtml(t.text) } } : {};
+    return { ...t, text: `${escapeHtml(chars.slice(0, 279).join(''))}…`, ...note, edit_history_tweet_ids: edits };
   }
 
   /** Newest first; since_id exclusive; pages of max_results with an opaque next_token. */
-  private timeline(res: ServerResponse, q: Record<string, string>, match: (t: FakeTweet) => boolean, token: string | undefined, rate: { limit: number; remaining: number; reset: number }, horizon?: number): void {
+  private timeline(
+    res: ServerResponse,
+    q: Record<string, string>,
+    match: (t: FakeTweet) => boolean,
+    token: string | undefined,
+    rate: { limit: number; remaining: number; reset: number },
+    horizon?: number,
+  ): void {
     const max = Number(q.max_results ?? 10);
-    if (!Number.isInteger(max) || max < 5 || max > 100) return this.invalid(res, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`, rate);
-    let list = this.tweets.filter((t) => match(t) && !this.deleted.has(t.id) && !this.superseded.has(t.id)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    if (!Number.isInteger(max) || max < 5 || max > 100)
+      return this.invalid(res, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`, rate);
+    let list = this.tweets
+      .filter((t) => match(t) && !this.deleted.has(t.id) && !this.superseded.has(t.id))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const hidden = this.opts.hiddenUntilRequest;
     if (hidden) list = list.filter((t) => (hidden.get(t.id) ?? 0) < this.requests.length);
     const late = this.opts.hiddenUntil;
@@ -323,7 +436,8 @@ export class FakeX {
     if (q.since_id) list = list.filter((t) => BigInt(t.id) > BigInt(q.since_id!));
     if (q.start_time) list = list.filter((t) => Date.parse(t.created_at) >= Date.parse(q.start_time!));
     // end_time is exclusive, and must come after start_time (X's 400 otherwise).
-    if (q.end_time && q.start_time && Date.parse(q.end_time) <= Date.parse(q.start_time)) return this.invalid(res, 'end_time', `Invalid 'end_time':'${q.end_time}'. 'end_time' must be a minimum of 10 ms after the 'start_time'`, rate);
+    if (q.end_time && q.start_time && Date.parse(q.end_time) <= Date.parse(q.start_time))
+      return this.invalid(res, 'end_time', `Invalid 'end_time':'${q.end_time}'. 'end_time' must be a minimum of 10 ms after the 'start_time'`, rate);
     if (q.end_time) list = list.filter((t) => Date.parse(t.created_at) < Date.parse(q.end_time!));
     if (q.until_id) list = list.filter((t) => BigInt(t.id) < BigInt(q.until_id!));
     let start = 0;
@@ -347,7 +461,12 @@ export class FakeX {
       res,
       200,
       {
-        ...(page.length ? { data: page.map((t, i) => (i === 0 && this.brokenPage ? { ...this.render(t, q['tweet.fields']), text: 42 } : this.render(t, q['tweet.fields']))), includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) } } : {}),
+        ...(page.length
+          ? {
+              data: page.map((t, i) => (i === 0 && this.brokenPage ? { ...this.render(t, q['tweet.fields']), text: 42 } : this.render(t, q['tweet.fields']))),
+              includes: { users: authorIds.map((id) => this.users.get(id)).filter(Boolean) },
+            }
+          : {}),
         meta,
       },
       rate,

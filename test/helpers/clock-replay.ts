@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createReplayAdapter } from '../../adapters/replay/index.ts';
 
 /** A replay adapter on a clock the test moves. */

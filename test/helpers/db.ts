@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { type Database, openDatabase } from '../../db/client.ts';
 
 /** True when the suite runs against a real PostgreSQL (TEST_DATABASE_URL), not PGlite. */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -44,6 +44,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 async function truncateAll(database: Database): Promise<void> {
   await database.db.execute(
-    sql.raw('truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade'),
+    sql.raw(
+      'truncate table alert_deliveries, metric_snapshots, volume_buckets, saved_views, sessions, case_viewers, case_notes, notices, alerts, backtests, audit_log, replies, cases, flags, analyses, posts, authors, api_tokens, users, streams, job_runs, login_failures restart identity cascade',
+    ),
   );
 }

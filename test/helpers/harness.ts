@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { createAdapters, type AdapterSet } from '../../adapters/registry.ts';
+import { type AdapterSet, createAdapters } from '../../adapters/registry.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
-import { streams, type Role } from '../../db/schema/index.ts';
+import { type Role, streams } from '../../db/schema/index.ts';
 import { createApp } from '../../src/api/app.ts';
-import { createToken, createUser, type AuthUser } from '../../src/auth/users.ts';
+import { type AuthUser, createToken, createUser } from '../../src/auth/users.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Deps } from '../../src/deps.ts';
-import { pollDueStreams, type PollerDeps } from '../../src/ingest/poller.ts';
+import { type PollerDeps, pollDueStreams } from '../../src/ingest/poller.ts';
 import { deliverDueReplies } from '../../src/queue/replies.ts';
-import { Rulebook } from '../../src/rulebook.ts';
 import { loadTemplates } from '../../src/queue/templates.ts';
+import { Rulebook } from '../../src/rulebook.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const silentLog = pino({ level: 'silent' });
@@ -36,7 +36,9 @@ export interface Harness {
 let userSeq = 0;
 
 /** Everything odziv wires together, on a test database, with adapters that can be swapped. */
-export async function createHarness(opts: { adapters?: (dataDir: string) => AdapterSet; replaySpeed?: number; streamConfig?: Record<string, unknown> } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: { adapters?: (dataDir: string) => AdapterSet; replaySpeed?: number; streamConfig?: Record<string, unknown> } = {},
+): Promise<Harness> {
   const tdb = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'odziv-test-'));
   const config = loadConfig({ ODZIV_DATA_DIR: dataDir });
@@ -45,7 +47,11 @@ export async function createHarness(opts: { adapters?: (dataDir: string) => Adap
   const adapters = opts.adapters?.(dataDir) ?? (await createAdapters({ dataDir, replaySpeed: opts.replaySpeed ?? 1000 }));
   const deps: Deps = { config, database: tdb.database, adapters, rulebook, templates: loadTemplates('rules/templates.yaml'), log: silentLog };
   const app = createApp(deps);
-  const addStream = () => tdb.database.db.insert(streams).values({ platform: 'replay', name: 'demo', config: opts.streamConfig ?? {} }).onConflictDoNothing();
+  const addStream = () =>
+    tdb.database.db
+      .insert(streams)
+      .values({ platform: 'replay', name: 'demo', config: opts.streamConfig ?? {} })
+      .onConflictDoNothing();
   await addStream();
   const poller = (): PollerDeps => ({ database: tdb.database, adapters, rulebook, log: silentLog, instanceId: 'test', intervalMs: 0 });
   return {
@@ -64,7 +70,11 @@ export async function createHarness(opts: { adapters?: (dataDir: string) => Adap
       return app.request(path, { method, headers, body });
     },
     async user(role, name) {
-      const u = await createUser(tdb.database, { email: `u${++userSeq}-${role}@test.local`, name: name ?? `${role} ${userSeq}`, role, password: 'correct horse battery staple' }, 'operator');
+      const u = await createUser(
+        tdb.database,
+        { email: `u${++userSeq}-${role}@test.local`, name: name ?? `${role} ${userSeq}`, role, password: 'correct horse battery staple' },
+        'operator',
+      );
       const { token } = await createToken(tdb.database, u.id, 'test');
       return { ...u, token };
     },

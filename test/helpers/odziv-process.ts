@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { freePort, startOdziv, waitFor, type Running } from './process.ts';
+import { freePort, type Running, startOdziv, waitFor } from './process.ts';
 
 export const ADMIN_PASSWORD = 'e2e-admin-password-1234';
 
@@ -35,7 +35,11 @@ export function useOdzivProcess(name: string, platformEnv: () => Record<string, 
       const base = `http://127.0.0.1:${port}`;
       f.running = startOdziv(f.env(port, over));
       await waitFor('health', async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 30_000);
-      const res = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@odziv.local', password: ADMIN_PASSWORD }) });
+      const res = await fetch(`${base}/api/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@odziv.local', password: ADMIN_PASSWORD }),
+      });
       const { token } = (await res.json()) as { token: string };
       return { base, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
     },

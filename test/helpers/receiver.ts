@@ -1,8 +1,12 @@
-import { afterEach, beforeEach } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterEach, beforeEach } from 'vitest';
 
 /** An HTTP endpoint on loopback that records what is posted to it and answers with planned statuses. */
-export interface Received { path: string; headers: IncomingMessage['headers']; body: string }
+export interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 export function receiver(plan: number[] = []) {
   const got: Received[] = [];
   let server: Server;
@@ -22,7 +26,6 @@ export function receiver(plan: number[] = []) {
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
-
 
 /** A fresh receiver for every test of the calling `describe` (started before, stopped after). */
 export function useReceiver(): { readonly hook: ReturnType<typeof receiver>; readonly url: string } {

@@ -1,12 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { alertDeliveries, alerts, cases, posts, streams } from '../../db/schema/index.ts';
 import { slackChannel } from '../../src/alerts/channels/http.ts';
 import { buildDigest, raiseDigest } from '../../src/alerts/digest.ts';
 import { deliverAlerts, enqueueDeliveries, escalateUnacknowledged } from '../../src/alerts/outbox.ts';
-import { parseQuietHours } from '../../src/calendar/quiet-hours.ts';
 import { detectSpikes } from '../../src/alerts/spikes.ts';
+import { parseQuietHours } from '../../src/calendar/quiet-hours.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { refreshEngagement } from '../../src/ingest/metrics.ts';
 import { useClockedHarness } from '../helpers/clock-replay.ts';
@@ -20,7 +20,16 @@ const { clock } = demo;
 let seq = 0;
 const post = (text: string, postedAt: Date): NormalizedPost => {
   const id = String(++seq);
-  return { platform: 'replay', platformPostId: `p${id}`, author: { platformUserId: `a${id}`, handle: `user${id}`, followers: 50 }, text, postedAt, isOwn: false, isRepost: false, raw: {} };
+  return {
+    platform: 'replay',
+    platformPostId: `p${id}`,
+    author: { platformUserId: `a${id}`, handle: `user${id}`, followers: 50 },
+    text,
+    postedAt,
+    isOwn: false,
+    isRepost: false,
+    raw: {},
+  };
 };
 async function ingestAt(list: NormalizedPost[], now: Date) {
   const [s] = await demo.h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
@@ -31,12 +40,20 @@ describe('spike detection from ingested posts', () => {
   it('raises ONE alert for an outage that shows under several keys, grouping its posts, and updates it as it grows', async () => {
     const now = new Date('2026-11-20T03:10:00Z');
     // Three quiet hours: a billing complaint every 15 minutes.
-    const background = Array.from({ length: 12 }, (_, i) => post(`Opet ste mi naplatili dodatnu naknadu, sramota ${i}`, new Date(now.getTime() - 180 * MIN + i * 15 * MIN)));
+    const background = Array.from({ length: 12 }, (_, i) =>
+      post(`Opet ste mi naplatili dodatnu naknadu, sramota ${i}`, new Date(now.getTime() - 180 * MIN + i * 15 * MIN)),
+    );
     await ingestAt(background, now);
     expect(await detectSpikes(demo.h.deps.database, now)).toBe(0);
 
     // Then, in eight minutes, twelve people say the service is down (Latin and Cyrillic).
-    const texts = ['Internet opet ne radi!!', 'kod mene isto ne radi internet', 'Интернет опет не ради', '@VedraTel ne radi mi ništa od jutros', 'ne radi net, a plaćam redovno'];
+    const texts = [
+      'Internet opet ne radi!!',
+      'kod mene isto ne radi internet',
+      'Интернет опет не ради',
+      '@VedraTel ne radi mi ništa od jutros',
+      'ne radi net, a plaćam redovno',
+    ];
     const outage = Array.from({ length: 12 }, (_, i) => post(`${texts[i % texts.length]} (${i})`, new Date(now.getTime() - 8 * MIN + i * 40_000)));
     const summary = await ingestAt(outage, now);
     expect(summary.stored).toBe(12);
@@ -47,7 +64,9 @@ describe('spike detection from ingested posts', () => {
     expect(spike!.title).toContain('"ne radi"');
     const d = spike!.details as { keys: string[]; postIds: number[]; count: number; samples: Array<{ text: string }> };
     expect(d.keys).toEqual(expect.arrayContaining(['keyword:ne radi', 'category:broken']));
-    const outageIds = (await demo.h.deps.database.db.select({ id: posts.id, text: posts.text }).from(posts)).filter((p) => /ne radi|не ради/.test(p.text)).map((p) => p.id);
+    const outageIds = (await demo.h.deps.database.db.select({ id: posts.id, text: posts.text }).from(posts))
+      .filter((p) => /ne radi|не ради/.test(p.text))
+      .map((p) => p.id);
     expect(outageIds).toHaveLength(12);
     expect(d.postIds).toEqual(expect.arrayContaining(outageIds));
     expect(d.samples.length).toBeGreaterThan(0);
@@ -63,7 +82,10 @@ describe('spike detection from ingested posts', () => {
 
   it('keeps one incident told in two wordings (and two languages) as ONE alert, by its shared topic', async () => {
     const now = new Date('2026-11-20T14:10:00Z');
-    await ingestAt(Array.from({ length: 12 }, (_, i) => post(`Internet opet ne radi ${i}`, new Date(now.getTime() - 180 * MIN + i * 15 * MIN))), now);
+    await ingestAt(
+      Array.from({ length: 12 }, (_, i) => post(`Internet opet ne radi ${i}`, new Date(now.getTime() - 180 * MIN + i * 15 * MIN))),
+      now,
+    );
     const a = Array.from({ length: 6 }, (_, i) => post(`You charged my card twice this month (${i})`, new Date(now.getTime() - 8 * MIN + i * 60_000)));
     const b = Array.from({ length: 6 }, (_, i) => post(`Račun mi je duplo veći nego inače (${i})`, new Date(now.getTime() - 8 * MIN + i * 60_000 + 20_000)));
     await ingestAt([...a, ...b], now);
@@ -80,7 +102,8 @@ describe('spike detection from ingested posts', () => {
     const now = new Date('2026-11-20T20:10:00Z');
     // Every day of the last week, ten billing complaints in the evening hour; today the same.
     const history = [];
-    for (let day = 0; day <= 4; day++) for (let i = 0; i < 10; i++) history.push(post(`Naplatili ste mi dvaput ${day}-${i}`, new Date(now.getTime() - day * 86_400_000 - 9 * MIN + i * 50_000)));
+    for (let day = 0; day <= 4; day++)
+      for (let i = 0; i < 10; i++) history.push(post(`Naplatili ste mi dvaput ${day}-${i}`, new Date(now.getTime() - day * 86_400_000 - 9 * MIN + i * 50_000)));
     await ingestAt(history, now);
     expect(await detectSpikes(demo.h.deps.database, now)).toBe(0);
   });
@@ -91,7 +114,12 @@ describe('quiet hours and escalation', () => {
   const policy = { quietHours: parseQuietHours('Europe/Zagreb 22:00-07:00') };
   const night = new Date('2026-11-22T22:10:00Z'); // 23:10 in Zagreb
   const add = async (key: string, severity: 'normal' | 'urgent') =>
-    (await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', dedupKey: key, title: `viral ${key}`, severity, createdAt: night, updatedAt: night }).returning())[0]!;
+    (
+      await demo.h.deps.database.db
+        .insert(alerts)
+        .values({ kind: 'viral', audience: 'marketing', dedupKey: key, title: `viral ${key}`, severity, createdAt: night, updatedAt: night })
+        .returning()
+    )[0]!;
 
   it('holds normal alerts until the quiet hours end; urgent ones go at once', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
@@ -109,8 +137,12 @@ describe('quiet hours and escalation', () => {
   it('escalates an alert nobody acknowledged, once, to the escalation contact; not an acknowledged one', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/m`, escalation: `${r.url}/boss` }) };
     const day = new Date('2026-11-23T10:00:00Z');
-    const ignored = (await demo.h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's1', title: 'spike one' }).returning())[0]!;
-    const seen = (await demo.h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's2', title: 'spike two' }).returning())[0]!;
+    const ignored = (
+      await demo.h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's1', title: 'spike one' }).returning()
+    )[0]!;
+    const seen = (
+      await demo.h.deps.database.db.insert(alerts).values({ kind: 'spike', audience: 'marketing', dedupKey: 's2', title: 'spike two' }).returning()
+    )[0]!;
     await enqueueDeliveries(demo.h.deps.database, channels, day, policy);
     await deliverAlerts(demo.h.deps.database, channels, silentLog, day);
     expect(r.hook.got.map((g) => g.path)).toEqual(['/m', '/m']);
@@ -124,13 +156,18 @@ describe('quiet hours and escalation', () => {
     const boss = r.hook.got.filter((g) => g.path === '/boss');
     expect(boss).toHaveLength(1);
     expect(JSON.parse(boss[0]!.body).text).toContain('ESCALATED (not acknowledged): spike one');
-    const [esc] = await demo.h.deps.database.db.select().from(alertDeliveries).where(and(eq(alertDeliveries.alertId, ignored.id), eq(alertDeliveries.round, 'escalation')));
+    const [esc] = await demo.h.deps.database.db
+      .select()
+      .from(alertDeliveries)
+      .where(and(eq(alertDeliveries.alertId, ignored.id), eq(alertDeliveries.round, 'escalation')));
     expect(esc!.status).toBe('sent');
   });
 
   it('does not send an escalation that was acknowledged while it waited', async () => {
     const channels = { slack: slackChannel({ marketing: `${r.url}/m` }) };
-    const a = (await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', dedupKey: 'v9', title: 'viral nine' }).returning())[0]!;
+    const a = (
+      await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', dedupKey: 'v9', title: 'viral nine' }).returning()
+    )[0]!;
     const t = new Date('2026-11-23T12:00:00Z');
     await enqueueDeliveries(demo.h.deps.database, channels, t);
     await deliverAlerts(demo.h.deps.database, channels, silentLog, t);
@@ -180,7 +217,10 @@ describe('daily digest', () => {
     await db.update(cases).set({ firstResponseAt: sql`due_at + interval '60 minutes'`, status: 'replied' }).where(eq(cases.id, c!.id));
     // Closed without a reply long past its due time (a false alarm): not among the worst handled.
     const [d] = all.slice(3);
-    await db.update(cases).set({ dueAt: sql`created_at - interval '2 hours'`, status: 'resolved', resolvedAt: sql`now()`, falseAlarm: true }).where(eq(cases.id, d!.id));
+    await db
+      .update(cases)
+      .set({ dueAt: sql`created_at - interval '2 hours'`, status: 'resolved', resolvedAt: sql`now()`, falseAlarm: true })
+      .where(eq(cases.id, d!.id));
     const now = new Date();
     const day = { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 3_600_000), label: 'test-day' };
     const digest = await buildDigest(demo.h.deps.database, day, now);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { eq, sql } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { describe, expect, it } from 'vitest';
 import { alertDeliveries, alerts, cases } from '../../db/schema/index.ts';
 import { emailChannel } from '../../src/alerts/channels/email.ts';
 import { signedWebhookChannel, slackChannel } from '../../src/alerts/channels/http.ts';
@@ -16,7 +16,12 @@ const demo = useClockedHarness();
 const { clock } = demo;
 
 const addAlert = async (kind: 'viral' | 'rule' | 'sla', audience: 'marketing' | 'community_manager', key: string) =>
-  (await demo.h.deps.database.db.insert(alerts).values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } }).returning())[0]!;
+  (
+    await demo.h.deps.database.db
+      .insert(alerts)
+      .values({ kind, audience, dedupKey: key, title: `${kind} ${key}`, details: { url: 'https://x.com/a/status/1' } })
+      .returning()
+  )[0]!;
 /** A case of the replayed demo's first posts (polled twice: the first poll sets the stream's start). */
 async function demoCase(): Promise<number> {
   await demo.h.pollOnce();
@@ -71,13 +76,22 @@ describe('alert channels and their outbox', () => {
   });
 
   it('links the case in odziv, where it is answered, when ODZIV_PUBLIC_URL says where odziv is', async () => {
-    const channels = { slack: slackChannel({ marketing: `${r.url}/linked` }), webhook: signedWebhookChannel(`${r.url}/linked-hook`, 'a-long-shared-secret-123') };
+    const channels = {
+      slack: slackChannel({ marketing: `${r.url}/linked` }),
+      webhook: signedWebhookChannel(`${r.url}/linked-hook`, 'a-long-shared-secret-123'),
+    };
     const caseId = await demoCase();
-    await demo.h.deps.database.db.insert(alerts).values({ kind: 'viral', audience: 'marketing', caseId, dedupKey: 'linked', title: 'Complaint going viral from @someone' });
+    await demo.h.deps.database.db
+      .insert(alerts)
+      .values({ kind: 'viral', audience: 'marketing', caseId, dedupKey: 'linked', title: 'Complaint going viral from @someone' });
     await enqueueDeliveries(demo.h.deps.database, channels);
     // (Whatever else the demo raised goes out too, twenty a run.)
     while (await deliverAlerts(demo.h.deps.database, channels, silentLog, undefined, 'https://odziv.vedra.test'));
-    const mine = (path: string, title: string) => r.hook.got.filter((g) => g.path === path).map((g) => JSON.parse(g.body) as { text?: string; title?: string; caseUrl?: string }).find((b) => (b.text ?? b.title ?? '').includes(title))!;
+    const mine = (path: string, title: string) =>
+      r.hook.got
+        .filter((g) => g.path === path)
+        .map((g) => JSON.parse(g.body) as { text?: string; title?: string; caseUrl?: string })
+        .find((b) => (b.text ?? b.title ?? '').includes(title))!;
     expect(mine('/linked', 'from @someone').text).toContain(`odziv: https://odziv.vedra.test/cases/${caseId}`);
     expect(mine('/linked-hook', 'from @someone')).toMatchObject({ caseUrl: `https://odziv.vedra.test/cases/${caseId}` });
     // Without the address there is nothing to link.
@@ -116,7 +130,9 @@ describe('e-mail alerts', () => {
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     const port = (smtp.server.address() as { port: number }).port;
-    const channels = { email: emailChannel({ smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, from: 'odziv <odziv@vedra.test>', to: { community_manager: 'cm@vedra.test' } }) };
+    const channels = {
+      email: emailChannel({ smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, from: 'odziv <odziv@vedra.test>', to: { community_manager: 'cm@vedra.test' } }),
+    };
     try {
       await addAlert('sla', 'community_manager', 'mail-1');
       await addAlert('viral', 'marketing', 'mail-2'); // marketing has no recipients here: not queued

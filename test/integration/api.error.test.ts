@@ -23,9 +23,14 @@ async function expectError(res: Response, status: number, code: string, messageP
   return body;
 }
 
-describe('API: a client\'s mistakes are 4xx that name what is wrong', () => {
+describe("API: a client's mistakes are 4xx that name what is wrong", () => {
   it('rejects an unknown status filter, naming the field', async () => {
-    await expectError(await h.request('GET', '/api/cases?status=bogus', { token }), 400, 'BAD_REQUEST', 'query.status: expected one of open, claimed, replied, snoozed, escalated, resolved');
+    await expectError(
+      await h.request('GET', '/api/cases?status=bogus', { token }),
+      400,
+      'BAD_REQUEST',
+      'query.status: expected one of open, claimed, replied, snoozed, escalated, resolved',
+    );
   });
 
   it('rejects a bad limit and a forged cursor', async () => {
@@ -51,9 +56,19 @@ describe('API: a client\'s mistakes are 4xx that name what is wrong', () => {
   it('refuses text the database cannot store (a NUL, a lone surrogate), naming the field, and stores nothing', async () => {
     const notes = async () => ((await (await h.request('GET', `/api/cases/${caseId}`, { token })).json()) as { notes: unknown[] }).notes.length;
     const before = await notes();
-    const body = await expectError(await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'called him\u0000back' } }), 400, 'BAD_REQUEST', 'text: contains a NUL');
+    const body = await expectError(
+      await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'called him\u0000back' } }),
+      400,
+      'BAD_REQUEST',
+      'text: contains a NUL',
+    );
     expect((body as unknown as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['text']);
-    await expectError(await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'broken \uD83D emoji' } }), 400, 'BAD_REQUEST', 'text: contains');
+    await expectError(
+      await h.request('POST', `/api/cases/${caseId}/notes`, { token, json: { text: 'broken \uD83D emoji' } }),
+      400,
+      'BAD_REQUEST',
+      'text: contains',
+    );
     expect(await notes()).toBe(before);
     await expectError(await h.request('GET', '/api/cases?category=%00', { token }), 400, 'BAD_REQUEST', 'query.category: contains a NUL');
     await expectError(await h.request('POST', '/api/tokens', { token, json: { name: 'ci\uDC00' } }), 400, 'BAD_REQUEST', 'name: contains');
@@ -80,7 +95,12 @@ describe('API: a client\'s mistakes are 4xx that name what is wrong', () => {
     const other = await h.user('responder');
     await expectError(await h.request('POST', `/api/cases/${caseId}/claim`, { token: other.token }), 409, 'CONFLICT', 'claimed by someone else');
     expect((await h.request('POST', `/api/cases/${caseId}/replies`, { token, json: { text: 'First' }, headers: { 'idempotency-key': 'k' } })).status).toBe(202);
-    await expectError(await h.request('POST', `/api/cases/${caseId}/replies`, { token, json: { text: 'Second' }, headers: { 'idempotency-key': 'k' } }), 409, 'CONFLICT', 'Idempotency-Key');
+    await expectError(
+      await h.request('POST', `/api/cases/${caseId}/replies`, { token, json: { text: 'Second' }, headers: { 'idempotency-key': 'k' } }),
+      409,
+      'CONFLICT',
+      'Idempotency-Key',
+    );
   });
 
   it('404 in the same shape for an unknown route', async () => {

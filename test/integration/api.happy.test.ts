@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, replies } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
@@ -50,7 +50,12 @@ describe('API: the path a complaint travels', () => {
     const list = (await (await h.request('GET', '/api/cases?status=open', { token: responder.token })).json()) as { cases: Array<{ id: number }> };
     const res = await h.request('GET', `/api/cases/${list.cases[0]!.id}`, { token: responder.token });
     expect(res.status).toBe(200);
-    const c = (await res.json()) as Record<string, unknown> & { post: { text: string; raw?: unknown }; analysis: { complaint: number }; flags: Array<{ ruleId: string; evidence: string[] }>; replies: unknown[] };
+    const c = (await res.json()) as Record<string, unknown> & {
+      post: { text: string; raw?: unknown };
+      analysis: { complaint: number };
+      flags: Array<{ ruleId: string; evidence: string[] }>;
+      replies: unknown[];
+    };
     expect(c.post.text.length).toBeGreaterThan(5);
     expect(c.post.raw).toBeUndefined();
     expect(c.analysis.complaint).toBeGreaterThanOrEqual(0);
@@ -61,7 +66,9 @@ describe('API: the path a complaint travels', () => {
 
   it('claims, replies once per idempotency key, delivers through the adapter and records it', async () => {
     const ana = await h.user('responder', 'Ana');
-    const list = (await (await h.request('GET', '/api/cases?status=open', { token: ana.token })).json()) as { cases: Array<{ id: number; post: { platformPostId: string } }> };
+    const list = (await (await h.request('GET', '/api/cases?status=open', { token: ana.token })).json()) as {
+      cases: Array<{ id: number; post: { platformPostId: string } }>;
+    };
     const target = list.cases[0]!;
 
     const claim = await h.request('POST', `/api/cases/${target.id}/claim`, { token: ana.token });
@@ -85,7 +92,11 @@ describe('API: the path a complaint travels', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ inReplyTo: target.post.platformPostId, text });
 
-    const detail = (await (await h.request('GET', `/api/cases/${target.id}`, { token: ana.token })).json()) as { status: string; firstResponseAt: string | null; replies: Array<{ status: string; platformReplyId: string }> };
+    const detail = (await (await h.request('GET', `/api/cases/${target.id}`, { token: ana.token })).json()) as {
+      status: string;
+      firstResponseAt: string | null;
+      replies: Array<{ status: string; platformReplyId: string }>;
+    };
     expect(detail.status).toBe('replied');
     expect(detail.firstResponseAt).not.toBeNull();
     expect(detail.replies).toHaveLength(1);
@@ -96,7 +107,10 @@ describe('API: the path a complaint travels', () => {
 
     const rows = await h.deps.database.db.select().from(replies).where(eq(replies.caseId, target.id));
     expect(rows).toHaveLength(1);
-    const trail = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.subjectId, String(target.id)));
+    const trail = await h.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, String(target.id)));
     expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['case.claim', 'reply.create', 'reply.sent']));
   });
 
@@ -108,7 +122,8 @@ describe('API: the path a complaint travels', () => {
     expect(a.categories).toContain('churn');
     expect(a.evidence.churn?.length).toBeGreaterThan(0);
     // As ingest reads a post from the brand's streams: written to the brand, @handle or not.
-    const read = async (body: unknown) => (await (await h.request('POST', '/api/analyze', { token: m.token, json: body })).json()) as { isComplaint: boolean; message?: string };
+    const read = async (body: unknown) =>
+      (await (await h.request('POST', '/api/analyze', { token: m.token, json: body })).json()) as { isComplaint: boolean; message?: string };
     expect((await read({ text: 'Vedra package late again' })).isComplaint).toBe(false);
     expect((await read({ text: 'Vedra package late again', toBrand: true })).isComplaint).toBe(true);
     expect((await read({ text: 'x', toBrand: 'yes' })).message).toContain('toBrand: expected true or false');
@@ -124,12 +139,16 @@ describe('API: the path a complaint travels', () => {
 
   it('shows stream health', async () => {
     const u = await h.user('community_manager');
-    const body = (await (await h.request('GET', '/api/streams', { token: u.token })).json()) as { streams: Array<{ name: string; status: string; lastSuccessAt: string }> };
+    const body = (await (await h.request('GET', '/api/streams', { token: u.token })).json()) as {
+      streams: Array<{ name: string; status: string; lastSuccessAt: string }>;
+    };
     expect(body.streams).toEqual([expect.objectContaining({ name: 'demo', status: 'ok' })]);
   });
 
   it('serves the OpenAPI document', async () => {
     const doc = (await (await h.request('GET', '/api/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{id}', '/api/cases/{id}/claim', '/api/cases/{id}/replies', '/api/analyze']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/cases', '/api/cases/{id}', '/api/cases/{id}/claim', '/api/cases/{id}/replies', '/api/analyze']),
+    );
   });
 });

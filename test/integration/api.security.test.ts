@@ -1,10 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema/index.ts';
-import type { Harness } from '../helpers/harness.ts';
-import { demoHarness } from '../helpers/clock-replay.ts';
-import { sql } from 'drizzle-orm';
 import { logIn } from '../../src/auth/login.ts';
 import type { AppError } from '../../src/errors.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
+import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
 const tokens = {} as Record<Role, string>;
@@ -35,7 +35,12 @@ const ROUTES: Array<{ method: string; path: () => string; json?: unknown; allowe
   { method: 'POST', path: () => '/api/users', json: { email: 'security-check@example.com', name: 'Sec', role: 'responder' }, allowed: ['admin'] },
   { method: 'PATCH', path: () => '/api/users/1', json: { name: 'Renamed' }, allowed: ['admin'] },
   { method: 'GET', path: () => '/api/notices', allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
-  { method: 'POST', path: () => '/api/notices', json: { kind: 'promotion', title: 'BF', categories: ['billing'] }, allowed: ['community_manager', 'marketing', 'admin'] },
+  {
+    method: 'POST',
+    path: () => '/api/notices',
+    json: { kind: 'promotion', title: 'BF', categories: ['billing'] },
+    allowed: ['community_manager', 'marketing', 'admin'],
+  },
   { method: 'GET', path: () => '/api/audit', allowed: ['admin'] },
   { method: 'GET', path: () => '/api/rules', allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
   { method: 'GET', path: () => '/api/tokens', allowed: ['responder', 'community_manager', 'marketing', 'admin'] },
@@ -49,8 +54,15 @@ describe('API security', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (open.has(path)) continue;
       for (const method of Object.keys(ops)) {
-        for (const headers of [{} as Record<string, string>, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedfor' }, { cookie: 'odziv_session=forged' }]) {
-          const res = await h.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, '1'), { json: method === 'get' || method === 'delete' ? undefined : {}, headers });
+        for (const headers of [
+          {} as Record<string, string>,
+          { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedfor' },
+          { cookie: 'odziv_session=forged' },
+        ]) {
+          const res = await h.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, '1'), {
+            json: method === 'get' || method === 'delete' ? undefined : {},
+            headers,
+          });
           expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
         }
         walked++;
@@ -61,7 +73,12 @@ describe('API security', () => {
 
   it('every protected route says 401 without a token, with a forged token and with a malformed header', async () => {
     for (const r of ROUTES) {
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedforged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'Bearer' }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer odz_forgedforgedforgedforgedforgedforgedforged' },
+        { authorization: 'Basic YWRtaW46YWRtaW4=' },
+        { authorization: 'Bearer' },
+      ]) {
         const res = await h.request(r.method, r.path(), { json: r.json, headers });
         expect(res.status, `${r.method} ${r.path()} ${JSON.stringify(headers)}`).toBe(401);
       }
@@ -91,7 +108,11 @@ describe('API security', () => {
     const u = await h.user('responder');
     const t0 = new Date('2026-06-01T10:00:00Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    const attempt = (password: string, ms: number, client = '203.0.113.7', email = u.email) => logIn(h.deps.database, { email, password, client, via: 'api' }, at(ms)).then(() => 'ok', (e: AppError) => e.code);
+    const attempt = (password: string, ms: number, client = '203.0.113.7', email = u.email) =>
+      logIn(h.deps.database, { email, password, client, via: 'api' }, at(ms)).then(
+        () => 'ok',
+        (e: AppError) => e.code,
+      );
     // Five free failures; then each further attempt waits 1 s, 2 s, 4 s … after the last failure.
     for (let i = 0; i < 5; i++) expect(await attempt(`guess-${i}`, i)).toBe('UNAUTHORIZED');
     expect(await attempt('guess-5', 10)).toBe('UNAUTHORIZED');

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases, users } from '../../db/schema/index.ts';
-import { demoHarness } from '../helpers/clock-replay.ts';
 import { createSession } from '../../src/auth/sessions.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -20,18 +20,27 @@ async function tokenFor(email: string, password: string): Promise<Response> {
 describe('API: admins manage people while odziv runs', () => {
   it('adds a person with a password shown once, who can then sign in; a second with the same e-mail is a conflict', async () => {
     const admin = await h.user('admin');
-    const res = await h.request('POST', '/api/users', { token: admin.token, json: { email: 'Mia@Example.com', name: 'Mia', role: 'responder', teams: ['billing', 'care', 'billing'] } });
+    const res = await h.request('POST', '/api/users', {
+      token: admin.token,
+      json: { email: 'Mia@Example.com', name: 'Mia', role: 'responder', teams: ['billing', 'care', 'billing'] },
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { user: Person; password: string };
     expect(body.user).toMatchObject({ email: 'mia@example.com', name: 'Mia', role: 'responder', teams: ['billing', 'care'], disabled: false });
     expect(body.password.length).toBeGreaterThanOrEqual(16);
     expect((await tokenFor('mia@example.com', body.password)).status).toBe(201);
 
-    const again = await h.request('POST', '/api/users', { token: admin.token, json: { email: 'mia@example.com', name: 'Mia 2', role: 'marketing', password: 'a long enough password' } });
+    const again = await h.request('POST', '/api/users', {
+      token: admin.token,
+      json: { email: 'mia@example.com', name: 'Mia 2', role: 'marketing', password: 'a long enough password' },
+    });
     expect(again.status).toBe(409);
 
     // The password is not kept anywhere a reader of the audit log could find it.
-    const entries = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.create'), eq(auditLog.subjectId, String(body.user.id))));
+    const entries = await h.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'user.create'), eq(auditLog.subjectId, String(body.user.id))));
     expect(entries).toHaveLength(1);
     expect(JSON.stringify(entries[0]!.details)).not.toContain(body.password);
   });
@@ -41,11 +50,20 @@ describe('API: admins manage people while odziv runs', () => {
     const bad = await h.request('POST', '/api/users', { token: admin.token, json: { email: 'not-an-address', name: '', role: 'boss', teams: [] } });
     expect(bad.status).toBe(400);
     const issues = ((await bad.json()) as { issues: Array<{ path: string; message: string }> }).issues.map((i) => `${i.path}: ${i.message}`);
-    expect(issues).toEqual(expect.arrayContaining(['email: expected an e-mail address', 'name: expected a name', expect.stringMatching(/^role: expected one of responder/), 'teams: at least one team']));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'email: expected an e-mail address',
+        'name: expected a name',
+        expect.stringMatching(/^role: expected one of responder/),
+        'teams: at least one team',
+      ]),
+    );
 
     const unknown = await h.request('PATCH', `/api/users/${admin.id}`, { token: admin.token, json: { password: 'x' } });
     expect(unknown.status).toBe(400);
-    expect(await h.request('PATCH', `/api/users/${admin.id}`, { token: admin.token, json: {} }).then((r) => r.json())).toMatchObject({ message: expect.stringContaining('nothing to change') });
+    expect(await h.request('PATCH', `/api/users/${admin.id}`, { token: admin.token, json: {} }).then((r) => r.json())).toMatchObject({
+      message: expect.stringContaining('nothing to change'),
+    });
     expect((await h.request('PATCH', '/api/users/999999', { token: admin.token, json: { name: 'x' } })).status).toBe(404);
 
     const responder = await h.user('responder');
@@ -63,7 +81,9 @@ describe('API: admins manage people while odziv runs', () => {
     const responder = await h.user('responder');
     const open = (await (await h.request('GET', '/api/cases?status=open&limit=1', { token: cm.token })).json()) as { cases: Array<{ id: number }> };
     const id = open.cases[0]!.id;
-    expect((await h.request('POST', `/api/cases/${id}/escalate`, { token: cm.token, json: { team: 'billing', note: 'double charge, needs billing' } })).status).toBe(200);
+    expect(
+      (await h.request('POST', `/api/cases/${id}/escalate`, { token: cm.token, json: { team: 'billing', note: 'double charge, needs billing' } })).status,
+    ).toBe(200);
 
     const moved = await h.request('PATCH', `/api/users/${responder.id}`, { token: admin.token, json: { teams: ['billing'] } });
     expect(moved.status).toBe(200);
@@ -86,7 +106,10 @@ describe('API: admins manage people while odziv runs', () => {
     expect((await h.request('GET', '/api/cases', { token: leaver.token })).status).toBe(401);
     const [c] = await h.deps.database.db.select().from(cases).where(eq(cases.id, id));
     expect(c).toMatchObject({ status: 'open', assigneeId: null });
-    const [entry] = await h.deps.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.update'), eq(auditLog.subjectId, String(leaver.id))));
+    const [entry] = await h.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'user.update'), eq(auditLog.subjectId, String(leaver.id))));
     expect(entry!.details).toMatchObject({ changed: { disabled: true }, casesReleased: 1 });
   });
 
@@ -99,14 +122,22 @@ describe('API: admins manage people while odziv runs', () => {
     expect(((await demote.json()) as { message: string }).message).toContain('last active admin');
     expect((await h.request('PATCH', `/api/users/${admin.id}`, { token: admin.token, json: { disabled: true } })).status).toBe(409);
 
-    const second = await h.request('POST', '/api/users', { token: admin.token, json: { email: 'second-admin@example.com', name: 'Second', role: 'admin', password: 'second admin password' } });
+    const second = await h.request('POST', '/api/users', {
+      token: admin.token,
+      json: { email: 'second-admin@example.com', name: 'Second', role: 'admin', password: 'second admin password' },
+    });
     expect(second.status).toBe(201);
     expect((await h.request('PATCH', `/api/users/${admin.id}`, { token: admin.token, json: { role: 'community_manager' } })).status).toBe(200);
   });
 
   it('a password reset gives a new password once and the old one stops working', async () => {
     const admin = await h.user('admin');
-    const created = (await (await h.request('POST', '/api/users', { token: admin.token, json: { email: 'forgetful@example.com', name: 'Forgetful', role: 'marketing', password: 'the first password' } })).json()) as { user: Person };
+    const created = (await (
+      await h.request('POST', '/api/users', {
+        token: admin.token,
+        json: { email: 'forgetful@example.com', name: 'Forgetful', role: 'marketing', password: 'the first password' },
+      })
+    ).json()) as { user: Person };
     const res = await h.request('POST', `/api/users/${created.user.id}/password`, { token: admin.token });
     expect(res.status).toBe(200);
     const { password } = (await res.json()) as { password: string };
@@ -116,7 +147,12 @@ describe('API: admins manage people while odziv runs', () => {
 
   it('shows admins on the People page who has failed logins and must wait, and a password reset lets them in at once', async () => {
     const admin = await h.user('admin');
-    const created = (await (await h.request('POST', '/api/users', { token: admin.token, json: { email: 'locked@example.com', name: 'Locked Out', role: 'responder', password: 'the real password' } })).json()) as { user: Person };
+    const created = (await (
+      await h.request('POST', '/api/users', {
+        token: admin.token,
+        json: { email: 'locked@example.com', name: 'Locked Out', role: 'responder', password: 'the real password' },
+      })
+    ).json()) as { user: Person };
     for (let i = 0; i < 7; i++) await tokenFor('locked@example.com', `guess ${i}`);
     expect((await tokenFor('locked@example.com', 'the real password')).status).toBe(429);
     const session = await createSession(h.deps.database, admin.id);

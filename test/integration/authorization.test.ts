@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // First: the app's route modules give zod its .openapi() before the services' schemas are built.
 import type { Harness } from '../helpers/harness.ts';
 import '../helpers/harness.ts';
-import { demoHarness } from '../helpers/clock-replay.ts';
 import { eq } from 'drizzle-orm';
-import { cases, replies, type Role } from '../../db/schema/index.ts';
+import { cases, type Role, replies } from '../../db/schema/index.ts';
 import { createSession } from '../../src/auth/sessions.ts';
 import type { AuthUser } from '../../src/auth/users.ts';
 import { claimCase } from '../../src/queue/cases.ts';
-import { createReply, retryReply } from '../../src/queue/replies.ts';
 import { resolveCase } from '../../src/queue/lifecycle.ts';
+import { createReply, retryReply } from '../../src/queue/replies.ts';
 import { safeNext } from '../../src/ui/next.ts';
+import { demoHarness } from '../helpers/clock-replay.ts';
 
 /**
  * Who may use each route of the app, the JSON API's and the inbox's forms and pages alike, written
@@ -139,7 +139,17 @@ async function call(route: string, as: { role?: Role; cookie?: string; csrf?: bo
     } else {
       // What a person's form would carry, so that a refusal is not a complaint about an empty field.
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      const form = new URLSearchParams({ text: 'Pozdrav, javljamo se odmah.', confirm: '1', action: 'resolve', ids: NONE, since: '7d', name: 'View', query: 'status=open', email: 'nobody@example.com', password: 'not the password' });
+      const form = new URLSearchParams({
+        text: 'Pozdrav, javljamo se odmah.',
+        confirm: '1',
+        action: 'resolve',
+        ids: NONE,
+        since: '7d',
+        name: 'View',
+        query: 'status=open',
+        email: 'nobody@example.com',
+        password: 'not the password',
+      });
       if (as.csrf !== false && csrf) form.set('_csrf', csrf);
       body = form.toString();
     }
@@ -152,9 +162,15 @@ async function call(route: string, as: { role?: Role; cookie?: string; csrf?: bo
 describe('authorization matrix, from the route tables', () => {
   it('every route of the app has its line in the matrix, and every line is a route', () => {
     const routes = appRoutes();
-    expect(routes.filter((r) => !(r in EXPECTED)), 'routes without a line in EXPECTED').toEqual([]);
+    expect(
+      routes.filter((r) => !(r in EXPECTED)),
+      'routes without a line in EXPECTED',
+    ).toEqual([]);
     // Webhook routes are mounted only for a platform that is configured to push.
-    expect(Object.keys(EXPECTED).filter((r) => !routes.includes(r) && !r.includes('/webhooks/')), 'lines in EXPECTED that are no route').toEqual([]);
+    expect(
+      Object.keys(EXPECTED).filter((r) => !routes.includes(r) && !r.includes('/webhooks/')),
+      'lines in EXPECTED that are no route',
+    ).toEqual([]);
   });
 
   it('without a session, with a forged session or a forged token, every protected route refuses: 401 from the API, the login page from the inbox', async () => {
@@ -210,14 +226,23 @@ describe('the services check the actor themselves', () => {
     [held, open] = waiting.map((c) => c.id) as [number, number];
     otherResponder = await h.user(R, 'Other responder');
     await claimCase(h.deps.database, held, otherResponder);
-    const { reply } = await createReply(h.deps.database, h.deps.adapters, { caseId: held, actor: otherResponder, text: 'Pozdrav, provjeravamo.', idempotencyKey: 'authz-1' });
+    const { reply } = await createReply(h.deps.database, h.deps.adapters, {
+      caseId: held,
+      actor: otherResponder,
+      text: 'Pozdrav, provjeravamo.',
+      idempotencyKey: 'authz-1',
+    });
     await h.deps.database.db.update(replies).set({ status: 'failed', lastError: 'platform refused' }).where(eq(replies.id, reply.id));
     failedReply = reply.id;
   });
 
   const form = async (role: Role, path: string, fields: Record<string, string> = {}) => {
     const s = await createSession(h.deps.database, people[role].id);
-    return h.app.request(path, { method: 'POST', headers: { cookie: `odziv_session=${s.token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: s.csrfToken, ...fields }).toString() });
+    return h.app.request(path, {
+      method: 'POST',
+      headers: { cookie: `odziv_session=${s.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: s.csrfToken, ...fields }).toString(),
+    });
   };
   const caseRow = async (id: number) => (await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]!;
 
@@ -230,10 +255,12 @@ describe('the services check the actor themselves', () => {
     expect(c.assigneeId).toBeNull();
     expect(await h.deps.database.db.select().from(replies).where(eq(replies.caseId, open))).toEqual([]);
     await expect(claimCase(h.deps.database, open, people[M])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(createReply(h.deps.database, h.deps.adapters, { caseId: open, actor: people[M], text: 'Pozdrav!', idempotencyKey: 'm2' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      createReply(h.deps.database, h.deps.adapters, { caseId: open, actor: people[M], text: 'Pozdrav!', idempotencyKey: 'm2' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it("a responder cannot re-send, resolve or take over a case another responder holds, through the form or the API; a community manager can re-send", async () => {
+  it('a responder cannot re-send, resolve or take over a case another responder holds, through the form or the API; a community manager can re-send', async () => {
     expect((await form(R, `/cases/${held}/replies/${failedReply}/retry`)).status).toBe(403);
     expect((await h.request('POST', `/api/cases/${held}/replies/${failedReply}/retry`, { token: people[R].token })).status).toBe(403);
     await expect(retryReply(h.deps.database, held, failedReply, people[R])).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -272,7 +299,17 @@ describe('sessions, tokens and redirects', () => {
   });
 
   it('after login, goes only to a path of this site', () => {
-    for (const evil of ['//evil.example/', '/\\evil.example/', '/\t/evil.example/', '/\n/evil.example', 'https://evil.example/', '/%5Cevil.example', 'javascript:alert(1)', '', undefined]) {
+    for (const evil of [
+      '//evil.example/',
+      '/\\evil.example/',
+      '/\t/evil.example/',
+      '/\n/evil.example',
+      'https://evil.example/',
+      '/%5Cevil.example',
+      'javascript:alert(1)',
+      '',
+      undefined,
+    ]) {
       const to = safeNext(evil);
       expect(new URL(to, 'https://odziv.example').origin, JSON.stringify(evil)).toBe('https://odziv.example');
       expect(to.startsWith('//'), JSON.stringify(evil)).toBe(false);
@@ -284,7 +321,11 @@ describe('sessions, tokens and redirects', () => {
   it('the login form never redirects off-site, whatever next says', async () => {
     const who = await h.user(R);
     for (const next of ['/\\evil.example/', '/\t/evil.example/', '//evil.example']) {
-      const res = await h.app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: who.email, password: 'correct horse battery staple', next }).toString() });
+      const res = await h.app.request('/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: who.email, password: 'correct horse battery staple', next }).toString(),
+      });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/inbox');
     }
@@ -299,7 +340,11 @@ describe('the session cookie behind a proxy', () => {
     const port = (server.address() as { port: number }).port;
     const who = await h.user(R);
     const secureCookie = async (headers: Record<string, string>) => {
-      const res = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email: who.email, password: 'correct horse battery staple' }) });
+      const res = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ email: who.email, password: 'correct horse battery staple' }),
+      });
       expect(res.status).toBe(200);
       return /;\s*Secure/i.test(res.headers.get('set-cookie') ?? '');
     };

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createHarness, type Harness } from '../helpers/harness.ts';
-import { backtests, streams } from '../../db/schema/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedPost } from '../../adapters/types.ts';
-import { ingest } from '../../src/ingest/ingest.ts';
+import { backtests, streams } from '../../db/schema/index.ts';
 import { loadPackText } from '../../rules/index.ts';
 import { endInterruptedBacktests, startBacktest } from '../../src/backtest/jobs.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
 import { waitFor } from '../helpers/process.ts';
 
 /** The patterns that take a backtracking engine minutes on a post of 2,000 characters. */
@@ -22,7 +22,14 @@ beforeAll(async () => {
   const [s] = await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
   // Long posts of one letter, each ending in one other: the worst input for those patterns.
   const posts: NormalizedPost[] = Array.from({ length: POSTS }, (_, i) => ({
-    platform: 'replay', platformPostId: `long-${i}`, author: { platformUserId: `a${i % 50}`, handle: `a${i % 50}` }, text: `${'a'.repeat(1990)} ${i}!`, postedAt: new Date(Date.now() - 60_000), isOwn: false, isRepost: false, raw: {},
+    platform: 'replay',
+    platformPostId: `long-${i}`,
+    author: { platformUserId: `a${i % 50}`, handle: `a${i % 50}` },
+    text: `${'a'.repeat(1990)} ${i}!`,
+    postedAt: new Date(Date.now() - 60_000),
+    isOwn: false,
+    isRepost: false,
+    raw: {},
   }));
   for (let i = 0; i < posts.length; i += 500) await ingest(h.deps.database, h.deps.rulebook.current(), s!, { cursor: null, posts: posts.slice(i, i + 500) });
 }, 300_000);
@@ -56,7 +63,12 @@ describe('a backtest cannot freeze odziv', () => {
 
   it('ends a backtest that goes over its time budget as failed, with the reason', async () => {
     const candidate = loadPackText(pack, 'hostile.yaml').pack!;
-    const id = await startBacktest(h.deps.database, h.deps.log, { live: h.deps.rulebook.current(), candidate, packText: pack, since: new Date(0), actor: cm }, { ms: 1, heapMb: 256 });
+    const id = await startBacktest(
+      h.deps.database,
+      h.deps.log,
+      { live: h.deps.rulebook.current(), candidate, packText: pack, since: new Date(0), actor: cm },
+      { ms: 1, heapMb: 256 },
+    );
     await waitFor('the backtest to stop', async () => ((await row(id)).status !== 'running' ? true : undefined), 120_000);
     const b = await row(id);
     expect(b.status).toBe('failed');
@@ -84,7 +96,10 @@ describe('a backtest cannot freeze odziv', () => {
       .insert(backtests)
       .values({ requestedBy: cm.id, packName: 'hostile', packText: pack, since: new Date(0), heartbeatAt: new Date(Date.now() - 10 * 60_000) })
       .returning({ id: backtests.id });
-    const [fresh] = await h.deps.database.db.insert(backtests).values({ requestedBy: cm.id, packName: 'hostile', packText: pack, since: new Date(0), heartbeatAt: new Date() }).returning({ id: backtests.id });
+    const [fresh] = await h.deps.database.db
+      .insert(backtests)
+      .values({ requestedBy: cm.id, packName: 'hostile', packText: pack, since: new Date(0), heartbeatAt: new Date() })
+      .returning({ id: backtests.id });
     expect(await endInterruptedBacktests(h.deps.database)).toBe(1);
     expect(await row(orphan!.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted: odziv stopped/) });
     expect((await row(fresh!.id)).status).toBe('running');

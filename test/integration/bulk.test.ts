@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseNotes, cases } from '../../db/schema/index.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
 import type { Harness } from '../helpers/harness.ts';
@@ -24,7 +24,15 @@ describe('bulk actions: one action for a wave of cases, each by the rules of one
     const cm = await h.user('community_manager');
     const [a, b, c, answered] = await openCases(cm.token, 4);
     expect((await h.request('POST', `/api/cases/${answered}/claim`, { token: cm.token })).status).toBe(200);
-    expect((await h.request('POST', `/api/cases/${answered}/replies`, { token: cm.token, json: { text: 'Pozdrav, provjeravamo i javljamo se.' }, headers: { 'idempotency-key': 'bulk-1' } })).status).toBe(202);
+    expect(
+      (
+        await h.request('POST', `/api/cases/${answered}/replies`, {
+          token: cm.token,
+          json: { text: 'Pozdrav, provjeravamo i javljamo se.' },
+          headers: { 'idempotency-key': 'bulk-1' },
+        })
+      ).status,
+    ).toBe(202);
     await h.deliver();
 
     const res = await h.request('POST', '/api/cases/bulk', { token: cm.token, json: { action: 'false_alarm', ids: [a, b, c, answered, 999_999, a] } });
@@ -34,7 +42,10 @@ describe('bulk actions: one action for a wave of cases, each by the rules of one
     expect(body.results.map((r) => r.id)).toEqual([a, b, c, answered, 999_999]);
     expect(body.results[3]).toMatchObject({ ok: false, code: 'CONFLICT', message: expect.stringContaining('was answered') });
     expect(body.results[4]).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const rows = await h.deps.database.db.select().from(cases).where(inArray(cases.id, [a!, b!, c!, answered!]));
+    const rows = await h.deps.database.db
+      .select()
+      .from(cases)
+      .where(inArray(cases.id, [a!, b!, c!, answered!]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of [a, b, c]) expect(byId.get(id!)).toMatchObject({ status: 'resolved', falseAlarm: true });
     expect(byId.get(answered!)).toMatchObject({ falseAlarm: false });
@@ -47,7 +58,9 @@ describe('bulk actions: one action for a wave of cases, each by the rules of one
     const [mine, theirs, nobodys] = await openCases(responder.token, 3);
     expect((await h.request('POST', `/api/cases/${mine}/claim`, { token: responder.token })).status).toBe(200);
     expect((await h.request('POST', `/api/cases/${theirs}/claim`, { token: colleague.token })).status).toBe(200);
-    const body = (await (await h.request('POST', '/api/cases/bulk', { token: responder.token, json: { action: 'resolve', ids: [mine, theirs, nobodys] } })).json()) as Bulk;
+    const body = (await (
+      await h.request('POST', '/api/cases/bulk', { token: responder.token, json: { action: 'resolve', ids: [mine, theirs, nobodys] } })
+    ).json()) as Bulk;
     expect(body.results).toEqual([
       { id: mine, ok: true, status: 'resolved' },
       { id: theirs, ok: false, code: 'FORBIDDEN', message: 'only the person holding the case or a community manager can resolve it' },
@@ -62,15 +75,25 @@ describe('bulk actions: one action for a wave of cases, each by the rules of one
     const cm = await h.user('community_manager');
     const responder = await h.user('responder');
     const ids = await openCases(cm.token, 4);
-    const up = (await (await h.request('POST', '/api/cases/bulk', { token: cm.token, json: { action: 'escalate', ids: ids.slice(0, 2), team: 'network', note: 'Outage in Split, all about the same fault' } })).json()) as Bulk;
+    const up = (await (
+      await h.request('POST', '/api/cases/bulk', {
+        token: cm.token,
+        json: { action: 'escalate', ids: ids.slice(0, 2), team: 'network', note: 'Outage in Split, all about the same fault' },
+      })
+    ).json()) as Bulk;
     expect(up).toMatchObject({ done: 2, refused: 0 });
     for (const id of ids.slice(0, 2)) {
       expect((await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]).toMatchObject({ status: 'escalated', team: 'network' });
-      expect((await h.deps.database.db.select().from(caseNotes).where(eq(caseNotes.caseId, id))).map((n) => n.text)).toContain('Escalated to network: Outage in Split, all about the same fault');
+      expect((await h.deps.database.db.select().from(caseNotes).where(eq(caseNotes.caseId, id))).map((n) => n.text)).toContain(
+        'Escalated to network: Outage in Split, all about the same fault',
+      );
     }
-    const given = (await (await h.request('POST', '/api/cases/bulk', { token: cm.token, json: { action: 'assign', ids: ids.slice(2), assigneeId: responder.id } })).json()) as Bulk;
+    const given = (await (
+      await h.request('POST', '/api/cases/bulk', { token: cm.token, json: { action: 'assign', ids: ids.slice(2), assigneeId: responder.id } })
+    ).json()) as Bulk;
     expect(given).toMatchObject({ done: 2, refused: 0 });
-    for (const id of ids.slice(2)) expect((await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]).toMatchObject({ status: 'claimed', assigneeId: responder.id });
+    for (const id of ids.slice(2))
+      expect((await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]).toMatchObject({ status: 'claimed', assigneeId: responder.id });
   });
 
   it('says what is wrong with a bad request, and changes nothing', async () => {

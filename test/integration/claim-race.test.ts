@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cases } from '../../db/schema/index.ts';
-import { claimCase } from '../../src/queue/cases.ts';
 import { AppError } from '../../src/errors.ts';
-import { onPostgres } from '../helpers/db.ts';
+import { claimCase } from '../../src/queue/cases.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
+import { onPostgres } from '../helpers/db.ts';
 import type { Harness } from '../helpers/harness.ts';
 
 // One PGlite instance is one session, so claims cannot race there: this runs on real PostgreSQL.
@@ -21,14 +21,22 @@ describe.runIf(onPostgres)('claiming under contention (real PostgreSQL)', () => 
     const people = await Promise.all(Array.from({ length: 12 }, () => h.user('responder')));
     const attempts = open.flatMap((c) => people.map((p) => ({ caseId: c.id, userId: p.id, actor: p })));
     const results = await Promise.all(
-      attempts.map((a) => claimCase(h.deps.database, a.caseId, a.actor).then(() => ({ ...a, ok: true }), (e: unknown) => ({ ...a, ok: false, e }))),
+      attempts.map((a) =>
+        claimCase(h.deps.database, a.caseId, a.actor).then(
+          () => ({ ...a, ok: true }),
+          (e: unknown) => ({ ...a, ok: false, e }),
+        ),
+      ),
     );
     for (const c of open) {
       const winners = results.filter((r) => r.caseId === c.id && r.ok);
       expect(winners, `case ${c.id}`).toHaveLength(1);
       const [row] = await h.deps.database.db.select().from(cases).where(eq(cases.id, c.id));
       expect(row!.assigneeId).toBe(winners[0]!.userId);
-      const claims = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.subjectId, String(c.id)));
+      const claims = await h.deps.database.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.subjectId, String(c.id)));
       expect(claims.filter((a) => a.action === 'case.claim')).toHaveLength(1);
     }
     const losers = results.filter((r) => !r.ok);

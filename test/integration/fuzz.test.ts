@@ -24,12 +24,46 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const nested = (depth: number, leaf: string) => '['.repeat(depth) + leaf + ']'.repeat(depth);
-const idLike = fc.oneof(fc.constant('1'), fc.constant('0'), fc.constant('-1'), fc.constant('99999999999999999999'), fc.constant('1e3'), fc.constant('%00'), fc.constant('NaN'), fc.string({ maxLength: 20 }).map(encodeURIComponent));
+const idLike = fc.oneof(
+  fc.constant('1'),
+  fc.constant('0'),
+  fc.constant('-1'),
+  fc.constant('99999999999999999999'),
+  fc.constant('1e3'),
+  fc.constant('%00'),
+  fc.constant('NaN'),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+);
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom('text', 'pack', 'email', 'password', 'name', 'ids', 'action', 'until', 'team', 'note', 'assigneeId', 'kind', 'title', 'since', 'format', 'role', 'falseAlarm', 'platform', 'handle'), fc.jsonValue({ maxDepth: 3 })).map((v) => JSON.stringify(v)),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        'text',
+        'pack',
+        'email',
+        'password',
+        'name',
+        'ids',
+        'action',
+        'until',
+        'team',
+        'note',
+        'assigneeId',
+        'kind',
+        'title',
+        'since',
+        'format',
+        'role',
+        'falseAlarm',
+        'platform',
+        'handle',
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+    )
+    .map((v) => JSON.stringify(v)),
   fc.integer({ min: 33, max: 5000 }).map((d) => nested(d, '1')),
-  fc.integer({ min: 33, max: 3000 }).map((d) => '{"a":'.repeat(d) + '1' + '}'.repeat(d)),
+  fc.integer({ min: 33, max: 3000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
   fc.string({ maxLength: 200 }),
   fc.constant('{"text":"\\u0000"}'),
   fc.constant('{"text":"\\ud800"}'),
@@ -41,32 +75,49 @@ const body = fc.oneof(
   fc.string({ maxLength: 300 }).map((b) => ({ type: 'application/x-www-form-urlencoded', b })),
   fc.string({ maxLength: 100 }).map((b) => ({ type: 'text/plain', b })),
 );
-const query = fc.array(fc.tuple(fc.constantFrom('status', 'limit', 'cursor', 'q', 'before', 'assignee', 'language', 'platform', 'sla', 'category', 'kind', 'x'), fc.string({ maxLength: 40 })), { maxLength: 4 });
+const query = fc.array(
+  fc.tuple(
+    fc.constantFrom('status', 'limit', 'cursor', 'q', 'before', 'assignee', 'language', 'platform', 'sla', 'category', 'kind', 'x'),
+    fc.string({ maxLength: 40 }),
+  ),
+  { maxLength: 4 },
+);
 
 describe('fuzzed requests', () => {
   it(`${RUNS} malformed requests across every API operation: no 5xx, and every error names what is wrong`, async () => {
     const problems: string[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 10_000 }), fc.array(idLike, { minLength: 2, maxLength: 2 }), query, body, fc.boolean(), async (pick, ids, q, b, authed) => {
-        const op = operations[pick % operations.length]!;
-        let n = 0;
-        const path = op.path.replace(/\{[^}]+\}/g, () => ids[n++ % 2]!);
-        const qs = new URLSearchParams(q).toString();
-        const headers: Record<string, string> = { 'content-type': b.type };
-        if (authed) headers.authorization = `Bearer ${token}`;
-        const res = await h.app.request(`${path}${qs ? `?${qs}` : ''}`, { method: op.method, headers, body: op.method === 'GET' || op.method === 'HEAD' ? undefined : b.b });
-        const text = await res.text();
-        const what = `${op.method} ${path}?${qs} [${b.type}] ${b.b.slice(0, 80)} → ${res.status} ${text.slice(0, 200)}`;
-        if (res.status >= 500) problems.push(what);
-        if (res.status >= 400) {
-          const e = JSON.parse(text) as { code?: string; message?: string; requestId?: string };
-          expect(e.code, what).toEqual(expect.any(String));
-          expect(e.requestId, what).toEqual(expect.any(String));
-          expect(e.message, what).toMatch(/\S/);
-          if (res.status === 400) expect(e.message, what).toMatch(/:/);
-        }
-        expect(problems, problems.join('\n')).toEqual([]);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: 10_000 }),
+        fc.array(idLike, { minLength: 2, maxLength: 2 }),
+        query,
+        body,
+        fc.boolean(),
+        async (pick, ids, q, b, authed) => {
+          const op = operations[pick % operations.length]!;
+          let n = 0;
+          const path = op.path.replace(/\{[^}]+\}/g, () => ids[n++ % 2]!);
+          const qs = new URLSearchParams(q).toString();
+          const headers: Record<string, string> = { 'content-type': b.type };
+          if (authed) headers.authorization = `Bearer ${token}`;
+          const res = await h.app.request(`${path}${qs ? `?${qs}` : ''}`, {
+            method: op.method,
+            headers,
+            body: op.method === 'GET' || op.method === 'HEAD' ? undefined : b.b,
+          });
+          const text = await res.text();
+          const what = `${op.method} ${path}?${qs} [${b.type}] ${b.b.slice(0, 80)} → ${res.status} ${text.slice(0, 200)}`;
+          if (res.status >= 500) problems.push(what);
+          if (res.status >= 400) {
+            const e = JSON.parse(text) as { code?: string; message?: string; requestId?: string };
+            expect(e.code, what).toEqual(expect.any(String));
+            expect(e.requestId, what).toEqual(expect.any(String));
+            expect(e.message, what).toMatch(/\S/);
+            if (res.status === 400) expect(e.message, what).toMatch(/:/);
+          }
+          expect(problems, problems.join('\n')).toEqual([]);
+        },
+      ),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
   });

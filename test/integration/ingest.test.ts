@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedPost, PollResult } from '../../adapters/types.ts';
 import { alerts, analyses, auditLog, backtests, cases, flags, posts, streams } from '../../db/schema/index.ts';
+import { buildDigest } from '../../src/alerts/digest.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { markGone } from '../../src/privacy/gone.ts';
-import { buildDigest } from '../../src/alerts/digest.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -38,7 +38,11 @@ describe('ingest', () => {
     const s = await stream();
     const result: PollResult = {
       cursor: 'c1',
-      posts: [post('1', 'Internet opet ne radi, čekam od jutra! Sramota.'), post('2', 'Lijep dan danas u Splitu.'), post('3', 'Otkazujem ugovor i prelazim kod konkurencije!')],
+      posts: [
+        post('1', 'Internet opet ne radi, čekam od jutra! Sramota.'),
+        post('2', 'Lijep dan danas u Splitu.'),
+        post('3', 'Otkazujem ugovor i prelazim kod konkurencije!'),
+      ],
     };
     const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, result);
     expect(summary).toMatchObject({ received: 3, stored: 3, duplicates: 0, flagged: 2 });
@@ -66,7 +70,9 @@ describe('ingest', () => {
     const good = post('10', 'Terrible, nothing works');
     // A post the database refuses (a trigger stands in for a lost connection or a full disk) after a
     // good one: the whole batch rolls back.
-    await h.deps.database.rows(sql`create function refuse_11() returns trigger language plpgsql as $$ begin if new.platform_post_id = '11' then raise exception 'refused'; end if; return new; end $$`);
+    await h.deps.database.rows(
+      sql`create function refuse_11() returns trigger language plpgsql as $$ begin if new.platform_post_id = '11' then raise exception 'refused'; end if; return new; end $$`,
+    );
     await h.deps.database.rows(sql`create trigger refuse_11 before insert on posts for each row execute function refuse_11()`);
     const bad = post('11', 'Still broken');
     await expect(ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'after', posts: [good, bad] })).rejects.toThrow();
@@ -81,13 +87,13 @@ describe('ingest', () => {
     const s = await stream();
     const odd = post('12', 'Internet ne radi\u0000, sramota! \uD83D', {
       author: { platformUserId: 'a-12', handle: 'user12', displayName: 'Ana \uDC00', followers: 5 },
-      raw: { id: '12', text: 'x\u0000', ['k\u0000']: ['\uD800'] },
+      raw: { id: '12', text: 'x\u0000', 'k\u0000': ['\uD800'] },
     });
     const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'mended', posts: [odd, post('13', 'Otkazujem ugovor!')] });
     expect(summary).toMatchObject({ stored: 2, flagged: 2 });
     const [row] = await h.deps.database.db.select().from(posts).where(eq(posts.platformPostId, '12'));
     expect(row!.text).toBe('Internet ne radi\uFFFD, sramota! \uFFFD');
-    expect(row!.raw).toEqual({ id: '12', text: 'x\uFFFD', ['k\uFFFD']: ['\uFFFD'] });
+    expect(row!.raw).toEqual({ id: '12', text: 'x\uFFFD', 'k\uFFFD': ['\uFFFD'] });
     expect((await stream()).cursor).toBe('mended');
   });
 
@@ -95,7 +101,10 @@ describe('ingest', () => {
     const s = await stream();
     // What a platform changing a field's type would hand over (the adapter's types cannot stop it).
     const odd = { ...post('14', 'x'), text: 42, postedAt: new Date('not a date') } as unknown as NormalizedPost;
-    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'past-odd', posts: [post('15', 'Internet ne radi, sramota!'), odd, post('16', 'Otkazujem ugovor!')] });
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 'past-odd',
+      posts: [post('15', 'Internet ne radi, sramota!'), odd, post('16', 'Otkazujem ugovor!')],
+    });
     expect(summary).toMatchObject({ received: 3, stored: 2, rejected: 1, flagged: 2 });
     expect((await stream()).cursor).toBe('past-odd');
     const [entry] = await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'));
@@ -105,13 +114,20 @@ describe('ingest', () => {
     expect(details.issues.map((i) => i.path).sort()).toEqual(['postedAt', 'text']);
     expect(details.raw).toEqual({ id: '14', text: 'x' });
     // Read again (polls overlap a little): set aside once.
-    expect(await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'again', posts: [odd] })).toMatchObject({ received: 1, stored: 0, rejected: 0 });
+    expect(await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'again', posts: [odd] })).toMatchObject({
+      received: 1,
+      stored: 0,
+      rejected: 0,
+    });
     expect(await h.deps.database.db.select().from(auditLog).where(eq(auditLog.action, 'post.rejected'))).toHaveLength(1);
   });
 
   it('reads every post as written to the brand: a search hit naming it without its @handle is flagged', async () => {
     const s = await stream();
-    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'search', posts: [post('17', 'Vedra internet down again in Split')] });
+    const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 'search',
+      posts: [post('17', 'Vedra internet down again in Split')],
+    });
     expect(summary.flagged).toBe(1);
     const [a] = await h.deps.database.db.select().from(analyses);
     expect(a!.isComplaint).toBe(true);
@@ -125,15 +141,34 @@ describe('ingest', () => {
     const [c40] = await h.deps.database.db.select().from(cases).where(eq(cases.postId, p40!.id));
     const sample = (p: typeof p40) => ({ postId: p!.id, caseId: null, handle: 'x', text: p!.text, url: null });
     await h.deps.database.db.insert(alerts).values([
-      { kind: 'viral', audience: 'marketing', caseId: c40!.id, dedupKey: 'viral:t', title: `Complaint going viral (score 70) from @user40: ${words}`, details: { score: 70, caseId: c40!.id, text: words } },
+      {
+        kind: 'viral',
+        audience: 'marketing',
+        caseId: c40!.id,
+        dedupKey: 'viral:t',
+        title: `Complaint going viral (score 70) from @user40: ${words}`,
+        details: { score: 70, caseId: c40!.id, text: words },
+      },
       { kind: 'spike', audience: 'marketing', dedupKey: 'spike:t', title: 'Spike: 2 complaints about churn', details: { samples: [sample(p40), sample(p41)] } },
     ]);
-    await h.deps.database.db.insert(backtests).values({ packName: 'default', packText: 'x', since: new Date(0), status: 'done', result: { examples: { newlyFlagged: [sample(p40)], noLongerFlagged: [] } } });
+    await h.deps.database.db.insert(backtests).values({
+      packName: 'default',
+      packText: 'x',
+      since: new Date(0),
+      status: 'done',
+      result: { examples: { newlyFlagged: [sample(p40)], noLongerFlagged: [] } },
+    });
     // Marketing's daily digest quotes the worst-handled cases, this one among them.
     // (Read a week on, when both cases are overdue and so among the worst.)
-    const digest = await buildDigest(h.deps.database, { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 60_000), label: 'today' }, new Date(Date.now() + 7 * 86_400_000));
+    const digest = await buildDigest(
+      h.deps.database,
+      { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 60_000), label: 'today' },
+      new Date(Date.now() + 7 * 86_400_000),
+    );
     expect(digest.summary).toContain('tri dana');
-    await h.deps.database.db.insert(alerts).values({ kind: 'digest', audience: 'marketing', dedupKey: 'digest:t', title: digest.title, details: digest.details, status: 'closed' });
+    await h.deps.database.db
+      .insert(alerts)
+      .values({ kind: 'digest', audience: 'marketing', dedupKey: 'digest:t', title: digest.title, details: digest.details, status: 'closed' });
 
     expect(await markGone(h.deps.database, 'replay', ['40'], new Date())).toBe(1);
     const [after] = await h.deps.database.db.select().from(posts).where(eq(posts.id, p40!.id));
@@ -160,15 +195,21 @@ describe('ingest', () => {
   it('takes a deleted edit for its whole chain: every version of the post is gone and forgotten', async () => {
     const s = await stream();
     await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'e1', posts: [post('50', 'Internet ne radi, sramota!')] });
-    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'e2', posts: [post('51', 'Internet ne radi od jutra, sramota!', { editOf: ['50'] })] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 'e2',
+      posts: [post('51', 'Internet ne radi od jutra, sramota!', { editOf: ['50'] })],
+    });
     // X reports the newest version deleted; the first version goes with it.
     expect(await markGone(h.deps.database, 'replay', ['51'], new Date())).toBe(2);
     const rows = await h.deps.database.db.select().from(posts).orderBy(posts.platformPostId);
-    expect(rows.map((r) => [r.platformPostId, r.text, r.goneAt !== null])).toEqual([['50', '', true], ['51', '', true]]);
+    expect(rows.map((r) => [r.platformPostId, r.text, r.goneAt !== null])).toEqual([
+      ['50', '', true],
+      ['51', '', true],
+    ]);
     expect(await markGone(h.deps.database, 'replay', ['50'], new Date())).toBe(0);
   });
 
-  it('never flags the brand\'s own posts or plain reposts', async () => {
+  it("never flags the brand's own posts or plain reposts", async () => {
     const s = await stream();
     await ingest(h.deps.database, h.deps.rulebook.current(), s, {
       cursor: 'x',
@@ -180,7 +221,10 @@ describe('ingest', () => {
 
   it('keeps the evidence on every flag', async () => {
     const s = await stream();
-    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'x', posts: [post('30', 'Paket nije stigao već dvije sedmice, niko se ne javlja!')] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 'x',
+      posts: [post('30', 'Paket nije stigao već dvije sedmice, niko se ne javlja!')],
+    });
     const f = await h.deps.database.db.select().from(flags);
     expect(f.length).toBeGreaterThan(0);
     expect(f.map((x) => x.ruleId)).toContain('delivery-returns');
@@ -191,7 +235,10 @@ describe('ingest', () => {
     const s = await stream();
     const author = { platformUserId: 'same', handle: 'same', followers: 50 };
     for (const [i, text] of ['Internet ne radi, užas!', 'I dalje ne radi internet, sramota!', 'Treći put pišem, internet ne radi, katastrofa!'].entries()) {
-      await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: `c${i}`, posts: [post(`4${i}`, text, { author, postedAt: new Date(Date.now() - (3 - i) * 3600_000) })] });
+      await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+        cursor: `c${i}`,
+        posts: [post(`4${i}`, text, { author, postedAt: new Date(Date.now() - (3 - i) * 3600_000) })],
+      });
     }
     const repeat = await h.deps.database.db.select().from(flags).where(eq(flags.ruleId, 'repeat-complainer'));
     expect(repeat).toHaveLength(1);
@@ -203,15 +250,27 @@ describe('ingest', () => {
     const at = (h: number) => new Date(Date.now() - h * 3600_000);
     // One complaint told in three posts of one thread…
     for (const [i, text] of ['Internet ne radi, užas!', 'Već treći dan ne radi, sramota!', 'I TV ne radi, katastrofa!'].entries()) {
-      await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: `t${i}`, posts: [post(`5${i}`, text, { author, conversationId: '50', postedAt: at(5 - i) })] });
+      await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+        cursor: `t${i}`,
+        posts: [post(`5${i}`, text, { author, conversationId: '50', postedAt: at(5 - i) })],
+      });
     }
     // …and another, then its corrected version (an edit: a new id at X).
-    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't3', posts: [post('60', 'Račun je opet pogrešan, sramota!', { author, postedAt: at(2) })] });
-    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't4', posts: [post('61', 'Račun je opet pogrešan, naplatili ste dvaput, sramota!', { author, editOf: ['60'], postedAt: at(1) })] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 't3',
+      posts: [post('60', 'Račun je opet pogrešan, sramota!', { author, postedAt: at(2) })],
+    });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 't4',
+      posts: [post('61', 'Račun je opet pogrešan, naplatili ste dvaput, sramota!', { author, editOf: ['60'], postedAt: at(1) })],
+    });
     const repeat = await h.deps.database.db.select().from(flags).innerJoin(posts, eq(posts.id, flags.postId)).where(eq(flags.ruleId, 'repeat-complainer'));
     expect(repeat.filter((r) => r.posts.platformPostId.startsWith('5') || r.posts.platformPostId.startsWith('6'))).toHaveLength(0);
     // A third complaint in a thread of its own is the third.
-    await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 't5', posts: [post('70', 'Dostava kasni tjedan dana, nitko se ne javlja!', { author, postedAt: at(0) })] });
+    await ingest(h.deps.database, h.deps.rulebook.current(), s, {
+      cursor: 't5',
+      posts: [post('70', 'Dostava kasni tjedan dana, nitko se ne javlja!', { author, postedAt: at(0) })],
+    });
     const third = await h.deps.database.db.select().from(flags).innerJoin(posts, eq(posts.id, flags.postId)).where(eq(flags.ruleId, 'repeat-complainer'));
     expect(third.map((r) => r.posts.platformPostId)).toContain('70');
   });
@@ -242,7 +301,12 @@ describe('ingest', () => {
       const cs = await db.select().from(cases).orderBy(cases.id);
       const fs = await db.select().from(flags).orderBy(flags.id);
       return {
-        posts: ps.map((p) => ({ id: p.platformPostId, conversation: p.conversationId, editOf: p.editOfPostId === null ? null : byId.get(p.editOfPostId), own: p.isOwn })),
+        posts: ps.map((p) => ({
+          id: p.platformPostId,
+          conversation: p.conversationId,
+          editOf: p.editOfPostId === null ? null : byId.get(p.editOfPostId),
+          own: p.isOwn,
+        })),
         cases: cs.map((c) => ({ post: byId.get(c.postId), status: c.status, priority: c.priority, category: c.category, reason: c.reason })),
         flags: fs.map((f) => `${byId.get(f.postId)} ${f.ruleId}`).sort(),
         analyses: Number((await db.select({ n: count() }).from(analyses))[0]!.n),
@@ -255,7 +319,8 @@ describe('ingest', () => {
     };
     await setUp();
     const summaries = [];
-    for (const [i, p] of batch.entries()) summaries.push(await ingest(h.deps.database, h.deps.rulebook.current(), await stream(), { cursor: `one-${i}`, posts: [p] }));
+    for (const [i, p] of batch.entries())
+      summaries.push(await ingest(h.deps.database, h.deps.rulebook.current(), await stream(), { cursor: `one-${i}`, posts: [p] }));
     const oneByOne = await snapshot();
     await h.reset();
     await setUp();

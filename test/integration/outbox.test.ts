@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../adapters/errors.ts';
 import type { PlatformAdapter, ReplyTarget, SentReply } from '../../adapters/types.ts';
 import { auditLog, cases, replies } from '../../db/schema/index.ts';
@@ -20,7 +20,7 @@ function flakyAdapter(inner: PlatformAdapter) {
     platform: 'replay',
     maxReplyLength: 280,
     poll: (s, c) => inner.poll(s, c),
-    async reply(target: ReplyTarget, text: string, key: string) {
+    async reply(_target: ReplyTarget, _text: string, key: string) {
       const step = plan.shift() ?? 'ok';
       if (step === 'hold') {
         await new Promise<void>((resolve) => {
@@ -118,7 +118,7 @@ describe('replies outbox', () => {
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
-  it('marks a reply failed, with the platform\'s reason, when retrying cannot help', async () => {
+  it("marks a reply failed, with the platform's reason, when retrying cannot help", async () => {
     flaky.plan.push('auth');
     const id = await queueReply();
     await h.deliver();
@@ -150,7 +150,10 @@ describe('replies outbox', () => {
 
   it('dead-letters a reply after the last attempt', async () => {
     const id = await queueReply();
-    await h.deps.database.db.update(replies).set({ attempts: MAX_ATTEMPTS - 1 }).where(eq(replies.id, id));
+    await h.deps.database.db
+      .update(replies)
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where(eq(replies.id, id));
     flaky.plan.push('server');
     await h.deliver();
     expect(await row(id)).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS });

@@ -1,10 +1,10 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlatformAdapter, PollResult } from '../../adapters/types.ts';
-import { streams, type Stream } from '../../db/schema/index.ts';
-import { pollStream, type PollerDeps } from '../../src/ingest/poller.ts';
+import { type Stream, streams } from '../../db/schema/index.ts';
+import { type PollerDeps, pollStream } from '../../src/ingest/poller.ts';
 import { releaseOrphanedLeases } from '../../src/leases.ts';
-import { createHarness, silentLog, type Harness } from '../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../helpers/harness.ts';
 
 /** A replay-platform adapter whose first poll waits until the test lets it finish. */
 function gatedAdapter() {
@@ -39,7 +39,14 @@ describe('stream leases: one poller per stream, and a dead poller does not hold 
   });
 
   const stream = async (): Promise<Stream> => (await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo')))[0]!;
-  const deps = (adapter: PlatformAdapter, instanceId: string, leaseMs?: number): PollerDeps => ({ database: h.deps.database, adapters: { replay: adapter }, rulebook: h.deps.rulebook, log: silentLog, instanceId, leaseMs });
+  const deps = (adapter: PlatformAdapter, instanceId: string, leaseMs?: number): PollerDeps => ({
+    database: h.deps.database,
+    adapters: { replay: adapter },
+    rulebook: h.deps.rulebook,
+    log: silentLog,
+    instanceId,
+    leaseMs,
+  });
 
   it('a poll that runs longer than the lease renews it, so another instance does not poll the stream meanwhile', async () => {
     const g = gatedAdapter();
@@ -58,7 +65,10 @@ describe('stream leases: one poller per stream, and a dead poller does not hold 
 
   it('a lease left by a process that died is given back at start-up on the embedded database', async () => {
     const s = await stream();
-    await h.deps.database.db.update(streams).set({ leaseOwner: 'killed-instance', leaseUntil: new Date(Date.now() + 60_000) }).where(eq(streams.id, s.id));
+    await h.deps.database.db
+      .update(streams)
+      .set({ leaseOwner: 'killed-instance', leaseUntil: new Date(Date.now() + 60_000) })
+      .where(eq(streams.id, s.id));
     const g = gatedAdapter();
     expect(await pollStream(deps(g.adapter, 'restarted'), await stream())).toBeUndefined();
     expect(g.polls()).toBe(0);

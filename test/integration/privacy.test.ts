@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, ne } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, analyses, auditLog, authors, caseNotes, cases, flags, posts, replies } from '../../db/schema/index.ts';
 import { audit } from '../../src/audit.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
@@ -17,9 +17,13 @@ describe('erasure at a customer’s request', () => {
   it('removes their words, handle, name and id from everything odziv keeps, and leaves the rest as it was', async () => {
     const admin = await h.user('admin');
     const responder = await h.user('responder', 'Marko');
-    const list = (await (await h.request('GET', '/api/cases?status=open&limit=200', { token: responder.token })).json()) as { cases: Array<{ id: number; author: { handle: string } }> };
+    const list = (await (await h.request('GET', '/api/cases?status=open&limit=200', { token: responder.token })).json()) as {
+      cases: Array<{ id: number; author: { handle: string } }>;
+    };
     // A customer with a full name, and someone else whose case must stay as it is.
-    const details = await Promise.all(list.cases.map(async (c) => (await (await h.request('GET', `/api/cases/${c.id}`, { token: responder.token })).json()) as Detail));
+    const details = await Promise.all(
+      list.cases.map(async (c) => (await (await h.request('GET', `/api/cases/${c.id}`, { token: responder.token })).json()) as Detail),
+    );
     const everyone = await h.deps.database.db.select().from(authors);
     const unique = (handle: string) => everyone.filter((a) => a.handle === handle).length === 1;
     const theirs = details.find((d) => (d.author.displayName ?? '').length >= 5 && unique(d.author.handle))!;
@@ -29,17 +33,59 @@ describe('erasure at a customer’s request', () => {
 
     // What odziv's people and jobs wrote about them.
     expect((await h.request('POST', `/api/cases/${theirs.id}/claim`, { token: responder.token })).status).toBe(200);
-    expect((await h.request('POST', `/api/cases/${theirs.id}/notes`, { token: responder.token, json: { text: `Called ${displayName} (@${handle}) back; promised a refund.` } })).status).toBe(201);
-    const sent = await h.request('POST', `/api/cases/${theirs.id}/replies`, { token: responder.token, json: { text: `@${handle} Pozdrav, žao nam je, provjeravamo.` }, headers: { 'idempotency-key': 'erase-1' } });
+    expect(
+      (
+        await h.request('POST', `/api/cases/${theirs.id}/notes`, {
+          token: responder.token,
+          json: { text: `Called ${displayName} (@${handle}) back; promised a refund.` },
+        })
+      ).status,
+    ).toBe(201);
+    const sent = await h.request('POST', `/api/cases/${theirs.id}/replies`, {
+      token: responder.token,
+      json: { text: `@${handle} Pozdrav, žao nam je, provjeravamo.` },
+      headers: { 'idempotency-key': 'erase-1' },
+    });
     expect(sent.status).toBe(202);
     await h.deliver();
     await h.deps.database.db.insert(alerts).values([
-      { kind: 'viral', audience: 'marketing', caseId: theirs.id, dedupKey: 'viral:erase', title: `Complaint going viral (score 70) from @${handle}: ${theirs.post.text.slice(0, 120)}`, details: { score: 70, caseId: theirs.id, text: theirs.post.text } },
-      { kind: 'spike', audience: 'marketing', dedupKey: 'spike:erase', title: 'Spike: 2 complaints', details: { samples: [{ postId: theirs.post.id, caseId: theirs.id, handle, text: theirs.post.text, url: null }, { postId: other.post.id, caseId: other.id, handle: other.author.handle, text: other.post.text, url: null }] } },
+      {
+        kind: 'viral',
+        audience: 'marketing',
+        caseId: theirs.id,
+        dedupKey: 'viral:erase',
+        title: `Complaint going viral (score 70) from @${handle}: ${theirs.post.text.slice(0, 120)}`,
+        details: { score: 70, caseId: theirs.id, text: theirs.post.text },
+      },
+      {
+        kind: 'spike',
+        audience: 'marketing',
+        dedupKey: 'spike:erase',
+        title: 'Spike: 2 complaints',
+        details: {
+          samples: [
+            { postId: theirs.post.id, caseId: theirs.id, handle, text: theirs.post.text, url: null },
+            { postId: other.post.id, caseId: other.id, handle: other.author.handle, text: other.post.text, url: null },
+          ],
+        },
+      },
     ]);
-    await audit(h.deps.database.db, { actorUserId: null, action: 'post.rejected', subjectType: 'stream', subjectId: 1, details: { platformPostId: 'odd-1', issues: [{ path: 'text', message: 'expected a string' }], raw: { author: { id: author!.platformUserId, username: handle } } } });
+    await audit(h.deps.database.db, {
+      actorUserId: null,
+      action: 'post.rejected',
+      subjectType: 'stream',
+      subjectId: 1,
+      details: {
+        platformPostId: 'odd-1',
+        issues: [{ path: 'text', message: 'expected a string' }],
+        raw: { author: { id: author!.platformUserId, username: handle } },
+      },
+    });
 
-    const erased = await h.request('POST', '/api/privacy/erasures', { token: admin.token, json: { platform: theirs.post.platform, handle: `@${handle.toUpperCase()}` } });
+    const erased = await h.request('POST', '/api/privacy/erasures', {
+      token: admin.token,
+      json: { platform: theirs.post.platform, handle: `@${handle.toUpperCase()}` },
+    });
     expect(erased.status).toBe(200);
     const result = (await erased.json()) as { authorId: number; pseudonym: string; posts: number; cases: number };
     expect(result).toMatchObject({ authorId: author!.id, pseudonym: `erased-${author!.id}` });
@@ -68,13 +114,21 @@ describe('erasure at a customer’s request', () => {
     expect(kept).not.toContain(theirs.post.text.slice(0, 40).toLowerCase());
 
     // The case still adds up, under the pseudonym, with what was done for them.
-    const after = (await (await h.request('GET', `/api/cases/${theirs.id}`, { token: responder.token })).json()) as Detail & { replies: Array<{ text: string }>; notes: Array<{ text: string }> };
+    const after = (await (await h.request('GET', `/api/cases/${theirs.id}`, { token: responder.token })).json()) as Detail & {
+      replies: Array<{ text: string }>;
+      notes: Array<{ text: string }>;
+    };
     expect(after.author).toMatchObject({ handle: result.pseudonym, displayName: null });
     expect(after.replies[0]!.text).toContain(`@${result.pseudonym} Pozdrav, žao nam je, provjeravamo.`);
     expect(after.notes.map((n) => n.text)).toContain(`Called ${result.pseudonym} (@${result.pseudonym}) back; promised a refund.`);
     const [spike] = await db.select().from(alerts).where(eq(alerts.dedupKey, 'spike:erase'));
-    expect((spike!.details.samples as Array<{ handle: string; text: string }>)[1]).toEqual(expect.objectContaining({ handle: other.author.handle, text: other.post.text }));
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.action, 'author.erase'), eq(auditLog.subjectId, String(author!.id))));
+    expect((spike!.details.samples as Array<{ handle: string; text: string }>)[1]).toEqual(
+      expect.objectContaining({ handle: other.author.handle, text: other.post.text }),
+    );
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'author.erase'), eq(auditLog.subjectId, String(author!.id))));
     expect(entry!.details).toMatchObject({ pseudonym: result.pseudonym, posts: result.posts });
     expect((await db.select().from(cases).where(eq(cases.id, theirs.id)))[0]!.id).toBe(theirs.id);
   });
@@ -94,7 +148,10 @@ describe('erasure at a customer’s request', () => {
     expect(ambiguous.status).toBe(409);
     const message = ((await ambiguous.json()) as { message: string }).message;
     for (const t of twins) expect(message).toContain(t.platformUserId);
-    const one = await h.request('POST', '/api/privacy/erasures', { token: admin.token, json: { platform: 'replay', handle: shared.handle, platformUserId: twins[1]!.platformUserId } });
+    const one = await h.request('POST', '/api/privacy/erasures', {
+      token: admin.token,
+      json: { platform: 'replay', handle: shared.handle, platformUserId: twins[1]!.platformUserId },
+    });
     expect(one.status).toBe(200);
     expect(((await one.json()) as { authorId: number }).authorId).toBe(twins[1]!.id);
     expect((await h.deps.database.db.select().from(authors).where(eq(authors.id, twins[0]!.id)))[0]!.handle).toBe(shared.handle);

@@ -1,12 +1,12 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, cases, flags, posts } from '../../db/schema/index.ts';
-import { markGone } from '../../src/privacy/gone.ts';
 import { loadPackText } from '../../rules/index.ts';
 import { describeLabels, runBacktest, withCandidate } from '../../src/backtest/backtest.ts';
+import { markGone } from '../../src/privacy/gone.ts';
 import { dashboardStats } from '../../src/queue/stats.ts';
 import { Rulebook } from '../../src/rulebook.ts';
 import { demoHarness } from '../helpers/clock-replay.ts';
@@ -34,7 +34,12 @@ describe('hot reload of rule packs', () => {
       writeFileSync(join(dir, 'extra.yaml'), 'pack: extra\nrules:\n  - id: vip\n    conditions: { verified: maybe }\n    actions: { priority: { add: 20 } }\n');
       await waitFor('the rejection', async () => (book.status().errors.length ? true : undefined), 5_000, 50);
       expect(book.status().errors[0]).toContain('extra.yaml: rule "vip": conditions.verified: expected true or false');
-      expect(book.current().map((p) => p.name).sort()).toEqual(['default', 'extra']);
+      expect(
+        book
+          .current()
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(['default', 'extra']);
 
       writeFileSync(join(dir, 'extra.yaml'), 'pack: extra\nrules:\n  - id: vip2\n    conditions: { verified: true }\n    actions: { priority: { add: 5 } }\n');
       await waitFor('the fixed pack', async () => (book.current().find((p) => p.name === 'extra')?.rules[0]?.id === 'vip2' ? true : undefined), 5_000, 50);
@@ -87,13 +92,26 @@ rules:
     const done = await waitFor(
       'the backtest',
       async () => {
-        const b = (await (await h.request('GET', `/api/rules/backtest/${id}`, { token: cm.token })).json()) as { status: string; processed: number; total: number; result: Record<string, unknown> };
+        const b = (await (await h.request('GET', `/api/rules/backtest/${id}`, { token: cm.token })).json()) as {
+          status: string;
+          processed: number;
+          total: number;
+          result: Record<string, unknown>;
+        };
         return b.status === 'done' ? b : undefined;
       },
       20_000,
       100,
     );
-    const r = done.result as { posts: number; flaggedNow: number; flaggedWithCandidate: number; newlyFlagged: number; noLongerFlagged: number; byRule: Record<string, { now: number; candidate: number }>; examples: { noLongerFlagged: Array<{ text: string; rules: string[] }> } };
+    const r = done.result as {
+      posts: number;
+      flaggedNow: number;
+      flaggedWithCandidate: number;
+      newlyFlagged: number;
+      noLongerFlagged: number;
+      byRule: Record<string, { now: number; candidate: number }>;
+      examples: { noLongerFlagged: Array<{ text: string; rules: string[] }> };
+    };
     expect(done.processed).toBe(done.total);
     expect(r.posts).toBe(done.total);
     expect(r.flaggedNow).toBe(before.cases);
@@ -112,7 +130,10 @@ rules:
   });
 
   it('rejects a broken candidate with every error, and a bad "since"', async () => {
-    const res = await h.request('POST', '/api/rules/backtest', { token: cm.token, json: { pack: 'pack: x\nrules:\n  - id: a\n    conditions: { minComplaint: 2, bogus: 1 }\n    actions: { route: care }\n' } });
+    const res = await h.request('POST', '/api/rules/backtest', {
+      token: cm.token,
+      json: { pack: 'pack: x\nrules:\n  - id: a\n    conditions: { minComplaint: 2, bogus: 1 }\n    actions: { route: care }\n' },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { message: string; issues: Array<{ path: string; message: string }> };
     expect(body.message).toContain('rule "a": conditions.minComplaint: expected a number between 0 and 1');
@@ -139,7 +160,9 @@ rules:
     const silent = loadPackText('pack: default\nrules:\n  - id: nothing\n    conditions: { own: true }\n    actions: { ignore: true }\n', 'silent.yaml').pack!;
     const none = await runBacktest(h.deps.database, live, withCandidate(live, silent), new Date(0));
     expect(none.labels).toEqual({ falseAlarms: 2, falseAlarmsStillFlagged: 0, answered: 1, answeredNoLongerFlagged: 1 });
-    expect(describeLabels(none.labels)).toBe("against people's verdicts: of 2 posts resolved as false alarms it still flags 0; of 1 posts someone answered it no longer flags 1");
+    expect(describeLabels(none.labels)).toBe(
+      "against people's verdicts: of 2 posts resolved as false alarms it still flags 0; of 1 posts someone answered it no longer flags 1",
+    );
 
     // The dashboard counts the false alarms against the rules that flagged them.
     const expected = new Map<string, number>();
@@ -158,7 +181,11 @@ rules:
     expect(stats.topics.length).toBeGreaterThan(0);
 
     // A post whose words are gone (deleted by its author) has nothing to replay: not counted.
-    const [gone] = await h.deps.database.db.select({ platform: posts.platform, platformPostId: posts.platformPostId }).from(cases).innerJoin(posts, eq(posts.id, cases.postId)).where(eq(cases.id, open[0]!.id));
+    const [gone] = await h.deps.database.db
+      .select({ platform: posts.platform, platformPostId: posts.platformPostId })
+      .from(cases)
+      .innerJoin(posts, eq(posts.id, cases.postId))
+      .where(eq(cases.id, open[0]!.id));
     expect(await markGone(h.deps.database, gone!.platform, [gone!.platformPostId], new Date())).toBe(1);
     const after = await runBacktest(h.deps.database, live, live, new Date(0));
     expect(after.labels).toEqual({ falseAlarms: 1, falseAlarmsStillFlagged: 1, answered: 1, answeredNoLongerFlagged: 0 });

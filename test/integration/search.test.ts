@@ -1,8 +1,7 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { streams } from '../../db/schema/index.ts';
-import { sql } from 'drizzle-orm';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { foldForSearch } from '../../src/queue/search.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
@@ -74,7 +73,11 @@ describe('searching the queue', () => {
 
   it('has a search box in the inbox that keeps what was typed', async () => {
     const u = await h.user('community_manager');
-    const login = await h.app.request('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: u.email, password: 'correct horse battery staple' }) });
+    const login = await h.app.request('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: u.email, password: 'correct horse battery staple' }),
+    });
     const cookie = `odziv_session=${/odziv_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]}`;
     const page = await (await h.app.request('/inbox?q=racun', { headers: { cookie } })).text();
     expect(page).toContain('name="q" value="racun"');
@@ -90,7 +93,10 @@ describe('searching the queue', () => {
       author: { platformUserId: `bulk-${i}`, handle: `bulk${i}`, followers: i === 2_050 ? 0 : 100_000 },
     }));
     await ingest(h.deps.database, h.deps.rulebook.current(), s!, { cursor: 'bulk', posts: many });
-    const page = async (query: string) => (await (await h.request('GET', `/api/cases?${query}`, { token })).json()) as { cases: Array<{ author: { handle: string }; priority: number; id: number }> };
+    const page = async (query: string) =>
+      (await (await h.request('GET', `/api/cases?${query}`, { token })).json()) as {
+        cases: Array<{ author: { handle: string }; priority: number; id: number }>;
+      };
     expect((await page('q=zvecevo')).cases.map((c) => c.author.handle)).toEqual(['bulk2050']);
     // A common word's page is the queue's own top, in its order.
     const common = (await page('q=sramota&limit=30')).cases;
@@ -100,7 +106,18 @@ describe('searching the queue', () => {
   });
 
   it('folds in the database exactly as in the query: odziv_fold, which the search index is built on, is foldForSearch', async () => {
-    const samples = ['ČEKAM Ćevape Žuti Šator Đorđe', 'Љубав Њива Џеп љ њ џ', 'РАЧУН рачун Ђорђе ћевап', 'Plain ASCII 50% _x_ \\ back', 'čćžšđ ЧЋЖШЂ', 'mixed Ћирилица and Latinica', 'Đorđe Djordje ĐURĐEVAC', 'Ёлка щука Юля Ящик объём ЫЭЙ', 'café über naïve Ångström', 'ЃЌЅ ѓќѕ'];
+    const samples = [
+      'ČEKAM Ćevape Žuti Šator Đorđe',
+      'Љубав Њива Џеп љ њ џ',
+      'РАЧУН рачун Ђорђе ћевап',
+      'Plain ASCII 50% _x_ \\ back',
+      'čćžšđ ЧЋЖШЂ',
+      'mixed Ћирилица and Latinica',
+      'Đorđe Djordje ĐURĐEVAC',
+      'Ёлка щука Юля Ящик объём ЫЭЙ',
+      'café über naïve Ångström',
+      'ЃЌЅ ѓќѕ',
+    ];
     for (const text of samples) {
       const [row] = await h.deps.database.rows<{ folded: string }>(sql`select odziv_fold(${text}) as folded`);
       expect(row!.folded, text).toBe(foldForSearch(text));

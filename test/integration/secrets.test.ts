@@ -1,16 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/harness.ts';
-import { streams } from '../../db/schema/index.ts';
-import { createXAdapter } from '../../adapters/x/index.ts';
-import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
 import { createBlueskyAdapter } from '../../adapters/bluesky/index.ts';
+import { createMastodonAdapter } from '../../adapters/mastodon/index.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
+import { createXAdapter } from '../../adapters/x/index.ts';
+import { streams } from '../../db/schema/index.ts';
+import { createSession } from '../../src/auth/sessions.ts';
 import { pollStream } from '../../src/ingest/poller.ts';
 import { createLogger } from '../../src/logger.ts';
 import { scrub, setSecrets } from '../../src/scrub.ts';
-import { createSession } from '../../src/auth/sessions.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
 
 const SECRETS = {
   bearer: 'AAAAxBearerTokenThatMustNeverShow0001',
@@ -42,7 +42,15 @@ let adapters: AdapterSet;
 beforeAll(async () => {
   echo = await echoServer();
   adapters = {
-    x: createXAdapter({ bearerToken: SECRETS.bearer, user: { appKey: 'app-key-0001', appSecret: SECRETS.appSecret, accessToken: 'access-token-0001', accessSecret: SECRETS.accessSecret }, brandUsername: 'VedraTel', baseUrl: echo.url, rateBudget: 1000, timeoutMs: 5_000, overlapMs: 120_000 }),
+    x: createXAdapter({
+      bearerToken: SECRETS.bearer,
+      user: { appKey: 'app-key-0001', appSecret: SECRETS.appSecret, accessToken: 'access-token-0001', accessSecret: SECRETS.accessSecret },
+      brandUsername: 'VedraTel',
+      baseUrl: echo.url,
+      rateBudget: 1000,
+      timeoutMs: 5_000,
+      overlapMs: 120_000,
+    }),
     mastodon: createMastodonAdapter({ baseUrl: echo.url, accessToken: SECRETS.mastodon, timeoutMs: 5_000, hashtags: [] }),
     bluesky: createBlueskyAdapter({ handle: 'vedra.example', appPassword: SECRETS.bluesky, service: echo.url, timeoutMs: 5_000 }),
   } as AdapterSet;
@@ -57,7 +65,16 @@ afterAll(async () => {
 
 describe('secrets never leave through error text', () => {
   it('an upstream that echoes the credentials back leaves none in the database, the API, the pages or the logs', async () => {
-    const log = createLogger({ level: 'debug', secrets: Object.values(SECRETS), destination: new Writable({ write: (chunk, _e, done) => ((logged += String(chunk)), done()) }) });
+    const log = createLogger({
+      level: 'debug',
+      secrets: Object.values(SECRETS),
+      destination: new Writable({
+        write: (chunk, _e, done) => {
+          logged += String(chunk);
+          done();
+        },
+      }),
+    });
     const rows = await h.deps.database.db
       .insert(streams)
       .values([
@@ -77,7 +94,9 @@ describe('secrets never leave through error text', () => {
     const alerts = await (await h.request('GET', '/api/alerts?status=open', { token: admin.token })).text();
     expect(alerts).toContain('has been failing since');
     const session = await createSession(h.deps.database, admin.id);
-    const pages = await Promise.all(['/streams', '/alerts'].map(async (path) => (await h.app.request(path, { headers: { cookie: `odziv_session=${session.token}` } })).text()));
+    const pages = await Promise.all(
+      ['/streams', '/alerts'].map(async (path) => (await h.app.request(path, { headers: { cookie: `odziv_session=${session.token}` } })).text()),
+    );
     expect(pages[0]).toContain('mastodon');
     const everything = [JSON.stringify(stored), api, alerts, ...pages, logged].join('\n');
     for (const [name, secret] of Object.entries(SECRETS)) {
@@ -88,7 +107,9 @@ describe('secrets never leave through error text', () => {
   });
 
   it('scrubs URL credentials, credential query values and token paths even when nobody configured them', () => {
-    expect(scrub('POST https://hooks.slack.com/services/T0AB12CD/B0EF34GH/Xy9zAbCdEfGh1234IjKl: 404', [])).toBe('POST https://hooks.slack.com/services/T0AB12CD/B0EF34GH/[redacted]: 404');
+    expect(scrub('POST https://hooks.slack.com/services/T0AB12CD/B0EF34GH/Xy9zAbCdEfGh1234IjKl: 404', [])).toBe(
+      'POST https://hooks.slack.com/services/T0AB12CD/B0EF34GH/[redacted]: 404',
+    );
     expect(scrub('connect smtps://odziv:hunter2@mail.example.com:465 failed', [])).toBe('connect smtps://[redacted]@mail.example.com:465 failed');
     expect(scrub('GET /api/v1/x?access_token=abcdef123456&limit=40', [])).toBe('GET /api/v1/x?access_token=[redacted]&limit=40');
     expect(scrub('{"authorization":"Bearer abcdefgh12345678"}', [])).toBe('{"authorization":"Bearer [redacted]"}');

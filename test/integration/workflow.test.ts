@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedPost } from '../../adapters/types.ts';
 import { alerts, cases, replies, streams } from '../../db/schema/index.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
@@ -17,14 +17,24 @@ let mk: U;
 let admin: U;
 
 const post = (id: string, text: string, over: Partial<NormalizedPost> = {}): NormalizedPost => ({
-  platform: 'replay', platformPostId: id, author: { platformUserId: 'cust-1', handle: 'milica_j', displayName: 'Milica Jovanović', followers: 300 }, text, postedAt: new Date(), isOwn: false, isRepost: false, conversationId: 'conv-1', raw: {}, ...over,
+  platform: 'replay',
+  platformPostId: id,
+  author: { platformUserId: 'cust-1', handle: 'milica_j', displayName: 'Milica Jovanović', followers: 300 },
+  text,
+  postedAt: new Date(),
+  isOwn: false,
+  isRepost: false,
+  conversationId: 'conv-1',
+  raw: {},
+  ...over,
 });
 
 async function ingestPosts(list: NormalizedPost[]) {
   const [s] = await h.deps.database.db.select().from(streams).where(eq(streams.name, 'demo'));
   return ingest(h.deps.database, h.deps.rulebook.current(), s!, { cursor: null, posts: list });
 }
-const api = async (u: U | undefined, method: string, path: string, json?: unknown, headers?: Record<string, string>) => h.request(method, path, { token: u?.token, json, headers });
+const api = async (u: U | undefined, method: string, path: string, json?: unknown, headers?: Record<string, string>) =>
+  h.request(method, path, { token: u?.token, json, headers });
 const caseOf = async (id: number) => (await h.deps.database.db.select().from(cases).where(eq(cases.id, id)))[0]!;
 
 beforeAll(async () => {
@@ -45,7 +55,10 @@ describe('case lifecycle', () => {
     const s = await ingestPosts([post('p1', 'Porudžbina 77120 nije stigla već dve nedelje, niko se ne javlja! Sramota.')]);
     const id = s.caseIds[0]!;
     expect((await api(ana, 'POST', `/api/cases/${id}/claim`)).status).toBe(200);
-    const detail = (await (await api(ana, 'GET', `/api/cases/${id}`)).json()) as { templates: Array<{ id: string; text: string; suggestedByRules: boolean }>; thread: unknown[] };
+    const detail = (await (await api(ana, 'GET', `/api/cases/${id}`)).json()) as {
+      templates: Array<{ id: string; text: string; suggestedByRules: boolean }>;
+      thread: unknown[];
+    };
     const delivery = detail.templates.find((t) => t.id === 'delivery')!;
     expect(delivery.suggestedByRules).toBe(true);
     expect(delivery.text).toContain('Milica');
@@ -72,7 +85,10 @@ describe('case lifecycle', () => {
   });
 
   it('resolves a flag that needed no one as a false alarm, but never one that was answered', async () => {
-    const s = await ingestPosts([post('f1', 'Otkazujem ugovor!', { conversationId: 'conv-f1' }), post('f2', 'Internet ne radi od jutra, sramota!', { conversationId: 'conv-f2', author: { platformUserId: 'cust-2', handle: 'ivo' } })]);
+    const s = await ingestPosts([
+      post('f1', 'Otkazujem ugovor!', { conversationId: 'conv-f1' }),
+      post('f2', 'Internet ne radi od jutra, sramota!', { conversationId: 'conv-f2', author: { platformUserId: 'cust-2', handle: 'ivo' } }),
+    ]);
     const [fa, answered] = s.caseIds as [number, number];
     expect((await api(ana, 'POST', `/api/cases/${fa}/claim`)).status).toBe(200);
     const bad = await api(ana, 'POST', `/api/cases/${fa}/resolve`, { falseAlarm: 'yes' });
@@ -97,7 +113,10 @@ describe('case lifecycle', () => {
   });
 
   it('snooze until the customer writes again, or until a time', async () => {
-    const s = await ingestPosts([post('s1', 'Internet ne radi od jutra, užas!'), post('s2', 'TV ne radi, sramota!', { author: { platformUserId: 'cust-2', handle: 'b' }, conversationId: 'conv-2' })]);
+    const s = await ingestPosts([
+      post('s1', 'Internet ne radi od jutra, užas!'),
+      post('s2', 'TV ne radi, sramota!', { author: { platformUserId: 'cust-2', handle: 'b' }, conversationId: 'conv-2' }),
+    ]);
     const [a, b] = s.caseIds as [number, number];
     for (const id of [a, b]) await api(ana, 'POST', `/api/cases/${id}/claim`);
     expect((await api(ana, 'POST', `/api/cases/${a}/snooze`, {})).status).toBe(200);
@@ -144,9 +163,16 @@ describe('case lifecycle', () => {
   it('filters the queue by language, platform, assignee and SLA state', async () => {
     await ingestPosts([
       post('f1', 'My internet is not working for three days, terrible', { author: { platformUserId: 'e1', handle: 'e1' }, conversationId: 'f1' }),
-      post('f2', 'Internet opet ne radi, čekam od jutra, sramota!', { author: { platformUserId: 'e2', handle: 'e2' }, conversationId: 'f2', postedAt: new Date(Date.now() - 3 * 86_400_000) }),
+      post('f2', 'Internet opet ne radi, čekam od jutra, sramota!', {
+        author: { platformUserId: 'e2', handle: 'e2' },
+        conversationId: 'f2',
+        postedAt: new Date(Date.now() - 3 * 86_400_000),
+      }),
     ]);
-    const list = async (q: string) => ((await (await api(ana, 'GET', `/api/cases?${q}`)).json()) as { cases: Array<{ post: { platformPostId: string } }> }).cases.map((c) => c.post.platformPostId);
+    const list = async (q: string) =>
+      ((await (await api(ana, 'GET', `/api/cases?${q}`)).json()) as { cases: Array<{ post: { platformPostId: string } }> }).cases.map(
+        (c) => c.post.platformPostId,
+      );
     expect(await list('language=en')).toEqual(['f1']);
     expect(await list('sla=breached')).toEqual(['f2']);
     expect(await list('assignee=me')).toEqual([]);
@@ -187,7 +213,7 @@ describe('SLA, idle claims and failed sends', () => {
     expect(await caseOf(id)).toMatchObject({ status: 'open', assigneeId: null });
   });
 
-  it('shows a failed send with the platform\'s reason and sends it again on request', async () => {
+  it("shows a failed send with the platform's reason and sends it again on request", async () => {
     const s = await ingestPosts([post('r1', 'Internet ne radi, sramota!')]);
     const id = s.caseIds[0]!;
     await api(ana, 'POST', `/api/cases/${id}/claim`);
@@ -206,7 +232,12 @@ describe('notes, notices, audit and tokens', () => {
   it('shows a promotion or known issue on every related case', async () => {
     const s = await ingestPosts([post('n1', 'Internet ne radi u Splitu od jutra!')]);
     expect((await api(ana, 'POST', '/api/notices', { kind: 'known_issue', title: 'Outage in Split', keywords: ['split'] })).status).toBe(403);
-    const made = await api(mk, 'POST', '/api/notices', { kind: 'known_issue', title: 'Prekid u Splitu do 18:00', keywords: ['Splitu'], endsAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const made = await api(mk, 'POST', '/api/notices', {
+      kind: 'known_issue',
+      title: 'Prekid u Splitu do 18:00',
+      keywords: ['Splitu'],
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(made.status).toBe(201);
     expect((await api(cm, 'POST', '/api/notices', { kind: 'promotion', title: 'BF30', categories: ['billing'] })).status).toBe(201);
     expect((await api(cm, 'POST', '/api/notices', { kind: 'promotion', title: 'no target' })).status).toBe(400);
@@ -218,7 +249,9 @@ describe('notes, notices, audit and tokens', () => {
   it('keeps an audit trail only admins read, and tokens people can revoke', async () => {
     await api(undefined, 'POST', '/api/auth/token', { email: ana.email, password: 'wrong-password!' });
     expect((await api(cm, 'GET', '/api/audit')).status).toBe(403);
-    const trail = (await (await api(admin, 'GET', '/api/audit?action=login.failed')).json()) as { entries: Array<{ action: string; details: { email: string } }> };
+    const trail = (await (await api(admin, 'GET', '/api/audit?action=login.failed')).json()) as {
+      entries: Array<{ action: string; details: { email: string } }>;
+    };
     expect(trail.entries[0]).toMatchObject({ action: 'login.failed', details: { email: ana.email } });
     const created = (await (await api(ana, 'POST', '/api/tokens', { name: 'zapier' })).json()) as { id: number; token: string };
     expect((await api({ ...ana, token: created.token }, 'GET', '/api/cases')).status).toBe(200);

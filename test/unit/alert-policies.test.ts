@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { yesterday } from '../../src/alerts/digest.ts';
-import { parseQuietHours, quietUntil } from '../../src/calendar/quiet-hours.ts';
 import { historyFrom, spikeTest, VolumeCounter, volumeKeys } from '../../src/alerts/spike.ts';
+import { parseQuietHours, quietUntil } from '../../src/calendar/quiet-hours.ts';
 import { refreshIntervalMs } from '../../src/ingest/refresh-schedule.ts';
 
 const MIN = 60_000;
@@ -44,7 +44,12 @@ describe('engagement refresh schedule', () => {
 });
 
 describe('spike detection', () => {
-  const complaint = (words: string[], language = 'hr', categories = ['broken']) => ({ language, isComplaint: true, categories, evidence: { broken: words, model: ['lex:neg'] } });
+  const complaint = (words: string[], language = 'hr', categories = ['broken']) => ({
+    language,
+    isComplaint: true,
+    categories,
+    evidence: { broken: words, model: ['lex:neg'] },
+  });
 
   it('counts complaints under all, language, category and keyword keys, and nothing else', () => {
     expect(volumeKeys({ language: 'hr', isComplaint: false, categories: ['praise'], evidence: {} })).toEqual([]);
@@ -56,7 +61,7 @@ describe('spike detection', () => {
   function brandWeek(start: number): VolumeCounter {
     const v = new VolumeCounter();
     let seed = 1;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let t = start; t < start + 7 * DAY; t += MIN) {
       const hour = new Date(t).getUTCHours();
       const perMinute = hour >= 18 && hour < 22 ? 3 : hour >= 8 ? 1 : 0.2;

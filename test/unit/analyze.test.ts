@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, latinToCyrillic } from '../../rules/index.ts';
-import { loadSample, DEFAULT_SAMPLE } from '../../adapters/replay/sample.ts';
+import { DEFAULT_SAMPLE, loadSample } from '../../adapters/replay/sample.ts';
 import { bcsStem, enStem } from '../../rules/analyze/stem.ts';
+import { analyze, latinToCyrillic } from '../../rules/index.ts';
 
 describe('analyze', () => {
   it('reads a Croatian outage complaint: negative, a complaint, broken, with the words that decided it', () => {
@@ -34,7 +34,11 @@ describe('analyze', () => {
   });
 
   it('recognises churn intent in every language', () => {
-    for (const text of ['Otkazujem ugovor, prelazim kod konkurencije.', 'Cancelling my contract, switching to another provider.', 'Отказујем све, прелазим код конкуренције.']) {
+    for (const text of [
+      'Otkazujem ugovor, prelazim kod konkurencije.',
+      'Cancelling my contract, switching to another provider.',
+      'Отказујем све, прелазим код конкуренције.',
+    ]) {
       expect(analyze(text).categories, text).toContain('churn');
     }
   });
@@ -43,7 +47,10 @@ describe('analyze', () => {
     for (const text of ['If this is not fixed I will report you to the consumer protection office.', 'The charger caught fire while my phone was charging!!']) {
       const a = analyze(text);
       expect(a.isComplaint, text).toBe(true);
-      expect(a.categories.some((c) => c === 'legal' || c === 'safety'), text).toBe(true);
+      expect(
+        a.categories.some((c) => c === 'legal' || c === 'safety'),
+        text,
+      ).toBe(true);
     }
   });
 
@@ -95,26 +102,49 @@ describe('analyze', () => {
 
   it('flags BCS customer-care complaints written without a handle (a Facebook comment has none), and not questions or news', () => {
     // No labelled BCS complaints exist, so this is the check that the hand-set signals still hold.
-    const complaints = ['Dostava kasni pet dana, a na stranici piše da je paket isporučen',
-      'Treći put zovem korisničku službu i opet ništa. Katastrofa.', 'Već sedam dana nemam signal u stanu, a plaćam svaki mjesec',
-      'Ne radi mi aplikacija, stalno izbacuje grešku pri prijavi', 'Pet dana čekam povrat novca za otkazani let',
-      'Zašto mi je opet prekinuta linija usred razgovora?', 'Радница на каси је била изузетно безобразна према мени',
-      'Novi ruter se gasi svakih pola sata, resetirala sam ga deset puta', 'Skinuli ste mi novac s kartice dva puta, ovo nije normalno',
-      'Интернет пада свако вече, не можемо ни филм да гледамо', 'Aplikacija mi se ruši čim je otvorim',
+    const complaints = [
+      'Dostava kasni pet dana, a na stranici piše da je paket isporučen',
+      'Treći put zovem korisničku službu i opet ništa. Katastrofa.',
+      'Već sedam dana nemam signal u stanu, a plaćam svaki mjesec',
+      'Ne radi mi aplikacija, stalno izbacuje grešku pri prijavi',
+      'Pet dana čekam povrat novca za otkazani let',
+      'Zašto mi je opet prekinuta linija usred razgovora?',
+      'Радница на каси је била изузетно безобразна према мени',
+      'Novi ruter se gasi svakih pola sata, resetirala sam ga deset puta',
+      'Skinuli ste mi novac s kartice dva puta, ovo nije normalno',
+      'Интернет пада свако вече, не можемо ни филм да гледамо',
+      'Aplikacija mi se ruši čim je otvorim',
       // Sarcasm: praise words with an eye-roll count against.
-      'Kupila mobitel prije tjedan dana, već ne puni. Super kvaliteta 🙄'];
+      'Kupila mobitel prije tjedan dana, već ne puni. Super kvaliteta 🙄',
+    ];
     for (const text of complaints) expect(analyze(text).isComplaint, text).toBe(true);
-    const others = ['Kada otvarate novu trgovinu u Splitu?', 'Imate li neku akciju za studente?', 'Tužna vijest, preminuo je poznati glumac',
-      'Poplave u Slavoniji, stotine ljudi evakuirano', 'Gdje mogu pronaći upute za ruter?', 'Prijave za radionicu su otvorene do petka',
-      'Kako mogu dobiti račun na e-mail?', 'How do I change the name on my account?', 'Gde mogu da platim račun bez provizije?'];
+    const others = [
+      'Kada otvarate novu trgovinu u Splitu?',
+      'Imate li neku akciju za studente?',
+      'Tužna vijest, preminuo je poznati glumac',
+      'Poplave u Slavoniji, stotine ljudi evakuirano',
+      'Gdje mogu pronaći upute za ruter?',
+      'Prijave za radionicu su otvorene do petka',
+      'Kako mogu dobiti račun na e-mail?',
+      'How do I change the name on my account?',
+      'Gde mogu da platim račun bez provizije?',
+    ];
     for (const text of others) expect(analyze(text).isComplaint, text).toBe(false);
     // A bill is a topic, not a feeling (CroSentiLex's news labels call "račun" negative).
     expect(analyze('Kako mogu dobiti račun na e-mail?').evidence.negative ?? []).not.toContain('račun');
   });
 
   it('flags two- and three-word BCS complaints, which the model trained on general chatter does not read as negative', () => {
-    for (const text of ['Paket kasni tjedan dana', 'Dostava kasni', 'Užasna podrška', 'Katastrofa od usluge', 'Reklamacija odbijena',
-      'Prevara!', 'Otkazujem pretplatu', 'Kartica mi je blokirana bez razloga']) {
+    for (const text of [
+      'Paket kasni tjedan dana',
+      'Dostava kasni',
+      'Užasna podrška',
+      'Katastrofa od usluge',
+      'Reklamacija odbijena',
+      'Prevara!',
+      'Otkazujem pretplatu',
+      'Kartica mi je blokirana bez razloga',
+    ]) {
       expect(analyze(text).isComplaint, text).toBe(true);
     }
     // A late parcel is a delivery problem and a wait, from one phrase.
@@ -165,7 +195,7 @@ describe('analyze', () => {
     }
   });
 
-  it('reads a post from the brand\'s stream as written to the brand, @handle or not (search hits, comments)', () => {
+  it("reads a post from the brand's stream as written to the brand, @handle or not (search hits, comments)", () => {
     // Complaints naming the brand without its handle: chatter to the English model alone, a complaint in context.
     for (const text of ['Vedra package late again', 'Vedra internet down again in Split', 'App keeps crashing']) {
       const alone = analyze(text);
@@ -176,9 +206,12 @@ describe('analyze', () => {
     }
     expect(analyze('App keeps crashing', { toBrand: true }).evidence.model).toContain('a problem, written to an account');
     // Context does not make a complaint of praise, a question or chatter.
-    for (const text of ['Love the new Vedra store!', 'Does Vedra ship to Canada?', 'Watching the game tonight']) expect(analyze(text, { toBrand: true }).isComplaint, text).toBe(false);
+    for (const text of ['Love the new Vedra store!', 'Does Vedra ship to Canada?', 'Watching the game tonight'])
+      expect(analyze(text, { toBrand: true }).isComplaint, text).toBe(false);
     // A post that names the brand's handle reads the same either way.
-    expect(analyze('@VedraTel my order 1234 still has not arrived', { toBrand: true }).complaint).toBe(analyze('@VedraTel my order 1234 still has not arrived').complaint);
+    expect(analyze('@VedraTel my order 1234 still has not arrived', { toBrand: true }).complaint).toBe(
+      analyze('@VedraTel my order 1234 still has not arrived').complaint,
+    );
   });
 
   it('explains the model in words a responder reads: post words as written, signals in plain language', () => {
@@ -229,8 +262,13 @@ describe('analyze', () => {
 
   it('leaves grammar words out of the reasons: "je", "se", "the" weigh in the model but explain nothing', () => {
     const grammar = /^((je|se|su|u|na|i|da|li|the|was|this|is|to|a|је|се|су)\s*)+$/i;
-    const texts = ['Punjač se zapalio dok je bio u utičnici', 'The terminal was packed this morning', 'Да ли је ово нормално, опет не ради',
-      'Danas je u Zagrebu sunčano', 'Prijave za radionicu su otvorene'];
+    const texts = [
+      'Punjač se zapalio dok je bio u utičnici',
+      'The terminal was packed this morning',
+      'Да ли је ово нормално, опет не ради',
+      'Danas je u Zagrebu sunčano',
+      'Prijave za radionicu su otvorene',
+    ];
     let shown = 0;
     for (const text of texts) {
       for (const e of analyze(text).evidence.model ?? []) {
@@ -243,9 +281,20 @@ describe('analyze', () => {
 
   it('puts every complaint score on one scale: 0.5 is where isComplaint turns true, whichever model read the post', () => {
     // Some of these sat between the English model's threshold (~0.43) and a rule's 0.45: a complaint no rule flagged.
-    const texts = ['still waiting for the technician @VedraTel', '@VedraTel internet slow again tonight', '@united lost my bag',
-      '@Delta cancelled my flight and nobody answers', 'my flight was canceled again', 'Love the new app update!', 'why is my bill $40 higher this month??',
-      'Internet opet ne radi, čekam od jutra!', 'Hvala, super ste!', 'Да ли радите суботом?', 'ok', 'asdf qwer zxcv'];
+    const texts = [
+      'still waiting for the technician @VedraTel',
+      '@VedraTel internet slow again tonight',
+      '@united lost my bag',
+      '@Delta cancelled my flight and nobody answers',
+      'my flight was canceled again',
+      'Love the new app update!',
+      'why is my bill $40 higher this month??',
+      'Internet opet ne radi, čekam od jutra!',
+      'Hvala, super ste!',
+      'Да ли радите суботом?',
+      'ok',
+      'asdf qwer zxcv',
+    ];
     for (const text of texts) {
       const a = analyze(text);
       expect(a.complaint >= 0.5, text).toBe(a.isComplaint);
@@ -268,7 +317,13 @@ describe('analyze', () => {
 
   it('tells short English from BCS by its letters when function words cannot, and leaves other languages alone', () => {
     // Words both languages have ("i", "on", "to", "sad") once made these Serbian or bcs-family.
-    for (const text of ["It's still funny. And sad.", 'I guess that is too much to ask, huh?', 'fav airline', 'DM sent', 'Probably inappropriate while on board.. But, it is on!']) {
+    for (const text of [
+      "It's still funny. And sad.",
+      'I guess that is too much to ask, huh?',
+      'fav airline',
+      'DM sent',
+      'Probably inappropriate while on board.. But, it is on!',
+    ]) {
       expect(analyze(text).language, text).toBe('en');
     }
     expect(analyze('Rekla sam mu da dođe sutra').language).toBe('bcs-family');
@@ -306,7 +361,12 @@ describe('analyze', () => {
     for (const item of serbian) {
       const a = analyze(item.text);
       const b = analyze(latinToCyrillic(item.text));
-      expect({ neg: b.negative, c: b.isComplaint, cats: b.categories, s: b.sentiment }, item.text).toEqual({ neg: a.negative, c: a.isComplaint, cats: a.categories, s: a.sentiment });
+      expect({ neg: b.negative, c: b.isComplaint, cats: b.categories, s: b.sentiment }, item.text).toEqual({
+        neg: a.negative,
+        c: a.isComplaint,
+        cats: a.categories,
+        s: a.sentiment,
+      });
     }
   });
 

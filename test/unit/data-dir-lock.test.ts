@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { DataDirLockedError, lockDataDir } from '../../db/data-dir-lock.ts';
 import { streams } from '../../db/schema/index.ts';
@@ -57,7 +57,7 @@ describe('the data-folder lock: one process at a time on the embedded database',
     expect(existsSync(file)).toBe(false);
   });
 
-  it('keeps a second PGlite off the same folder (it would silently overwrite the first one\'s writes)', async () => {
+  it("keeps a second PGlite off the same folder (it would silently overwrite the first one's writes)", async () => {
     const first = await openDatabase({ dataDir: dir });
     try {
       await expect(openDatabase({ dataDir: dir })).rejects.toThrow(DataDirLockedError);

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDetailed, computePriority, evaluate, explainPriority, historyDaysFor, type CompiledPack, type PostFacts } from '../../rules/index.ts';
 import { compilePack } from '../../rules/engine/compile.ts';
 import { withinHours } from '../../rules/engine/evaluate.ts';
 import { Pack } from '../../rules/engine/schema.ts';
+import { analyzeDetailed, type CompiledPack, computePriority, evaluate, explainPriority, historyDaysFor, type PostFacts } from '../../rules/index.ts';
 
 const facts = (over: Partial<PostFacts> = {}): PostFacts => ({
-  platform: 'x', text: '', isOwn: false, isRepost: false, followers: 100, verified: false, engagement: 0, engagementPerHour: 0, authorComplaintTimes: [], now: new Date('2026-11-23T10:00:00Z'), ...over,
+  platform: 'x',
+  text: '',
+  isOwn: false,
+  isRepost: false,
+  followers: 100,
+  verified: false,
+  engagement: 0,
+  engagementPerHour: 0,
+  authorComplaintTimes: [],
+  now: new Date('2026-11-23T10:00:00Z'),
+  ...over,
 });
 const pack = (rules: unknown[]): CompiledPack => compilePack(Pack.parse({ pack: 't', rules }), 't.yaml');
 const run = (p: CompiledPack, text: string, over: Partial<PostFacts> = {}) => evaluate([p], analyzeDetailed(text), facts({ text, ...over }));
@@ -15,7 +25,10 @@ describe('conditions', () => {
   it('keywords match inflections, Cyrillic and missing diacritics from one entry', () => {
     const p = pack([flagRule('cancel', { keywords: { bcs: ['otkazati ugovor'] } })]);
     for (const text of ['Hoću otkazati ugovor', 'otkazati ugovore odmah', 'Хоћу отказати уговор']) {
-      expect(run(p, text).flags.map((f) => f.ruleId), text).toEqual(['cancel']);
+      expect(
+        run(p, text).flags.map((f) => f.ruleId),
+        text,
+      ).toEqual(['cancel']);
     }
     const q = pack([flagRule('wait', { keywords: { bcs: ['čekam'] } })]);
     expect(run(q, 'cekam vec sat vremena').flags).toHaveLength(1);
@@ -63,7 +76,10 @@ describe('conditions', () => {
 
   it('says how far back the author history must be read (the longest rule, nested too; none: 0)', () => {
     expect(historyDaysFor([pack([flagRule('kw', { keywords: ['refund'] })])])).toBe(0);
-    const nested = pack([flagRule('a', { any: [{ negative: true }, { all: [{ authorComplaints: { min: 2, days: 45 } }] }] }), flagRule('b', { authorComplaints: { min: 3, days: 7 } })]);
+    const nested = pack([
+      flagRule('a', { any: [{ negative: true }, { all: [{ authorComplaints: { min: 2, days: 45 } }] }] }),
+      flagRule('b', { authorComplaints: { min: 3, days: 7 } }),
+    ]);
     expect(historyDaysFor([nested, pack([flagRule('c', { not: { authorComplaints: { min: 5, days: 60 } } })])])).toBe(60);
   });
 
@@ -90,8 +106,16 @@ describe('actions and how several rules combine', () => {
 
   it('first route wins, adds sum, the highest set replaces the formula, alerts and templates are unions', () => {
     const p = pack([
-      { id: 'a', conditions: { negative: true }, actions: { flag: { category: 'broken', reason: 'A' }, route: 'tech', priority: { add: 10 }, alert: 'community_manager', template: 'broken' } },
-      { id: 'b', conditions: { negative: true }, actions: { flag: { reason: 'B' }, route: 'care', priority: { add: 5, set: 40 }, alert: ['marketing', 'community_manager'], template: 'broken' } },
+      {
+        id: 'a',
+        conditions: { negative: true },
+        actions: { flag: { category: 'broken', reason: 'A' }, route: 'tech', priority: { add: 10 }, alert: 'community_manager', template: 'broken' },
+      },
+      {
+        id: 'b',
+        conditions: { negative: true },
+        actions: { flag: { reason: 'B' }, route: 'care', priority: { add: 5, set: 40 }, alert: ['marketing', 'community_manager'], template: 'broken' },
+      },
     ]);
     const o = run(p, 'This is terrible');
     expect(o.team).toBe('tech');
@@ -105,13 +129,23 @@ describe('actions and how several rules combine', () => {
 
 describe('priority', () => {
   it('combines complaint, sentiment, reach, velocity and churn, and explains itself', () => {
-    const { priority, components } = computePriority({ complaint: 0.9, sentiment: -0.6, followers: 12_000, verified: false, engagementPerHour: 0, categories: ['churn'], add: 10 });
+    const { priority, components } = computePriority({
+      complaint: 0.9,
+      sentiment: -0.6,
+      followers: 12_000,
+      verified: false,
+      engagementPerHour: 0,
+      categories: ['churn'],
+      add: 10,
+    });
     expect(components).toMatchObject({ complaint: 36, sentiment: 9, reach: 12.2, velocity: 0, churn: 15, rules: 10 });
     expect(priority).toBe(82);
     expect(explainPriority(priority, components)).toBe('priority 82 = complaint 36 + sentiment 9 + reach 12 + churn 15 + rules +10');
   });
   it('stays within 0–100', () => {
-    expect(computePriority({ complaint: 1, sentiment: -1, followers: 1e9, verified: true, engagementPerHour: 1e9, categories: ['churn'], add: 100 }).priority).toBe(100);
+    expect(
+      computePriority({ complaint: 1, sentiment: -1, followers: 1e9, verified: true, engagementPerHour: 1e9, categories: ['churn'], add: 100 }).priority,
+    ).toBe(100);
     expect(computePriority({ complaint: 0, sentiment: 1, followers: 0, verified: false, engagementPerHour: 0, categories: [], add: -100 }).priority).toBe(0);
   });
 });
@@ -170,7 +204,7 @@ describe('the remaining conditions', () => {
     expect(run(p, 'Ruter opet ne radi, užas').flags.map((f) => f.ruleId)).toEqual(['churn-or-keyword', 'not-churn']);
   });
 
-  it('keeps the rules\' order whatever opens them', () => {
+  it("keeps the rules' order whatever opens them", () => {
     const p = pack([
       { id: 'a', conditions: { keywords: ['ruter'] }, actions: { route: 'tech' } },
       { id: 'b', conditions: { negative: true }, actions: { route: 'care' } },

@@ -19,7 +19,9 @@ describe('highlighting the evidence in a post', () => {
   });
 
   it('marks positive words apart from the reasons a post was flagged', () => {
-    expect(render('A 39€ late fee on top. Worst company', ['late fee', 'worst'], ['top'])).toBe('A 39€ <mark>late fee</mark> on <mark class="pos">top</mark>. <mark>Worst</mark> company');
+    expect(render('A 39€ late fee on top. Worst company', ['late fee', 'worst'], ['top'])).toBe(
+      'A 39€ <mark>late fee</mark> on <mark class="pos">top</mark>. <mark>Worst</mark> company',
+    );
     // A word that is both (a flag quotes it) is marked as a reason.
     expect(render('Super, opet ne radi', ['super', 'ne radi'], ['super'])).toBe('<mark>Super</mark>, opet <mark>ne radi</mark>');
     expect(render('Хвала, супер', [], ['hvala'])).toBe('<mark class="pos">Хвала</mark>, супер');

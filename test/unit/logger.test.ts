@@ -4,7 +4,12 @@ import { createLogger } from '../../src/logger.ts';
 
 function capture(secrets: string[]) {
   const lines: string[] = [];
-  const destination = new Writable({ write: (chunk, _enc, cb) => { lines.push(String(chunk)); cb(); } });
+  const destination = new Writable({
+    write: (chunk, _enc, cb) => {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { log: createLogger({ level: 'info', secrets, destination }), lines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

@@ -15,7 +15,11 @@ describe('natural through its public entry', () => {
       const stem = resolve('rules/analyze/stem.ts');
       const script = `const m = await import(${JSON.stringify(stem)}); process.stderr.write(JSON.stringify([m.enStem('waiting'), process.env.ODZIV_FROM_DOTENV ?? null, process.env.DATABASE_URL ?? null]));`;
       const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-      const { stdout, stderr } = await run(process.execPath, ['--import', resolve('node_modules/tsx/dist/esm/index.mjs'), '--input-type=module', '-e', script], { cwd: dir, env, timeout: 120_000 });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--import', resolve('node_modules/tsx/dist/esm/index.mjs'), '--input-type=module', '-e', script],
+        { cwd: dir, env, timeout: 120_000 },
+      );
       expect(stdout).toBe('');
       expect(JSON.parse(stderr)).toEqual(['wait', null, null]);
     } finally {

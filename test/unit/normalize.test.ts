@@ -28,20 +28,34 @@ describe('normalize', () => {
   });
 
   it('reads repeated emoticon mouths as the emoticon itself (":)))" is ":)"), and in Cyrillic alike', () => {
-    const emoticons = (text: string) => normalize(text).tokens.filter((t) => t.kind === 'emoticon').map((t) => [t.display, t.norm]);
-    expect(emoticons('super je bilo :))) hvala <333 ^_^')).toEqual([[':)))', ':)'], ['<333', '<3'], ['^_^', '^^']]);
-    expect(emoticons('opet ne radi :(( a ni jučer :-(((')).toEqual([[':((', ':('], [':-(((', ':-(']]);
+    const emoticons = (text: string) =>
+      normalize(text)
+        .tokens.filter((t) => t.kind === 'emoticon')
+        .map((t) => [t.display, t.norm]);
+    expect(emoticons('super je bilo :))) hvala <333 ^_^')).toEqual([
+      [':)))', ':)'],
+      ['<333', '<3'],
+      ['^_^', '^^'],
+    ]);
+    expect(emoticons('opet ne radi :(( a ni jučer :-(((')).toEqual([
+      [':((', ':('],
+      [':-(((', ':-('],
+    ]);
     expect(emoticons('опет не ради :((')).toEqual([[':((', ':(']]);
     expect(emoticons('volim vas &lt;3 &amp;&amp; vi mene')).toEqual([['<3', '<3']]);
     // Times and ratios are not faces.
     expect(emoticons('u 8:30 ili 3:1')).toEqual([]);
     // Mouths first: "((:" is "(:", however many brackets a hostile post stacks up.
-    expect(emoticons('hvala ((: i ]]]:')).toEqual([['((:', '(:'], [']]]:', ']:']]);
+    expect(emoticons('hvala ((: i ]]]:')).toEqual([
+      ['((:', '(:'],
+      [']]]:', ']:'],
+    ]);
     expect(emoticons(`${'('.repeat(25_000)}:`)).toEqual([[`${'('.repeat(25_000)}:`, '(:']]);
   });
 
   it('tells a post written to an account (a reply, ".@brand") from one that names it to its own followers', () => {
-    for (const text of ['@VedraTel ne radi', '.@VedraTel ne radi', '  @ana @VedraTel ne radi', '@VedraTel не ради']) expect(normalize(text).addressed, text).toBe(true);
+    for (const text of ['@VedraTel ne radi', '.@VedraTel ne radi', '  @ana @VedraTel ne radi', '@VedraTel не ради'])
+      expect(normalize(text).addressed, text).toBe(true);
     for (const text of ['ne radi @VedraTel', 'Thanks @JetBlue for ruining my morning', 'mail@example.com']) expect(normalize(text).addressed, text).toBe(false);
   });
 

@@ -25,7 +25,10 @@ describe('replay adapter', () => {
     expect(items.some((i) => i.repost)).toBe(true);
     expect(items.some((i) => i.own)).toBe(true);
     for (const kind of ['broken', 'billing', 'delivery', 'waiting', 'staff', 'churn', 'refund', 'praise', 'question', 'neutral', 'spam']) {
-      expect(items.some((i) => i.kind === kind), kind).toBe(true);
+      expect(
+        items.some((i) => i.kind === kind),
+        kind,
+      ).toBe(true);
     }
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
   });

@@ -14,7 +14,7 @@ describe('SLA in business hours', () => {
     expect(() => parseBusinessHours('weekdays')).toThrow(/expected "24\/7"/);
   });
 
-  it('counts only business minutes, across evenings and weekends, in the team\'s time zone', () => {
+  it("counts only business minutes, across evenings and weekends, in the team's time zone", () => {
     // Monday 2026-11-23 10:00 in Zagreb is 09:00 UTC (CET, UTC+1).
     expect(addBusinessMinutes(new Date('2026-11-23T09:00:00Z'), 60, bh).toISOString()).toBe('2026-11-23T10:00:00.000Z');
     // Monday 19:30 local + 60 business minutes → Tuesday 08:30 local.

@@ -34,7 +34,14 @@ describe('dashboard time axes', () => {
       { hour: hourOf('2026-11-23T11:00:00Z'), key: 'broken', n: 3 },
       { hour: hourOf('2026-11-22T12:00:00Z'), key: 'legal', n: 9 },
     ];
-    const s = toSeries(rows, axis, 'hour', 'UTC', (r) => r.key, (r) => r.n);
+    const s = toSeries(
+      rows,
+      axis,
+      'hour',
+      'UTC',
+      (r) => r.key,
+      (r) => r.n,
+    );
     expect(s.buckets).toEqual(['11-23 09:00', '11-23 10:00', '11-23 11:00', '11-23 12:00']);
     expect(s.series).toEqual([
       { name: 'broken', values: [0, 0, 3, 2] },

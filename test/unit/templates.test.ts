@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { loadTemplates, renderTemplate, type TemplateContext, type Templates } from '../../src/queue/templates.ts';
 
 const templates: Templates = {
@@ -12,14 +12,24 @@ const templates: Templates = {
     bs: 'Zdravo {customer}, ovdje {responder}. Provjeravam povrat za {order}.',
   },
 };
-const ctx = (over: Partial<TemplateContext>): TemplateContext => ({ language: 'sr', cyrillic: false, customerName: null, customerHandle: 'marko_p', responderName: 'Ana Petrović', postText: '', ...over });
+const ctx = (over: Partial<TemplateContext>): TemplateContext => ({
+  language: 'sr',
+  cyrillic: false,
+  customerName: null,
+  customerHandle: 'marko_p',
+  responderName: 'Ana Petrović',
+  postText: '',
+  ...over,
+});
 
 describe('reply templates', () => {
   it('fills in the first names, the order number and the language the customer wrote in', () => {
     expect(renderTemplate(templates, 'refund', ctx({ language: 'en', customerName: 'John Smith', postText: 'order 55555 still not refunded' }))).toBe(
       'Hi John, Ana here. Checking the refund for 55555; write to care@vedra.test or https://vedra.test/help.',
     );
-    expect(renderTemplate(templates, 'refund', ctx({ language: 'bcs-family', postText: 'narudžba br. 12345' }))).toBe('Pozdrav @marko_p, ovdje Ana. Provjeravam povrat za 12345.');
+    expect(renderTemplate(templates, 'refund', ctx({ language: 'bcs-family', postText: 'narudžba br. 12345' }))).toBe(
+      'Pozdrav @marko_p, ovdje Ana. Provjeravam povrat za 12345.',
+    );
     expect(renderTemplate(templates, 'nope', ctx({}))).toBeUndefined();
   });
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { viralScore, type Snapshot } from '../../src/alerts/viral.ts';
+import { type Snapshot, viralScore } from '../../src/alerts/viral.ts';
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 const at = (min: number) => new Date(t0.getTime() + min * 60_000);
-const snap = (min: number, likes: number, reposts: number, replies: number, quotes: number): Snapshot => ({ at: at(min), metrics: { likes, reposts, replies, quotes } });
-const score = (snaps: Snapshot[], followers: number, complaint = 0.9, baseline = 0.5) => viralScore({ postedAt: t0, snapshots: snaps, followers, complaint, baselinePerMinute: baseline }).score;
+const snap = (min: number, likes: number, reposts: number, replies: number, quotes: number): Snapshot => ({
+  at: at(min),
+  metrics: { likes, reposts, replies, quotes },
+});
+const score = (snaps: Snapshot[], followers: number, complaint = 0.9, baseline = 0.5) =>
+  viralScore({ postedAt: t0, snapshots: snaps, followers, complaint, baselinePerMinute: baseline }).score;
 
 describe('viral score on made-up growth curves', () => {
   it('a sudden spike from an ordinary customer crosses the threshold within minutes', () => {
@@ -18,7 +22,7 @@ describe('viral score on made-up growth curves', () => {
     expect(score(curve, 800)).toBeLessThan(30);
   });
 
-  it('a celebrity\'s busy post counts for less than the same numbers from a customer', () => {
+  it("a celebrity's busy post counts for less than the same numbers from a customer", () => {
     const curve = [snap(5, 300, 60, 40, 10), snap(10, 700, 140, 90, 25)];
     expect(score(curve, 2_000_000)).toBeLessThan(score(curve, 500));
   });

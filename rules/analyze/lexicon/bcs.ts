@@ -1,3 +1,4 @@
+// biome-ignore-all format: word tables read best packed, many words to a line
 /**
  * Curated Croatian/Serbian/Bosnian sentiment terms, written as people write them (with diacritics,
  * ijekavian and ekavian forms). Normalization and stemming at load time make one entry cover

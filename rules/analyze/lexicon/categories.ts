@@ -1,3 +1,4 @@
+// biome-ignore-all format: word tables read best packed, many words to a line
 /**
  * What each complaint category sounds like, in English and in Croatian/Serbian/Bosnian. Entries are
  * written naturally; normalization and stemming at load make them match inflections, Cyrillic and

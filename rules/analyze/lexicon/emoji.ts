@@ -1,3 +1,4 @@
+// biome-ignore-all format: word tables read best packed, many words to a line
 /** Emoji and emoticons as sentiment signals (weights −3 … +3). Ambiguous ones (😂, 🙃) are left out. */
 export const EMOJI_SENTIMENT: Record<string, number> = {
   '😡': -3, '🤬': -3, '😠': -3, '😤': -2, '👎': -2, '💩': -2, '😞': -2, '😢': -2, '😭': -2, '😒': -2, '🙄': -2,

@@ -1,3 +1,4 @@
+// biome-ignore-all format: word tables read best packed, many words to a line
 /**
  * English terms added to AFINN-165 for customer care: AFINN scores "refund" or "cancel" as neutral,
  * but in a post to a brand they are what the post is about. Weights −4 … +4; multi-word = phrase.

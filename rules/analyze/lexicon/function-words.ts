@@ -1,3 +1,4 @@
+// biome-ignore-all format: word tables read best packed, many words to a line
 import { cyrillicToLatin, fold } from '../normalize.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import { ChannelError, headline, summaryOf, targetFor, type AlertChannel, type Targets } from './types.ts';
+import { type AlertChannel, ChannelError, headline, summaryOf, type Targets, targetFor } from './types.ts';
 
 /**
  * E-mail over SMTP (nodemailer): recipients per audience, and for escalations. nodemailer is loaded
@@ -25,7 +25,10 @@ export function emailChannel(opts: { smtpUrl: string; from: string; to: Targets 
           to,
           subject: `[odziv] ${headline(m, false)}`.replace(/[\r\n]+/g, ' ').slice(0, 200),
           text: `${m.title}\n\n${m.caseUrl ? `Open the case in odziv: ${m.caseUrl}\n\n` : ''}${summary ? `${summary}\n\n` : ''}${fields.join('\n')}\n`,
-          headers: { 'X-Odziv-Alert-Id': String(m.id), ...(m.severity === 'urgent' || m.round === 'escalation' ? { Importance: 'high', 'X-Priority': '1' } : {}) },
+          headers: {
+            'X-Odziv-Alert-Id': String(m.id),
+            ...(m.severity === 'urgent' || m.round === 'escalation' ? { Importance: 'high', 'X-Priority': '1' } : {}),
+          },
         });
       } catch (e) {
         // SMTP 4xx is temporary, 5xx permanent; no code at all means the connection failed.

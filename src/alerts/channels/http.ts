@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ChannelError, headline, summaryOf, targetFor, type AlertChannel, type Targets } from './types.ts';
+import { type AlertChannel, ChannelError, headline, summaryOf, type Targets, targetFor } from './types.ts';
 
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   let res: Response;
@@ -44,7 +44,17 @@ export function signedWebhookChannel(url: string, secret: string, timeoutMs = 5_
     name: 'webhook',
     serves: () => true,
     async send(m) {
-      const body = JSON.stringify({ id: m.id, kind: m.kind, audience: m.audience, severity: m.severity, round: m.round, title: m.title, details: m.details, createdAt: m.createdAt.toISOString(), ...(m.caseUrl ? { caseUrl: m.caseUrl } : {}) });
+      const body = JSON.stringify({
+        id: m.id,
+        kind: m.kind,
+        audience: m.audience,
+        severity: m.severity,
+        round: m.round,
+        title: m.title,
+        details: m.details,
+        createdAt: m.createdAt.toISOString(),
+        ...(m.caseUrl ? { caseUrl: m.caseUrl } : {}),
+      });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       await post(url, body, { 'x-odziv-signature': signature, 'x-odziv-alert-id': String(m.id) }, timeoutMs);
     },

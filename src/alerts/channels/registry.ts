@@ -5,9 +5,19 @@ import type { AlertChannel, ChannelName } from './types.ts';
 
 /** Every channel has an entry, so the compiler notices one nobody wired up. */
 const FACTORIES = {
-  slack: (c) => (c.ALERT_WEBHOOK_URL || c.ALERT_WEBHOOK_URL_CM ? slackChannel({ marketing: c.ALERT_WEBHOOK_URL, community_manager: c.ALERT_WEBHOOK_URL_CM, escalation: c.ALERT_WEBHOOK_URL_ESCALATION }) : undefined),
+  slack: (c) =>
+    c.ALERT_WEBHOOK_URL || c.ALERT_WEBHOOK_URL_CM
+      ? slackChannel({ marketing: c.ALERT_WEBHOOK_URL, community_manager: c.ALERT_WEBHOOK_URL_CM, escalation: c.ALERT_WEBHOOK_URL_ESCALATION })
+      : undefined,
   webhook: (c) => (c.ALERT_SIGNED_WEBHOOK_URL && c.ALERT_WEBHOOK_SECRET ? signedWebhookChannel(c.ALERT_SIGNED_WEBHOOK_URL, c.ALERT_WEBHOOK_SECRET) : undefined),
-  email: (c) => (c.SMTP_URL && (c.ALERT_EMAIL_MARKETING || c.ALERT_EMAIL_CM) ? emailChannel({ smtpUrl: c.SMTP_URL, from: c.ALERT_EMAIL_FROM, to: { marketing: c.ALERT_EMAIL_MARKETING, community_manager: c.ALERT_EMAIL_CM, escalation: c.ALERT_EMAIL_ESCALATION } }) : undefined),
+  email: (c) =>
+    c.SMTP_URL && (c.ALERT_EMAIL_MARKETING || c.ALERT_EMAIL_CM)
+      ? emailChannel({
+          smtpUrl: c.SMTP_URL,
+          from: c.ALERT_EMAIL_FROM,
+          to: { marketing: c.ALERT_EMAIL_MARKETING, community_manager: c.ALERT_EMAIL_CM, escalation: c.ALERT_EMAIL_ESCALATION },
+        })
+      : undefined,
 } satisfies Record<ChannelName, (c: Config) => AlertChannel | undefined>;
 
 export type ChannelSet = Partial<Record<ChannelName, AlertChannel>>;

@@ -7,11 +7,20 @@ import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const AuditEntry = z
-  .object({ id: z.number(), at: DateTime, actorUserId: z.number().nullable(), actor: z.string().nullable(), action: z.string(), subjectType: z.string(), subjectId: z.string().nullable(), details: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.number(),
+    at: DateTime,
+    actorUserId: z.number().nullable(),
+    actor: z.string().nullable(),
+    action: z.string(),
+    subjectType: z.string(),
+    subjectId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
   .openapi('AuditEntry');
 
 const auditList = createRoute({
@@ -27,13 +36,20 @@ const auditList = createRoute({
       subjectId: z.string().max(40).optional(),
       action: z.string().max(60).optional(),
       before: z.coerce.number({ error: 'expected an audit entry id' }).int().positive().optional(),
-      limit: z.coerce.number({ error: 'expected a number from 1 to 500' }).int().min(1, { error: 'expected a number from 1 to 500' }).max(500, { error: 'expected a number from 1 to 500' }).default(100),
+      limit: z.coerce
+        .number({ error: 'expected a number from 1 to 500' })
+        .int()
+        .min(1, { error: 'expected a number from 1 to 500' })
+        .max(500, { error: 'expected a number from 1 to 500' })
+        .default(100),
     }),
   },
   responses: { 200: json(z.object({ entries: z.array(AuditEntry) }), 'Entries'), ...errorResponses(400, 401, 403) },
 });
 
-const Token = z.object({ id: z.number(), name: z.string(), prefix: z.string(), createdAt: DateTime, lastUsedAt: DateTime.nullable(), revokedAt: DateTime.nullable() }).openapi('Token');
+const Token = z
+  .object({ id: z.number(), name: z.string(), prefix: z.string(), createdAt: DateTime, lastUsedAt: DateTime.nullable(), revokedAt: DateTime.nullable() })
+  .openapi('Token');
 
 const tokenList = createRoute({
   method: 'get',
@@ -77,7 +93,16 @@ export function adminRoutes(deps: Deps) {
       if (q.action) where.push(eq(auditLog.action, q.action));
       if (q.before) where.push(lt(auditLog.id, q.before));
       const rows = await deps.database.db
-        .select({ id: auditLog.id, at: auditLog.at, actorUserId: auditLog.actorUserId, actor: users.name, action: auditLog.action, subjectType: auditLog.subjectType, subjectId: auditLog.subjectId, details: auditLog.details })
+        .select({
+          id: auditLog.id,
+          at: auditLog.at,
+          actorUserId: auditLog.actorUserId,
+          actor: users.name,
+          action: auditLog.action,
+          subjectType: auditLog.subjectType,
+          subjectId: auditLog.subjectId,
+          details: auditLog.details,
+        })
         .from(auditLog)
         .leftJoin(users, eq(users.id, auditLog.actorUserId))
         .where(where.length ? and(...where) : undefined)
@@ -87,7 +112,14 @@ export function adminRoutes(deps: Deps) {
     })
     .openapi(tokenList, async (c) => {
       const rows = await deps.database.db
-        .select({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+        .select({
+          id: apiTokens.id,
+          name: apiTokens.name,
+          prefix: apiTokens.prefix,
+          createdAt: apiTokens.createdAt,
+          lastUsedAt: apiTokens.lastUsedAt,
+          revokedAt: apiTokens.revokedAt,
+        })
         .from(apiTokens)
         .where(eq(apiTokens.userId, currentUser(c).id))
         .orderBy(desc(apiTokens.id));
@@ -100,7 +132,10 @@ export function adminRoutes(deps: Deps) {
       const [t] = await deps.database.db.select({ userId: apiTokens.userId }).from(apiTokens).where(eq(apiTokens.id, id));
       if (!t) throw notFound(`token ${id}`);
       if (t.userId !== user.id && user.role !== 'admin') throw new AppError('FORBIDDEN', 'you can revoke only your own tokens');
-      await deps.database.db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+      await deps.database.db
+        .update(apiTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
       await audit(deps.database.db, { actorUserId: user.id, action: 'token.revoke', subjectType: 'token', subjectId: id });
       return c.body(null, 204);
     });

@@ -4,8 +4,8 @@ import { listAlerts } from '../../alerts/list.ts';
 import type { Deps } from '../../deps.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const AlertSchema = z
   .object({

@@ -1,13 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { router } from '../router.ts';
 import { analyze } from '../../../rules/index.ts';
 import type { Deps } from '../../deps.ts';
 import { requirePermission } from '../auth.ts';
+import { router } from '../router.ts';
 import { AnalysisSchema, body, errorResponses, json } from '../schemas.ts';
 
 const AnalyzeRequest = z
   .object({
-    text: z.string({ error: 'expected the post text as a string' }).min(1, { error: 'expected non-empty text' }).max(10_000, { error: 'at most 10,000 characters' }),
+    text: z
+      .string({ error: 'expected the post text as a string' })
+      .min(1, { error: 'expected non-empty text' })
+      .max(10_000, { error: 'at most 10,000 characters' }),
     toBrand: z
       .boolean({ error: 'expected true or false' })
       .optional()

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getCookie, deleteCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { logIn } from '../../auth/login.ts';
 import { createSession, endSession, SESSION_COOKIE, sessionUser } from '../../auth/sessions.ts';
 import { createToken } from '../../auth/users.ts';
-import { client, setSessionCookie } from '../../http/client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { client, setSessionCookie } from '../../http/client.ts';
 import { router } from '../router.ts';
 import { body, errorResponses, json } from '../schemas.ts';
 
@@ -30,7 +30,11 @@ const route = createRoute({
   tags: ['auth'],
   summary: 'Exchange e-mail and password for an API token (shown once)',
   request: { body: body(TokenRequest) },
-  responses: { 201: json(TokenResponse, 'A new token'), ...errorResponses(400, 401), 429: json(z.object({ code: z.string(), message: z.string() }), 'Too many failed attempts') },
+  responses: {
+    201: json(TokenResponse, 'A new token'),
+    ...errorResponses(400, 401),
+    429: json(z.object({ code: z.string(), message: z.string() }), 'Too many failed attempts'),
+  },
 });
 
 const LoginForm = z.object({
@@ -50,10 +54,19 @@ export function authRoutes(deps: Deps) {
   // that every cookie-authenticated write must carry.
   app.post('/auth/login', async (c) => {
     const type = c.req.header('content-type') ?? '';
-    const raw = type.includes('application/json') ? await c.req.json().catch(() => { throw new AppError('BAD_REQUEST', 'body: not valid JSON'); }) : await c.req.parseBody();
+    const raw = type.includes('application/json')
+      ? await c.req.json().catch(() => {
+          throw new AppError('BAD_REQUEST', 'body: not valid JSON');
+        })
+      : await c.req.parseBody();
     const parsed = LoginForm.safeParse(raw);
     if (!parsed.success) throw new AppError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const user = await logIn(deps.database, { email: parsed.data.email, password: parsed.data.password, client: client(c, deps.config).address, via: 'session' });
+    const user = await logIn(deps.database, {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      client: client(c, deps.config).address,
+      via: 'session',
+    });
     const s = await createSession(deps.database, user.id);
     setSessionCookie(c, s.token, client(c, deps.config).https);
     return c.json({ user, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() }, 200);

@@ -1,21 +1,48 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { CASE_STATUSES } from '../../../db/schema/index.ts';
+import { EscalationNote, TeamName } from '../../auth/teams.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { BulkInput, bulkAct, MAX_BULK } from '../../queue/bulk.ts';
 import { addNote, assignCase, escalateCase, MAX_NOTE_LENGTH, nextCase, resolveCase, snoozeCase } from '../../queue/lifecycle.ts';
 import { retryReply } from '../../queue/replies.ts';
-import { bulkAct, BulkInput, MAX_BULK } from '../../queue/bulk.ts';
-import { EscalationNote, TeamName } from '../../auth/teams.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
-import { CASE_STATUSES } from '../../../db/schema/index.ts';
+import { jsonify } from '../serialize.ts';
 
 const CaseState = z
-  .object({ id: z.number(), status: z.enum(CASE_STATUSES), team: z.string(), assigneeId: z.number().nullable(), snoozedUntil: DateTime.nullable(), dueAt: DateTime, resolvedAt: DateTime.nullable(), falseAlarm: z.boolean() })
+  .object({
+    id: z.number(),
+    status: z.enum(CASE_STATUSES),
+    team: z.string(),
+    assigneeId: z.number().nullable(),
+    snoozedUntil: DateTime.nullable(),
+    dueAt: DateTime,
+    resolvedAt: DateTime.nullable(),
+    falseAlarm: z.boolean(),
+  })
   .openapi('CaseState');
-const state = (c: { id: number; status: (typeof CASE_STATUSES)[number]; team: string; assigneeId: number | null; snoozedUntil: Date | null; dueAt: Date; resolvedAt: Date | null; falseAlarm: boolean }) =>
-  jsonify({ id: c.id, status: c.status, team: c.team, assigneeId: c.assigneeId, snoozedUntil: c.snoozedUntil, dueAt: c.dueAt, resolvedAt: c.resolvedAt, falseAlarm: c.falseAlarm });
+const state = (c: {
+  id: number;
+  status: (typeof CASE_STATUSES)[number];
+  team: string;
+  assigneeId: number | null;
+  snoozedUntil: Date | null;
+  dueAt: Date;
+  resolvedAt: Date | null;
+  falseAlarm: boolean;
+}) =>
+  jsonify({
+    id: c.id,
+    status: c.status,
+    team: c.team,
+    assigneeId: c.assigneeId,
+    snoozedUntil: c.snoozedUntil,
+    dueAt: c.dueAt,
+    resolvedAt: c.resolvedAt,
+    falseAlarm: c.falseAlarm,
+  });
 
 const actionResponses = { 200: json(CaseState, 'The case after the change'), ...errorResponses(400, 401, 403, 404, 409, 422) };
 const common = { method: 'post' as const, tags: ['cases'], security: [{ Bearer: [] }] };
@@ -27,7 +54,12 @@ const resolve = createRoute({
   middleware: [requirePermission('cases.work')] as const,
   request: {
     params: IdParam,
-    body: { required: false, content: { 'application/json': { schema: z.object({ falseAlarm: z.boolean({ error: 'expected true or false' }).optional() }).openapi('ResolveRequest') } } },
+    body: {
+      required: false,
+      content: {
+        'application/json': { schema: z.object({ falseAlarm: z.boolean({ error: 'expected true or false' }).optional() }).openapi('ResolveRequest') },
+      },
+    },
   },
   responses: actionResponses,
 });
@@ -36,7 +68,10 @@ const snooze = createRoute({
   path: '/api/cases/{id}/snooze',
   summary: 'Snooze until a time, or until the customer writes again (no `until`)',
   middleware: [requirePermission('cases.work')] as const,
-  request: { params: IdParam, body: body(z.object({ until: z.iso.datetime({ error: 'expected an ISO date-time such as 2026-11-23T09:00:00Z' }).optional() }).openapi('SnoozeRequest')) },
+  request: {
+    params: IdParam,
+    body: body(z.object({ until: z.iso.datetime({ error: 'expected an ISO date-time such as 2026-11-23T09:00:00Z' }).optional() }).openapi('SnoozeRequest')),
+  },
   responses: actionResponses,
 });
 const escalate = createRoute({
@@ -55,7 +90,10 @@ const assign = createRoute({
   path: '/api/cases/{id}/assign',
   summary: 'Assign or reassign a case (community managers)',
   middleware: [requirePermission('cases.manage')] as const,
-  request: { params: IdParam, body: body(z.object({ assigneeId: z.number({ error: 'expected a user id' }).int().positive({ error: 'expected a user id' }) }).openapi('AssignRequest')) },
+  request: {
+    params: IdParam,
+    body: body(z.object({ assigneeId: z.number({ error: 'expected a user id' }).int().positive({ error: 'expected a user id' }) }).openapi('AssignRequest')),
+  },
   responses: actionResponses,
 });
 
@@ -67,7 +105,20 @@ const note = createRoute({
   summary: 'Add an internal note (never posted)',
   security: [{ Bearer: [] }],
   middleware: [requirePermission('cases.note')] as const,
-  request: { params: IdParam, body: body(z.object({ text: z.string({ error: 'expected the note text' }).trim().min(1, { error: 'expected the note text' }).max(MAX_NOTE_LENGTH, { error: `at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters` }) }).openapi('NoteRequest')) },
+  request: {
+    params: IdParam,
+    body: body(
+      z
+        .object({
+          text: z
+            .string({ error: 'expected the note text' })
+            .trim()
+            .min(1, { error: 'expected the note text' })
+            .max(MAX_NOTE_LENGTH, { error: `at most ${MAX_NOTE_LENGTH.toLocaleString('en')} characters` }),
+        })
+        .openapi('NoteRequest'),
+    ),
+  },
   responses: { 201: json(NoteSchema, 'The note'), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -78,7 +129,15 @@ const retry = createRoute({
   summary: 'Send a failed or dead-lettered reply again',
   security: [{ Bearer: [] }],
   middleware: [requirePermission('cases.work')] as const,
-  request: { params: IdParam.extend({ replyId: z.coerce.number({ error: 'expected a numeric id' }).int().positive({ error: 'expected a numeric id' }).openapi({ param: { name: 'replyId', in: 'path' } }) }) },
+  request: {
+    params: IdParam.extend({
+      replyId: z.coerce
+        .number({ error: 'expected a numeric id' })
+        .int()
+        .positive({ error: 'expected a numeric id' })
+        .openapi({ param: { name: 'replyId', in: 'path' } }),
+    }),
+  },
   responses: { 200: json(z.object({ id: z.number(), status: z.string() }), 'Queued again'), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
@@ -102,7 +161,10 @@ const bulk = createRoute({
   summary: `One action for up to ${MAX_BULK} cases (resolve, false_alarm, escalate, assign, snooze); each case by the rules of one, with its own result`,
   middleware: [requirePermission('cases.work')] as const,
   request: { body: body(BulkInput.openapi('BulkRequest')) },
-  responses: { 200: json(z.object({ done: z.number(), refused: z.number(), results: z.array(BulkResultSchema) }), 'What happened to each case'), ...errorResponses(400, 401, 403) },
+  responses: {
+    200: json(z.object({ done: z.number(), refused: z.number(), results: z.array(BulkResultSchema) }), 'What happened to each case'),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export function caseActionRoutes(deps: Deps) {
@@ -115,7 +177,9 @@ export function caseActionRoutes(deps: Deps) {
       const got = await nextCase(deps.database, currentUser(c));
       return got ? c.json(state(got), 200) : c.body(null, 204);
     })
-    .openapi(resolve, async (c) => c.json(state(await resolveCase(deps.database, c.req.valid('param').id, currentUser(c), { falseAlarm: c.req.valid('json')?.falseAlarm })), 200))
+    .openapi(resolve, async (c) =>
+      c.json(state(await resolveCase(deps.database, c.req.valid('param').id, currentUser(c), { falseAlarm: c.req.valid('json')?.falseAlarm })), 200),
+    )
     .openapi(snooze, async (c) => {
       const { until } = c.req.valid('json');
       return c.json(state(await snoozeCase(deps.database, c.req.valid('param').id, currentUser(c), until ? new Date(until) : null)), 200);

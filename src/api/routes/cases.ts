@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
-import { CASE_STATUSES } from '../../../db/schema/index.ts';
+import { createRoute, z } from '@hono/zod-openapi';
 import { PLATFORMS } from '../../../adapters/types.ts';
+import { CASE_STATUSES } from '../../../db/schema/index.ts';
 import { LANGUAGES } from '../../../rules/index.ts';
 import type { Deps } from '../../deps.ts';
 import { claimCase, getCase, listCases } from '../../queue/cases.ts';
@@ -11,9 +11,8 @@ import { createReply } from '../../queue/replies.ts';
 import { signature } from '../../queue/templates.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
-
+import { jsonify } from '../serialize.ts';
 
 const CaseSummary = z
   .object({
@@ -30,7 +29,15 @@ const CaseSummary = z
     createdAt: DateTime,
     firstResponseAt: DateTime.nullable(),
     falseAlarm: z.boolean().openapi({ description: 'resolved by a person who said the post needed no one' }),
-    post: z.object({ id: z.number(), platform: z.string(), platformPostId: z.string(), url: z.string().nullable(), text: z.string(), postedAt: DateTime, goneAt: DateTime.nullable().openapi({ description: 'when the platform said the post is gone (deleted, or hidden from the brand)' }) }),
+    post: z.object({
+      id: z.number(),
+      platform: z.string(),
+      platformPostId: z.string(),
+      url: z.string().nullable(),
+      text: z.string(),
+      postedAt: DateTime,
+      goneAt: DateTime.nullable().openapi({ description: 'when the platform said the post is gone (deleted, or hidden from the brand)' }),
+    }),
     author: z.object({ handle: z.string(), displayName: z.string().nullable(), followers: z.number().nullable(), verified: z.boolean() }),
     language: z.string().nullable(),
     sentiment: z.number().nullable(),
@@ -49,8 +56,18 @@ const ListQuery = z.object({
   category: z.string().min(1).max(40).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int().positive()], { error: 'expected "me", "none" or a user id' }).optional(),
   sla: z.enum(['breached', 'due_soon', 'ok'], { error: 'expected breached, due_soon or ok' }).optional(),
-  minPriority: z.coerce.number({ error: 'expected a number from 0 to 100' }).int().min(0, { error: 'expected a number from 0 to 100' }).max(100, { error: 'expected a number from 0 to 100' }).optional(),
-  limit: z.coerce.number({ error: 'expected a number from 1 to 200' }).int({ error: 'expected a number from 1 to 200' }).min(1, { error: 'expected a number from 1 to 200' }).max(200, { error: 'expected a number from 1 to 200' }).default(50),
+  minPriority: z.coerce
+    .number({ error: 'expected a number from 0 to 100' })
+    .int()
+    .min(0, { error: 'expected a number from 0 to 100' })
+    .max(100, { error: 'expected a number from 0 to 100' })
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'expected a number from 1 to 200' })
+    .int({ error: 'expected a number from 1 to 200' })
+    .min(1, { error: 'expected a number from 1 to 200' })
+    .max(200, { error: 'expected a number from 1 to 200' })
+    .default(50),
   cursor: z.string().max(200, { error: 'not a cursor this API returned' }).optional(),
   q: z.string().trim().min(1, { error: 'expected words or a handle to look for' }).max(200, { error: 'at most 200 characters' }).optional(),
 });
@@ -71,7 +88,17 @@ const ReplySchema = z
   .openapi('Reply');
 
 const ModerationSchema = z
-  .object({ id: z.number(), action: z.enum(['hide', 'unhide', 'delete']), reason: z.string(), rule: z.string().nullable(), status: z.string(), lastError: z.string().nullable(), createdAt: DateTime, doneAt: DateTime.nullable(), by: z.string().nullable() })
+  .object({
+    id: z.number(),
+    action: z.enum(['hide', 'unhide', 'delete']),
+    reason: z.string(),
+    rule: z.string().nullable(),
+    status: z.string(),
+    lastError: z.string().nullable(),
+    createdAt: DateTime,
+    doneAt: DateTime.nullable(),
+    by: z.string().nullable(),
+  })
   .openapi('Moderation');
 
 const CaseDetail = z
@@ -94,13 +121,37 @@ const CaseDetail = z
     author: z.record(z.string(), z.unknown()),
     analysis: z.record(z.string(), z.unknown()).nullable(),
     thread: z.array(z.object({ id: z.number(), platformPostId: z.string(), text: z.string(), postedAt: DateTime, isOwn: z.boolean(), handle: z.string() })),
-    earlierCases: z.array(z.object({ id: z.number(), status: z.string(), category: z.string().nullable(), reason: z.string(), createdAt: DateTime, text: z.string() })),
+    earlierCases: z.array(
+      z.object({ id: z.number(), status: z.string(), category: z.string().nullable(), reason: z.string(), createdAt: DateTime, text: z.string() }),
+    ),
     notes: z.array(z.object({ id: z.number(), text: z.string(), createdAt: DateTime, userId: z.number().nullable(), author: z.string().nullable() })),
-    history: z.array(z.object({ at: DateTime, action: z.string(), actorUserId: z.number().nullable(), actor: z.string().nullable(), details: z.record(z.string(), z.unknown()) })),
+    history: z.array(
+      z.object({
+        at: DateTime,
+        action: z.string(),
+        actorUserId: z.number().nullable(),
+        actor: z.string().nullable(),
+        details: z.record(z.string(), z.unknown()),
+      }),
+    ),
     notices: z.array(z.object({ id: z.number(), kind: z.string(), title: z.string(), body: z.string(), endsAt: DateTime.nullable() })),
-    viewers: z.array(z.object({ userId: z.number(), name: z.string(), seenAt: DateTime })).openapi({ description: 'Others who had this case open in the last two minutes' }),
-    templates: z.array(z.object({ id: z.string(), text: z.string(), suggestedByRules: z.boolean() })).openapi({ description: 'Reply templates filled for this case: a starting point, never posted by odziv' }),
-    flags: z.array(z.object({ id: z.number(), pack: z.string(), ruleId: z.string(), category: z.string().nullable(), reason: z.string(), evidence: z.array(z.string()), createdAt: DateTime })),
+    viewers: z
+      .array(z.object({ userId: z.number(), name: z.string(), seenAt: DateTime }))
+      .openapi({ description: 'Others who had this case open in the last two minutes' }),
+    templates: z
+      .array(z.object({ id: z.string(), text: z.string(), suggestedByRules: z.boolean() }))
+      .openapi({ description: 'Reply templates filled for this case: a starting point, never posted by odziv' }),
+    flags: z.array(
+      z.object({
+        id: z.number(),
+        pack: z.string(),
+        ruleId: z.string(),
+        category: z.string().nullable(),
+        reason: z.string(),
+        evidence: z.array(z.string()),
+        createdAt: DateTime,
+      }),
+    ),
     replies: z.array(ReplySchema.extend({ userId: z.number().nullable() })),
     moderations: z.array(ModerationSchema).openapi({ description: 'Hides, unhides and deletes of the post on its platform, by a person or a rule, and why' }),
     channel: z
@@ -147,8 +198,15 @@ const claim = createRoute({
 
 const ReplyRequest = z
   .object({
-    text: z.string({ error: 'expected the reply text as a string' }).trim().min(1, { error: 'expected non-empty text' }).max(5_000, { error: 'at most 5,000 characters' }),
-    private: z.boolean({ error: 'expected true or false' }).optional().openapi({ description: 'send to the customer privately where the channel allows (see the case\'s `channel`)' }),
+    text: z
+      .string({ error: 'expected the reply text as a string' })
+      .trim()
+      .min(1, { error: 'expected non-empty text' })
+      .max(5_000, { error: 'at most 5,000 characters' }),
+    private: z
+      .boolean({ error: 'expected true or false' })
+      .optional()
+      .openapi({ description: "send to the customer privately where the channel allows (see the case's `channel`)" }),
   })
   .openapi('ReplyRequest');
 
@@ -156,7 +214,7 @@ const moderate = createRoute({
   method: 'post',
   path: '/api/cases/{id}/moderation',
   tags: ['cases'],
-  summary: 'Hide, show again or delete the customer\'s post on its platform, with the reason (community managers; queued, audited)',
+  summary: "Hide, show again or delete the customer's post on its platform, with the reason (community managers; queued, audited)",
   security: [{ Bearer: [] }],
   middleware: [requirePermission('cases.moderate')] as const,
   request: {
@@ -165,7 +223,11 @@ const moderate = createRoute({
       z
         .object({
           action: z.enum(['hide', 'unhide', 'delete'], { error: 'expected hide, unhide or delete' }),
-          reason: z.string({ error: 'expected the reason as a string' }).trim().min(1, { error: 'say why (the case history keeps it)' }).max(500, { error: 'at most 500 characters' }),
+          reason: z
+            .string({ error: 'expected the reason as a string' })
+            .trim()
+            .min(1, { error: 'say why (the case history keeps it)' })
+            .max(500, { error: 'at most 500 characters' }),
         })
         .openapi('ModerationRequest'),
     ),
@@ -203,12 +265,21 @@ export function caseRoutes(deps: Deps) {
       return c.json(jsonify(await listCases(deps.database, { ...q, assignee })), 200);
     })
     .openapi(detail, async (c) => {
-      const got = await getCase(deps.database, c.req.valid('param').id, { templates: deps.templates, responderName: currentUser(c).name, userId: currentUser(c).id });
+      const got = await getCase(deps.database, c.req.valid('param').id, {
+        templates: deps.templates,
+        responderName: currentUser(c).name,
+        userId: currentUser(c).id,
+      });
       return c.json(jsonify({ ...got, channel: channelCapabilities(deps.adapters, got.post.platform, got.post.postedAt) }), 200);
     })
     .openapi(moderate, async (c) => {
       const { action, reason } = c.req.valid('json');
-      const { moderation: m, replayed } = await requestModeration(deps.database, deps.adapters, { caseId: c.req.valid('param').id, actor: currentUser(c), action, reason });
+      const { moderation: m, replayed } = await requestModeration(deps.database, deps.adapters, {
+        caseId: c.req.valid('param').id,
+        actor: currentUser(c),
+        action,
+        reason,
+      });
       const { postId: _p, caseId: _c, platform: _pl, userId: _u, attempts: _a, availableAt: _av, ...out } = m;
       return c.json({ moderation: jsonify(out), replayed }, 202);
     })

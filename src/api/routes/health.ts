@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { router } from '../router.ts';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
+import { router } from '../router.ts';
 import { json } from '../schemas.ts';
 
-const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), database: z.enum(['ok', 'down']), db: z.enum(['pglite', 'postgres']), uptimeSec: z.number() }).openapi('Health');
+const HealthSchema = z
+  .object({ status: z.enum(['ok', 'degraded']), database: z.enum(['ok', 'down']), db: z.enum(['pglite', 'postgres']), uptimeSec: z.number() })
+  .openapi('Health');
 
 const health = createRoute({
   method: 'get',
@@ -23,7 +25,12 @@ export function healthRoutes(deps: Deps) {
     } catch {
       database = 'down';
     }
-    const body = { status: database === 'ok' ? ('ok' as const) : ('degraded' as const), database, db: deps.database.kind, uptimeSec: Math.round((Date.now() - started) / 1000) };
+    const body = {
+      status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
+      database,
+      db: deps.database.kind,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+    };
     return database === 'ok' ? c.json(body, 200) : c.json(body, 503);
   });
 }

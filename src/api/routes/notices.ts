@@ -4,11 +4,22 @@ import type { Deps } from '../../deps.ts';
 import { activeNotices, publishNotice } from '../../queue/notices.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const Notice = z
-  .object({ id: z.number(), kind: z.enum(['known_issue', 'promotion']), title: z.string(), body: z.string(), keywords: z.array(z.string()), categories: z.array(z.string()), startsAt: DateTime, endsAt: DateTime.nullable(), createdAt: DateTime, createdBy: z.number().nullable() })
+  .object({
+    id: z.number(),
+    kind: z.enum(['known_issue', 'promotion']),
+    title: z.string(),
+    body: z.string(),
+    keywords: z.array(z.string()),
+    categories: z.array(z.string()),
+    startsAt: DateTime,
+    endsAt: DateTime.nullable(),
+    createdAt: DateTime,
+    createdBy: z.number().nullable(),
+  })
   .openapi('Notice');
 
 const NewNotice = z
@@ -17,7 +28,10 @@ const NewNotice = z
     title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title' }).max(200),
     body: z.string().max(2000).default(''),
     keywords: z.array(z.string().trim().min(1).max(80)).max(50).default([]),
-    categories: z.array(z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` })).max(11).default([]),
+    categories: z
+      .array(z.enum(CATEGORIES, { error: `expected one of ${CATEGORIES.join(', ')}` }))
+      .max(11)
+      .default([]),
     startsAt: z.iso.datetime({ error: 'expected an ISO date-time' }).optional(),
     endsAt: z.iso.datetime({ error: 'expected an ISO date-time' }).optional(),
   })

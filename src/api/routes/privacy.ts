@@ -9,8 +9,18 @@ import { body, errorResponses, json } from '../schemas.ts';
 const ErasureRequest = z
   .object({
     platform: z.enum(PLATFORMS, { error: `expected one of ${PLATFORMS.join(', ')}` }),
-    handle: z.string({ error: 'expected the customer’s handle' }).trim().min(1, { error: 'expected the customer’s handle' }).max(100, { error: 'at most 100 characters' }).optional(),
-    platformUserId: z.string({ error: 'expected the platform’s id of the account, as a string' }).trim().min(1, { error: 'expected the platform’s id of the account' }).max(100, { error: 'at most 100 characters' }).optional(),
+    handle: z
+      .string({ error: 'expected the customer’s handle' })
+      .trim()
+      .min(1, { error: 'expected the customer’s handle' })
+      .max(100, { error: 'at most 100 characters' })
+      .optional(),
+    platformUserId: z
+      .string({ error: 'expected the platform’s id of the account, as a string' })
+      .trim()
+      .min(1, { error: 'expected the platform’s id of the account' })
+      .max(100, { error: 'at most 100 characters' })
+      .optional(),
   })
   .refine((v) => v.handle !== undefined || v.platformUserId !== undefined, { error: 'name the customer: handle, or platformUserId' })
   .openapi('ErasureRequest');

@@ -20,7 +20,9 @@ const route = createRoute({
 
 export function replayRoutes(deps: Deps) {
   return router().openapi(route, (c) => {
-    const adapter = deps.adapters.replay as (typeof deps.adapters.replay & { recordedReplies?: () => Array<z.infer<typeof Recorded> & { idempotencyKey: string }> }) | undefined;
+    const adapter = deps.adapters.replay as
+      | (typeof deps.adapters.replay & { recordedReplies?: () => Array<z.infer<typeof Recorded> & { idempotencyKey: string }> })
+      | undefined;
     const replies = (adapter?.recordedReplies?.() ?? []).map(({ idempotencyKey: _k, ...r }) => r);
     return c.json({ replies }, 200);
   });

@@ -6,8 +6,8 @@ import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const RulesStatus = z
   .object({
@@ -20,7 +20,10 @@ const RulesStatus = z
 
 const BacktestRequest = z
   .object({
-    pack: z.string({ error: 'expected the candidate pack as YAML or JSON text' }).min(1, { error: 'expected the candidate pack as YAML or JSON text' }).max(200_000, { error: 'at most 200,000 characters' }),
+    pack: z
+      .string({ error: 'expected the candidate pack as YAML or JSON text' })
+      .min(1, { error: 'expected the candidate pack as YAML or JSON text' })
+      .max(200_000, { error: 'at most 200,000 characters' }),
     format: z.enum(['yaml', 'json'], { error: 'expected yaml or json' }).default('yaml'),
     since: z.string().default('7d').openapi({ example: '7d', description: '7d, 24h, 90m or an ISO date' }),
   })
@@ -107,7 +110,13 @@ export function ruleRoutes(deps: Deps) {
         const issues = loaded.errors.map((e) => ({ path: ['pack', e.rule ? `rule "${e.rule}"` : '', e.path].filter(Boolean).join(': '), message: e.message }));
         throw new AppError('BAD_REQUEST', `pack: ${loaded.errors.map(formatPackError).join('; ')}`, undefined, issues);
       }
-      const id = await startBacktest(deps.database, deps.log, { live: deps.rulebook.current(), candidate: loaded.pack, packText: req.pack, since, actor: currentUser(c) });
+      const id = await startBacktest(deps.database, deps.log, {
+        live: deps.rulebook.current(),
+        candidate: loaded.pack,
+        packText: req.pack,
+        since,
+        actor: currentUser(c),
+      });
       return c.json(await backtestRow(deps, id), 202);
     })
     .openapi(get, async (c) => c.json(await backtestRow(deps, c.req.valid('param').id), 200))

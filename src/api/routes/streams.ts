@@ -3,8 +3,8 @@ import type { Deps } from '../../deps.ts';
 import { streamHealth } from '../../ingest/stream-health.ts';
 import { requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { DateTime, errorResponses, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const StreamHealth = z
   .object({
@@ -22,7 +22,9 @@ const StreamHealth = z
     posts: z.number().openapi({ description: 'Posts stored from this stream' }),
     nextPollAt: DateTime.nullable(),
     rateLimit: z.object({ remaining: z.number().optional(), resetAt: z.string().optional() }).nullable(),
-    gaps: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), recordedAt: z.string() })).openapi({ description: 'Spans the platform could no longer serve when odziv read it: posts there were missed (the last 20)' }),
+    gaps: z
+      .array(z.object({ from: z.string(), to: z.string(), reason: z.string(), recordedAt: z.string() }))
+      .openapi({ description: 'Spans the platform could no longer serve when odziv read it: posts there were missed (the last 20)' }),
   })
   .openapi('StreamHealth');
 

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../../db/schema/index.ts';
-import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword, updatePerson } from '../../auth/people.ts';
 import { randomPassword } from '../../auth/passwords.ts';
+import { getPerson, listPeople, NewPersonInput, PersonChangeInput, resetPassword, updatePerson } from '../../auth/people.ts';
 import { createUser } from '../../auth/users.ts';
 import type { Deps } from '../../deps.ts';
 import { currentUser, requirePermission } from '../auth.ts';
 import { router } from '../router.ts';
-import { jsonify } from '../serialize.ts';
 import { body, DateTime, errorResponses, IdParam, json } from '../schemas.ts';
+import { jsonify } from '../serialize.ts';
 
 const Person = z
   .object({ id: z.number(), email: z.string(), name: z.string(), role: z.enum(ROLES), teams: z.array(z.string()), disabled: z.boolean(), createdAt: DateTime })
@@ -68,6 +68,8 @@ export function userRoutes(deps: Deps) {
       const created = await createUser(deps.database, { ...input, password }, currentUser(c));
       return c.json({ user: jsonify(await getPerson(deps.database, created.id)), ...(input.password ? {} : { password }) }, 201);
     })
-    .openapi(update, async (c) => c.json({ user: jsonify(await updatePerson(deps.database, c.req.valid('param').id, c.req.valid('json'), currentUser(c))) }, 200))
+    .openapi(update, async (c) =>
+      c.json({ user: jsonify(await updatePerson(deps.database, c.req.valid('param').id, c.req.valid('json'), currentUser(c))) }, 200),
+    )
     .openapi(reset, async (c) => c.json({ password: await resetPassword(deps.database, c.req.valid('param').id, currentUser(c)) }, 200));
 }

@@ -15,7 +15,13 @@ import type { ApiEnv } from '../env.ts';
  */
 export function webhookRoutes(deps: Deps) {
   const app = new Hono<ApiEnv>();
-  const inbox: WebhookDeps = { database: deps.database, adapters: deps.adapters, rulebook: deps.rulebook, log: deps.log, businessHours: deps.config.businessHours };
+  const inbox: WebhookDeps = {
+    database: deps.database,
+    adapters: deps.adapters,
+    rulebook: deps.rulebook,
+    log: deps.log,
+    businessHours: deps.config.businessHours,
+  };
   const webhookOf = (platform: string) => {
     const hook = isPlatform(platform) ? deps.adapters[platform]?.webhook : undefined;
     if (!hook) throw new AppError('NOT_FOUND', `platform: odziv takes no webhooks for "${platform.slice(0, 40)}" in this deployment`);
@@ -44,7 +50,12 @@ export function webhookRoutes(deps: Deps) {
       const refused = hook.answerFirst(body)?.refused;
       if (refused) throw new AppError('BAD_REQUEST', refused.message);
       const id = await acceptDelivery(deps.database, platform, body);
-      setImmediate(() => void processDeliveries(inbox, { ids: [id] }).catch((e: unknown) => deps.log.error({ err: e, platform }, 'working a webhook delivery failed; the worker tries again')));
+      setImmediate(
+        () =>
+          void processDeliveries(inbox, { ids: [id] }).catch((e: unknown) =>
+            deps.log.error({ err: e, platform }, 'working a webhook delivery failed; the worker tries again'),
+          ),
+      );
       return c.json({ accepted: id }, 200);
     }
     let delivery;
@@ -55,7 +66,11 @@ export function webhookRoutes(deps: Deps) {
       if (isAdapterError(e)) throw new AppError('UNAVAILABLE', `${platform} could not be asked about this delivery now (${e.message}); it will be sent again`);
       throw e;
     }
-    if ('refused' in delivery) throw new AppError(delivery.refused.status === 400 ? 'BAD_REQUEST' : delivery.refused.status === 403 ? 'FORBIDDEN' : 'CONFLICT', delivery.refused.message);
+    if ('refused' in delivery)
+      throw new AppError(
+        delivery.refused.status === 400 ? 'BAD_REQUEST' : delivery.refused.status === 403 ? 'FORBIDDEN' : 'CONFLICT',
+        delivery.refused.message,
+      );
     const summary = await storeDelivery(inbox, platform, delivery);
     return c.json({ received: summary.received, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, gone: summary.gone });
   });

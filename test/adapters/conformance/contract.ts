@@ -1,13 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, count, eq, isNotNull } from 'drizzle-orm';
-import type { NormalizedPost, PlatformAdapter, Platform } from '../../../adapters/types.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.ts';
-import { auditLog, authors, cases, posts, streams, type Stream } from '../../../db/schema/index.ts';
+import type { NormalizedPost, Platform, PlatformAdapter } from '../../../adapters/types.ts';
+import { auditLog, authors, cases, posts, type Stream, streams } from '../../../db/schema/index.ts';
 import { refreshEngagement } from '../../../src/ingest/metrics.ts';
-import { pollStream, type PollerDeps } from '../../../src/ingest/poller.ts';
+import { type PollerDeps, pollStream } from '../../../src/ingest/poller.ts';
 import { storeDelivery } from '../../../src/ingest/webhook-inbox.ts';
 import { backoffMs } from '../../../src/retry.ts';
-import { createHarness, silentLog, type Harness } from '../../helpers/harness.ts';
+import { createHarness, type Harness, silentLog } from '../../helpers/harness.ts';
 
 /**
  * The same cases against every adapter, each through its real client against its loopback fake:
@@ -83,7 +83,14 @@ export function keepsTheContract(kits: ReadonlyArray<() => Kit>): void {
       await kit.stop();
     });
 
-    const deps = (): PollerDeps => ({ database: h.deps.database, adapters: { [kit.platform]: adapter }, rulebook: h.deps.rulebook, log: silentLog, instanceId: 'conformance', alertAfterMs: 3_600_000 });
+    const deps = (): PollerDeps => ({
+      database: h.deps.database,
+      adapters: { [kit.platform]: adapter },
+      rulebook: h.deps.rulebook,
+      log: silentLog,
+      instanceId: 'conformance',
+      alertAfterMs: 3_600_000,
+    });
     const fresh = async (id: number): Promise<Stream> => (await h.deps.database.db.select().from(streams).where(eq(streams.id, id)))[0]!;
     const stored = async () => Number((await h.deps.database.db.select({ n: count() }).from(posts))[0]!.n);
     async function stream(): Promise<Stream> {
@@ -191,7 +198,7 @@ export function keepsTheContract(kits: ReadonlyArray<() => Kit>): void {
       expect(await stored()).toBe(12);
     });
 
-    it('never opens a case on the brand\'s own post coming back', async () => {
+    it("never opens a case on the brand's own post coming back", async () => {
       kit.customerPost(0);
       kit.ownPost();
       kit.customerPost(1);
@@ -216,7 +223,10 @@ export function keepsTheContract(kits: ReadonlyArray<() => Kit>): void {
       const after = await fresh(s.id);
       expect(after.lastError).toBeNull();
       expect(await stored()).toBeGreaterThanOrEqual(3);
-      const setAside = await h.deps.database.db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, 'post.rejected')));
+      const setAside = await h.deps.database.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'post.rejected')));
       expect((await stored()) + Number(setAside[0]!.n)).toBeGreaterThanOrEqual(4);
     });
 
@@ -225,7 +235,10 @@ export function keepsTheContract(kits: ReadonlyArray<() => Kit>): void {
       kit.customerPost(0);
       const s = await stream();
       await drain(s);
-      const [row] = await h.deps.database.db.select({ id: posts.platformPostId, conversation: posts.conversationId, handle: authors.handle }).from(posts).innerJoin(authors, eq(authors.id, posts.authorId));
+      const [row] = await h.deps.database.db
+        .select({ id: posts.platformPostId, conversation: posts.conversationId, handle: authors.handle })
+        .from(posts)
+        .innerJoin(authors, eq(authors.id, posts.authorId));
       const target = { platformPostId: row!.id, conversationId: row!.conversation, authorHandle: row!.handle };
       const text = `@${row!.handle} Pozdrav, provjeravamo vaš račun danas. – Iva`;
       kit.fault('lost_answer');
@@ -238,13 +251,16 @@ export function keepsTheContract(kits: ReadonlyArray<() => Kit>): void {
       expect(kit.replies()).toBe(1);
     });
 
-    it('takes the author\'s edit as the post\'s new words, and their delete as the post gone (where the platform has them)', async (ctx) => {
+    it("takes the author's edit as the post's new words, and their delete as the post gone (where the platform has them)", async (ctx) => {
       if (!kit.edit && !kit.remove) return ctx.skip();
       kit.customerPost(0);
       kit.customerPost(1);
       const s = await stream();
       await drain(s);
-      const take = async (d: WebhookDelivery | void, learn: () => Promise<unknown>) => (d ? storeDelivery({ database: h.deps.database, adapters: { [kit.platform]: adapter }, rulebook: h.deps.rulebook, log: silentLog }, kit.platform, d) : learn());
+      const take = async (d: WebhookDelivery | void, learn: () => Promise<unknown>) =>
+        d
+          ? storeDelivery({ database: h.deps.database, adapters: { [kit.platform]: adapter }, rulebook: h.deps.rulebook, log: silentLog }, kit.platform, d)
+          : learn();
       if (kit.edit) {
         await take(await kit.edit(0, 'račun 0 su ispravili, ali internet i dalje ne radi'), () => drain(s));
         const words = (await h.deps.database.db.select({ text: posts.text }).from(posts)).map((p) => p.text);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createBlueskyAdapter } from '../../../adapters/bluesky/index.ts';
 import { createFacebookAdapter } from '../../../adapters/facebook/index.ts';
 import { createInstagramAdapter } from '../../../adapters/instagram/index.ts';
-import type { MetaSettings } from '../../../adapters/meta/settings.ts';
 import { createMastodonAdapter } from '../../../adapters/mastodon/index.ts';
+import type { MetaSettings } from '../../../adapters/meta/settings.ts';
 import { createReplayAdapter } from '../../../adapters/replay/index.ts';
 import type { PlatformAdapter } from '../../../adapters/types.ts';
 import { createXAdapter } from '../../../adapters/x/index.ts';
@@ -13,9 +13,15 @@ import { FakeBluesky } from '../../fakes/bluesky-server.ts';
 import { FakeGraph, type FbComment, type GraphFault } from '../../fakes/graph-server.ts';
 import { FakeMastodon } from '../../fakes/mastodon-server.ts';
 import { FakeX } from '../../fakes/x-server.ts';
-import { read, type Fault, type Kit } from './contract.ts';
+import { type Fault, type Kit, read } from './contract.ts';
 
-const X_TOKENS = { bearerToken: 'AAAAAAAAAAAAAAAAAAAAAconformance', appKey: 'conf-key', appSecret: 'conf-secret', accessToken: '1-conf-token', accessSecret: 'conf-access-secret' };
+const X_TOKENS = {
+  bearerToken: 'AAAAAAAAAAAAAAAAAAAAAconformance',
+  appKey: 'conf-key',
+  appSecret: 'conf-secret',
+  accessToken: '1-conf-token',
+  accessSecret: 'conf-access-secret',
+};
 export const MASTODON_TOKEN = 'mastodon-conformance-token-0001';
 const BLUESKY_PASSWORD = 'conf-orma-nce0-0001';
 
@@ -33,10 +39,21 @@ export function xKit(): Kit {
       for (let i = 0; i < 5; i++) x.addUser({ id: String(100 + i), username: `kupac${i}` });
     },
     stop: () => x.close(),
-    adapter: () => createXAdapter({ ...X_TOKENS, user: { appKey: X_TOKENS.appKey, appSecret: X_TOKENS.appSecret, accessToken: X_TOKENS.accessToken, accessSecret: X_TOKENS.accessSecret }, brandUsername: 'VedraTel', baseUrl: x.url, rateBudget: 100_000, timeoutMs: 2_000, overlapMs: 5_000 }),
+    adapter: () =>
+      createXAdapter({
+        ...X_TOKENS,
+        user: { appKey: X_TOKENS.appKey, appSecret: X_TOKENS.appSecret, accessToken: X_TOKENS.accessToken, accessSecret: X_TOKENS.accessSecret },
+        brandUsername: 'VedraTel',
+        baseUrl: x.url,
+        rateBudget: 100_000,
+        timeoutMs: 2_000,
+        overlapMs: 5_000,
+      }),
     customerPost: (i) => void (ids[i] = x.addTweet({ text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author_id: String(100 + (i % 5)) }).id),
-    ownPost: () => void x.addTweet({ text: '@VedraTel @kupac0 račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', author_id: '1' }),
-    fault: (f) => void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet', lost_answer: 'post-then-drop' } as const)[f]),
+    ownPost: () =>
+      void x.addTweet({ text: '@VedraTel @kupac0 račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', author_id: '1' }),
+    fault: (f) =>
+      void x.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-tweet', lost_answer: 'post-then-drop' } as const)[f]),
     replies: () => x.posted.length,
     // X gives an edit a new id (its history names the first); a deletion shows when the post cannot be read.
     edit: async (i, text) => void x.editTweet(ids[i]!, `@VedraTel ${text}`),
@@ -45,7 +62,9 @@ export function xKit(): Kit {
 }
 
 /** `make` builds the adapter under test against the fake's address (default: the one odziv ships). */
-export function mastodonKit(make: (url: string) => PlatformAdapter = (url) => createMastodonAdapter({ baseUrl: url, accessToken: MASTODON_TOKEN, timeoutMs: 2_000, hashtags: [] })): Kit {
+export function mastodonKit(
+  make: (url: string) => PlatformAdapter = (url) => createMastodonAdapter({ baseUrl: url, accessToken: MASTODON_TOKEN, timeoutMs: 2_000, hashtags: [] }),
+): Kit {
   let m: FakeMastodon;
   const ids: string[] = [];
   return {
@@ -59,10 +78,16 @@ export function mastodonKit(make: (url: string) => PlatformAdapter = (url) => cr
     },
     stop: () => m.close(),
     adapter: () => make(m.url),
-    customerPost: (i) => void (ids[i] = m.addStatus(m.accounts.get(String(2 + (i % 5)))!, `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`).id),
+    customerPost: (i) =>
+      void (ids[i] = m.addStatus(
+        m.accounts.get(String(2 + (i % 5)))!,
+        `<p><span class="h-card"><a href="https://social.example/@vedra">@vedra</a></span> račun ${i} mi je opet pogrešan, sramota</p>`,
+      ).id),
     remove: async (i) => void m.statuses.delete(ids[i]!),
-    ownPost: () => void m.addStatus(m.brand, '<p>@vedra račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)</p>', { mention: true }),
-    fault: (f) => void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status', lost_answer: 'post-then-drop' } as const)[f]),
+    ownPost: () =>
+      void m.addStatus(m.brand, '<p>@vedra račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)</p>', { mention: true }),
+    fault: (f) =>
+      void m.faults.push(({ rate_limit: '429', server: '503', reset: 'drop', malformed: 'broken-status', lost_answer: 'post-then-drop' } as const)[f]),
     replies: () => m.posted.length,
   };
 }
@@ -95,8 +120,24 @@ export function blueskyKit(): Kit {
 
 const META_TOKEN = 'EAAGconformancePageToken0001';
 const META_SECRET = '0123456789abcdef0123456789abcdef';
-const metaSettings = (g: FakeGraph): MetaSettings => ({ pageId: g.pageId, pageToken: META_TOKEN, appSecret: META_SECRET, verifyToken: 'conformance-verify', igUserId: g.igUserId, baseUrl: g.url, timeoutMs: 2_000, lookbackMs: 28 * 86_400_000, pollIntervalMs: 60_000 });
-const GRAPH_FAULTS: Record<Fault, GraphFault> = { rate_limit: 'rate_limit', server: 'transient', reset: 'drop', malformed: 'broken-comment', lost_answer: 'post-then-drop' };
+const metaSettings = (g: FakeGraph): MetaSettings => ({
+  pageId: g.pageId,
+  pageToken: META_TOKEN,
+  appSecret: META_SECRET,
+  verifyToken: 'conformance-verify',
+  igUserId: g.igUserId,
+  baseUrl: g.url,
+  timeoutMs: 2_000,
+  lookbackMs: 28 * 86_400_000,
+  pollIntervalMs: 60_000,
+});
+const GRAPH_FAULTS: Record<Fault, GraphFault> = {
+  rate_limit: 'rate_limit',
+  server: 'transient',
+  reset: 'drop',
+  malformed: 'broken-comment',
+  lost_answer: 'post-then-drop',
+};
 
 /** Comments on a Page: the first 150 under one post (pages of 100), the rest spread over 24 more (more posts than one poll reads). */
 export function facebookKit(): Kit {
@@ -120,7 +161,8 @@ export function facebookKit(): Kit {
     // Facebook pushes both: `verb: edited` under the same id, `verb: remove`.
     edit: async (i, text) => read(adapter, g.feedDelivery({ ...comments[i]!, message: text }, 'edited')),
     remove: async (i) => read(adapter, g.feedDelivery(comments[i]!, 'remove')),
-    ownPost: () => void g.addComment(posts[0]!, 'račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', { id: g.pageId, name: g.pageName }),
+    ownPost: () =>
+      void g.addComment(posts[0]!, 'račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', { id: g.pageId, name: g.pageName }),
     fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
     replies: () => g.posted.filter((p) => p.platform === 'facebook').length,
   };
@@ -143,10 +185,15 @@ export function instagramKit(): Kit {
     },
     stop: () => g.close(),
     adapter: () => createInstagramAdapter({ ...metaSettings(g), igUserId: g.igUserId }),
-    customerPost: (i) => void (comments[i] = g.addIgComment(media[i < 100 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!).id),
+    customerPost: (i) =>
+      void (comments[i] = g.addIgComment(media[i < 100 ? 0 : 1 + (i % 24)]!, `račun ${i} mi je opet pogrešan, sramota`, customers[i % 5]!).id),
     // Instagram comments cannot be edited; a deleted one is no longer found.
     remove: async (i) => void g.igComments.delete(comments[i]!),
-    ownPost: () => void g.addIgComment(media[0]!, 'račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', { id: g.igUserId, username: g.igUsername }),
+    ownPost: () =>
+      void g.addIgComment(media[0]!, 'račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', {
+        id: g.igUserId,
+        username: g.igUsername,
+      }),
     fault: (f) => void g.faults.push(GRAPH_FAULTS[f]),
     replies: () => g.posted.filter((p) => p.platform === 'instagram').length,
   };
@@ -181,7 +228,13 @@ export function replayKit(): Kit {
     },
     adapter: () => (replay = createReplayAdapter({ repliesFile: join(dir, 'replies.jsonl') })),
     customerPost: (i) => line({ id: `c${i}`, text: `@VedraTel račun ${i} mi je opet pogrešan, sramota`, author: { id: `u${i % 5}`, handle: `kupac${i % 5}` } }),
-    ownPost: () => line({ id: `own${n}`, text: '@kupac0 račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)', author: { id: 'brand', handle: 'VedraTel' }, own: true }),
+    ownPost: () =>
+      line({
+        id: `own${n}`,
+        text: '@kupac0 račun mi je opet pogrešan, sramota (vaše riječi: javite nam broj ugovora u poruci)',
+        author: { id: 'brand', handle: 'VedraTel' },
+        own: true,
+      }),
     fault: () => {
       throw new Error('the replay has no faults');
     },
