@@ -12,8 +12,8 @@
  */
 import type { EngagementMetrics } from '../adapters/types.ts';
 import { analyze } from '../rules/index.ts';
-import { dominantCategory, findIncident, keyRank, MIN_COUNT, spikeTest, VolumeCounter, volumeKeys, WINDOW_MINUTES } from '../src/alerts/spike.ts';
-import { viralScore, weighted } from '../src/alerts/viral.ts';
+import { dominantCategory, findIncident, keyRank, MIN_COUNT, spikeTest, VolumeCounter, volumeKeys, WINDOW_MINUTES } from '../rules/signals/spike.ts';
+import { viralScore, weighted } from '../rules/signals/viral.ts';
 import { REFRESH_FLOOR_MS, refreshIntervalMs } from '../src/ingest/refresh-schedule.ts';
 import { mulberry32 } from '../src/random.ts';
 

@@ -1,7 +1,7 @@
 import { desc, gt } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { posts } from '../../db/schema/index.ts';
-import { weighted } from './viral.ts';
+import { weighted } from '../../rules/signals/viral.ts';
 
 /** The brand's usual weighted interactions per minute on a post, from the last week's posts (median). */
 export async function brandBaseline(database: Database, now = new Date()): Promise<number> {

@@ -15,7 +15,7 @@ import {
   spikeTest,
   volumeKeys,
   WINDOW_MINUTES,
-} from './spike.ts';
+} from '../../rules/signals/spike.ts';
 
 /** An incident keeps growing (one alert that updates) while its keys spike within this time. */
 const INCIDENT_GAP_MS = 30 * 60_000;

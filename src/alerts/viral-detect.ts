@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { EngagementMetrics } from '../../adapters/types.ts';
 import { recordset } from '../../db/bulk.ts';
 import type { Database } from '../../db/client.ts';
+import { viralScore } from '../../rules/signals/viral.ts';
 import { brandBaseline } from './baseline.ts';
-import { viralScore } from './viral.ts';
 
 /** Scores at or above this are urgent: they go out during quiet hours too. */
 export const URGENT_VIRAL_SCORE = 85;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { historyFrom, spikeTest, VolumeCounter, volumeKeys } from '../../rules/signals/spike.ts';
 import { yesterday } from '../../src/alerts/digest.ts';
-import { historyFrom, spikeTest, VolumeCounter, volumeKeys } from '../../src/alerts/spike.ts';
 import { parseQuietHours, quietUntil } from '../../src/calendar/quiet-hours.ts';
 import { refreshIntervalMs } from '../../src/ingest/refresh-schedule.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Snapshot, viralScore } from '../../src/alerts/viral.ts';
+import { type Snapshot, viralScore } from '../../rules/signals/viral.ts';
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 const at = (min: number) => new Date(t0.getTime() + min * 60_000);

@@ -1,4 +1,4 @@
-import type { EngagementMetrics } from '../../adapters/types.ts';
+import type { EngagementMetrics } from '../../db/schema/platforms.ts';
 
 /**
  * How fast one complaint is spreading, 0–100. The one formula:
