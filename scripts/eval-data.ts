@@ -71,3 +71,11 @@ export function score(truth: boolean[], pred: boolean[]): Scores {
   const neg = f(tn, fn, fp);
   return { precision: pos.pr, recall: pos.rc, f1: pos.f1, macroF1: (pos.f1 + neg.f1) / 2, accuracy: (tp + tn) / truth.length };
 }
+
+/** The neighbour-language posts written for odziv (sl, mk, ru, bg, cs, pl, de, it): in the project, split like the shared sets. */
+export function readNeighbours(split: 'train' | 'dev'): Array<{ id: string; text: string; lang: string; complaint: boolean }> {
+  return readFileSync(join(import.meta.dirname, '..', 'rules', 'analyze', 'labelled', 'neighbours', `${split}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { id: string; text: string; lang: string; complaint: boolean });
+}

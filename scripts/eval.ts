@@ -9,7 +9,7 @@
 import type { Analysis, Category } from '../rules/index.ts';
 import { analyze, latinToCyrillic } from '../rules/index.ts';
 import { naturalScore, vaderCompound } from './baselines.ts';
-import { type Row, readSet, type Scores, SETS, score } from './eval-data.ts';
+import { type Row, readNeighbours, readSet, type Scores, SETS, score } from './eval-data.ts';
 
 const baselines: Record<string, (text: string) => boolean> = {
   'natural (AFINN)': (t) => naturalScore(t) < 0,
@@ -126,3 +126,20 @@ console.log(
 );
 console.log(`Cyrillic/Latin agreement (BCS dev texts transliterated to Cyrillic): ${agree}/${compared} = ${((100 * agree) / compared).toFixed(2)} %`);
 for (const d of disagreements) console.log(`  differs: ${d}`);
+
+// Languages odziv does not read: posts written for odziv in eight neighbouring languages.
+const neighbours = readNeighbours('dev');
+const byNeighbour = new Map<string, { n: number; other: number }>();
+let flagged = 0;
+for (const r of neighbours) {
+  const a = analyze(r.text);
+  const b = byNeighbour.get(r.lang) ?? { n: 0, other: 0 };
+  b.n++;
+  if (a.language === 'other') b.other++;
+  if (a.isComplaint) flagged++;
+  byNeighbour.set(r.lang, b);
+}
+const setAside = [...byNeighbour.values()].reduce((s, b) => s + b.other, 0);
+console.log(
+  `Neighbour languages (dev, ${neighbours.length} posts, ${neighbours.filter((r) => r.complaint).length} complaints): "other" for ${share(setAside, neighbours.length)} (${[...byNeighbour.entries()].map(([l, b]) => `${l} ${b.other}/${b.n}`).join(', ')}); flagged as complaints: ${flagged}`,
+);

@@ -72,6 +72,7 @@ async function analyzeCommand(): Promise<number> {
     const json = JSON.stringify({
       id: parsed.id ?? null,
       language: a.language,
+      ...(a.languageGuess ? { languageGuess: a.languageGuess } : {}),
       sentiment: a.sentiment,
       negative: a.negative,
       complaint: a.complaint,

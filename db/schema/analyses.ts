@@ -9,6 +9,8 @@ export const analyses = pgTable('analyses', {
   analyzerVersion: text('analyzer_version').notNull(),
   language: text('language').notNull(),
   languageConfidence: doublePrecision('language_confidence').notNull(),
+  /** With language "other": the language it is written in, one odziv does not read ("sl", "de"…). */
+  languageGuess: text('language_guess'),
   sentiment: doublePrecision('sentiment').notNull(),
   negative: boolean('negative').notNull(),
   complaint: doublePrecision('complaint').notNull(),

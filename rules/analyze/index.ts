@@ -12,11 +12,13 @@ import { BCS_VOCAB, COMPLAINT_CATEGORIES, EN_VOCAB, RESOLVED, SEVERE } from './v
 export { cyrillicToLatin, cyrillicToLatinMapped, fold, hasCyrillic, latinToCyrillic } from './normalize.ts';
 export { CATEGORIES, type Category, LANGUAGES, type Language, normalize };
 
-export const ANALYZER_VERSION = 'odziv-analyzer/0.6';
+export const ANALYZER_VERSION = 'odziv-analyzer/0.7';
 
 export interface Analysis {
   language: Language;
   languageConfidence: number;
+  /** With `language` "other": the language it is written in, one odziv does not read ("sl", "mk", "de"…). */
+  languageGuess?: string;
   /** −1 (very negative) … 1 (very positive). */
   sentiment: number;
   negative: boolean;
@@ -50,6 +52,24 @@ const MAX_EVIDENCE_TERMS = 12;
 export function analyzeDetailed(text: string, ctx: AnalysisContext = {}): AnalysisDetail {
   const r = read(text, ctx);
   const { n, lang, evidence, categories } = r;
+  // A language odziv does not read is stored and findable, and flagged only by rules that ask for it.
+  if (lang.neighbour) {
+    return {
+      language: 'other',
+      languageConfidence: round(lang.confidence, 2),
+      languageGuess: lang.neighbour,
+      sentiment: 0,
+      negative: false,
+      complaint: 0,
+      isComplaint: false,
+      isQuestion: r.question,
+      categories: r.question ? ['question'] : [],
+      evidence,
+      family: 'other',
+      stems: { en: [], bcs: [] },
+      normalized: n,
+    };
+  }
   const features = featurize(r);
   const neg = negativity(r, features);
   const negative = neg.p >= neg.threshold;
@@ -140,6 +160,7 @@ export function analyze(text: string, ctx: AnalysisContext = {}): Analysis {
   return {
     language: d.language,
     languageConfidence: d.languageConfidence,
+    ...(d.languageGuess ? { languageGuess: d.languageGuess } : {}),
     sentiment: d.sentiment,
     negative: d.negative,
     complaint: d.complaint,

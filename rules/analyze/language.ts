@@ -10,6 +10,8 @@ export interface LanguageGuess {
   language: Language;
   confidence: number;
   family: LanguageFamily;
+  /** A language odziv does not read ("sl", "mk", "de"…): `language` is then "other", and nothing is read into the words. */
+  neighbour?: string;
 }
 
 // Folded forms (no diacritics): the tokens' `norm`.
@@ -117,6 +119,13 @@ export function standardGuessOf(n: Pick<Normalized, 'tokens'>, table: StandardsT
   return standardGuess(table, n, (t) => MARKER_VOTES[wordLists(t)]);
 }
 const wordLists = (t: Token) => (t.word ? (t.word.facts.languages ??= listsOf(t.norm)) : listsOf(t.norm));
+
+/** How many of the post's words are BCS function words or standard markers. */
+export function bcsFunctionWords(n: Pick<Normalized, 'tokens'>): number {
+  let k = 0;
+  for (const t of n.tokens) if (t.kind === 'word' && wordLists(t) & (IS_BCS | IS_HR | IS_SR | IS_BS | IS_IJEKAVIAN)) k++;
+  return k;
+}
 
 /** Trigram evidence this strong decides a post without function words (chosen by CV on train). */
 const TRIGRAMS_DECIDE = 2;

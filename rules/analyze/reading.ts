@@ -2,6 +2,7 @@
 import { detectLanguage, type LanguageGuess } from './language.ts';
 import type { Category } from './lexicon/categories.ts';
 import { SARCASM_EMOJI } from './lexicon/emoji.ts';
+import { neighbourLanguage } from './neighbours.ts';
 import { type Normalized, normalize } from './normalize.ts';
 import { emojiKey, matchCategories, opener, readTokens, scoreSentiment, scoreSymbols, type VocabReading } from './scoring.ts';
 import { EN_VOCAB, VOCABS } from './vocabulary.ts';
@@ -49,9 +50,12 @@ export const CARE_HANDLE = /^ask|help|support|care|service|pomoc|podrska|servis/
 
 export function read(text: string, ctx: AnalysisContext = {}): Reading {
   const n = normalize(text);
-  const lang = detectLanguage(n);
+  const neighbour = neighbourLanguage(text, n);
+  const lang: LanguageGuess = neighbour
+    ? { language: 'other', confidence: neighbour.confidence, family: 'other', neighbour: neighbour.language }
+    : detectLanguage(n);
   const r = readAs(n, lang, ctx);
-  if (lang.family !== 'other') return r;
+  if (lang.family !== 'other' || neighbour) return r;
   // Too short for function words or trigrams to tell ("Otkazujem pretplatu", "Prevara!"): when only
   // one family's care and sentiment words know the post, it is read in that family, at low confidence.
   const [only, ...more] = (['en', 'bcs'] as const).filter((f) => r.known[f]);
@@ -61,14 +65,15 @@ export function read(text: string, ctx: AnalysisContext = {}): Reading {
 
 export function readAs(n: Normalized, lang: LanguageGuess, ctx: AnalysisContext): Reading {
   const evidence: Record<string, string[]> = {};
-  const symbols = scoreSymbols(n.tokens, evidence);
+  // A neighbour's words get no BCS or English reading, and its emoji no sentiment of their own.
+  const symbols = lang.neighbour ? 0 : scoreSymbols(n.tokens, evidence);
   let lexicon = 0;
   const categories = new Set<Category>();
   let question = false;
   let request = false;
   const words: Reading['words'] = {};
   const known = { en: false, bcs: false };
-  for (const vocab of VOCABS[lang.family]) {
+  for (const vocab of lang.neighbour ? [] : VOCABS[lang.family]) {
     const reading = readTokens(n.tokens, vocab);
     const family = vocab === EN_VOCAB ? 'en' : 'bcs';
     words[family] = reading;

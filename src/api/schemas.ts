@@ -42,6 +42,10 @@ export const AnalysisSchema = z
   .object({
     language: z.enum(LANGUAGES),
     languageConfidence: z.number(),
+    languageGuess: z
+      .string()
+      .optional()
+      .openapi({ description: 'With language "other": the language it is written in, one odziv does not read (ISO 639-1, like "sl")', example: 'sl' }),
     sentiment: z.number().min(-1).max(1),
     negative: z.boolean(),
     complaint: z.number().min(0).max(1),

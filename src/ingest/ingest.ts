@@ -374,13 +374,14 @@ async function assessAll(
 ): Promise<void> {
   const bh = opts.businessHours;
   await tx.execute(sql`
-    insert into analyses (post_id, analyzer_version, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence)
-    select post_id, ${ANALYZER_VERSION}, language, language_confidence, sentiment, negative, complaint, is_complaint, is_question, categories, evidence
+    insert into analyses (post_id, analyzer_version, language, language_confidence, language_guess, sentiment, negative, complaint, is_complaint, is_question, categories, evidence)
+    select post_id, ${ANALYZER_VERSION}, language, language_confidence, language_guess, sentiment, negative, complaint, is_complaint, is_question, categories, evidence
     from ${recordset(
       stored.map(({ postId, detail: d }) => ({
         post_id: postId,
         language: d.language,
         language_confidence: d.languageConfidence,
+        language_guess: d.languageGuess ?? null,
         sentiment: d.sentiment,
         negative: d.negative,
         complaint: d.complaint,
@@ -389,7 +390,7 @@ async function assessAll(
         categories: d.categories,
         evidence: d.evidence,
       })),
-      'post_id bigint, language text, language_confidence float8, sentiment float8, negative boolean, complaint float8, is_complaint boolean, is_question boolean, categories jsonb, evidence jsonb',
+      'post_id bigint, language text, language_confidence float8, language_guess text, sentiment float8, negative boolean, complaint float8, is_complaint boolean, is_question boolean, categories jsonb, evidence jsonb',
     )}`);
 
   // Rules read an author's earlier complaints only where a rule gets that far (most stop at an

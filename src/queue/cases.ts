@@ -64,6 +64,7 @@ interface QueueRow {
   followers: number | null;
   verified: boolean;
   language: string | null;
+  language_guess: string | null;
   sentiment: number | null;
   complaint: number | null;
   evidence: Record<string, string[]> | null;
@@ -98,6 +99,7 @@ function summaryOf(r: QueueRow) {
     },
     author: { handle: r.handle, displayName: r.display_name, followers: r.followers, verified: r.verified },
     language: r.language,
+    languageGuess: r.language_guess,
     sentiment: r.sentiment,
     complaint: r.complaint,
     evidence: r.evidence,
@@ -119,7 +121,7 @@ async function pageOf(database: Database, prefix: SQL, from: SQL, where: SQL[], 
            cases.due_at, cases.created_at, cases.first_response_at, cases.false_alarm,
            posts.id as post_id, posts.platform, posts.platform_post_id, posts.url, posts.text, posts.posted_at, posts.gone_at,
            authors.handle, authors.display_name, authors.followers, authors.verified,
-           analyses.language, analyses.sentiment, analyses.complaint, analyses.evidence
+           analyses.language, analyses.language_guess, analyses.sentiment, analyses.complaint, analyses.evidence
     from ${from}
     join posts on posts.id = cases.post_id
     join authors on authors.id = posts.author_id

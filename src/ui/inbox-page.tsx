@@ -286,7 +286,7 @@ function InboxPage(props: {
                     <Highlighted text={c.post.text} terms={evidenceTerms(c.evidence).terms} />
                   )}
                 </div>
-                <span class="chip">{c.language ?? '?'}</span>
+                <span class="chip">{c.languageGuess ? `${c.language} (${c.languageGuess})` : (c.language ?? '?')}</span>
                 <span class="chip">{c.post.platform}</span>
                 {c.category ? <span class="chip">{c.category}</span> : null}
                 {c.status !== 'open' ? <span class="chip">{c.status}</span> : null}

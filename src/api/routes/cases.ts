@@ -40,6 +40,7 @@ const CaseSummary = z
     }),
     author: z.object({ handle: z.string(), displayName: z.string().nullable(), followers: z.number().nullable(), verified: z.boolean() }),
     language: z.string().nullable(),
+    languageGuess: z.string().nullable().openapi({ description: 'With language "other": the language it is written in, one odziv does not read (ISO 639-1)' }),
     sentiment: z.number().nullable(),
     complaint: z.number().nullable(),
     evidence: z.record(z.string(), z.array(z.string())).nullable().openapi({ description: 'The words behind the analysis, by category' }),
