@@ -12,7 +12,7 @@ import {
   BCS_RESOLVED,
   BCS_SENTIMENT,
 } from './lexicon/bcs.ts';
-import { CATEGORY_TERMS, type Category } from './lexicon/categories.ts';
+import { CATEGORY_TERMS, type Category, NO_TOPIC } from './lexicon/categories.ts';
 import { PhraseLexicon } from './lexicon/compile.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
@@ -91,6 +91,7 @@ export function buildVocabulary({
   for (const [cat, terms] of Object.entries(CATEGORY_TERMS)) {
     for (const term of terms[lang]) categoryEntries.set(term, [...(categoryEntries.get(term) ?? []), cat as Category]);
   }
+  for (const term of NO_TOPIC[lang]) categoryEntries.set(term, []);
   const keyOf = (words: string[]) => new Set(words.map((w) => lexiconKey(stem, w)));
   const tag = lang === 'en' ? 'e' : 'b';
   const vocab: Vocabulary = {

@@ -56,10 +56,16 @@ describe('ingest', () => {
 
   it('stores a neighbour-language post with its language named, findable, and opens no case for it', async () => {
     const s = await stream();
-    const posts: NormalizedPost[] = [post('21', 'Seit einer Woche kein Internet, und bei der Hotline geht keiner ran. Frechheit!'), post('22', 'Internet ne radi već tjedan dana, sramota!')];
+    const posts: NormalizedPost[] = [
+      post('21', 'Seit einer Woche kein Internet, und bei der Hotline geht keiner ran. Frechheit!'),
+      post('22', 'Internet ne radi već tjedan dana, sramota!'),
+    ];
     const summary = await ingest(h.deps.database, h.deps.rulebook.current(), s, { cursor: 'n1', posts });
     expect(summary).toMatchObject({ stored: 2, flagged: 1 });
-    const read = await h.deps.database.db.select({ language: analyses.language, guess: analyses.languageGuess, complaint: analyses.isComplaint }).from(analyses).orderBy(analyses.postId);
+    const read = await h.deps.database.db
+      .select({ language: analyses.language, guess: analyses.languageGuess, complaint: analyses.isComplaint })
+      .from(analyses)
+      .orderBy(analyses.postId);
     expect(read).toEqual([
       { language: 'other', guess: 'de', complaint: false },
       { language: 'hr', guess: null, complaint: true },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE, loadSample } from '../../adapters/replay/sample.ts';
 import { bcsStem, enStem } from '../../rules/analyze/stem.ts';
-import { analyze, latinToCyrillic } from '../../rules/index.ts';
+import { analyze, fold, latinToCyrillic } from '../../rules/index.ts';
 
 describe('analyze', () => {
   it('reads a Croatian outage complaint: negative, a complaint, broken, with the words that decided it', () => {
@@ -300,6 +300,29 @@ describe('analyze', () => {
       expect(a.complaint >= 0.5, text).toBe(a.isComplaint);
       expect(a.complaint).toBeGreaterThanOrEqual(0);
       expect(a.complaint).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('knows the staff a customer names by role and the verbs of a breakdown, in every script and without diacritics', () => {
+    const staff = [
+      'Šalterka me ignorirala pola sata i još je bila bezobrazna.',
+      'Dostavljač mi je bacio paket preko ograde, sve je razbijeno.',
+      'Serviser se opet nije pojavio, treći dan čekam.',
+    ];
+    const broken = [
+      'Frižider ne hladi već tjedan dana, a garancija ništa.',
+      'Perilica curi po cijeloj kupaonici, sramota.',
+      'Mašina za veš ne pere, a tek je kupljena!',
+    ];
+    for (const text of staff) for (const form of [text, fold(text), latinToCyrillic(text)]) expect(analyze(form).categories, form).toContain('staff');
+    for (const text of broken) for (const form of [text, fold(text), latinToCyrillic(text)]) expect(analyze(form).categories, form).toContain('broken');
+  });
+
+  it('reads "nema greške" and "bez problema" as no fault at all', () => {
+    for (const text of ['Nema greške, sve je stiglo na vrijeme, hvala!', 'Bez problema, paket je stigao jučer.']) {
+      const a = analyze(text);
+      expect(a.categories, text).not.toContain('broken');
+      expect(a.isComplaint, text).toBe(false);
     }
   });
 

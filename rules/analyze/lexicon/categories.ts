@@ -62,7 +62,12 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'problem sa', 'problem s', 'problemi sa', 'problemi s', 'stalno se resetuje', 'stalno se resetira',
       'resetuje se', 'resetira se', 'resetirala sam', 'resetirao sam', 'resetovala sam', 'resetovao sam', 'stalno se gasi',
       'se gasi', 'gasi se', 'stalno pada', 'stalno puca', 'internet pada', 'pada internet', 'pada signal', 'pada veza', 'ne radi kako treba', 'otkazan let', 'otkazali let', 'otkazali su let', 'otkazali su mi let', 'otkazali nam let', 'let je otkazan',
-      'let otkazan', 'otkazan termin', 'otkazali su mi termin', 'otkazan vlak', 'otkazan voz'],
+      'let otkazan', 'otkazan termin', 'otkazali su mi termin', 'otkazan vlak', 'otkazan voz',
+      // Appliances and devices breaking down, in the verbs customers use.
+      'ne hladi', 'ne hladi više', 'ne grije', 'ne greje', 'ne pere', 'ne suši', 'ne peče', 'ne upali', 'ne pali se', 'neće upaliti',
+      'neće da upali', 'neće se upaliti', 'curi', 'cure', 'procurio', 'procurila', 'kaplje', 'puca', 'pukla', 'puknuo', 'crkla je',
+      'crkao je', 'crko je', 'zeza me', 'zeza stalno', 'ne hvata signal', 'ne hvata mrežu', 'ne prima poruke', 'ne šalje poruke',
+      'ne štampa', 'ne ispisuje', 'steklo se', 'zaglavio', 'zaglavila', 'ne reagira', 'ne reaguje', 'ne odgovara na dodir'],
   },
   billing: {
     en: ['charged', 'overcharged', 'charged twice', 'double charged', 'bill', 'billing', 'invoice', 'fee', 'fees',
@@ -147,7 +152,12 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'korisničkoj podršci', 'tehničkoj podršci', 'korisničkoj službi', 'tehničkoj službi',
       'užasna podrška', 'loša podrška', 'očajna podrška', 'grozna podrška', 'katastrofalna podrška', 'najgora podrška',
       'užasna usluga', 'loša usluga', 'očajna usluga', 'grozna usluga', 'katastrofalna usluga', 'najgora usluga',
-      'sramotna usluga', 'katastrofa od usluge', 'užas od usluge'],
+      'sramotna usluga', 'katastrofa od usluge', 'užas od usluge',
+      // The people a customer meets, named by role: a topic only, so a negative post about one is a staff complaint.
+      'šalterka', 'šalteruša', 'šalterica', 'službenik', 'službenica', 'službenici', 'serviser', 'serviserka', 'serviseri',
+      'dostavljač', 'dostavljačica', 'dostavljači', 'kurir', 'kurirka', 'kuriri', 'operaterka', 'operater u pozivnom centru', 'operater na telefonu',
+      'agent', 'agentica', 'agentkinja', 'prodavač', 'prodavačica', 'prodavačice', 'blagajnik', 'blagajnica', 'monter', 'instalater',
+      'tehničar', 'tehničarka', 'poslovođa', 'šef smjene', 'šef smene'],
   },
   churn: {
     // The customer cancelling, not an airline cancelling a flight ("cancelled" shares the stem);
@@ -214,4 +224,13 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'pohvale', 'preporučujem', 'preporuka', 'najbolji', 'najbolja', 'oduševljen', 'oduševljena', 'zadovoljan',
       'zadovoljna', 'ljubazni', 'ljubazna', 'ljubazan', 'profesionalno', 'brzo riješeno', 'brzo rešeno', 'volim vas'],
   },
+};
+
+/**
+ * Phrases that name no topic although a word in them would ("nema greške" is "no problem", not a
+ * fault): matched first, as the longer phrase, and then ignored.
+ */
+export const NO_TOPIC: { en: string[]; bcs: string[] } = {
+  en: ['no problem', 'no problems', 'not a problem', 'no issue', 'no issues', 'not an issue', 'no error', 'without problems', 'without any problems'],
+  bcs: ['nema greške', 'bez greške', 'bez ikakve greške', 'nema problema', 'bez problema', 'bez ikakvih problema', 'nije problem', 'nikakav problem', 'nikakvih problema'],
 };
