@@ -72,10 +72,15 @@ export function score(truth: boolean[], pred: boolean[]): Scores {
   return { precision: pos.pr, recall: pos.rc, f1: pos.f1, macroF1: (pos.f1 + neg.f1) / 2, accuracy: (tp + tn) / truth.length };
 }
 
-/** The neighbour-language posts written for odziv (sl, mk, ru, bg, cs, pl, de, it): in the project, split like the shared sets. */
-export function readNeighbours(split: 'train' | 'dev'): Array<{ id: string; text: string; lang: string; complaint: boolean }> {
-  return readFileSync(join(import.meta.dirname, '..', 'rules', 'analyze', 'labelled', 'neighbours', `${split}.jsonl`), 'utf8')
+/** A labelled set written for odziv, kept in the project (rules/analyze/labelled/<name>/), split like the shared sets. */
+function readOwn(name: string, split: 'train' | 'dev'): Array<{ id: string; text: string; lang: string; complaint: boolean }> {
+  return readFileSync(join(import.meta.dirname, '..', 'rules', 'analyze', 'labelled', name, `${split}.jsonl`), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { id: string; text: string; lang: string; complaint: boolean });
 }
+
+/** Posts in eight neighbouring languages (sl, mk, ru, bg, cs, pl, de, it), complaints among them. */
+export const readNeighbours = (split: 'train' | 'dev') => readOwn('neighbours', split);
+/** Comment-style customer-care posts in hr, sr (both scripts) and bs, with the hard cases (sarcasm, dates, roles, news). */
+export const readCare = (split: 'train' | 'dev') => readOwn('care', split);

@@ -9,7 +9,7 @@
 import type { Analysis, Category } from '../rules/index.ts';
 import { analyze, latinToCyrillic } from '../rules/index.ts';
 import { naturalScore, vaderCompound } from './baselines.ts';
-import { type Row, readNeighbours, readSet, type Scores, SETS, score } from './eval-data.ts';
+import { type Row, readCare, readNeighbours, readSet, type Scores, SETS, score } from './eval-data.ts';
 
 const baselines: Record<string, (text: string) => boolean> = {
   'natural (AFINN)': (t) => naturalScore(t) < 0,
@@ -143,3 +143,18 @@ const setAside = [...byNeighbour.values()].reduce((s, b) => s + b.other, 0);
 console.log(
   `Neighbour languages (dev, ${neighbours.length} posts, ${neighbours.filter((r) => r.complaint).length} complaints): "other" for ${share(setAside, neighbours.length)} (${[...byNeighbour.entries()].map(([l, b]) => `${l} ${b.other}/${b.n}`).join(', ')}); flagged as complaints: ${flagged}`,
 );
+
+// Comment-style care posts written for odziv (hr, sr in both scripts, bs): what a brand's page gets.
+const care = readCare('dev');
+console.log(`BCS care comments (dev, ${care.length} posts, ${care.filter((r) => r.complaint).length} complaints) — class "complaint"`);
+console.log(
+  row(
+    'odziv',
+    score(
+      care.map((r) => r.complaint),
+      care.map((r) => analyze(r.text, { toBrand: true }).isComplaint),
+    ),
+  ),
+);
+const missed = care.filter((r) => r.complaint !== analyze(r.text, { toBrand: true }).isComplaint);
+console.log(`  wrong: ${missed.length} (${missed.filter((r) => r.complaint).length} missed, ${missed.filter((r) => !r.complaint).length} false alarms)`);

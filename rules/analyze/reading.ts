@@ -80,6 +80,10 @@ export function readAs(n: Normalized, lang: LanguageGuess, ctx: AnalysisContext)
     const score = scoreSentiment(n.tokens, reading, vocab, evidence);
     lexicon += score;
     const matched = matchCategories(n.tokens, reading, vocab, evidence);
+    if (matched.has('safety') && reading.keys.some((_, i) => vocab.allClear.matchAt(reading.keys, i))) {
+      matched.delete('safety');
+      delete evidence.safety;
+    }
     for (const c of matched) categories.add(c);
     known[family] = score !== 0 || matched.size > 0;
     const requestCue = opener(n, reading.keys, vocab.requests);

@@ -12,7 +12,7 @@ import {
   BCS_RESOLVED,
   BCS_SENTIMENT,
 } from './lexicon/bcs.ts';
-import { CATEGORY_TERMS, type Category, NO_TOPIC } from './lexicon/categories.ts';
+import { ALL_CLEAR, CATEGORY_TERMS, type Category, NO_TOPIC } from './lexicon/categories.ts';
 import { PhraseLexicon } from './lexicon/compile.ts';
 import gold from './lexicon/crosentilex-gold.json' with { type: 'json' };
 import polarity from './lexicon/crosentilex-polarity.json' with { type: 'json' };
@@ -53,6 +53,8 @@ export interface Vocabulary {
   describe: (norm: string) => WordInfo;
   sentiment: PhraseLexicon<number>;
   categories: PhraseLexicon<Category[]>;
+  /** News that all is well again: fire and accident words in the same post name no safety topic. */
+  allClear: PhraseLexicon<true>;
   negators: Set<string>;
   intensifiers: Set<string>;
   contrast: Set<string>;
@@ -112,6 +114,10 @@ export function buildVocabulary({
     },
     sentiment: new PhraseLexicon(sentiment, stem),
     categories: new PhraseLexicon([...categoryEntries], stem),
+    allClear: new PhraseLexicon(
+      ALL_CLEAR[lang].map((t) => [t, true as const]),
+      stem,
+    ),
     negators: keyOf(negators),
     intensifiers: keyOf(intensifiers),
     contrast: keyOf(contrast),

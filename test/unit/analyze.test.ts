@@ -318,6 +318,19 @@ describe('analyze', () => {
     for (const text of broken) for (const form of [text, fold(text), latinToCyrillic(text)]) expect(analyze(form).categories, form).toContain('broken');
   });
 
+  it('reads news that all is well again as news, and a number moved to the brand as a new customer', () => {
+    for (const text of [
+      'Vatrogasci: požar u trgovačkom centru je ugašen, nitko nije ozlijeđen.',
+      'Саобраћајна несрећа код наплатне рампе, нема повређених.',
+      'Fire at the depot is under control, nobody was hurt.',
+    ])
+      expect(analyze(text, { toBrand: true }), text).toMatchObject({ isComplaint: false, categories: expect.not.arrayContaining(['safety']) });
+    expect(analyze('Punjač mi se zapalio u utičnici, umalo požar!').categories).toContain('safety');
+    for (const text of ['Kako mogu prenijeti broj k vama od drugog operatera?', 'Koliko traje prenos broja kod vas?'])
+      expect(analyze(text, { toBrand: true }).categories, text).not.toContain('churn');
+    expect(analyze('Prenosim broj kod konkurencije, dosta mi je.').categories).toContain('churn');
+  });
+
   it('reads "nema greške" and "bez problema" as no fault at all', () => {
     for (const text of ['Nema greške, sve je stiglo na vrijeme, hvala!', 'Bez problema, paket je stigao jučer.']) {
       const a = analyze(text);

@@ -232,5 +232,19 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
  */
 export const NO_TOPIC: { en: string[]; bcs: string[] } = {
   en: ['no problem', 'no problems', 'not a problem', 'no issue', 'no issues', 'not an issue', 'no error', 'without problems', 'without any problems'],
-  bcs: ['nema greške', 'bez greške', 'bez ikakve greške', 'nema problema', 'bez problema', 'bez ikakvih problema', 'nije problem', 'nikakav problem', 'nikakvih problema'],
+  bcs: ['nema greške', 'bez greške', 'bez ikakve greške', 'nema problema', 'bez problema', 'bez ikakvih problema', 'nije problem', 'nikakav problem', 'nikakvih problema',
+    // A number moved *to* the brand is a new customer, not one leaving.
+    'od drugog operatera', 'sa drugog operatera', 's drugog operatera', 'iz drugog operatera', 'od drugih operatera',
+    'prijenos broja k vama', 'prijenos broja kod vas', 'prijenos broja u vašu mrežu', 'prenos broja kod vas', 'prenos broja k vama',
+    'prenijeti broj kod vas', 'prenijeti broj k vama', 'preneti broj kod vas', 'preneti broj k vama', 'prenosim broj kod vas', 'prenosim broj k vama'],
+};
+
+/**
+ * An all-clear that makes fire and accident words news, not a customer's hazard ("požar je ugašen,
+ * nitko nije ozlijeđen"): a post holding one names no safety topic.
+ */
+export const ALL_CLEAR: { en: string[]; bcs: string[] } = {
+  en: ['no one was hurt', 'nobody was hurt', 'no one was injured', 'nobody was injured', 'no injuries', 'fire was put out', 'fire is out', 'fire was extinguished', 'under control'],
+  bcs: ['nitko nije ozlijeđen', 'niko nije povrijeđen', 'niko nije povređen', 'nitko nije povrijeđen', 'nema ozlijeđenih', 'nema povrijeđenih', 'nema povređenih',
+    'bez ozlijeđenih', 'bez povrijeđenih', 'bez povređenih', 'požar je ugašen', 'požar ugašen', 'vatra je ugašena', 'ugašen je', 'lokalizovan', 'lokaliziran', 'pod kontrolom'],
 };
