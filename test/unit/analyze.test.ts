@@ -331,6 +331,16 @@ describe('analyze', () => {
     expect(analyze('Prenosim broj kod konkurencije, dosta mi je.').categories).toContain('churn');
   });
 
+  it('knows a hazard without accident words and a price rise stated as a fact', () => {
+    for (const text of ['Produžni kabel iskri čim ga uključim u zid.', 'Bojler smrdi na paljevinu od jutros.'])
+      expect(analyze(text, { toBrand: true }), text).toMatchObject({ isComplaint: true, categories: expect.arrayContaining(['safety']) });
+    expect(analyze('Ovaj mjesec plaćam više, a nitko me nije obavijestio o promjeni.', { toBrand: true })).toMatchObject({
+      isComplaint: true,
+      categories: expect.arrayContaining(['billing']),
+    });
+    expect(analyze('Topi se snijeg, proljeće stiže!').categories).not.toContain('safety');
+  });
+
   it('reads "nema greške" and "bez problema" as no fault at all', () => {
     for (const text of ['Nema greške, sve je stiglo na vrijeme, hvala!', 'Bez problema, paket je stigao jučer.']) {
       const a = analyze(text);

@@ -82,7 +82,11 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       'skinuli novac', 'skinuli pare', 'skinuli ste mi', 'skinuli su mi', 'naplatili ste mi', 'naplatili su mi', 'uplatio sam', 'uplatila sam', 'uplata nije', 'uplatu nije', 'platio sam',
       'platila sam', 'platili smo', 'mjesečna rata', 'mesečna rata', 'mjesečnu ratu', 'mesečnu ratu', 'rata kredita',
       'ratu kredita',
-      'zaduženje', 'zadužili', 'faktura', 'iznos', 'prevara', 'lopovi', 'pljačka', 'dodatno naplatili', 'troškovi'],
+      'zaduženje', 'zadužili', 'faktura', 'iznos', 'prevara', 'lopovi', 'pljačka', 'dodatno naplatili', 'troškovi',
+      // A rise stated as a fact, without a complaint word.
+      'plaćam više', 'račun je veći', 'račun mi je veći', 'veći račun',
+      'duplo veći', 'dvostruko veći', 'bez obavijesti', 'bez obaveštenja', 'nitko me nije obavijestio', 'niko me nije obavijestio',
+      'niko me nije obavestio', 'nitko nas nije obavijestio', 'niko nas nije obavestio'],
   },
   delivery: {
     en: ['delivery', 'delivered', 'shipping', 'shipped', 'shipment', 'package', 'parcel', 'order', 'tracking',
@@ -215,7 +219,11 @@ export const CATEGORY_TERMS: Record<Exclude<Category, 'question'>, { en: string[
       // Not "hitna", "plijesan", "zapaliti" alone: their stems are also "hitno" (urgently), "plesna" (dance), lighting a candle.
       'bolnicu', 'hitna pomoć', 'hitnu pomoć', 'u hitnoj', 'trovanje', 'otrovao', 'otrovali', 'alergija', 'alergijska',
       'opasno', 'opasan', 'opasnost', 'buđ', 'ima plijesni', 'puno plijesni', 'istekao rok', 'istekao rok trajanja', 'pokvarena hrana', 'crv',
-      'staklo u'],
+      'staklo u',
+      // Hazards described without accident words.
+      'iskri', 'iskrilo', 'varniči', 'varnici', 'miriše na plastiku', 'smrdi na plastiku', 'miriše na paljevinu', 'smrdi na paljevinu',
+      'miris paljevine', 'smrdi na gas', 'miriše na plin', 'curi plin', 'curi gas', 'pregrijava se', 'pregreva se', 'zagrijava se', 'greje se previše',
+      'istopio', 'istopila', 'nadimala se', 'napuhnula se baterija', 'naduvala se baterija', 'udara struja', 'trese struja', 'kratki spoj'],
   },
   praise: {
     en: ['thank you', 'thanks', 'love', 'awesome', 'amazing', 'great service', 'excellent', 'brilliant', 'kudos',
