@@ -3,20 +3,9 @@ import { compilePack } from '../../rules/engine/compile.ts';
 import { withinHours } from '../../rules/engine/evaluate.ts';
 import { Pack } from '../../rules/engine/schema.ts';
 import { analyzeDetailed, type CompiledPack, computePriority, evaluate, explainPriority, historyDaysFor, type PostFacts } from '../../rules/index.ts';
+import { postFacts } from '../helpers/post-facts.ts';
 
-const facts = (over: Partial<PostFacts> = {}): PostFacts => ({
-  platform: 'x',
-  text: '',
-  isOwn: false,
-  isRepost: false,
-  followers: 100,
-  verified: false,
-  engagement: 0,
-  engagementPerHour: 0,
-  authorComplaintTimes: [],
-  now: new Date('2026-11-23T10:00:00Z'),
-  ...over,
-});
+const facts = postFacts;
 const pack = (rules: unknown[]): CompiledPack => compilePack(Pack.parse({ pack: 't', rules }), 't.yaml');
 const run = (p: CompiledPack, text: string, over: Partial<PostFacts> = {}) => evaluate([p], analyzeDetailed(text), facts({ text, ...over }));
 const flagRule = (id: string, conditions: unknown) => ({ id, conditions, actions: { flag: { reason: id } } });

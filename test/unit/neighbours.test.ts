@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compilePack } from '../../rules/engine/compile.ts';
 import { Pack } from '../../rules/engine/schema.ts';
-import { analyze, analyzeDetailed, evaluate, latinToCyrillic, type PostFacts } from '../../rules/index.ts';
+import { analyze, analyzeDetailed, evaluate, latinToCyrillic } from '../../rules/index.ts';
+import { postFacts } from '../helpers/post-facts.ts';
 
 // Written for this test (the labelled neighbour posts stay with the evaluation).
 const NEIGHBOURS: Array<[string, string]> = [
@@ -56,18 +57,7 @@ describe('languages odziv does not read', () => {
       }),
       't.yaml',
     );
-    const facts = (text: string): PostFacts => ({
-      platform: 'facebook',
-      text,
-      isOwn: false,
-      isRepost: false,
-      followers: 100,
-      verified: false,
-      engagement: 0,
-      engagementPerHour: 0,
-      authorComplaintTimes: [],
-      now: new Date('2026-12-04T10:00:00Z'),
-    });
+    const facts = (text: string) => postFacts({ platform: 'facebook', text });
     const text = 'Warum ist meine Rechnung so hoch, das kann nicht stimmen.';
     expect(evaluate([pack], analyzeDetailed(text), facts(text)).flags.map((f) => f.ruleId)).toEqual(['german-billing']);
     const croatian = 'Rechnung? Ne, račun mi je opet kriv i nitko se ne javlja.';
