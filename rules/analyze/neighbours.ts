@@ -3,9 +3,9 @@
  * Macedonian, German and Italian comments every day, and BCS or English sentiment read into them is
  * noise (Slovenian billing complaints came out as BCS complaints, Russian as `sr`).
  *
- * The BCS/English detector decides first (language.ts). A post is then asked about here only when
- * it shows something of another language: a letter BCS and English do not write, or one of the
- * neighbours' own words. ELD (a character n-gram detector of 60 languages) names the language, and
+ * Asked before the BCS/English detector (language.ts) reads a post; most posts are passed on at
+ * once, from a bit per spelling. Only a post that shows something of another language (a letter BCS
+ * and English do not write, or one of the neighbours' own words) is put to ELD. ELD (a character n-gram detector of 60 languages) names the language, and
  * a neighbour is declared only on that name *and* the post's own evidence, since ELD alone reads
  * one Croatian tweet in 25 as Slovenian. Cyrillic is decided by letters: Serbian writes ђ ћ, Russian,
  * Bulgarian and Ukrainian write letters Serbian has not, Macedonian ѓ ќ ѕ.
