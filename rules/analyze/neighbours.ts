@@ -70,7 +70,7 @@ const SERBIAN_OR_MACEDONIAN = /[јљњџѓќѕ]/u;
  */
 const MARKERS: Record<string, Set<string>> = {
   sl: new Set(
-    'ki tudi zelo ker kje sem nisem vendar kdaj vceraj zdaj sedaj nihce sploh ze spet storitev danes jutri teden tedna tedne tednov vse vsak vsakic cakam obljubil obljubili napacen napacno napacna zaracunali denar denarja nic noben nobenega nobene kupil pozdravljeni dober oglasi dni jaz brez kot morem hocem pride komaj ponudba vaso mojo naso res ob deluje verjeti vsem dovolj z podatki sprehod placilo sprejemate k kateri katero tisto tukaj lani letos mesecev tednu vcasih mogoce narocil narocila narocilo evrov manj cez skozi ampak oziroma'.split(
+    'ki tudi zelo ker kje sem nisem vendar kdaj vceraj zdaj sedaj nihce sploh ze spet storitev danes jutri teden tedna tedne tednov vse vsak vsakic cakam obljubil obljubili napacen napacno napacna zaracunali denar denarja nic noben nobenega nobene kupil pozdravljeni dober oglasi dni jaz brez kot morem hocem pride komaj ponudba vaso mojo naso res ob deluje verjeti vsem dovolj z podatki sprehod placilo sprejemate k kateri katero tisto tukaj lani letos mesecev tednu vcasih mogoce narocil narocila narocilo evrov manj cez skozi ampak oziroma nekaj kdo kam sicer torej pac menda najbrz morda skoraj vedno nikoli kmalu prej tisti kaksen kaksna storitve uporabnik uporabniki podpora klic poklicati poklicite rekel placal cakal dobil poslal'.split(
       ' ',
     ),
   ),
@@ -88,7 +88,7 @@ const MARKERS: Record<string, Set<string>> = {
     ),
   ),
   mk: new Set(
-    'sum mnogu zosto kade sega denes deneska vcera sekogas nitu gi nikoj nekoj sekoj kaj utre vecerva mozam toa ovaa pat malku bev blagodaram raboti rabotite vtor navistina vo trpenie'.split(
+    'sum mnogu zosto kade sega denes deneska vcera sekogas nitu gi nikoj nekoj sekoj kaj utre vecerva mozam toa ovaa pat malku bev blagodaram raboti rabotite vtor navistina vo trpenie koj koe koi ovoj toj taa nie vie bidejki zatoa nisto uste potoa nemase imase rabota kupiv plativ dobiv barav naracav cekav kje'.split(
       ' ',
     ),
   ),
