@@ -1,3 +1,5 @@
+import { isAdapterError } from '../adapters/errors.ts';
+import { AppError } from './errors.ts';
 import { backoffMs } from './retry.ts';
 import { scrub } from './scrub.ts';
 import { storable } from './storable.ts';
@@ -23,6 +25,25 @@ export interface Failure {
    * stream's alert says so).
    */
   credentialsRefused?: boolean;
+}
+
+/**
+ * A send to a platform that threw, as the platform outboxes (replies, moderations) take it: the
+ * adapter's error says whether a retry helps and when; odziv's own refusals (AppError) never do.
+ */
+export function platformFailure(e: unknown, attempts: number, maxAttempts: number): { message: string; failure: Failure & { refused: 'failed' } } {
+  const adapter = isAdapterError(e) ? e : undefined;
+  return {
+    message: adapter ? `${adapter.kind}: ${adapter.message}` : (e as Error).message,
+    failure: {
+      retryable: adapter ? adapter.retryable : !(e instanceof AppError),
+      attempts,
+      maxAttempts,
+      retryAfterMs: adapter?.retryAfterMs,
+      refused: 'failed',
+      credentialsRefused: adapter?.kind === 'credentials',
+    },
+  };
 }
 
 /** A held send is tried again this often while its platform's credentials are refused. */

@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { type Actor, authorize } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { afterFailure, failureText } from '../outbox.ts';
+import { afterFailure, failureText, platformFailure } from '../outbox.ts';
 import { markGone } from '../privacy/gone.ts';
 
 export const MAX_MODERATION_ATTEMPTS = 6;
@@ -153,15 +153,7 @@ export async function deliverModerations(database: Database, adapters: AdapterSe
       if (m.action === 'delete') await markGone(database, m.platform, [target], new Date());
       mlog.info({ attempts: m.attempts }, 'moderation done');
     } catch (e) {
-      const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
-      const failure = {
-        retryable: isAdapterError(e) ? e.retryable : !(e instanceof AppError),
-        attempts: m.attempts,
-        maxAttempts: MAX_MODERATION_ATTEMPTS,
-        retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined,
-        refused: 'failed' as const,
-        credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
-      };
+      const { message, failure } = platformFailure(e, m.attempts, MAX_MODERATION_ATTEMPTS);
       const { status, availableAt, attempts } = afterFailure(failure);
       await database.db
         .update(moderations)

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { isAdapterError } from '../../adapters/errors.ts';
 import type { AdapterSet } from '../../adapters/registry.ts';
 import type { PlatformAdapter } from '../../adapters/types.ts';
 import type { Database } from '../../db/client.ts';
@@ -8,7 +7,7 @@ import { audit } from '../audit.ts';
 import { type Actor, authorize } from '../auth/permissions.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { afterFailure, failureText } from '../outbox.ts';
+import { afterFailure, failureText, platformFailure } from '../outbox.ts';
 import { mayAct } from './lifecycle.ts';
 import { sign } from './templates.ts';
 
@@ -228,15 +227,7 @@ export async function deliverDueReplies(database: Database, adapters: AdapterSet
       }
       rlog.info({ ms: Date.now() - started, attempts: reply.attempts, platformReplyId: sent.platformReplyId }, 'reply sent');
     } catch (e) {
-      const message = isAdapterError(e) ? `${e.kind}: ${e.message}` : (e as Error).message;
-      const failure = {
-        retryable: isAdapterError(e) ? e.retryable : !(e instanceof AppError),
-        attempts: reply.attempts,
-        maxAttempts: MAX_ATTEMPTS,
-        retryAfterMs: isAdapterError(e) ? e.retryAfterMs : undefined,
-        refused: 'failed' as const,
-        credentialsRefused: isAdapterError(e) && e.kind === 'credentials',
-      };
+      const { message, failure } = platformFailure(e, reply.attempts, MAX_ATTEMPTS);
       const { status, availableAt, attempts } = afterFailure(failure);
       await database.db
         .update(replies)
