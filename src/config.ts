@@ -172,6 +172,10 @@ function urlPassword(url: string | undefined): string | undefined {
   }
 }
 
+/** "VARIABLE: what is wrong", naming the entry of a list variable (ODZIV_TRUST_PROXY) that is. */
+const variableProblem = (i: z.core.$ZodIssue): string =>
+  `${String(i.path[0] ?? '(env)')}: ${i.message}${typeof i.path[1] === 'number' ? ` (entry ${i.path[1] + 1})` : ''}`;
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Blank is unset (`PORT= ` is a slip, and a number read from it would be 0: a random port).
@@ -179,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // One schema: odziv's own variables and the fragments of the platforms this environment turns on.
   const platformPart = platformSchema(cleaned);
   const parsed = (EnvSchema.extend(platformPart.shape) as unknown as z.ZodType<z.output<typeof EnvSchema> & Record<string, unknown>>).safeParse(cleaned);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)), ...platformPart.crossProblems()];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map(variableProblem)), ...platformPart.crossProblems()];
   let quietHours: QuietHours | undefined;
   if (parsed.success && parsed.data.ALERT_QUIET_HOURS) {
     try {

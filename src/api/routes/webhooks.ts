@@ -4,6 +4,7 @@ import { isPlatform } from '../../../adapters/registry.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { acceptDelivery, processDeliveries, storeDelivery, type WebhookDeps } from '../../ingest/webhook-inbox.ts';
+import { storable } from '../../storable.ts';
 import type { ApiEnv } from '../env.ts';
 
 /**
@@ -41,7 +42,8 @@ export function webhookRoutes(deps: Deps) {
     if (!hook.verify(raw, (name) => c.req.header(name))) throw new AppError('UNAUTHORIZED', `${hook.signatureHeader}: missing or does not match the body`);
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      // Mended as ingest mends posts: a platform's half emoji must not make its delivery unstorable.
+      body = storable(JSON.parse(raw.toString('utf8')));
     } catch {
       throw new AppError('BAD_REQUEST', 'body: not valid JSON');
     }
